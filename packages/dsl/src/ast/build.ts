@@ -1,0 +1,614 @@
+import type { CstNode, IToken } from "chevrotain";
+import type * as A from "./nodes.js";
+
+/**
+ * CST → AST. The parser recovers from errors, so any child may be missing: every accessor tolerates absence and
+ * missing parts become empty names or `Error` expressions that later phases skip silently (the syntax error was
+ * already reported once).
+ */
+
+let nextId = 1;
+export function freshId(): number {
+  return nextId++;
+}
+
+type Children = Record<string, (CstNode | IToken)[] | undefined>;
+
+function isToken(x: CstNode | IToken): x is IToken {
+  return (x as IToken).image !== undefined;
+}
+
+function validToken(t: IToken | undefined): IToken | undefined {
+  if (!t || t.isInsertedInRecovery || Number.isNaN(t.startOffset)) return undefined;
+  return t;
+}
+
+function tok(ctx: Children, key: string, index = 0): IToken | undefined {
+  const list = ctx[key];
+  const item = list?.[index];
+  return item && isToken(item) ? validToken(item) : undefined;
+}
+
+function sub(ctx: Children, key: string, index = 0): CstNode | undefined {
+  const list = ctx[key];
+  const item = list?.[index];
+  return item && !isToken(item) ? item : undefined;
+}
+
+function subs(ctx: Children, key: string): CstNode[] {
+  return (ctx[key] ?? []).filter((x): x is CstNode => !isToken(x));
+}
+
+function tokenSpan(t: IToken): A.Span {
+  return { start: t.startOffset, end: (t.endOffset ?? t.startOffset) + 1 };
+}
+
+/** The extent of a CST node from its real (not recovery-inserted) tokens. */
+function nodeSpan(node: CstNode | undefined, fallback: number): A.Span {
+  if (!node) return { start: fallback, end: fallback };
+  let start = Infinity;
+  let end = -Infinity;
+  const visit = (n: CstNode) => {
+    for (const list of Object.values(n.children)) {
+      for (const child of list ?? []) {
+        if (isToken(child)) {
+          const t = validToken(child);
+          if (!t) continue;
+          if (t.startOffset < start) start = t.startOffset;
+          const e = (t.endOffset ?? t.startOffset) + 1;
+          if (e > end) end = e;
+        } else visit(child);
+      }
+    }
+  };
+  visit(node);
+  return start === Infinity ? { start: fallback, end: fallback } : { start, end };
+}
+
+export interface BuildProblem {
+  kind: "unterminated-string";
+  span: A.Span;
+}
+
+export class AstBuilder {
+  readonly problems: BuildProblem[] = [];
+  private lastOffset = 0;
+
+  constructor(private readonly path: string) {}
+
+  file(cst: CstNode | undefined, textLength: number): A.PromoFile {
+    const declarations: A.Declaration[] = [];
+    if (cst) for (const d of subs(cst.children, "declaration")) {
+      const decl = this.declaration(d);
+      if (decl) declarations.push(decl);
+    }
+    return { kind: "File", id: freshId(), span: { start: 0, end: textLength }, path: this.path, declarations };
+  }
+
+  private name(t: IToken | undefined, fallbackAt?: number): A.Name {
+    const valid = validToken(t);
+    if (valid) {
+      this.lastOffset = valid.endOffset !== undefined ? valid.endOffset + 1 : valid.startOffset;
+      return { kind: "Name", id: freshId(), span: tokenSpan(valid), text: valid.image };
+    }
+    const at = fallbackAt ?? this.lastOffset;
+    return { kind: "Name", id: freshId(), span: { start: at, end: at }, text: "" };
+  }
+
+  private idName(node: CstNode | undefined): A.Name {
+    if (!node) return this.name(undefined);
+    const c = node.children as Children;
+    return this.name(tok(c, "Identifier") ?? tok(c, "Kw_coins") ?? tok(c, "Kw_shipping") ?? tok(c, "Kw_order"));
+  }
+
+  private span(node: CstNode | undefined): A.Span {
+    const s = nodeSpan(node, this.lastOffset);
+    if (s.end > this.lastOffset) this.lastOffset = s.end;
+    return s;
+  }
+
+  private declaration(node: CstNode): A.Declaration | undefined {
+    const c = node.children as Children;
+    const [key] = Object.keys(c);
+    const inner = key ? sub(c, key) : undefined;
+    if (!inner) return undefined;
+    const ic = inner.children as Children;
+    const span = this.span(inner);
+    const id = freshId();
+    switch (inner.name) {
+      case "importDecl":
+        return { kind: "Import", id, span, path: this.string(tok(ic, "StringToken"), span.end) };
+      case "currencyDecl":
+        return { kind: "Currency", id, span, code: this.name(tok(ic, "Identifier"), span.end) };
+      case "attributeDecl":
+        return {
+          kind: "Attribute",
+          id,
+          span,
+          root: this.name(tok(ic, "root")),
+          name: this.name(tok(ic, "name")),
+          type: this.typeRef(sub(ic, "typeRef"), span.end),
+        };
+      case "scopeDecl":
+        return { kind: "Scope", id, span, name: this.name(tok(ic, "Identifier")), predicate: this.expression(sub(ic, "expression")) };
+      case "windowDecl":
+        return { kind: "Window", id, span, name: this.name(tok(ic, "Identifier")), window: this.windowSpec(sub(ic, "windowSpec")) };
+      case "groupDecl":
+        return { kind: "Group", id, span, name: this.name(tok(ic, "Identifier")), members: this.nameList(sub(ic, "nameList")) };
+      case "stackingDecl":
+        return { kind: "Stacking", id, span, rules: subs(ic, "stackingRule").map((r) => this.stackingRule(r)) };
+      case "promotionDecl":
+        return {
+          kind: "Promotion",
+          id,
+          span,
+          name: this.idName(sub(ic, "idName")),
+          clauses: subs(ic, "clause").flatMap((cl) => this.clause(cl) ?? []),
+        };
+      case "earnDecl":
+        return {
+          kind: "Earn",
+          id,
+          span,
+          coins: this.number(tok(ic, "NumberLiteral")),
+          per: this.money(sub(ic, "money")),
+          limits: subs(ic, "limitSpec").map((l) => this.limitSpec(l)),
+        };
+      case "exampleDecl":
+        return this.example(inner, id, span);
+      default:
+        return undefined;
+    }
+  }
+
+  private typeRef(node: CstNode | undefined, at: number): A.TypeRef {
+    const c = (node?.children ?? {}) as Children;
+    const element = tok(c, "element");
+    return {
+      kind: "TypeRef",
+      id: freshId(),
+      span: this.span(node),
+      head: this.name(tok(c, "head"), at),
+      element: element ? this.name(element) : undefined,
+    };
+  }
+
+  private windowSpec(node: CstNode | undefined): A.WindowSpec {
+    const c = (node?.children ?? {}) as Children;
+    const span = this.span(node);
+    return {
+      kind: "WindowSpec",
+      id: freshId(),
+      span,
+      start: this.dateTimeToken(tok(c, "start"), undefined),
+      end: this.dateTimeToken(tok(c, "end"), undefined),
+      zone: this.zone(sub(c, "zoneName")),
+    };
+  }
+
+  private zone(node: CstNode | undefined): A.Name {
+    const c = (node?.children ?? {}) as Children;
+    return this.name(tok(c, "TimeZoneName") ?? tok(c, "Identifier"));
+  }
+
+  private nameList(node: CstNode | undefined): A.Name[] {
+    const c = (node?.children ?? {}) as Children;
+    return subs(c, "idName").map((n) => this.idName(n));
+  }
+
+  private selector(node: CstNode | undefined): A.Selector {
+    const c = (node?.children ?? {}) as Children;
+    const list = sub(c, "nameList");
+    return {
+      kind: "Selector",
+      id: freshId(),
+      span: this.span(node),
+      names: list ? this.nameList(list) : [this.idName(sub(c, "idName"))],
+      bracketed: Boolean(list),
+    };
+  }
+
+  private stackingRule(node: CstNode): A.StackingRule {
+    const c = node.children as Children;
+    const span = this.span(node);
+    if (c["Kw_select"]) return { kind: "Select", id: freshId(), span, mode: this.name(tok(c, "mode"), span.end) };
+    return {
+      kind: "AtMost",
+      id: freshId(),
+      span,
+      count: this.number(tok(c, "NumberLiteral")),
+      selector: this.selector(sub(c, "selector")),
+      per: this.idName(sub(c, "entity")),
+    };
+  }
+
+  private clause(node: CstNode): A.Clause | undefined {
+    const [key] = Object.keys(node.children);
+    const inner = key ? sub(node.children as Children, key) : undefined;
+    if (!inner) return undefined;
+    const c = inner.children as Children;
+    const span = this.span(inner);
+    const id = freshId();
+    switch (inner.name) {
+      case "titleClause":
+        return { kind: "Title", id, span, text: this.string(tok(c, "StringToken"), span.end) };
+      case "descriptionClause":
+        return { kind: "Description", id, span, text: this.string(tok(c, "StringToken"), span.end) };
+      case "kindClause":
+        return { kind: "KindClause", id, span, name: this.idName(sub(c, "idName")) };
+      case "codeClause":
+        return { kind: "Code", id, span, code: this.string(tok(c, "StringToken"), span.end) };
+      case "validClause":
+        return { kind: "Valid", id, span, window: this.windowRef(sub(c, "windowRef")) };
+      case "collectClause":
+        return { kind: "Collect", id, span, window: this.windowRef(sub(c, "windowRef")) };
+      case "expiresClause":
+        return { kind: "Expires", id, span, duration: this.duration(sub(c, "duration")) };
+      case "lockedClause":
+        return { kind: "Locked", id, span, duration: this.duration(sub(c, "duration")) };
+      case "transferClause":
+        return { kind: "NotTransferable", id, span };
+      case "whenClause":
+        return { kind: "When", id, span, condition: this.expression(sub(c, "expression")) };
+      case "giveClause":
+        return { kind: "Give", id, span, benefit: this.benefit(sub(c, "benefit"), span.end) };
+      case "priorityClause":
+        return { kind: "Priority", id, span, value: this.number(tok(c, "NumberLiteral")) };
+      case "exclusiveClause": {
+        const sel = sub(c, "selector");
+        return { kind: "Exclusive", id, span, with: sel ? this.selector(sel) : undefined };
+      }
+      case "combinesClause":
+        return { kind: "Combines", id, span, with: this.selector(sub(c, "selector")) };
+      case "limitClause":
+        return { kind: "Limit", id, span, limit: this.limitSpec(sub(c, "limitSpec")) };
+      default:
+        return undefined;
+    }
+  }
+
+  private windowRef(node: CstNode | undefined): A.WindowRef {
+    const c = (node?.children ?? {}) as Children;
+    const spec = sub(c, "windowSpec");
+    return spec ? this.windowSpec(spec) : this.name(tok(c, "Identifier"));
+  }
+
+  private duration(node: CstNode | undefined): A.Duration {
+    const c = (node?.children ?? {}) as Children;
+    return {
+      kind: "Duration",
+      id: freshId(),
+      span: this.span(node),
+      amount: this.number(tok(c, "NumberLiteral")),
+      unit: this.name(tok(c, "unit")),
+    };
+  }
+
+  private limitSpec(node: CstNode | undefined): A.LimitSpec {
+    const c = (node?.children ?? {}) as Children;
+    const money = sub(c, "money");
+    const count = tok(c, "NumberLiteral");
+    const unit = tok(c, "unit");
+    return {
+      kind: "LimitSpec",
+      id: freshId(),
+      span: this.span(node),
+      budget: money ? this.money(money) : undefined,
+      count: count ? this.number(count) : undefined,
+      unit: unit ? this.name(unit) : undefined,
+      per: subs(c, "idName").map((n) => this.idName(n)),
+    };
+  }
+
+  private benefit(node: CstNode | undefined, at: number): A.Benefit {
+    const [key] = Object.keys(node?.children ?? {});
+    const inner = key && node ? sub(node.children as Children, key) : undefined;
+    const c = (inner?.children ?? {}) as Children;
+    const span = this.span(inner);
+    const id = freshId();
+    switch (inner?.name) {
+      case "priceBenefit":
+        return {
+          kind: "FixedPrice",
+          id,
+          span,
+          price: this.money(sub(c, "money")),
+          scope: this.scopeRef(sub(c, "scopeRef")),
+          maxUnits: this.maxUnits(sub(c, "maxUnits")),
+        };
+      case "packBenefit":
+        return {
+          kind: "Pack",
+          id,
+          span,
+          skus: (c["StringToken"] ?? []).flatMap((t) => (isToken(t) && validToken(t) ? [this.string(t, span.end)] : [])),
+          price: this.money(sub(c, "money")),
+        };
+      case "cheapestBenefit":
+        return {
+          kind: "CheapestFree",
+          id,
+          span,
+          free: this.number(tok(c, "free")),
+          every: this.number(tok(c, "every")),
+          scope: this.scopeRef(sub(c, "scopeRef")),
+        };
+      case "freeShippingBenefit":
+        return { kind: "FreeShipping", id, span };
+      case "coinsBenefit": {
+        const percent = tok(c, "PercentLiteral");
+        const scope = sub(c, "scopeRef");
+        return {
+          kind: "Coins",
+          id,
+          span,
+          coins: this.number(tok(c, "NumberLiteral")),
+          per: this.money(sub(c, "money")),
+          capPercent: percent ? this.percent(percent) : undefined,
+          scope: scope ? this.scopeRef(scope) : undefined,
+        };
+      }
+      case "discountBenefit": {
+        const percent = tok(c, "PercentLiteral");
+        const cap = sub(c, "cap");
+        const targetNode = sub(c, "target");
+        return {
+          kind: "Discount",
+          id,
+          span,
+          value: percent ? this.percent(percent) : this.money(sub(c, "money")),
+          eachUnit: Boolean(c["Kw_each"]),
+          target: targetNode ? this.target(targetNode) : this.scopeRef(sub(c, "scopeRef")),
+          base: this.base(sub(c, "discountBase")),
+          cap: cap ? this.money(cap) : undefined,
+          maxUnits: this.maxUnits(sub(c, "maxUnits")),
+        };
+      }
+      default:
+        return { kind: "FreeShipping", id, span: { start: at, end: at } };
+    }
+  }
+
+  private base(node: CstNode | undefined): A.DiscountBase | undefined {
+    if (!node) return undefined;
+    return node.children["Kw_after"] ? "after" : "before";
+  }
+
+  private maxUnits(node: CstNode | undefined): A.MaxUnits | undefined {
+    if (!node) return undefined;
+    const c = node.children as Children;
+    return {
+      kind: "MaxUnits",
+      id: freshId(),
+      span: this.span(node),
+      count: this.number(tok(c, "NumberLiteral")),
+      unitWord: this.name(tok(c, "Kw_unit") ?? tok(c, "Identifier")),
+    };
+  }
+
+  private target(node: CstNode): A.Target {
+    const c = node.children as Children;
+    const span = this.span(node);
+    if (c["Kw_order"]) return { kind: "OrderTarget", id: freshId(), span };
+    if (c["Kw_shipping"]) return { kind: "ShippingTarget", id: freshId(), span };
+    return this.scopeRef(sub(c, "scopeRef"));
+  }
+
+  private scopeRef(node: CstNode | undefined): A.ScopeRef {
+    const c = (node?.children ?? {}) as Children;
+    const span = this.span(node);
+    const expr = sub(c, "expression");
+    if (expr) return { kind: "InlineScope", id: freshId(), span, predicate: this.expression(expr) };
+    return { kind: "ScopeName", id: freshId(), span, name: this.name(tok(c, "Identifier"), span.end) };
+  }
+
+  private example(node: CstNode, id: number, span: A.Span): A.ExampleDecl {
+    const c = node.children as Children;
+    const nameToken = tok(c, "Identifier") ?? tok(c, "StringToken");
+    let name = this.name(nameToken);
+    if (nameToken && nameToken.tokenType.name !== "Identifier") {
+      const str = this.string(nameToken, span.end);
+      name = { ...name, text: str.value };
+    }
+    const cart = sub(c, "cart");
+    const file = tok(c, "cartFile");
+    const expect = sub(c, "expect");
+    return {
+      kind: "Example",
+      id,
+      span,
+      name,
+      cart: cart ? this.record(cart) : undefined,
+      cartFile: file ? this.string(file, span.end) : undefined,
+      expect: expect ? this.record(expect) : undefined,
+    };
+  }
+
+  private record(node: CstNode): A.RecordValue {
+    const c = node.children as Children;
+    return {
+      kind: "Record",
+      id: freshId(),
+      span: this.span(node),
+      entries: subs(c, "recordEntry").map((e) => {
+        const ec = e.children as Children;
+        const wordKey = tok(ec, "Word");
+        const stringKey = tok(ec, "StringToken");
+        let key = this.name(wordKey ?? stringKey);
+        if (!wordKey && stringKey) key = { ...key, text: this.string(stringKey, key.span.end).value };
+        return { kind: "Entry" as const, id: freshId(), span: this.span(e), key, value: this.value(sub(ec, "value")) };
+      }),
+    };
+  }
+
+  private value(node: CstNode | undefined): A.Value {
+    const c = (node?.children ?? {}) as Children;
+    const span = this.span(node);
+    const str = tok(c, "StringToken");
+    if (str) return this.string(str, span.end);
+    const money = sub(c, "money");
+    if (money) return this.money(money);
+    const percent = tok(c, "PercentLiteral");
+    if (percent) return this.percent(percent);
+    const dt = sub(c, "dateTime");
+    if (dt) return this.dateTime(dt);
+    const list = sub(c, "valueList");
+    if (list) return { kind: "ListValue", id: freshId(), span, items: subs(list.children as Children, "value").map((v) => this.value(v)) };
+    const rec = sub(c, "record");
+    if (rec) return this.record(rec);
+    const word = tok(c, "Word");
+    return { kind: "Word", id: freshId(), span, text: word?.image ?? "" };
+  }
+
+  private string(t: IToken | undefined, at: number): A.StringLit {
+    const valid = validToken(t);
+    if (!valid) return { kind: "String", id: freshId(), span: { start: at, end: at }, value: "", raw: '""' };
+    const span = tokenSpan(valid);
+    this.lastOffset = span.end;
+    let raw = valid.image;
+    if (valid.tokenType.name === "UnterminatedString") {
+      this.problems.push({ kind: "unterminated-string", span });
+      raw = raw + '"';
+    }
+    let value: string;
+    try {
+      value = JSON.parse(raw) as string;
+    } catch {
+      value = raw.slice(1, -1);
+    }
+    return { kind: "String", id: freshId(), span, value, raw };
+  }
+
+  private number(t: IToken | undefined): A.MoneyLit {
+    const valid = validToken(t);
+    if (!valid) return { kind: "Number", id: freshId(), span: { start: this.lastOffset, end: this.lastOffset }, text: "", currency: undefined };
+    const span = tokenSpan(valid);
+    this.lastOffset = span.end;
+    return { kind: "Number", id: freshId(), span, text: valid.image, currency: undefined };
+  }
+
+  private money(node: CstNode | undefined): A.MoneyLit {
+    const c = (node?.children ?? {}) as Children;
+    const n = this.number(tok(c, "NumberLiteral"));
+    const cur = tok(c, "currency");
+    if (!cur) return n;
+    const currency = this.name(cur);
+    return { ...n, span: { start: n.span.start, end: currency.span.end }, currency };
+  }
+
+  private percent(t: IToken): A.PercentLit {
+    const span = tokenSpan(t);
+    this.lastOffset = span.end;
+    return { kind: "Percent", id: freshId(), span, text: t.image.slice(0, -1) };
+  }
+
+  private dateTimeToken(t: IToken | undefined, zone: A.Name | undefined): A.DateTimeLit {
+    const valid = validToken(t);
+    const span = valid ? tokenSpan(valid) : { start: this.lastOffset, end: this.lastOffset };
+    if (valid) this.lastOffset = span.end;
+    return { kind: "DateTime", id: freshId(), span, text: valid?.image ?? "", zone };
+  }
+
+  private dateTime(node: CstNode): A.DateTimeLit {
+    const c = node.children as Children;
+    const lit = this.dateTimeToken(tok(c, "DateTimeLiteral"), undefined);
+    const zoneNode = sub(c, "zoneName");
+    if (!zoneNode) return lit;
+    const zone = this.zone(zoneNode);
+    return { ...lit, zone, span: { start: lit.span.start, end: Math.max(lit.span.end, zone.span.end) } };
+  }
+
+  // ---- expressions ----
+
+  expression(node: CstNode | undefined): A.Expr {
+    if (!node) return this.errorExpr();
+    const operands = subs(node.children as Children, "andExpr").map((n) => this.andExpr(n));
+    if (operands.length === 1) return operands[0]!;
+    if (operands.length === 0) return this.errorExpr();
+    return { kind: "Or", id: freshId(), span: this.span(node), operands };
+  }
+
+  private andExpr(node: CstNode): A.Expr {
+    const operands = subs(node.children as Children, "notExpr").map((n) => this.notExpr(n));
+    if (operands.length === 1) return operands[0]!;
+    if (operands.length === 0) return this.errorExpr();
+    return { kind: "And", id: freshId(), span: this.span(node), operands };
+  }
+
+  private notExpr(node: CstNode): A.Expr {
+    const c = node.children as Children;
+    const inner = sub(c, "notExpr");
+    if (c["Kw_not"]) return { kind: "Not", id: freshId(), span: this.span(node), operand: inner ? this.notExpr(inner) : this.errorExpr() };
+    const cmp = sub(c, "comparison");
+    return cmp ? this.comparison(cmp) : this.errorExpr();
+  }
+
+  private comparison(node: CstNode): A.Expr {
+    const c = node.children as Children;
+    const left = this.operand(sub(c, "left"));
+    const comparator = sub(c, "comparator");
+    if (!comparator) return left;
+    const cc = comparator.children as Children;
+    let op: A.Comparator;
+    if (cc["Kw_exceeds"]) op = "exceeds";
+    else if (cc["Kw_least"]) op = "at least";
+    else if (cc["Kw_most"]) op = "at most";
+    else if (cc["Kw_below"]) op = "below";
+    else if (cc["Kw_is"]) op = cc["Kw_not"] ? "is not" : "is";
+    else if (cc["Kw_contains"]) op = "contains";
+    else op = cc["Kw_not"] ? "not in" : "in";
+    const opSpan = this.span(comparator);
+    const right = this.operand(sub(c, "right"));
+    return { kind: "Compare", id: freshId(), span: this.span(node), op, opSpan, left, right };
+  }
+
+  private operand(node: CstNode | undefined): A.Expr {
+    if (!node) return this.errorExpr();
+    const c = node.children as Children;
+    const span = this.span(node);
+    const expr = sub(c, "expression");
+    if (expr) return this.expression(expr);
+    const list = sub(c, "listExpr");
+    if (list) return { kind: "List", id: freshId(), span, items: subs(list.children as Children, "expression").map((e) => this.expression(e)) };
+    const agg = sub(c, "aggregate");
+    if (agg) return this.aggregate(agg);
+    const str = tok(c, "StringToken");
+    if (str) return this.string(str, span.end);
+    const money = sub(c, "money");
+    if (money) return this.money(money);
+    const percent = tok(c, "PercentLiteral");
+    if (percent) return this.percent(percent);
+    const dt = sub(c, "dateTime");
+    if (dt) return this.dateTime(dt);
+    if (tok(c, "Kw_true")) return { kind: "Bool", id: freshId(), span, value: true };
+    if (tok(c, "Kw_false")) return { kind: "Bool", id: freshId(), span, value: false };
+    const path = sub(c, "path");
+    if (path) {
+      const pc = path.children as Children;
+      const segments = [this.name(tok(pc, "root"))];
+      const rest = pc["segment"] ?? [];
+      for (let i = 0; i < rest.length; i++) segments.push(this.name(tok(pc, "segment", i)));
+      if (segments.every((s) => s.text === "")) return this.errorExpr();
+      return { kind: "Path", id: freshId(), span, segments };
+    }
+    return this.errorExpr();
+  }
+
+  private aggregate(node: CstNode): A.AggregateExpr {
+    const c = node.children as Children;
+    const fn: A.AggregateFn = c["Kw_subtotal"] ? "subtotal" : c["Kw_quantity"] ? "quantity" : "count";
+    const scope = sub(c, "scopeRef");
+    return {
+      kind: "Aggregate",
+      id: freshId(),
+      span: this.span(node),
+      fn,
+      scope: scope ? this.scopeRef(scope) : undefined,
+      base: this.base(sub(c, "discountBase")),
+    };
+  }
+
+  private errorExpr(): A.ErrorExpr {
+    return { kind: "Error", id: freshId(), span: { start: this.lastOffset, end: this.lastOffset } };
+  }
+}

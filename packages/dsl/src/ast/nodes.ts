@@ -1,0 +1,423 @@
+/**
+ * The one AST of the language. Every node has a process-unique `id` and a `span` (UTF-16 offsets into its file,
+ * end exclusive). Types, resolved references and folded values live in side tables keyed by id (see
+ * checker/tables.ts), so that hover, definition, rename and code generation are look-ups.
+ */
+export interface Span {
+  start: number;
+  end: number;
+}
+
+interface NodeBase {
+  id: number;
+  span: Span;
+}
+
+export interface Name extends NodeBase {
+  kind: "Name";
+  text: string;
+}
+
+export interface PromoFile extends NodeBase {
+  kind: "File";
+  path: string;
+  declarations: Declaration[];
+}
+
+export type Declaration =
+  | ImportDecl
+  | CurrencyDecl
+  | AttributeDecl
+  | ScopeDecl
+  | WindowDecl
+  | GroupDecl
+  | StackingDecl
+  | PromotionDecl
+  | EarnDecl
+  | ExampleDecl;
+
+export interface ImportDecl extends NodeBase {
+  kind: "Import";
+  path: StringLit;
+}
+
+export interface CurrencyDecl extends NodeBase {
+  kind: "Currency";
+  code: Name;
+}
+
+export interface AttributeDecl extends NodeBase {
+  kind: "Attribute";
+  root: Name;
+  name: Name;
+  type: TypeRef;
+}
+
+export interface TypeRef extends NodeBase {
+  kind: "TypeRef";
+  head: Name;
+  element: Name | undefined;
+}
+
+export interface ScopeDecl extends NodeBase {
+  kind: "Scope";
+  name: Name;
+  predicate: Expr;
+}
+
+export interface WindowDecl extends NodeBase {
+  kind: "Window";
+  name: Name;
+  window: WindowSpec;
+}
+
+export interface WindowSpec extends NodeBase {
+  kind: "WindowSpec";
+  start: DateTimeLit;
+  end: DateTimeLit;
+  zone: Name;
+}
+
+export interface GroupDecl extends NodeBase {
+  kind: "Group";
+  name: Name;
+  members: Name[];
+}
+
+export interface StackingDecl extends NodeBase {
+  kind: "Stacking";
+  rules: StackingRule[];
+}
+
+export type StackingRule = AtMostRule | SelectRule;
+
+export interface AtMostRule extends NodeBase {
+  kind: "AtMost";
+  count: NumberLit;
+  selector: Selector;
+  per: Name;
+}
+
+export interface SelectRule extends NodeBase {
+  kind: "Select";
+  mode: Name;
+}
+
+/** A kind, group or promotion id, or a bracketed list of them. */
+export interface Selector extends NodeBase {
+  kind: "Selector";
+  names: Name[];
+  bracketed: boolean;
+}
+
+export interface PromotionDecl extends NodeBase {
+  kind: "Promotion";
+  name: Name;
+  clauses: Clause[];
+}
+
+export type Clause =
+  | TitleClause
+  | DescriptionClause
+  | KindClause
+  | CodeClause
+  | ValidClause
+  | CollectClause
+  | ExpiresClause
+  | LockedClause
+  | TransferClause
+  | WhenClause
+  | GiveClause
+  | PriorityClause
+  | ExclusiveClause
+  | CombinesClause
+  | LimitClause;
+
+export interface TitleClause extends NodeBase {
+  kind: "Title";
+  text: StringLit;
+}
+export interface DescriptionClause extends NodeBase {
+  kind: "Description";
+  text: StringLit;
+}
+export interface KindClause extends NodeBase {
+  kind: "KindClause";
+  name: Name;
+}
+export interface CodeClause extends NodeBase {
+  kind: "Code";
+  code: StringLit;
+}
+export interface ValidClause extends NodeBase {
+  kind: "Valid";
+  window: WindowRef;
+}
+export interface CollectClause extends NodeBase {
+  kind: "Collect";
+  window: WindowRef;
+}
+export type WindowRef = WindowSpec | Name;
+
+export interface ExpiresClause extends NodeBase {
+  kind: "Expires";
+  duration: Duration;
+}
+export interface LockedClause extends NodeBase {
+  kind: "Locked";
+  duration: Duration;
+}
+export interface Duration extends NodeBase {
+  kind: "Duration";
+  amount: NumberLit;
+  unit: Name;
+}
+export interface TransferClause extends NodeBase {
+  kind: "NotTransferable";
+}
+export interface WhenClause extends NodeBase {
+  kind: "When";
+  condition: Expr;
+}
+export interface GiveClause extends NodeBase {
+  kind: "Give";
+  benefit: Benefit;
+}
+export interface PriorityClause extends NodeBase {
+  kind: "Priority";
+  value: NumberLit;
+}
+export interface ExclusiveClause extends NodeBase {
+  kind: "Exclusive";
+  with: Selector | undefined;
+}
+export interface CombinesClause extends NodeBase {
+  kind: "Combines";
+  with: Selector;
+}
+export interface LimitClause extends NodeBase {
+  kind: "Limit";
+  limit: LimitSpec;
+}
+
+export interface LimitSpec extends NodeBase {
+  kind: "LimitSpec";
+  budget: MoneyLit | undefined;
+  count: NumberLit | undefined;
+  unit: Name | undefined;
+  per: Name[];
+}
+
+export type Benefit = DiscountBenefit | PriceBenefit | PackBenefit | CheapestBenefit | FreeShippingBenefit | CoinsBenefit;
+
+export type DiscountBase = "before" | "after";
+
+export interface DiscountBenefit extends NodeBase {
+  kind: "Discount";
+  value: MoneyLit | PercentLit;
+  eachUnit: boolean;
+  target: Target;
+  base: DiscountBase | undefined;
+  cap: MoneyLit | undefined;
+  maxUnits: MaxUnits | undefined;
+}
+
+export interface MaxUnits extends NodeBase {
+  kind: "MaxUnits";
+  count: NumberLit;
+  unitWord: Name;
+}
+
+export type Target = OrderTarget | ShippingTarget | ScopeRef;
+
+export interface OrderTarget extends NodeBase {
+  kind: "OrderTarget";
+}
+export interface ShippingTarget extends NodeBase {
+  kind: "ShippingTarget";
+}
+
+export type ScopeRef = ScopeName | InlineScope;
+
+export interface ScopeName extends NodeBase {
+  kind: "ScopeName";
+  name: Name;
+}
+export interface InlineScope extends NodeBase {
+  kind: "InlineScope";
+  predicate: Expr;
+}
+
+export interface PriceBenefit extends NodeBase {
+  kind: "FixedPrice";
+  price: MoneyLit;
+  scope: ScopeRef;
+  maxUnits: MaxUnits | undefined;
+}
+
+export interface PackBenefit extends NodeBase {
+  kind: "Pack";
+  skus: StringLit[];
+  price: MoneyLit;
+}
+
+export interface CheapestBenefit extends NodeBase {
+  kind: "CheapestFree";
+  free: NumberLit;
+  every: NumberLit;
+  scope: ScopeRef;
+}
+
+export interface FreeShippingBenefit extends NodeBase {
+  kind: "FreeShipping";
+}
+
+export interface CoinsBenefit extends NodeBase {
+  kind: "Coins";
+  coins: NumberLit;
+  per: MoneyLit;
+  capPercent: PercentLit | undefined;
+  scope: ScopeRef | undefined;
+}
+
+export interface EarnDecl extends NodeBase {
+  kind: "Earn";
+  coins: NumberLit;
+  per: MoneyLit;
+  limits: LimitSpec[];
+}
+
+export interface ExampleDecl extends NodeBase {
+  kind: "Example";
+  name: Name;
+  cart: RecordValue | undefined;
+  cartFile: StringLit | undefined;
+  expect: RecordValue | undefined;
+}
+
+// ---- values in example carts and expectations ----
+
+export type Value = StringLit | MoneyLit | PercentLit | DateTimeLit | WordValue | ListValue | RecordValue;
+
+export interface WordValue extends NodeBase {
+  kind: "Word";
+  text: string;
+}
+export interface ListValue extends NodeBase {
+  kind: "ListValue";
+  items: Value[];
+}
+export interface RecordValue extends NodeBase {
+  kind: "Record";
+  entries: RecordEntry[];
+}
+export interface RecordEntry extends NodeBase {
+  kind: "Entry";
+  key: Name;
+  value: Value;
+}
+
+// ---- expressions ----
+
+export type Expr =
+  | OrExpr
+  | AndExpr
+  | NotExpr
+  | CompareExpr
+  | ListExpr
+  | AggregateExpr
+  | PathExpr
+  | StringLit
+  | MoneyLit
+  | PercentLit
+  | DateTimeLit
+  | BoolLit
+  | ErrorExpr;
+
+export interface OrExpr extends NodeBase {
+  kind: "Or";
+  operands: Expr[];
+}
+export interface AndExpr extends NodeBase {
+  kind: "And";
+  operands: Expr[];
+}
+export interface NotExpr extends NodeBase {
+  kind: "Not";
+  operand: Expr;
+}
+
+export type Comparator = "exceeds" | "at least" | "at most" | "below" | "is" | "is not" | "in" | "not in" | "contains";
+
+export interface CompareExpr extends NodeBase {
+  kind: "Compare";
+  op: Comparator;
+  opSpan: Span;
+  left: Expr;
+  right: Expr;
+}
+export interface ListExpr extends NodeBase {
+  kind: "List";
+  items: Expr[];
+}
+export type AggregateFn = "subtotal" | "quantity" | "count";
+export interface AggregateExpr extends NodeBase {
+  kind: "Aggregate";
+  fn: AggregateFn;
+  scope: ScopeRef | undefined;
+  base: DiscountBase | undefined;
+}
+/** `customer.region`, `line.size`, a scope name, or a bare code such as `US` (resolved by the checker). */
+export interface PathExpr extends NodeBase {
+  kind: "Path";
+  segments: Name[];
+}
+export interface StringLit extends NodeBase {
+  kind: "String";
+  value: string;
+  raw: string;
+}
+/** A number with an optional currency code; a bare number is a plain Int or Decimal. */
+export interface MoneyLit extends NodeBase {
+  kind: "Number";
+  text: string;
+  currency: Name | undefined;
+}
+export interface PercentLit extends NodeBase {
+  kind: "Percent";
+  text: string;
+}
+export interface DateTimeLit extends NodeBase {
+  kind: "DateTime";
+  text: string;
+  zone: Name | undefined;
+}
+export interface BoolLit extends NodeBase {
+  kind: "Bool";
+  value: boolean;
+}
+/** Stands where the parser recovered from missing input; the checker gives it no type and reports nothing more. */
+export interface ErrorExpr extends NodeBase {
+  kind: "Error";
+}
+
+export type NumberLit = MoneyLit;
+
+export type Node =
+  | PromoFile
+  | Declaration
+  | Clause
+  | Name
+  | TypeRef
+  | WindowSpec
+  | StackingRule
+  | Selector
+  | Duration
+  | LimitSpec
+  | Benefit
+  | MaxUnits
+  | Target
+  | ScopeRef
+  | Value
+  | RecordEntry
+  | Expr;

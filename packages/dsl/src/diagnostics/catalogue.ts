@@ -1,0 +1,170 @@
+import { replaceFix, type Diagnostic, type DiagnosticSpan, type Fix, type RelatedInformation, type Severity } from "./diagnostic.js";
+
+/**
+ * Every diagnostic code, with one constructor each. Codes are stable: tools and tests match on them, and
+ * docs/diagnostics.md documents each one (a test keeps the two in step).
+ */
+export const CODES = {
+  // reading and syntax
+  "invalid-utf8": "error",
+  "file-too-large": "error",
+  "unexpected-character": "error",
+  "unterminated-string": "error",
+  "syntax-error": "error",
+  "nesting-too-deep": "error",
+  "too-many-errors": "warning",
+  // names
+  "duplicate-id": "error",
+  "unknown-name": "error",
+  "unknown-field": "error",
+  "unknown-kind": "error",
+  "reserved-name": "error",
+  "scope-cycle": "error",
+  "import-not-found": "error",
+  // types and values
+  "type-mismatch": "error",
+  "money-vs-percent": "error",
+  "currency-mismatch": "error",
+  "unknown-currency": "error",
+  "missing-currency": "error",
+  "file-currency-missing": "error",
+  "too-many-decimals": "error",
+  "percent-over-100": "error",
+  "negative-amount": "error",
+  "invalid-number": "error",
+  "unknown-unit": "error",
+  "unknown-time-zone": "error",
+  "invalid-date-time": "error",
+  "window-end-before-start": "error",
+  "unknown-region": "error",
+  // promotions and stacking
+  "missing-clause": "error",
+  "duplicate-clause": "error",
+  "clause-not-allowed": "error",
+  "duplicate-code": "error",
+  "priority-tie": "error",
+  "conflicting-selection": "error",
+  "invalid-example": "error",
+  // warnings
+  "never-true": "warning",
+  "window-passed": "warning",
+  "unused-declaration": "warning",
+} as const satisfies Record<string, Severity>;
+
+export type DiagnosticCode = keyof typeof CODES;
+
+function make(
+  code: DiagnosticCode,
+  span: DiagnosticSpan,
+  message: string,
+  extra: { related?: RelatedInformation[]; fixes?: Fix[] } = {},
+): Diagnostic {
+  return { code, severity: CODES[code], message, span, related: extra.related ?? [], fixes: extra.fixes ?? [] };
+}
+
+function didYouMean(suggestions: readonly string[]): string {
+  if (suggestions.length === 0) return "";
+  if (suggestions.length === 1) return `; did you mean '${suggestions[0]}'?`;
+  return `; did you mean ${suggestions.map((s) => `'${s}'`).join(", ")}?`;
+}
+
+function suggestionFixes(span: DiagnosticSpan, suggestions: readonly string[]): Fix[] {
+  return suggestions.map((s) => replaceFix(`Change to '${s}'`, span, s));
+}
+
+export const Diagnostics = {
+  invalidUtf8: (span: DiagnosticSpan, byteOffset: number) =>
+    make("invalid-utf8", span, `the file is not valid UTF-8 (first invalid byte at byte offset ${byteOffset}); rule files must be UTF-8 text`),
+  fileTooLarge: (span: DiagnosticSpan, bytes: number, limit: number) =>
+    make("file-too-large", span, `the file has ${bytes} bytes; the limit is ${limit} bytes`),
+  unexpectedCharacter: (span: DiagnosticSpan, text: string) =>
+    make("unexpected-character", span, `unexpected character${text.length > 1 ? "s" : ""} ${JSON.stringify(text.length > 20 ? text.slice(0, 20) + "…" : text)}`),
+  unterminatedString: (span: DiagnosticSpan) =>
+    make("unterminated-string", span, "unterminated string: add the closing '\"' on the same line", {
+      fixes: [replaceFix("Close the string", { ...span, start: span.end, startLine: span.endLine, startColumn: span.endColumn }, '"')],
+    }),
+  syntaxError: (span: DiagnosticSpan, message: string) => make("syntax-error", span, message),
+  nestingTooDeep: (span: DiagnosticSpan, limit: number) =>
+    make("nesting-too-deep", span, `nesting is deeper than ${limit} levels; the rest of the file was not parsed`),
+  tooManyErrors: (span: DiagnosticSpan, shown: number, total: number) =>
+    make("too-many-errors", span, `${total - shown} more diagnostics in this file were not shown (limit ${shown})`),
+
+  duplicateId: (span: DiagnosticSpan, what: string, name: string, first: DiagnosticSpan) =>
+    make("duplicate-id", span, `duplicate ${what} '${name}'`, { related: [{ message: `'${name}' is first declared here`, span: first }] }),
+  unknownName: (span: DiagnosticSpan, what: string, name: string, suggestions: readonly string[]) =>
+    make("unknown-name", span, `unknown ${what} '${name}'${didYouMean(suggestions)}`, { fixes: suggestionFixes(span, suggestions) }),
+  unknownField: (span: DiagnosticSpan, owner: string, name: string, suggestions: readonly string[]) =>
+    make("unknown-field", span, `'${owner}' has no field '${name}'${didYouMean(suggestions)}`, { fixes: suggestionFixes(span, suggestions) }),
+  unknownKind: (span: DiagnosticSpan, name: string, suggestions: readonly string[], known: readonly string[]) =>
+    make("unknown-kind", span, `unknown kind '${name}'${didYouMean(suggestions)} (kinds: ${known.join(", ")})`, {
+      fixes: suggestionFixes(span, suggestions),
+    }),
+  reservedName: (span: DiagnosticSpan, name: string) =>
+    make("reserved-name", span, `'${name}' is reserved by the language and cannot name a declaration`),
+  scopeCycle: (span: DiagnosticSpan, cycle: readonly string[]) =>
+    make("scope-cycle", span, `scope '${cycle[0]}' refers to itself: ${cycle.join(" → ")}`),
+  importNotFound: (span: DiagnosticSpan, path: string, reason: string) =>
+    make("import-not-found", span, `cannot import '${path}': ${reason}`),
+
+  typeMismatch: (span: DiagnosticSpan, message: string) => make("type-mismatch", span, message),
+  moneyVsPercent: (span: DiagnosticSpan, context: string) =>
+    make("money-vs-percent", span, `money is compared with a percentage in ${context}; compare money with money (e.g. 25.00 USD) or a percentage with a percentage`),
+  currencyMismatch: (span: DiagnosticSpan, expected: string, actual: string, context: string) =>
+    make("currency-mismatch", span, `${context} is in ${actual} but ${expected} is expected`),
+  unknownCurrency: (span: DiagnosticSpan, code: string, suggestions: readonly string[]) =>
+    make("unknown-currency", span, `unknown currency '${code}' (not an ISO 4217 code)${didYouMean(suggestions)}`, {
+      fixes: suggestionFixes(span, suggestions),
+    }),
+  missingCurrency: (span: DiagnosticSpan, text: string, currency: string | undefined) =>
+    make("missing-currency", span, `${text} is money and needs a currency${currency ? ` (this file is in ${currency})` : ""}`, {
+      fixes: currency ? [replaceFix(`Add ${currency}`, span, `${text} ${currency}`)] : [],
+    }),
+  fileCurrencyMissing: (span: DiagnosticSpan, suggested: string | undefined) =>
+    make("file-currency-missing", span, "a file with promotions must declare its currency, e.g. 'currency USD'", {
+      fixes: suggested ? [{ title: `Declare currency ${suggested}`, edits: [{ span: { ...span, end: span.start, endLine: span.startLine, endColumn: span.startColumn }, newText: `currency ${suggested}\n\n` }] }] : [],
+    }),
+  tooManyDecimals: (span: DiagnosticSpan, text: string, currency: string, allowed: number, given: number) =>
+    make("too-many-decimals", span, `${text} ${currency} has ${given} decimal${given === 1 ? "" : "s"} but ${currency} has ${allowed}`),
+  percentOver100: (span: DiagnosticSpan, text: string) => make("percent-over-100", span, `${text} is over 100%`),
+  negativeAmount: (span: DiagnosticSpan, text: string, what: string) => make("negative-amount", span, `${what} cannot be negative (${text})`),
+  invalidNumber: (span: DiagnosticSpan, message: string) => make("invalid-number", span, message),
+  unknownUnit: (span: DiagnosticSpan, unit: string, allowed: readonly string[], suggestions: readonly string[]) =>
+    make("unknown-unit", span, `unknown unit '${unit}'${didYouMean(suggestions)} (expected ${allowed.join(", ")})`, {
+      fixes: suggestionFixes(span, suggestions),
+    }),
+  unknownTimeZone: (span: DiagnosticSpan, zone: string, suggestions: readonly string[]) =>
+    make("unknown-time-zone", span, `unknown time zone '${zone}' (expected an IANA name such as America/Los_Angeles)${didYouMean(suggestions)}`, {
+      fixes: suggestionFixes(span, suggestions),
+    }),
+  invalidDateTime: (span: DiagnosticSpan, text: string, reason: string) => make("invalid-date-time", span, `invalid date-time ${text}: ${reason}`),
+  windowEndBeforeStart: (span: DiagnosticSpan, start: string, end: string) =>
+    make("window-end-before-start", span, `the window ends (${end}) before it starts (${start})`),
+  unknownRegion: (span: DiagnosticSpan, code: string, suggestions: readonly string[]) =>
+    make("unknown-region", span, `unknown region '${code}' (not an ISO 3166-1 alpha-2 code)${didYouMean(suggestions)}`, {
+      fixes: suggestionFixes(span, suggestions),
+    }),
+
+  missingClause: (span: DiagnosticSpan, promotion: string, clause: string, example: string) =>
+    make("missing-clause", span, `promotion '${promotion}' has no '${clause}' clause (e.g. ${example})`),
+  duplicateClause: (span: DiagnosticSpan, clause: string, first: DiagnosticSpan) =>
+    make("duplicate-clause", span, `'${clause}' is given twice`, { related: [{ message: "first given here", span: first }] }),
+  clauseNotAllowed: (span: DiagnosticSpan, message: string) => make("clause-not-allowed", span, message),
+  duplicateCode: (span: DiagnosticSpan, code: string, other: string, first: DiagnosticSpan) =>
+    make("duplicate-code", span, `code '${code}' is already used by promotion '${other}' (codes compare case-insensitively)`, {
+      related: [{ message: `'${other}' uses it here`, span: first }],
+    }),
+  priorityTie: (span: DiagnosticSpan, priority: string, other: string, first: DiagnosticSpan, free: number) =>
+    make("priority-tie", span, `priority ${priority} is also the priority of '${other}'; priorities must differ so the order is explicit`, {
+      related: [{ message: `'${other}' has priority ${priority}`, span: first }],
+      fixes: [replaceFix(`Change to priority ${free}`, span, String(free))],
+    }),
+  conflictingSelection: (span: DiagnosticSpan, mode: string, other: string, first: DiagnosticSpan) =>
+    make("conflicting-selection", span, `selection '${mode}' conflicts with '${other}'`, { related: [{ message: "declared here", span: first }] }),
+  invalidExample: (span: DiagnosticSpan, message: string) => make("invalid-example", span, message),
+
+  neverTrue: (span: DiagnosticSpan, message: string, related: RelatedInformation[] = []) =>
+    make("never-true", span, message, { related }),
+  windowPassed: (span: DiagnosticSpan, end: string, at: string) =>
+    make("window-passed", span, `the window ended at ${end}, before ${at}: this promotion can no longer apply`),
+  unusedDeclaration: (span: DiagnosticSpan, what: string, name: string) => make("unused-declaration", span, `${what} '${name}' is never used`),
+};

@@ -1,0 +1,119 @@
+import type { IToken } from "chevrotain";
+import { AstBuilder } from "../ast/build.js";
+import type { PromoFile, Span } from "../ast/nodes.js";
+import { Diagnostics } from "../diagnostics/catalogue.js";
+import { spanIn, type Diagnostic } from "../diagnostics/diagnostic.js";
+import { lex } from "../lexer/lexer.js";
+import { Kw, LBrace, LBracket, LParen, RBrace, RBracket, RParen } from "../lexer/tokens.js";
+import { SourceFile } from "../util/source.js";
+import { getParser } from "./parser.js";
+
+/** Deeper nesting than this is refused before parsing, so hostile input cannot overflow the stack. */
+export const MAX_NESTING = 64;
+/** Files larger than this are refused unread; 5 MB files are parsed normally. */
+export const MAX_FILE_BYTES = 16 * 1024 * 1024;
+/** Per file and phase, so that a binary file yields a readable list rather than millions of lines. */
+export const MAX_DIAGNOSTICS_PER_FILE = 100;
+
+export interface Comment {
+  span: Span;
+  text: string;
+}
+
+export interface ParseResult {
+  source: SourceFile;
+  ast: PromoFile;
+  comments: Comment[];
+  diagnostics: Diagnostic[];
+}
+
+/** Bytes → text. Invalid UTF-8 is reported at its first bad byte and the file is not parsed further. */
+export function decodeSource(path: string, bytes: Uint8Array): { text: string; diagnostics: Diagnostic[] } {
+  if (bytes.length > MAX_FILE_BYTES) {
+    const file = new SourceFile(path, "");
+    return { text: "", diagnostics: [Diagnostics.fileTooLarge(spanIn(file, { start: 0, end: 0 }), bytes.length, MAX_FILE_BYTES)] };
+  }
+  try {
+    const text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    return { text, diagnostics: [] };
+  } catch {
+    const bad = firstInvalidUtf8Byte(bytes);
+    const validPrefix = new TextDecoder("utf-8").decode(bytes.subarray(0, bad));
+    const file = new SourceFile(path, validPrefix);
+    const at = validPrefix.length;
+    return { text: "", diagnostics: [Diagnostics.invalidUtf8(spanIn(file, { start: at, end: at }), bad)] };
+  }
+}
+
+function firstInvalidUtf8Byte(bytes: Uint8Array): number {
+  let i = 0;
+  while (i < bytes.length) {
+    const b = bytes[i]!;
+    const need = b < 0x80 ? 0 : b >= 0xc2 && b <= 0xdf ? 1 : b >= 0xe0 && b <= 0xef ? 2 : b >= 0xf0 && b <= 0xf4 ? 3 : -1;
+    if (need < 0) return i;
+    for (let k = 1; k <= need; k++) {
+      const c = bytes[i + k];
+      if (c === undefined || (c & 0xc0) !== 0x80) return i;
+    }
+    i += need + 1;
+  }
+  return bytes.length;
+}
+
+export function parseSource(path: string, text: string): ParseResult {
+  const source = new SourceFile(path, text);
+  const diagnostics: Diagnostic[] = [];
+  const lexed = lex(text);
+
+  for (const error of lexed.errors.slice(0, MAX_DIAGNOSTICS_PER_FILE)) {
+    const span = { start: error.offset, end: error.offset + error.length };
+    diagnostics.push(Diagnostics.unexpectedCharacter(spanIn(source, span), text.slice(span.start, span.end)));
+  }
+
+  const tooDeep = findExcessiveNesting(lexed.tokens);
+  const builder = new AstBuilder(path);
+  if (tooDeep) {
+    diagnostics.push(Diagnostics.nestingTooDeep(spanIn(source, { start: tooDeep.startOffset, end: tooDeep.startOffset + 1 }), MAX_NESTING));
+    return { source, ast: builder.file(undefined, text.length), comments: commentsOf(lexed.comments), diagnostics };
+  }
+
+  const parser = getParser();
+  parser.input = lexed.tokens;
+  const cst = parser.file();
+  const seen = new Set<string>();
+  for (const error of parser.errors) {
+    if (diagnostics.length >= 2 * MAX_DIAGNOSTICS_PER_FILE) break;
+    const token = error.token;
+    const previous = (error as { previousToken?: IToken }).previousToken;
+    const at = Number.isNaN(token.startOffset) ? (previous?.endOffset ?? text.length - 1) + 1 : token.startOffset;
+    const end = Number.isNaN(token.startOffset) ? at : (token.endOffset ?? at) + 1;
+    // Recovery can report the same position twice (once per enclosing rule); one report is enough.
+    const key = `${at}:${error.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    diagnostics.push(Diagnostics.syntaxError(spanIn(source, { start: Math.min(at, text.length), end: Math.min(end, text.length) }), error.message));
+  }
+  parser.input = [];
+
+  const ast = builder.file(cst, text.length);
+  for (const problem of builder.problems) diagnostics.push(Diagnostics.unterminatedString(spanIn(source, problem.span)));
+  return { source, ast, comments: commentsOf(lexed.comments), diagnostics };
+}
+
+function commentsOf(tokens: IToken[]): Comment[] {
+  return tokens.map((t) => ({ span: { start: t.startOffset, end: (t.endOffset ?? t.startOffset) + 1 }, text: t.image }));
+}
+
+/** The first token at which brackets plus consecutive `not`s nest deeper than MAX_NESTING. */
+function findExcessiveNesting(tokens: IToken[]): IToken | undefined {
+  let depth = 0;
+  let notRun = 0;
+  for (const t of tokens) {
+    const type = t.tokenType;
+    if (type === LParen || type === LBracket || type === LBrace) depth++;
+    else if (type === RParen || type === RBracket || type === RBrace) depth = Math.max(0, depth - 1);
+    notRun = type === Kw.not ? notRun + 1 : 0;
+    if (depth + notRun > MAX_NESTING) return t;
+  }
+  return undefined;
+}

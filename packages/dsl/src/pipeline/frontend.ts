@@ -1,0 +1,138 @@
+import type { ImportDecl } from "../ast/nodes.js";
+import { check, type CheckedProject, type CheckOptions } from "../checker/checker.js";
+import { Diagnostics } from "../diagnostics/catalogue.js";
+import { sortDiagnostics, spanIn, type Diagnostic } from "../diagnostics/diagnostic.js";
+import { decodeSource, parseSource, type ParseResult } from "../parser/parse.js";
+import type { SourceHost } from "../project/host.js";
+import { SourceFile } from "../util/source.js";
+
+/**
+ * The front end as a list of named stages (read → parse → imports → check), so each can be timed and dumped.
+ * No stage throws on user input: each returns its value and diagnostics.
+ */
+export type ParsedFile = ParseResult;
+
+export interface Project {
+  /** The root file first, then every file it imports (transitively), each once. */
+  files: ParsedFile[];
+  /** Diagnostics found while reading, parsing and resolving imports. */
+  diagnostics: Diagnostic[];
+}
+
+export interface StageTiming {
+  stage: "read" | "parse" | "imports" | "check";
+  ms: number;
+}
+
+export interface FrontEndResult {
+  projects: CheckedProject[];
+  /** Every diagnostic of every project, each reported once, sorted by file and position. */
+  diagnostics: Diagnostic[];
+  timings: StageTiming[];
+}
+
+class Timer {
+  readonly totals = new Map<StageTiming["stage"], number>();
+  time<T>(stage: StageTiming["stage"], work: () => T): T {
+    const start = performance.now();
+    try {
+      return work();
+    } finally {
+      this.totals.set(stage, (this.totals.get(stage) ?? 0) + performance.now() - start);
+    }
+  }
+  list(): StageTiming[] {
+    return [...this.totals].map(([stage, ms]) => ({ stage, ms }));
+  }
+}
+
+/** Parses one file from bytes; the unit the parse cache and the language server work with. */
+export function readAndParse(path: string, bytes: Uint8Array, timer?: Timer): ParsedFile {
+  const run = <T>(stage: StageTiming["stage"], work: () => T) => (timer ? timer.time(stage, work) : work());
+  const decoded = run("read", () => decodeSource(path, bytes));
+  if (decoded.diagnostics.length > 0) {
+    const parsed = parseSource(path, "");
+    return { ...parsed, diagnostics: decoded.diagnostics };
+  }
+  return run("parse", () => parseSource(path, decoded.text));
+}
+
+export function loadProject(rootPath: string, host: SourceHost, cache = new Map<string, ParsedFile | undefined>(), timer?: Timer): Project {
+  const files: ParsedFile[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const visited = new Set<string>();
+  const load = (path: string): ParsedFile | undefined => {
+    if (!cache.has(path)) {
+      const bytes = timer ? timer.time("read", () => host.readFile(path)) : host.readFile(path);
+      cache.set(path, bytes === undefined ? undefined : readAndParse(path, bytes, timer));
+    }
+    return cache.get(path);
+  };
+  const visit = (path: string) => {
+    if (visited.has(path)) return;
+    visited.add(path);
+    const file = load(path);
+    if (!file) return;
+    files.push(file);
+    diagnostics.push(...file.diagnostics);
+    for (const decl of file.ast.declarations) {
+      if (decl.kind !== "Import") continue;
+      const target = host.resolve(path, decl.path.value);
+      const run = () => {
+        if (!load(target)) diagnostics.push(importProblem(file.source, decl, "no such file"));
+        else visit(target);
+      };
+      if (timer) timer.time("imports", run);
+      else run();
+    }
+  };
+  const root = load(rootPath);
+  if (!root) {
+    const empty = new SourceFile(rootPath, "");
+    diagnostics.push(Diagnostics.importNotFound(spanIn(empty, { start: 0, end: 0 }), rootPath, "no such file"));
+    return { files, diagnostics };
+  }
+  visit(rootPath);
+  return { files, diagnostics };
+}
+
+function importProblem(source: SourceFile, decl: ImportDecl, reason: string): Diagnostic {
+  return Diagnostics.importNotFound(spanIn(source, decl.path.span), decl.path.value, reason);
+}
+
+/**
+ * Checks each root file as its own project (the file plus its imports). A file reached from several roots is
+ * parsed once and its diagnostics are reported once.
+ */
+export function checkFiles(rootPaths: readonly string[], host: SourceHost, options: CheckOptions = {}): FrontEndResult {
+  const timer = new Timer();
+  const cache = new Map<string, ParsedFile | undefined>();
+  const projects: CheckedProject[] = [];
+  const all: Diagnostic[] = [];
+  for (const root of rootPaths) {
+    const project = loadProject(root, host, cache, timer);
+    const checked = timer.time("check", () => check(project.files, options));
+    projects.push(checked);
+    all.push(...project.diagnostics, ...checked.diagnostics);
+  }
+  return { projects, diagnostics: dedupe(all), timings: timer.list() };
+}
+
+/** Checks source text held in memory (tests, editor buffers): one file, no imports resolved from disk. */
+export function checkSource(path: string, text: string, options: CheckOptions = {}): { project: CheckedProject; diagnostics: Diagnostic[] } {
+  const parsed = parseSource(path, text);
+  const checked = check([parsed], options);
+  return { project: checked, diagnostics: dedupe([...parsed.diagnostics, ...checked.diagnostics]) };
+}
+
+function dedupe(list: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  const out: Diagnostic[] = [];
+  for (const d of list) {
+    const key = `${d.span.file}\u0000${d.span.start}\u0000${d.span.end}\u0000${d.code}\u0000${d.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(d);
+  }
+  return sortDiagnostics(out);
+}

@@ -1,0 +1,77 @@
+/**
+ * Largest-remainder (Hamilton) allocation of an integer amount.
+ *
+ * Each share starts as floor(total × weight ÷ sum(weights)), computed exactly
+ * with BigInt. The units lost to flooring (always fewer than the number of
+ * shares) are handed out one each, in this order:
+ *
+ *   1. larger fractional remainder first;
+ *   2. on equal remainders, the larger weight first;
+ *   3. on equal weights too, the lower index first.
+ *
+ * The rule is total and deterministic, so the same cart always splits the
+ * same way regardless of engine or sort stability.
+ *
+ * Consequences callers may rely on:
+ *   - the shares sum to `total` exactly;
+ *   - a zero weight always gets 0;
+ *   - if total ≤ sum(weights), no share exceeds its weight (a discount spread
+ *     over lines never pushes a line below zero). Only shares with a non-zero
+ *     remainder receive a leftover unit, and for those floor + 1 ≤ weight.
+ */
+
+interface Candidate {
+  index: number;
+  weight: bigint;
+  remainder: bigint;
+}
+
+function compareForLeftover(a: Candidate, b: Candidate): number {
+  if (a.remainder !== b.remainder) return a.remainder > b.remainder ? -1 : 1;
+  if (a.weight !== b.weight) return a.weight > b.weight ? -1 : 1;
+  return a.index - b.index;
+}
+
+function validate(total: number, weights: readonly number[]): void {
+  if (!Number.isSafeInteger(total) || total < 0) {
+    throw new RangeError(`total must be a non-negative safe integer, got ${total}`);
+  }
+  weights.forEach((weight, index) => {
+    if (!Number.isSafeInteger(weight) || weight < 0) {
+      throw new RangeError(`weights[${index}] must be a non-negative safe integer, got ${weight}`);
+    }
+  });
+}
+
+/**
+ * Splits `total` minor units across `weights` in proportion, exactly.
+ * Throws RangeError on invalid input, and when every weight is zero but
+ * `total` is not (there is no proportion to follow).
+ */
+export function allocateLargestRemainder(total: number, weights: readonly number[]): number[] {
+  validate(total, weights);
+  const weightSum = weights.reduce((sum, weight) => sum + BigInt(weight), 0n);
+  if (weightSum === 0n) {
+    if (total === 0) return weights.map(() => 0);
+    throw new RangeError(`cannot allocate ${total} across weights that are all zero`);
+  }
+
+  const bigTotal = BigInt(total);
+  const shares: number[] = [];
+  const candidates: Candidate[] = [];
+  let allocated = 0n;
+  weights.forEach((weight, index) => {
+    const scaled = bigTotal * BigInt(weight);
+    const share = scaled / weightSum;
+    allocated += share;
+    shares.push(Number(share));
+    candidates.push({ index, weight: BigInt(weight), remainder: scaled % weightSum });
+  });
+
+  const leftover = Number(bigTotal - allocated);
+  candidates.sort(compareForLeftover);
+  for (const candidate of candidates.slice(0, leftover)) {
+    shares[candidate.index] = (shares[candidate.index] ?? 0) + 1;
+  }
+  return shares;
+}

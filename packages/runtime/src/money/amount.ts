@@ -1,0 +1,106 @@
+import { Decimal } from "decimal.js";
+import { currencyExponent } from "./currencies.js";
+
+// A private clone so nothing we do (or anyone else does) to the global
+// Decimal configuration can change how amounts are converted.
+const ExactDecimal = Decimal.clone({ precision: 40 });
+
+export type ParseAmountFailureReason = "syntax" | "unknown-currency" | "too-many-decimals" | "out-of-range";
+
+export type ParseAmountResult =
+  | { ok: true; minor: number }
+  | { ok: false; reason: ParseAmountFailureReason; message: string };
+
+/**
+ * Plain decimal notation only: optional "-", an integer part without leading
+ * zeros, and an optional "." followed by at least one digit. Exponents, "+",
+ * whitespace, hex, "NaN"/"Infinity", "5." and ".5" are rejected so that every
+ * amount in a promotion has exactly one spelling per value and precision.
+ */
+const PLAIN_DECIMAL = /^-?(?:0|[1-9][0-9]*)(?:\.([0-9]+))?$/;
+
+// Beyond this many integer digits the value is certainly above
+// MAX_SAFE_INTEGER (16 digits), whatever the exponent; checking it first keeps
+// absurdly long inputs away from Decimal entirely.
+const MAX_INTEGER_DIGITS = 16;
+
+function failure(reason: ParseAmountFailureReason, message: string): ParseAmountResult {
+  return { ok: false, reason, message };
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? "" : "s"}`;
+}
+
+function outOfRange(text: string, currency: string): ParseAmountResult {
+  return failure(
+    "out-of-range",
+    `${text} ${currency} is outside the supported range of ±${Number.MAX_SAFE_INTEGER} minor units`,
+  );
+}
+
+/**
+ * Converts a decimal string in major units (e.g. "19.99") to integer minor
+ * units (1999) of `currency`. Never throws; every rejection comes back as a
+ * failure with a message naming the value and the currency.
+ *
+ * Trailing zeros count as decimals: "5.000" is rejected for USD even though
+ * it equals 5.00. The author wrote a precision the currency cannot carry,
+ * which usually signals a wrong currency or a typo, so we refuse to guess.
+ */
+export function parseAmount(text: string, currency: string): ParseAmountResult {
+  const exponent = currencyExponent(currency);
+  if (exponent === undefined) {
+    return failure("unknown-currency", `${JSON.stringify(currency)} is not an ISO 4217 currency code (amount ${JSON.stringify(text)})`);
+  }
+
+  const match = PLAIN_DECIMAL.exec(text);
+  if (match === null) {
+    return failure("syntax", `${JSON.stringify(text)} is not a valid ${currency} amount; expected plain decimal notation such as 19.99`);
+  }
+
+  const decimals = match[1]?.length ?? 0;
+  if (decimals > exponent) {
+    return failure("too-many-decimals", `${text} has ${plural(decimals, "decimal")} but ${currency} has ${exponent}`);
+  }
+
+  const integerDigits = text.replace(/^-/, "").split(".")[0]?.length ?? 0;
+  if (integerDigits > MAX_INTEGER_DIGITS) return outOfRange(text, currency);
+
+  const minor = new ExactDecimal(text).times(new ExactDecimal(10).pow(exponent));
+  if (minor.abs().greaterThan(Number.MAX_SAFE_INTEGER)) return outOfRange(text, currency);
+
+  // `+ 0` turns "-0"/"-0.00" into 0 rather than -0.
+  return { ok: true, minor: minor.toNumber() + 0 };
+}
+
+function requireExponent(currency: string): number {
+  const exponent = currencyExponent(currency);
+  if (exponent === undefined) throw new RangeError(`${JSON.stringify(currency)} is not an ISO 4217 currency code`);
+  return exponent;
+}
+
+function requireSafeInteger(minor: number): void {
+  if (!Number.isSafeInteger(minor)) throw new RangeError(`${minor} is not a safe integer amount of minor units`);
+}
+
+/**
+ * Integer minor units → major-unit decimal string with exactly the
+ * currency's number of decimals ("5.00", "-0.01", "500" for JPY).
+ * Throws RangeError for a non-integer amount or unknown currency, which are
+ * programming errors rather than user input.
+ */
+export function formatMinor(minor: number, currency: string): string {
+  const exponent = requireExponent(currency);
+  requireSafeInteger(minor);
+  const sign = minor < 0 ? "-" : "";
+  const digits = Math.abs(minor).toString().padStart(exponent + 1, "0");
+  if (exponent === 0) return sign + digits;
+  const split = digits.length - exponent;
+  return `${sign}${digits.slice(0, split)}.${digits.slice(split)}`;
+}
+
+/** "5.00 USD": the amount followed by its currency code. */
+export function formatMoney(minor: number, currency: string): string {
+  return `${formatMinor(minor, currency)} ${currency}`;
+}
