@@ -17,6 +17,7 @@ export const CODES = {
   "duplicate-id": "error",
   "unknown-name": "error",
   "unknown-field": "error",
+  "field-not-available": "error",
   "unknown-kind": "error",
   "reserved-name": "error",
   "scope-cycle": "error",
@@ -95,6 +96,7 @@ export const Diagnostics = {
     make("unknown-name", span, `unknown ${what} '${name}'${didYouMean(suggestions)}`, { fixes: suggestionFixes(span, suggestions) }),
   unknownField: (span: DiagnosticSpan, owner: string, name: string, suggestions: readonly string[]) =>
     make("unknown-field", span, `'${owner}' has no field '${name}'${didYouMean(suggestions)}`, { fixes: suggestionFixes(span, suggestions) }),
+  fieldNotAvailable: (span: DiagnosticSpan, message: string) => make("field-not-available", span, message),
   unknownKind: (span: DiagnosticSpan, name: string, suggestions: readonly string[], known: readonly string[]) =>
     make("unknown-kind", span, `unknown kind '${name}'${didYouMean(suggestions)} (kinds: ${known.join(", ")})`, {
       fixes: suggestionFixes(span, suggestions),
