@@ -588,7 +588,9 @@ export class AstBuilder {
       const segments = [this.name(tok(pc, "root"))];
       const rest = pc["segment"] ?? [];
       for (let i = 0; i < rest.length; i++) segments.push(this.name(tok(pc, "segment", i)));
-      if (segments.every((s) => s.text === "")) return this.errorExpr();
+      // A dot without its field means the parser recovered here; the syntax error is the only report.
+      const dots = (pc["Dot"] ?? []).length;
+      if (segments.some((s) => s.text === "") || dots !== segments.length - 1) return this.errorExpr();
       return { kind: "Path", id: freshId(), span, segments };
     }
     return this.errorExpr();

@@ -8,6 +8,8 @@ import { createToken, Lexer, type TokenType } from "chevrotain";
  * `Word` is a category every keyword and identifier belongs to: record keys in example carts may be any word.
  */
 export const Word = createToken({ name: "Word", pattern: Lexer.NA });
+/** Words that may follow a `.` in a field path: identifiers and the keywords that are also field names. */
+export const FieldWord = createToken({ name: "FieldWord", pattern: Lexer.NA });
 
 export const WhiteSpace = createToken({ name: "WhiteSpace", pattern: /[ \t\r\n\f\v\u00a0\ufeff]+/, group: Lexer.SKIPPED });
 export const Comment = createToken({ name: "Comment", pattern: /#[^\n\r]*/, group: "comments" });
@@ -36,7 +38,7 @@ export const TimeZoneName = createToken({ name: "TimeZoneName", pattern: /[A-Za-
 export const Identifier = createToken({
   name: "Identifier",
   pattern: /[A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z0-9_]+)*/,
-  categories: [Word],
+  categories: [Word, FieldWord],
 });
 
 export const LBrace = createToken({ name: "LBrace", pattern: "{", label: "'{'" });
@@ -51,13 +53,15 @@ export const Dot = createToken({ name: "Dot", pattern: ".", label: "'.'" });
 export const Equals = createToken({ name: "Equals", pattern: "=", label: "'='" });
 
 const keywordTokens: TokenType[] = [];
+const FIELD_KEYWORDS = new Set(["quantity", "subtotal", "currency", "at", "code", "coins", "price", "count"]);
+
 function keyword(word: string): TokenType {
   const name = "Kw_" + word.replace(/-/g, "_");
   const token = createToken({
     name,
     pattern: word,
     longer_alt: Identifier,
-    categories: [Word],
+    categories: FIELD_KEYWORDS.has(word) ? [Word, FieldWord] : [Word],
     label: `'${word}'`,
   });
   keywordTokens.push(token);
@@ -170,5 +174,6 @@ export const ALL_TOKENS: TokenType[] = [
   Dot,
   Equals,
   Word,
+  FieldWord,
   StringToken,
 ];

@@ -69,6 +69,10 @@ export function parseSource(path: string, text: string): ParseResult {
     const span = { start: error.offset, end: error.offset + error.length };
     diagnostics.push(Diagnostics.unexpectedCharacter(spanIn(source, span), text.slice(span.start, span.end)));
   }
+  if (lexed.errors.length > MAX_DIAGNOSTICS_PER_FILE) {
+    const last = lexed.errors[MAX_DIAGNOSTICS_PER_FILE]!;
+    diagnostics.push(Diagnostics.tooManyErrors(spanIn(source, { start: last.offset, end: last.offset }), MAX_DIAGNOSTICS_PER_FILE, lexed.errors.length));
+  }
 
   const tooDeep = findExcessiveNesting(lexed.tokens);
   const builder = new AstBuilder(path);
@@ -81,8 +85,13 @@ export function parseSource(path: string, text: string): ParseResult {
   parser.input = lexed.tokens;
   const cst = parser.file();
   const seen = new Set<string>();
+  let syntaxErrors = 0;
   for (const error of parser.errors) {
-    if (diagnostics.length >= 2 * MAX_DIAGNOSTICS_PER_FILE) break;
+    if (syntaxErrors === MAX_DIAGNOSTICS_PER_FILE) {
+      const at = Number.isNaN(error.token.startOffset) ? text.length : error.token.startOffset;
+      diagnostics.push(Diagnostics.tooManyErrors(spanIn(source, { start: at, end: at }), MAX_DIAGNOSTICS_PER_FILE, parser.errors.length));
+      break;
+    }
     const token = error.token;
     const previous = (error as { previousToken?: IToken }).previousToken;
     const at = Number.isNaN(token.startOffset) ? (previous?.endOffset ?? text.length - 1) + 1 : token.startOffset;
@@ -91,6 +100,7 @@ export function parseSource(path: string, text: string): ParseResult {
     const key = `${at}:${error.message}`;
     if (seen.has(key)) continue;
     seen.add(key);
+    syntaxErrors++;
     diagnostics.push(Diagnostics.syntaxError(spanIn(source, { start: Math.min(at, text.length), end: Math.min(end, text.length) }), error.message));
   }
   parser.input = [];

@@ -19,6 +19,7 @@ function label(type: TokenType): string {
     DateTimeLiteral: "a date and time (2026-11-10 05:00:00)",
     TimeZoneName: "a time zone",
     Word: "a name",
+    FieldWord: "a field name",
   };
   return names[type.name] ?? (typeof type.LABEL === "string" ? type.LABEL : type.name);
 }
@@ -26,6 +27,7 @@ function label(type: TokenType): string {
 /** Messages that name what was expected in words a promo manager reads, not grammar-rule names. */
 const messages: IParserErrorMessageProvider = {
   buildMismatchTokenMessage({ expected, actual }) {
+    if (expected === EOF) return `unexpected ${describe(actual)}: expected a declaration (promotion, scope, window, group, stacking, earn, example, ...)`;
     return `expected ${label(expected)} but found ${describe(actual)}`;
   },
   buildNotAllInputParsedMessage({ firstRedundant }) {
@@ -694,7 +696,7 @@ export class PromoParser extends CstParser {
     ]);
     this.MANY(() => {
       this.CONSUME(T.Dot);
-      this.CONSUME(T.Word, { LABEL: "segment" });
+      this.CONSUME(T.FieldWord, { LABEL: "segment" });
     });
   });
 }
