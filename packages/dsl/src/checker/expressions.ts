@@ -91,9 +91,15 @@ export class ExpressionChecker {
   }
 
   private list(expr: A.ListExpr, env: ExprEnv): Type {
+    const types = expr.items.map((item) => this.check(item, env));
+    // Region codes may be written bare (US) or quoted ("US"); a list mixing both is a list of regions.
+    if (types.some((t) => t.t === "region") && expr.items.every((item, i) => types[i]!.t !== "string" || item.kind === "String")) {
+      this.regionString(expr, env);
+      return T.set(T.region);
+    }
     let element: Type = T.unknown;
-    for (const item of expr.items) {
-      const type = this.check(item, env);
+    for (const [i, item] of expr.items.entries()) {
+      const type = types[i]!;
       if (type.t === "unknown") continue;
       if (element.t === "unknown") element = type;
       else if (!compatible(element, type)) {

@@ -73,6 +73,13 @@ function checkConjunction(and: A.AndExpr, file: FileContext, tables: Tables, rep
       op = FLIP[operand.op];
     }
     if (!subject || !literal || !op) continue;
+    // Money (in minor units) and Int subjects take whole values only: `exceeds 3` means `at least 4`.
+    const subjectNode = subjectKey(operand.left) === subject ? operand.left : operand.right;
+    const subjectType = tables.types.get(subjectNode.id)?.t;
+    if ((subjectType === "int" || subjectType === "money") && literal.numeric !== undefined && Number.isInteger(literal.numeric)) {
+      if (op === "exceeds") [op, literal] = ["at least", { numeric: literal.numeric + 1 }];
+      else if (op === "below") [op, literal] = ["at most", { numeric: literal.numeric - 1 }];
+    }
     const f = facts.get(subject) ?? {};
     facts.set(subject, f);
     const conflict = apply(f, op, literal, operand);

@@ -1,0 +1,18 @@
+/** @promo/dsl: the front end of the .promo language, shared by the CLI, the compiler and the language server. */
+export * as ast from "./ast/nodes.js";
+export type { Span, PromoFile, Declaration, PromotionDecl, Expr, Benefit } from "./ast/nodes.js";
+export { lex } from "./lexer/lexer.js";
+export { KEYWORD_TEXTS } from "./lexer/tokens.js";
+export { parseSource, decodeSource, MAX_NESTING, MAX_FILE_BYTES, type ParseResult, type Comment } from "./parser/parse.js";
+export { getParser } from "./parser/parser.js";
+export { check, type CheckedProject, type CheckedFile, type CheckOptions } from "./checker/checker.js";
+export type { CheckedPromotion } from "./checker/promotions.js";
+export type { Tables, Symbol as ResolvedSymbol, ResolvedWindow } from "./checker/context.js";
+export { KINDS, BUILTIN_GROUPS, type PromotionKind } from "./checker/symbols.js";
+export { BUILTIN_FIELDS, FIELD_DOCS, typeName, type Type } from "./checker/types.js";
+export { CART_SHAPE, EXPECT_SHAPE, REJECTION_REASONS, type Shape } from "./checker/examples.js";
+export { CODES, Diagnostics, type DiagnosticCode } from "./diagnostics/catalogue.js";
+export { sortDiagnostics, hasErrors, type Diagnostic, type DiagnosticSpan, type Fix, type TextEdit, type Severity } from "./diagnostics/diagnostic.js";
+export { checkFiles, checkSource, loadProject, readAndParse, type FrontEndResult, type Project, type StageTiming } from "./pipeline/frontend.js";
+export { diskHost, memoryHost, type SourceHost } from "./project/host.js";
+export { SourceFile } from "./util/source.js";
