@@ -39,13 +39,64 @@ function subs(ctx: Children, key: string): CstNode[] {
   return (ctx[key] ?? []).filter((x): x is CstNode => !isToken(x));
 }
 
+/** All CST children of `node` whose rule is in `names`, in source order (alternatives are stored per rule name). */
+function orderedChildren(node: CstNode, names: ReadonlySet<string>): CstNode[] {
+  const out: { start: number; node: CstNode }[] = [];
+  for (const key in node.children) {
+    if (!names.has(key)) continue;
+    for (const child of node.children[key] ?? []) if (!isToken(child)) out.push({ start: nodeSpan(child, 0).start, node: child });
+  }
+  if (out.length > 1) out.sort((a, b) => a.start - b.start);
+  return out.map((entry) => entry.node);
+}
+
+const DECLARATION_RULES = new Set([
+  "importDecl",
+  "currencyDecl",
+  "attributeDecl",
+  "scopeDecl",
+  "windowDecl",
+  "groupDecl",
+  "stackingDecl",
+  "promotionDecl",
+  "earnDecl",
+  "exampleDecl",
+]);
+
+const CLAUSE_RULES = new Set([
+  "titleClause",
+  "descriptionClause",
+  "kindClause",
+  "codeClause",
+  "validClause",
+  "collectClause",
+  "expiresClause",
+  "lockedClause",
+  "transferClause",
+  "whenClause",
+  "giveClause",
+  "priorityClause",
+  "exclusiveClause",
+  "combinesClause",
+  "limitClause",
+]);
+
+const BENEFIT_RULES = ["discountBenefit", "priceBenefit", "packBenefit", "cheapestBenefit", "freeShippingBenefit", "coinsBenefit"];
+
 function tokenSpan(t: IToken): A.Span {
   return { start: t.startOffset, end: (t.endOffset ?? t.startOffset) + 1 };
 }
 
-/** The extent of a CST node from its real (not recovery-inserted) tokens. */
+/**
+ * The extent of a CST node: the parser's offsets when they are real, else (a node the parser recovered) the
+ * extent of its real tokens.
+ */
 function nodeSpan(node: CstNode | undefined, fallback: number): A.Span {
   if (!node) return { start: fallback, end: fallback };
+  const location = node.location;
+  if (location && !node.recoveredNode && Number.isFinite(location.startOffset) && Number.isFinite(location.endOffset)) {
+    return { start: location.startOffset, end: location.endOffset! + 1 };
+  }
   let start = Infinity;
   let end = -Infinity;
   const visit = (n: CstNode) => {
@@ -78,7 +129,7 @@ export class AstBuilder {
 
   file(cst: CstNode | undefined, textLength: number): A.PromoFile {
     const declarations: A.Declaration[] = [];
-    if (cst) for (const d of subs(cst.children, "declaration")) {
+    if (cst) for (const d of orderedChildren(cst, DECLARATION_RULES)) {
       const decl = this.declaration(d);
       if (decl) declarations.push(decl);
     }
@@ -107,11 +158,7 @@ export class AstBuilder {
     return s;
   }
 
-  private declaration(node: CstNode): A.Declaration | undefined {
-    const c = node.children as Children;
-    const [key] = Object.keys(c);
-    const inner = key ? sub(c, key) : undefined;
-    if (!inner) return undefined;
+  private declaration(inner: CstNode): A.Declaration | undefined {
     const ic = inner.children as Children;
     const span = this.span(inner);
     const id = freshId();
@@ -143,7 +190,7 @@ export class AstBuilder {
           id,
           span,
           name: this.idName(sub(ic, "idName")),
-          clauses: subs(ic, "clause").flatMap((cl) => this.clause(cl) ?? []),
+          clauses: orderedChildren(inner, CLAUSE_RULES).flatMap((cl) => this.clause(cl) ?? []),
         };
       case "earnDecl":
         return {
@@ -182,13 +229,8 @@ export class AstBuilder {
       span,
       start: this.dateTimeToken(tok(c, "start"), undefined),
       end: this.dateTimeToken(tok(c, "end"), undefined),
-      zone: this.zone(sub(c, "zoneName")),
+      zone: this.name(tok(c, "zone")),
     };
-  }
-
-  private zone(node: CstNode | undefined): A.Name {
-    const c = (node?.children ?? {}) as Children;
-    return this.name(tok(c, "TimeZoneName") ?? tok(c, "Identifier"));
   }
 
   private nameList(node: CstNode | undefined): A.Name[] {
@@ -222,10 +264,7 @@ export class AstBuilder {
     };
   }
 
-  private clause(node: CstNode): A.Clause | undefined {
-    const [key] = Object.keys(node.children);
-    const inner = key ? sub(node.children as Children, key) : undefined;
-    if (!inner) return undefined;
+  private clause(inner: CstNode): A.Clause | undefined {
     const c = inner.children as Children;
     const span = this.span(inner);
     const id = freshId();
@@ -239,9 +278,9 @@ export class AstBuilder {
       case "codeClause":
         return { kind: "Code", id, span, code: this.string(tok(c, "StringToken"), span.end) };
       case "validClause":
-        return { kind: "Valid", id, span, window: this.windowRef(sub(c, "windowRef")) };
+        return { kind: "Valid", id, span, window: this.windowRef(c) };
       case "collectClause":
-        return { kind: "Collect", id, span, window: this.windowRef(sub(c, "windowRef")) };
+        return { kind: "Collect", id, span, window: this.windowRef(c) };
       case "expiresClause":
         return { kind: "Expires", id, span, duration: this.duration(sub(c, "duration")) };
       case "lockedClause":
@@ -251,7 +290,7 @@ export class AstBuilder {
       case "whenClause":
         return { kind: "When", id, span, condition: this.expression(sub(c, "expression")) };
       case "giveClause":
-        return { kind: "Give", id, span, benefit: this.benefit(sub(c, "benefit"), span.end) };
+        return { kind: "Give", id, span, benefit: this.benefit(c, span.end) };
       case "priorityClause":
         return { kind: "Priority", id, span, value: this.number(tok(c, "NumberLiteral")) };
       case "exclusiveClause": {
@@ -267,8 +306,7 @@ export class AstBuilder {
     }
   }
 
-  private windowRef(node: CstNode | undefined): A.WindowRef {
-    const c = (node?.children ?? {}) as Children;
+  private windowRef(c: Children): A.WindowRef {
     const spec = sub(c, "windowSpec");
     return spec ? this.windowSpec(spec) : this.name(tok(c, "Identifier"));
   }
@@ -300,9 +338,9 @@ export class AstBuilder {
     };
   }
 
-  private benefit(node: CstNode | undefined, at: number): A.Benefit {
-    const [key] = Object.keys(node?.children ?? {});
-    const inner = key && node ? sub(node.children as Children, key) : undefined;
+  private benefit(give: Children, at: number): A.Benefit {
+    const key = BENEFIT_RULES.find((rule) => give[rule]);
+    const inner = key ? sub(give, key) : undefined;
     const c = (inner?.children ?? {}) as Children;
     const span = this.span(inner);
     const id = freshId();
@@ -470,11 +508,13 @@ export class AstBuilder {
       this.problems.push({ kind: "unterminated-string", span });
       raw = raw + '"';
     }
-    let value: string;
-    try {
-      value = JSON.parse(raw) as string;
-    } catch {
-      value = raw.slice(1, -1);
+    let value = raw.slice(1, -1);
+    if (value.includes("\\")) {
+      try {
+        value = JSON.parse(raw) as string;
+      } catch {
+        // an unterminated string may end in a lone backslash; keep its text as written
+      }
     }
     return { kind: "String", id: freshId(), span, value, raw };
   }
@@ -512,35 +552,46 @@ export class AstBuilder {
   private dateTime(node: CstNode): A.DateTimeLit {
     const c = node.children as Children;
     const lit = this.dateTimeToken(tok(c, "DateTimeLiteral"), undefined);
-    const zoneNode = sub(c, "zoneName");
-    if (!zoneNode) return lit;
-    const zone = this.zone(zoneNode);
+    const zoneToken = tok(c, "zone");
+    if (!zoneToken) return lit;
+    const zone = this.name(zoneToken);
     return { ...lit, zone, span: { start: lit.span.start, end: Math.max(lit.span.end, zone.span.end) } };
   }
 
   // ---- expressions ----
 
+  /** Rebuilds precedence from the flat chain: `or` separates groups of `and`-ed operands. */
   expression(node: CstNode | undefined): A.Expr {
     if (!node) return this.errorExpr();
-    const operands = subs(node.children as Children, "andExpr").map((n) => this.andExpr(n));
-    if (operands.length === 1) return operands[0]!;
-    if (operands.length === 0) return this.errorExpr();
-    return { kind: "Or", id: freshId(), span: this.span(node), operands };
-  }
-
-  private andExpr(node: CstNode): A.Expr {
-    const operands = subs(node.children as Children, "notExpr").map((n) => this.notExpr(n));
-    if (operands.length === 1) return operands[0]!;
-    if (operands.length === 0) return this.errorExpr();
-    return { kind: "And", id: freshId(), span: this.span(node), operands };
-  }
-
-  private notExpr(node: CstNode): A.Expr {
     const c = node.children as Children;
-    const inner = sub(c, "notExpr");
-    if (c["Kw_not"]) return { kind: "Not", id: freshId(), span: this.span(node), operand: inner ? this.notExpr(inner) : this.errorExpr() };
-    const cmp = sub(c, "comparison");
-    return cmp ? this.comparison(cmp) : this.errorExpr();
+    const operands = subs(c, "unary").map((n) => this.unary(n));
+    if (operands.length === 0) return this.errorExpr();
+    const operators = [...(c["Kw_and"] ?? []), ...(c["Kw_or"] ?? [])]
+      .filter((t): t is IToken => isToken(t))
+      .sort((a, b) => a.startOffset - b.startOffset)
+      .map((t) => t.image);
+    const groups: A.Expr[][] = [[operands[0]!]];
+    for (let i = 1; i < operands.length; i++) {
+      if (operators[i - 1] === "or") groups.push([operands[i]!]);
+      else groups[groups.length - 1]!.push(operands[i]!);
+    }
+    const conjunctions = groups.map((g) => (g.length === 1 ? g[0]! : this.nary("And", g)));
+    return conjunctions.length === 1 ? conjunctions[0]! : this.nary("Or", conjunctions);
+  }
+
+  private nary(kind: "And" | "Or", operands: A.Expr[]): A.Expr {
+    const span = { start: operands[0]!.span.start, end: operands[operands.length - 1]!.span.end };
+    return { kind, id: freshId(), span, operands };
+  }
+
+  private unary(node: CstNode): A.Expr {
+    const c = node.children as Children;
+    let expr = this.comparison(node);
+    const nots = (c["Kw_not"] ?? []).filter((t): t is IToken => isToken(t) && validToken(t) !== undefined);
+    for (let i = nots.length - 1; i >= 0; i--) {
+      expr = { kind: "Not", id: freshId(), span: { start: nots[i]!.startOffset, end: expr.span.end }, operand: expr };
+    }
+    return expr;
   }
 
   private comparison(node: CstNode): A.Expr {
@@ -559,7 +610,7 @@ export class AstBuilder {
     else op = cc["Kw_not"] ? "not in" : "in";
     const opSpan = this.span(comparator);
     const right = this.operand(sub(c, "right"));
-    return { kind: "Compare", id: freshId(), span: this.span(node), op, opSpan, left, right };
+    return { kind: "Compare", id: freshId(), span: { start: left.span.start, end: Math.max(right.span.end, opSpan.end) }, op, opSpan, left, right };
   }
 
   private operand(node: CstNode | undefined): A.Expr {
@@ -574,17 +625,15 @@ export class AstBuilder {
     if (agg) return this.aggregate(agg);
     const str = tok(c, "StringToken");
     if (str) return this.string(str, span.end);
-    const money = sub(c, "money");
-    if (money) return this.money(money);
+    if (c["NumberLiteral"]) return this.money(node);
     const percent = tok(c, "PercentLiteral");
     if (percent) return this.percent(percent);
     const dt = sub(c, "dateTime");
     if (dt) return this.dateTime(dt);
     if (tok(c, "Kw_true")) return { kind: "Bool", id: freshId(), span, value: true };
     if (tok(c, "Kw_false")) return { kind: "Bool", id: freshId(), span, value: false };
-    const path = sub(c, "path");
-    if (path) {
-      const pc = path.children as Children;
+    if (c["root"]) {
+      const pc = c;
       const segments = [this.name(tok(pc, "root"))];
       const rest = pc["segment"] ?? [];
       for (let i = 0; i < rest.length; i++) segments.push(this.name(tok(pc, "segment", i)));

@@ -169,7 +169,21 @@ function offsetAt(ms: number, zone: string): number {
  *
  * Throws RangeError for an unknown zone or an impossible date or time.
  */
+const ZONED_CACHE_LIMIT = 4096;
+const zonedCache = new Map<string, number>();
+
 export function zonedToEpoch(local: LocalDateTime, zone: string): number {
+  // Each conversion costs several Intl calls; rule files repeat the same campaign windows many times over.
+  const key = `${zone}|${local.year}|${local.month}|${local.day}|${local.hour}|${local.minute}|${local.second}`;
+  const cached = zonedCache.get(key);
+  if (cached !== undefined) return cached;
+  const ms = computeZonedToEpoch(local, zone);
+  if (zonedCache.size >= ZONED_CACHE_LIMIT) zonedCache.clear();
+  zonedCache.set(key, ms);
+  return ms;
+}
+
+function computeZonedToEpoch(local: LocalDateTime, zone: string): number {
   requireFormatter(zone);
   if (!isValidLocalDate(local.year, local.month, local.day)) {
     throw new RangeError(`${local.year}-${local.month}-${local.day} is not a valid calendar date`);
