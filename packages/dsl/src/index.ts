@@ -16,3 +16,6 @@ export { sortDiagnostics, hasErrors, type Diagnostic, type DiagnosticSpan, type 
 export { checkFiles, checkSource, loadProject, readAndParse, type FrontEndResult, type Project, type StageTiming } from "./pipeline/frontend.js";
 export { diskHost, memoryHost, type SourceHost } from "./project/host.js";
 export { SourceFile } from "./util/source.js";
+export { formatSource, formatParsed, formatRange, type FormatResult, type FormatEdit, type RangeFormatResult } from "./formatter/format.js";
+export { renderDiagnostic, renderSummary } from "./diagnostics/render.js";
+export { runCli } from "./cli/main.js";

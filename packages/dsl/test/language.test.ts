@@ -361,6 +361,16 @@ describe("types", () => {
     expect(d.map((x) => [x.code, x.fixes[0]?.edits[0]?.newText])).toEqual([["missing-currency", "25 USD"]]);
   });
 
+  it("a date-time in a condition needs its zone", () => {
+    expect(codes(promo("kind automatic\n when cart.at at least 2026-11-10 05:00:00\n give 1.00 USD off order"))).toEqual(["invalid-date-time"]);
+  });
+
+  it("suggests GB for UK, and attributes can be currencies", () => {
+    const d = checkSource("t.promo", promo("kind automatic\n when customer.region is UK\n give 1.00 USD off order")).diagnostics;
+    expect(d.map((x) => [x.code, x.fixes[0]?.edits[0]?.newText])).toEqual([["unknown-region", "GB"]]);
+    ok(promo("kind automatic\n when customer.homeCurrency is EUR\n give 1.00 USD off order", "attribute customer.homeCurrency: currency"));
+  });
+
   it("dates, datetimes and percentages compare with their own kind only", () => {
     ok(promo("kind automatic\n when cart.at at least 2026-11-10 05:00:00 in America/Los_Angeles\n give 1.00 USD off order"));
     expect(codes(promo("kind automatic\n when cart.at at least 5%\n give 1.00 USD off order"))).toEqual(["type-mismatch"]);

@@ -65,8 +65,13 @@ export class ExpressionChecker {
         }
       case "DateTime": {
         if (!expr.zone) {
-          this.literals.localDateTime(env.file, expr);
-          return expr.text.length > 10 ? T.datetime : T.date;
+          if (expr.text.length <= 10) {
+            this.literals.localDateTime(env.file, expr);
+            return T.date;
+          }
+          // An instant is only meaningful in a zone: which 05:00 would it be?
+          this.reporter.report(Diagnostics.invalidDateTime(this.at(env, expr.span), expr.text, "a date-time in a condition needs its zone, e.g. 'in America/Los_Angeles'"));
+          return T.unknown;
         }
         const zone = this.literals.zone(env.file, expr.zone);
         this.literals.instant(env.file, expr, zone);
@@ -209,7 +214,7 @@ export class ExpressionChecker {
         this.tables.refs.set(name.id, { kind: "region", name: name.text });
         return T.region;
       }
-      this.reporter.report(Diagnostics.unknownRegion(this.at(env, name.span), name.text, suggest(name.text, REGION_CODES, 3)));
+      this.reporter.report(Diagnostics.unknownRegion(this.at(env, name.span), name.text, regionSuggestions(name.text)));
       return T.unknown;
     }
     if (/^[A-Z]{3}$/.test(name.text) && isCurrencyCode(name.text)) return T.currency;
@@ -285,10 +290,18 @@ export class ExpressionChecker {
     const strings = node.kind === "List" ? node.items : [node];
     for (const s of strings) {
       if (s.kind !== "String") continue;
-      if (!isRegionCode(s.value)) this.reporter.report(Diagnostics.unknownRegion(this.at(env, s.span), s.value, suggest(s.value.toUpperCase(), REGION_CODES, 3)));
+      if (!isRegionCode(s.value)) this.reporter.report(Diagnostics.unknownRegion(this.at(env, s.span), s.value, regionSuggestions(s.value)));
     }
     return true;
   }
+}
+
+/** Common codes that are not ISO 3166-1 alpha-2 map to the code meant (UK is GB, EL is GR). */
+const REGION_ALIASES: Record<string, string> = { UK: "GB", EL: "GR" };
+
+function regionSuggestions(code: string): string[] {
+  const alias = REGION_ALIASES[code.toUpperCase()];
+  return alias ? [alias] : suggest(code.toUpperCase(), REGION_CODES, 3);
 }
 
 function otherOrSelf(expr: A.CompareExpr, side: "left" | "right"): A.Expr {

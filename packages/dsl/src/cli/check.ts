@@ -22,7 +22,7 @@ export const checkCommand: Command = {
     {
       name: "at",
       value: "<instant>",
-      description: "check as of this ISO-8601 instant, e.g. 2026-11-13T00:00:00Z (default: now)",
+      description: "warn about promotion windows that ended before this ISO-8601 instant, e.g. 2026-11-13T00:00:00Z",
     },
     { name: "timings", description: "print the time spent in each stage to stderr" },
   ],

@@ -102,11 +102,12 @@ export class PromoParser extends CstParser {
     this.SUBRULE(this.typeRef);
   });
 
+  /** Type names are words the checker resolves (`currency` is also a keyword, hence Word). */
   typeRef = this.RULE("typeRef", () => {
-    this.CONSUME(T.Identifier, { LABEL: "head" });
+    this.CONSUME(T.Word, { LABEL: "head" });
     this.OPTION(() => {
       this.CONSUME(Kw.of);
-      this.CONSUME2(T.Identifier, { LABEL: "element" });
+      this.CONSUME2(T.Word, { LABEL: "element" });
     });
   });
 
