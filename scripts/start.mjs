@@ -30,7 +30,7 @@ for (const [i, project] of projects.entries()) {
   console.log(`\n${files[i]} (${project.files[0].currency}): ${project.promotions.length} promotions, ${project.examples.length} examples, selection ${project.selection}`);
   for (const p of project.promotions) {
     console.log(`  ${p.id} — ${p.title}`);
-    console.log(`    kind ${p.kind}; ${p.code ? `code "${p.code}" (case-insensitive)` : "automatic"}${p.priority !== undefined ? `; priority ${p.priority}` : ""}`);
+    console.log(`    kind ${p.kind}; ${p.code ? `code "${p.code}" (case-insensitive)` : "no code: applies automatically"}${p.priority !== undefined ? `; priority ${p.priority}` : ""}`);
     if (p.valid) console.log(`    valid ${instant(p.valid.startMs)} … ${instant(p.valid.endMs)} (${p.valid.zone}, end inclusive)`);
     if (p.collect) console.log(`    collected ${instant(p.collect.startMs)} … ${instant(p.collect.endMs)}`);
     if (p.expires) console.log(`    expires ${p.expires.amount} ${p.expires.unit} after activation`);
