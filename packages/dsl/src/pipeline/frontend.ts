@@ -118,6 +118,24 @@ export function checkFiles(rootPaths: readonly string[], host: SourceHost, optio
   return { projects, diagnostics: dedupe(all), timings: timer.list() };
 }
 
+/**
+ * Checks several root files as one project (what `promo compile` bundles): every root and everything they
+ * import, each file once, one namespace, one stacking policy.
+ */
+export function checkProject(rootPaths: readonly string[], host: SourceHost, options: CheckOptions = {}): { project: CheckedProject; diagnostics: Diagnostic[]; timings: StageTiming[] } {
+  const timer = new Timer();
+  const cache = new Map<string, ParsedFile | undefined>();
+  const files = new Map<string, ParsedFile>();
+  const diagnostics: Diagnostic[] = [];
+  for (const root of rootPaths) {
+    const loaded = loadProject(root, host, cache, timer);
+    diagnostics.push(...loaded.diagnostics);
+    for (const file of loaded.files) files.set(file.source.path, file);
+  }
+  const project = timer.time("check", () => check([...files.values()], options));
+  return { project, diagnostics: dedupe([...diagnostics, ...project.diagnostics]), timings: timer.list() };
+}
+
 /** Checks source text held in memory (tests, editor buffers): one file, no imports resolved from disk. */
 export function checkSource(path: string, text: string, options: CheckOptions = {}): { project: CheckedProject; diagnostics: Diagnostic[] } {
   const parsed = parseSource(path, text);

@@ -1,0 +1,308 @@
+import type * as A from "../ast/nodes.js";
+import type { Tables } from "../checker/context.js";
+import { exprText, isLiteral, valueKind } from "../lower/describe.js";
+import type { LoweredBenefit, LoweredProgram, LoweredPromotion, LoweredScope } from "../lower/lower.js";
+import type { SourceFile } from "../util/source.js";
+import { _, block, join, lines, literal, nil, NameScope, type Code, type Name } from "./code.js";
+
+/**
+ * The emitter: a lowered program becomes one ES module of specialised functions — a predicate per scope and a
+ * function per condition, with constants folded — plus the program's data. Semantics mirror the interpreter
+ * (interpreter/interpret.ts) exactly; the conformance tests hold the two together. User text only ever enters
+ * the output as escaped literals through the `_` builder.
+ */
+export interface EmitOptions {
+  /** Module specifier of the runtime core (no ajv at run time). */
+  runtimeImport: string;
+  /** Module specifier of the standalone cart-schema validator generated beside the program. */
+  validatorImport: string;
+}
+
+const RUNTIME_NAMES = ["createEvaluatorWith", "compare", "describeValue", "lineField", "cartField", "InvalidCartError"] as const;
+
+export function emitModule(program: LoweredProgram, options: EmitOptions): string {
+  const emitter = new Emitter(program.project.tables);
+  const promotions = program.promotions.map((p) => emitter.promotion(p));
+  const stacking = program.stacking.map((r) => _`{ max: ${r.max}, members: new Set(${r.members}), per: ${r.per}, text: ${r.text} }`);
+  const runtime = join(RUNTIME_NAMES.map((n) => emitter.names.get(n)!).map((n) => _`${n}`));
+  const body = lines([
+    _`import { ${runtime} } from ${options.runtimeImport};`,
+    _`import validateCartSchema from ${options.validatorImport};`,
+    _``,
+    lines(emitter.hoisted),
+    _``,
+    _`export const program = {`,
+    _`  promotions: [`,
+    join(promotions.map((p) => _`    ${p}`), ",\n"),
+    _`  ],`,
+    _`  stacking: [${join(stacking)}],`,
+    _`  selection: ${program.selection},`,
+    _`  earn: ${program.earn === null ? null : { ...program.earn }},`,
+    _`};`,
+    _`export const attributes = ${program.attributes.map((a) => ({ ...a }))};`,
+    _`const evaluator = ${emitter.names.get("createEvaluatorWith")!}(program, attributes, validateCartSchema);`,
+    _`/** Prices a cart (contract v1); throws InvalidCartError, whose errors name JSON paths, for bad input. */`,
+    _`export function evaluate(cart, options) {`,
+    _`  return evaluator.evaluate(cart, options);`,
+    _`}`,
+    _`export function tryEvaluate(cart, options) {`,
+    _`  return evaluator.tryEvaluate(cart, options);`,
+    _`}`,
+    _`export function validate(cart) {`,
+    _`  return evaluator.validate(cart);`,
+    _`}`,
+    _`export { ${emitter.names.get("InvalidCartError")!} as InvalidCartError };`,
+  ]);
+  return body.toString() + "\n";
+}
+
+class Emitter {
+  readonly scope = new NameScope(["program", "attributes", "evaluator", "evaluate", "tryEvaluate", "validate", "validateCartSchema"]);
+  readonly names = new Map<string, Name>();
+  readonly hoisted: Code[] = [];
+  private readonly predicates = new Map<A.Expr, Name>();
+  private readonly sets = new Map<string, Name>();
+
+  constructor(private readonly tables: Tables) {
+    for (const n of RUNTIME_NAMES) this.names.set(n, this.scope.reserve(n));
+  }
+
+  private rt(name: (typeof RUNTIME_NAMES)[number]): Name {
+    return this.names.get(name)!;
+  }
+
+  promotion(p: LoweredPromotion): Code {
+    const condition = p.condition ? this.condition(p.condition.expr, p.condition.file) : null;
+    const set = (ids: readonly string[]) => _`new Set(${ids})`;
+    const exclusive = p.exclusiveWith === "all" ? literal("all") : p.exclusiveWith ? set(p.exclusiveWith) : literal(null);
+    const data = (w: object | null) => (w === null ? null : { ...w });
+    return _`{ id: ${p.id}, title: ${p.title}, kind: ${p.kind}, currency: ${p.currency}, priority: ${p.priority}, code: ${p.code}, valid: ${data(p.valid)}, collect: ${data(p.collect)}, expires: ${data(p.expires)}, lock: ${data(p.lock)}, transferable: ${p.transferable}, condition: ${condition ?? literal(null)}, benefit: ${this.benefit(p.benefit)}, exclusiveWith: ${exclusive}, combinesWith: ${set(p.combinesWith)}, index: ${p.index === null ? null : index(p.index)}, source: ${{ ...p.source }} }`;
+  }
+
+  private scopeRef(s: LoweredScope | null): Code {
+    return s?.expr ? _`${this.predicate(s.expr)}` : literal(null);
+  }
+
+  private benefit(b: LoweredBenefit): Code {
+    switch (b.type) {
+      case "amount":
+        return _`{ type: "amount", amount: ${b.amount}, target: { scope: ${this.scopeRef(b.target)}, label: ${b.target.label} } }`;
+      case "percent":
+        return _`{ type: "percent", ratio: ${{ ...b.ratio }}, target: { scope: ${this.scopeRef(b.target)}, label: ${b.target.label} }, after: ${b.after}, cap: ${b.cap} }`;
+      case "amount-each":
+        return _`{ type: "amount-each", amount: ${b.amount}, scope: ${this.alwaysScope(b.scope)}, label: ${b.scope.label}, maxUnits: ${b.maxUnits} }`;
+      case "fixed-price":
+        return _`{ type: "fixed-price", price: ${b.price}, scope: ${this.alwaysScope(b.scope)}, label: ${b.scope.label}, maxUnits: ${b.maxUnits} }`;
+      case "cheapest-free":
+        return _`{ type: "cheapest-free", free: ${b.free}, every: ${b.every}, scope: ${this.alwaysScope(b.scope)}, label: ${b.scope.label} }`;
+      case "pack":
+        return _`{ type: "pack", skus: ${b.skus}, price: ${b.price} }`;
+      case "shipping-free":
+        return _`{ type: "shipping-free" }`;
+      case "shipping-amount":
+        return _`{ type: "shipping-amount", amount: ${b.amount} }`;
+      case "coins":
+        return _`{ type: "coins", coins: ${b.coins}, per: ${b.per}, cap: ${b.cap === null ? null : { ...b.cap }}, scope: ${this.scopeRef(b.scope)} }`;
+    }
+  }
+
+  private alwaysScope(s: LoweredScope): Code {
+    return s.expr ? _`${this.predicate(s.expr)}` : _`() => true`;
+  }
+
+  /** A hoisted `(line, cart) => boolean` for a scope predicate, one per distinct expression. */
+  private predicate(expr: A.Expr): Name {
+    let name = this.predicates.get(expr);
+    if (!name) {
+      name = this.scope.name("scope");
+      this.predicates.set(expr, name);
+      const line = this.scope.name("line");
+      const cart = this.scope.name("cart");
+      const env: Env = { line, cart, ctx: null, coupon: null };
+      this.hoisted.push(_`const ${name} = (${line}, ${cart}) => ${this.bool(expr, env)};`);
+    }
+    return name;
+  }
+
+  /** A list of literals becomes one Set built once at module load. */
+  private constantSet(items: readonly (string | number | boolean | null)[]): Name {
+    const key = JSON.stringify(items);
+    let name = this.sets.get(key);
+    if (!name) {
+      name = this.scope.name("set");
+      this.sets.set(key, name);
+      this.hoisted.push(_`const ${name} = new Set(${items});`);
+    }
+    return name;
+  }
+
+  /** A hoisted condition `(ctx) => undefined | reason`. */
+  private condition(expr: A.Expr, file: SourceFile): Name {
+    const name = this.scope.name("condition");
+    const ctx = this.scope.name("ctx");
+    const cart = this.scope.name("cart");
+    const coupon = this.scope.name("coupon");
+    const env: Env = { line: null, cart, ctx, coupon };
+    this.hoisted.push(
+      _`const ${name} = (${ctx}) => ${block([_`const ${cart} = ${ctx}.cart;`, _`const ${coupon} = ${ctx}.coupon;`, this.failure(expr, file, env), _`return undefined;`])};`,
+    );
+    return name;
+  }
+
+  /** Statements that `return` the reason `expr` fails and fall through when it holds (interpreter: failure()). */
+  private failure(expr: A.Expr, file: SourceFile, env: Env): Code {
+    switch (expr.kind) {
+      case "And":
+        return lines(expr.operands.map((o) => this.failure(o, file, env)));
+      case "Or": {
+        const reasons = expr.operands.map(() => this.scope.name("reason"));
+        const fns = expr.operands.map((o) => {
+          const fn = this.scope.name("alternative");
+          this.hoisted.push(_`const ${fn} = (${env.ctx!}, ${env.cart}, ${env.coupon!}) => ${block([this.failure(o, file, env), _`return undefined;`])};`);
+          return fn;
+        });
+        // Nested: each alternative is tried only when the ones before it failed; all failing gives every reason.
+        let inner: Code = _`return "none of these holds: " + ${join(reasons.map((r) => _`${r}`), _` + "; " + `)};`;
+        for (let i = fns.length - 1; i >= 0; i--) {
+          inner = block([_`const ${reasons[i]!} = ${fns[i]!}(${env.ctx!}, ${env.cart}, ${env.coupon!});`, _`if (${reasons[i]!} !== undefined) ${inner}`]);
+        }
+        return inner;
+      }
+      case "Not":
+        return _`if (${this.bool(expr.operand, env)}) return ${exprText(file, expr.operand) + " holds"};`;
+      case "Compare": {
+        const left = this.scope.name("left");
+        const right = this.scope.name("right");
+        const negated = NEGATED_TEXT[expr.op];
+        const tail = ` ${negated} ${exprText(file, expr.right)}`;
+        const subject = isLiteral(expr.left)
+          ? literal(exprText(file, expr.left) + tail)
+          : _`${exprText(file, expr.left) + " "} + ${this.rt("describeValue")}(${left}, ${valueKind(this.tables, expr.left)}, ${env.cart}.currency) + ${tail}`;
+        return block([
+          _`const ${left} = ${this.value(expr.left, env)};`,
+          _`const ${right} = ${this.value(expr.right, env)};`,
+          _`if (!${this.rt("compare")}(${expr.op}, ${left}, ${right})) return ${subject};`,
+        ]);
+      }
+      default: {
+        const v = this.scope.name("value");
+        const text = exprText(file, expr);
+        return block([_`const ${v} = ${this.value(expr, env)};`, _`if (${v} !== true) return ${v} === null || ${v} === undefined ? ${text + " is missing"} : ${text + " is false"};`]);
+      }
+    }
+  }
+
+  private bool(expr: A.Expr, env: Env): Code {
+    return _`(${this.value(expr, env)} === true)`;
+  }
+
+  /** An expression computing the value of `expr` (interpreter: value()). */
+  private value(expr: A.Expr, env: Env): Code {
+    switch (expr.kind) {
+      case "Number":
+        return literal(expr.currency ? (this.tables.money.get(expr.id)?.minor ?? null) : Number(expr.text));
+      case "Percent":
+        return literal(Number(expr.text));
+      case "String":
+        return literal(expr.value);
+      case "Bool":
+        return literal(expr.value);
+      case "DateTime":
+        return literal(this.tables.instants.get(expr.id) ?? expr.text);
+      case "List": {
+        const constant = expr.items.every((i) => isLiteral(i) || isBareCode(i, this.tables));
+        if (constant) return _`${this.constantSet(expr.items.map((i) => constantOf(i, this.tables)))}`;
+        return _`new Set([${join(expr.items.map((i) => this.value(i, env)))}])`;
+      }
+      case "And":
+        return _`(${join(expr.operands.map((o) => this.bool(o, env)), _` && `)})`;
+      case "Or":
+        return _`(${join(expr.operands.map((o) => this.bool(o, env)), _` || `)})`;
+      case "Not":
+        return _`!${this.bool(expr.operand, env)}`;
+      case "Compare":
+        return _`${this.rt("compare")}(${expr.op}, ${this.value(expr.left, env)}, ${this.value(expr.right, env)})`;
+      case "Aggregate": {
+        if (!env.ctx) return literal(null);
+        const scopeExpr = !expr.scope ? null : expr.scope.kind === "InlineScope" ? expr.scope.predicate : this.scopeDecl(expr.scope.name);
+        const scope = scopeExpr ? _`${this.predicate(scopeExpr)}` : literal(null);
+        if (expr.fn === "subtotal") return _`${env.ctx}.subtotal(${scope}, ${expr.base === "after"})`;
+        return expr.fn === "quantity" ? _`${env.ctx}.quantity(${scope})` : _`${env.ctx}.count(${scope})`;
+      }
+      case "Path":
+        return this.path(expr, env);
+      case "Error":
+        return literal(null);
+    }
+  }
+
+  private scopeDecl(name: A.Name): A.Expr | null {
+    const symbol = this.tables.refs.get(name.id);
+    return symbol?.kind === "scope" ? symbol.decl.predicate : null;
+  }
+
+  private path(expr: A.PathExpr, env: Env): Code {
+    const [root, field] = expr.segments;
+    if (!field) {
+      const symbol = this.tables.refs.get(root!.id);
+      if (symbol?.kind === "scope") return env.line ? _`${this.predicate(symbol.decl.predicate)}(${env.line}, ${env.cart})` : literal(null);
+      return literal(root!.text);
+    }
+    if (root!.text === "line") return env.line ? _`${this.rt("lineField")}(${env.line}, ${field.text})` : literal(null);
+    return _`${this.rt("cartField")}(${env.cart}, ${env.coupon ?? literal(null)}, ${root!.text}, ${field.text})`;
+  }
+}
+
+interface Env {
+  line: Name | null;
+  cart: Name;
+  ctx: Name | null;
+  coupon: Name | null;
+}
+
+/** The negations explanations use; the same table as the runtime's NEGATED (a test keeps them equal). */
+export const NEGATED_TEXT: Record<A.Comparator, string> = {
+  exceeds: "does not exceed",
+  "at least": "is not at least",
+  "at most": "is not at most",
+  below: "is not below",
+  is: "is not",
+  "is not": "is",
+  in: "is not in",
+  "not in": "is in",
+  contains: "does not contain",
+};
+
+function isBareCode(expr: A.Expr, tables: Tables): boolean {
+  if (expr.kind !== "Path" || expr.segments.length !== 1) return false;
+  const symbol = tables.refs.get(expr.segments[0]!.id);
+  return symbol === undefined || symbol.kind === "region";
+}
+
+function constantOf(expr: A.Expr, tables: Tables): string | number | boolean | null {
+  switch (expr.kind) {
+    case "Number":
+      return expr.currency ? (tables.money.get(expr.id)?.minor ?? null) : Number(expr.text);
+    case "Percent":
+      return Number(expr.text);
+    case "String":
+      return expr.value;
+    case "Bool":
+      return expr.value;
+    case "DateTime":
+      return tables.instants.get(expr.id) ?? expr.text;
+    case "Path":
+      return expr.segments[0]!.text;
+    default:
+      return null;
+  }
+}
+
+function index(keys: import("@promo/runtime").IndexKeys): Code {
+  const parts: Code[] = [];
+  if (keys.skus) parts.push(_`skus: ${keys.skus}`);
+  if (keys.stores) parts.push(_`stores: ${keys.stores}`);
+  if (keys.categories) parts.push(_`categories: ${keys.categories}`);
+  if (keys.tags) parts.push(_`tags: ${keys.tags}`);
+  return parts.length === 0 ? nil : _`{ ${join(parts)} }`;
+}

@@ -1,0 +1,178 @@
+import {
+  cartField,
+  compare,
+  describeValue,
+  lineField,
+  NEGATED,
+  type Benefit,
+  type Condition,
+  type ConditionContext,
+  type LinePredicate,
+  type NormalizedCart,
+  type NormalizedLine,
+  type Program,
+  type PromotionSpec,
+} from "@promo/runtime";
+import type * as A from "../ast/nodes.js";
+import type { Tables } from "../checker/context.js";
+import { exprText, isLiteral, valueKind } from "../lower/describe.js";
+import type { LoweredBenefit, LoweredProgram, LoweredScope } from "../lower/lower.js";
+import type { SourceFile } from "../util/source.js";
+
+/**
+ * The reference interpreter: conditions and scopes are evaluated by walking the checked AST, one node at a time,
+ * with the semantics in docs/language.md. It is meant to be obviously right rather than fast; compiled bundles
+ * must agree with it on every cart (test/conformance).
+ */
+export function interpret(program: LoweredProgram): Program {
+  const walker = new Walker(program.project.tables);
+  return {
+    promotions: program.promotions.map(
+      (p): PromotionSpec => ({
+        ...p,
+        condition: p.condition ? walker.condition(p.condition.expr, p.condition.file) : null,
+        benefit: walker.benefit(p.benefit),
+        exclusiveWith: p.exclusiveWith === "all" ? "all" : p.exclusiveWith ? new Set(p.exclusiveWith) : null,
+        combinesWith: new Set(p.combinesWith),
+      }),
+    ),
+    stacking: program.stacking.map((r) => ({ ...r, members: new Set(r.members) })),
+    selection: program.selection,
+    earn: program.earn,
+  };
+}
+
+interface Env {
+  cart: NormalizedCart;
+  ctx: ConditionContext | null;
+  line: NormalizedLine | null;
+}
+
+class Walker {
+  private readonly predicates = new Map<A.Expr, LinePredicate>();
+
+  constructor(private readonly tables: Tables) {}
+
+  condition(expr: A.Expr, file: SourceFile): Condition {
+    return (ctx) => this.failure(expr, file, { cart: ctx.cart, ctx, line: null });
+  }
+
+  scope(scope: LoweredScope | null): LinePredicate | null {
+    return scope?.expr ? this.predicate(scope.expr) : null;
+  }
+
+  private predicate(expr: A.Expr): LinePredicate {
+    let p = this.predicates.get(expr);
+    if (!p) {
+      p = (line, cart) => this.value(expr, { cart, ctx: null, line }) === true;
+      this.predicates.set(expr, p);
+    }
+    return p;
+  }
+
+  benefit(b: LoweredBenefit): Benefit {
+    switch (b.type) {
+      case "amount":
+        return { type: "amount", amount: b.amount, target: { scope: this.scope(b.target), label: b.target.label } };
+      case "percent":
+        return { type: "percent", ratio: b.ratio, target: { scope: this.scope(b.target), label: b.target.label }, after: b.after, cap: b.cap };
+      case "amount-each":
+        return { type: "amount-each", amount: b.amount, scope: this.scope(b.scope) ?? (() => true), label: b.scope.label, maxUnits: b.maxUnits };
+      case "fixed-price":
+        return { type: "fixed-price", price: b.price, scope: this.scope(b.scope) ?? (() => true), label: b.scope.label, maxUnits: b.maxUnits };
+      case "cheapest-free":
+        return { type: "cheapest-free", free: b.free, every: b.every, scope: this.scope(b.scope) ?? (() => true), label: b.scope.label };
+      case "coins":
+        return { type: "coins", coins: b.coins, per: b.per, cap: b.cap, scope: this.scope(b.scope) };
+      default:
+        return b;
+    }
+  }
+
+  /** Undefined when `expr` holds; otherwise the reason it does not, quoting the rule's own words. */
+  private failure(expr: A.Expr, file: SourceFile, env: Env): string | undefined {
+    switch (expr.kind) {
+      case "And":
+        for (const operand of expr.operands) {
+          const why = this.failure(operand, file, env);
+          if (why !== undefined) return why;
+        }
+        return undefined;
+      case "Or": {
+        const reasons: string[] = [];
+        for (const operand of expr.operands) {
+          const why = this.failure(operand, file, env);
+          if (why === undefined) return undefined;
+          reasons.push(why);
+        }
+        return `none of these holds: ${reasons.join("; ")}`;
+      }
+      case "Not":
+        return this.failure(expr.operand, file, env) === undefined ? `${exprText(file, expr.operand)} holds` : undefined;
+      case "Compare": {
+        const left = this.value(expr.left, env);
+        const right = this.value(expr.right, env);
+        if (compare(expr.op, left, right)) return undefined;
+        const currency = env.cart.currency;
+        const subject = isLiteral(expr.left) ? exprText(file, expr.left) : `${exprText(file, expr.left)} ${describeValue(left, valueKind(this.tables, expr.left), currency)}`;
+        return `${subject} ${NEGATED[expr.op]} ${exprText(file, expr.right)}`;
+      }
+      default: {
+        const value = this.value(expr, env);
+        if (value === true) return undefined;
+        return `${exprText(file, expr)} is ${value === null || value === undefined ? "missing" : "false"}`;
+      }
+    }
+  }
+
+  private value(expr: A.Expr, env: Env): unknown {
+    switch (expr.kind) {
+      case "Number":
+        return expr.currency ? (this.tables.money.get(expr.id)?.minor ?? null) : Number(expr.text);
+      case "Percent":
+        return Number(expr.text);
+      case "String":
+        return expr.value;
+      case "Bool":
+        return expr.value;
+      case "DateTime":
+        return this.tables.instants.get(expr.id) ?? expr.text;
+      case "List":
+        return new Set(expr.items.map((item) => this.value(item, env)));
+      case "And":
+        return expr.operands.every((o) => this.value(o, env) === true);
+      case "Or":
+        return expr.operands.some((o) => this.value(o, env) === true);
+      case "Not":
+        return this.value(expr.operand, env) !== true;
+      case "Compare":
+        return compare(expr.op, this.value(expr.left, env), this.value(expr.right, env));
+      case "Aggregate": {
+        const scope = expr.scope ? this.predicate(expr.scope.kind === "InlineScope" ? expr.scope.predicate : this.scopeExpr(expr.scope.name)) : null;
+        if (!env.ctx) return null;
+        if (expr.fn === "subtotal") return env.ctx.subtotal(scope, expr.base === "after");
+        return expr.fn === "quantity" ? env.ctx.quantity(scope) : env.ctx.count(scope);
+      }
+      case "Path":
+        return this.path(expr, env);
+      case "Error":
+        return null;
+    }
+  }
+
+  private scopeExpr(name: A.Name): A.Expr {
+    const symbol = this.tables.refs.get(name.id);
+    return symbol?.kind === "scope" ? symbol.decl.predicate : { kind: "Bool", id: -1, span: name.span, value: false };
+  }
+
+  private path(expr: A.PathExpr, env: Env): unknown {
+    const [root, field] = expr.segments;
+    if (!field) {
+      const symbol = this.tables.refs.get(root!.id);
+      if (symbol?.kind === "scope") return env.line ? this.value(symbol.decl.predicate, env) : null;
+      return root!.text; // a region or currency code written bare
+    }
+    if (root!.text === "line") return env.line ? lineField(env.line, field.text) : null;
+    return cartField(env.cart, env.ctx?.coupon ?? null, root!.text, field.text);
+  }
+}

@@ -1,0 +1,332 @@
+import type { NormalizedCart, NormalizedCoupon } from "../cart/types.js";
+import { formatMinor } from "../money/amount.js";
+import { computeBenefit, type BenefitResult } from "./benefits.js";
+import { CandidateIndex } from "./candidates.js";
+import { CartConditionContext } from "./conditions.js";
+import { staticGate, type Reason } from "./gates.js";
+import type { Program, PromotionSpec, StackingRule } from "./program.js";
+
+export interface EvaluateOptions {
+  /** Search nodes before the best combination falls back to the best found so far (`optimal: false`). */
+  maxSearchSteps?: number;
+}
+
+export interface LineAmount {
+  line: string;
+  amount: string;
+}
+
+export interface AppliedPromotion {
+  id: string;
+  title: string;
+  kind: string;
+  amount: string;
+  lines: LineAmount[];
+  shipping?: string;
+  coins?: number;
+}
+
+export interface RejectedPromotion {
+  id: string;
+  reason: Reason;
+  message: string;
+  source: { file: string; line: number; column: number };
+}
+
+export interface PricingResult {
+  currency: string;
+  subtotal: string;
+  discount: string;
+  coins: { used: number; amount: string; earned: number };
+  shipping: string;
+  total: string;
+  optimal: boolean;
+  applied: AppliedPromotion[];
+  rejected: RejectedPromotion[];
+  lines: { id: string; subtotal: string; discount: string; total: string }[];
+}
+
+const DEFAULT_MAX_STEPS = 100_000;
+const indexes = new WeakMap<Program, CandidateIndex>();
+
+interface Candidate {
+  spec: PromotionSpec;
+  rank: number;
+  coupon: NormalizedCoupon | null;
+}
+
+interface Step {
+  candidate: Candidate;
+  result: BenefitResult;
+  stores: ReadonlySet<string>;
+  lines: readonly number[];
+}
+
+/** Prices a validated, normalised cart under a program. Pure: the same cart and program give the same result. */
+export function evaluateProgram(program: Program, cart: NormalizedCart, options: EvaluateOptions = {}): PricingResult {
+  let index = indexes.get(program);
+  if (!index) indexes.set(program, (index = new CandidateIndex(program)));
+  const n = cart.lines.length;
+  const rejected = new Map<number, { reason: Reason; message: string }>();
+  const eligible: Candidate[] = [];
+  let coinsCandidate: Candidate | undefined;
+
+  for (const rank of index.candidates(cart)) {
+    const spec = program.promotions[rank]!;
+    const coupon = spec.code === null ? null : (cart.coupons.get(spec.code) ?? null);
+    const gate = staticGate(spec, cart, coupon);
+    if (gate) rejected.set(rank, gate);
+    else if (spec.kind === "coins") coinsCandidate ??= { spec, rank, coupon };
+    else eligible.push({ spec, rank, coupon });
+  }
+
+  const pristine = cart.lines.map((l) => l.subtotal);
+  const search = new Search(program, cart, eligible, options.maxSearchSteps ?? DEFAULT_MAX_STEPS);
+  const chosen = program.selection === "first-by-priority" ? search.firstByPriority(pristine) : search.bestForBuyer(pristine);
+
+  const remaining = [...pristine];
+  let shippingLeft = cart.shipping.price;
+  for (const step of chosen.steps) {
+    step.result.lines.forEach((a, i) => (remaining[i]! -= a));
+    shippingLeft -= step.result.shipping;
+  }
+  const chosenRanks = new Set(chosen.steps.map((s) => s.candidate.rank));
+  for (const candidate of eligible) {
+    if (!chosenRanks.has(candidate.rank)) rejected.set(candidate.rank, search.explainRejection(candidate, chosen.steps, pristine));
+  }
+
+  const coins = priceCoins(coinsCandidate, cart, remaining, rejected);
+  const currency = cart.currency;
+  const money = (minor: number) => formatMinor(minor, currency);
+  const subtotal = pristine.reduce((a, b) => a + b, 0);
+  const discount = chosen.steps.reduce((a, s) => a + s.result.amount, 0);
+  const paidForItems = subtotal - discount - coins.amount;
+  const earned = earnedCoins(program, cart, paidForItems);
+
+  const applied: AppliedPromotion[] = chosen.steps.map((s) => {
+    const entry: AppliedPromotion = {
+      id: s.candidate.spec.id,
+      title: s.candidate.spec.title,
+      kind: s.candidate.spec.kind,
+      amount: money(s.result.amount + s.result.shipping),
+      lines: s.result.lines.flatMap((a, i) => (a > 0 ? [{ line: cart.lines[i]!.id, amount: money(a) }] : [])),
+    };
+    if (s.result.shipping > 0) entry.shipping = money(s.result.shipping);
+    return entry;
+  });
+  if (coins.used > 0 && coinsCandidate) {
+    applied.push({ id: coinsCandidate.spec.id, title: coinsCandidate.spec.title, kind: "coins", amount: money(coins.amount), lines: [], coins: coins.used });
+  }
+  const rejectedList: RejectedPromotion[] = [...rejected.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([rank, r]) => ({ id: program.promotions[rank]!.id, reason: r.reason, message: r.message, source: program.promotions[rank]!.source }));
+
+  return {
+    currency,
+    subtotal: money(subtotal),
+    discount: money(discount),
+    coins: { used: coins.used, amount: money(coins.amount), earned },
+    shipping: money(shippingLeft),
+    total: money(subtotal - discount - coins.amount + shippingLeft),
+    optimal: chosen.optimal,
+    applied,
+    rejected: rejectedList,
+    lines: cart.lines.map((line, i) => ({
+      id: line.id,
+      subtotal: money(line.subtotal),
+      discount: money(line.subtotal - remaining[i]!),
+      total: money(remaining[i]!),
+    })),
+  };
+}
+
+/** Whether two promotions may be in one combination as far as `exclusive` and `combines with` go. */
+function excluded(a: PromotionSpec, b: PromotionSpec): boolean {
+  if (a.combinesWith.has(b.id) || b.combinesWith.has(a.id)) return false;
+  const excludes = (x: PromotionSpec, y: PromotionSpec) => x.exclusiveWith === "all" || (x.exclusiveWith !== null && x.exclusiveWith.has(y.id));
+  return excludes(a, b) || excludes(b, a);
+}
+
+function combines(a: PromotionSpec, b: PromotionSpec): boolean {
+  return a.combinesWith.has(b.id) || b.combinesWith.has(a.id);
+}
+
+class Search {
+  private steps = 0;
+
+  constructor(
+    private readonly program: Program,
+    private readonly cart: NormalizedCart,
+    private readonly eligible: readonly Candidate[],
+    private readonly maxSteps: number,
+  ) {}
+
+  /** Applies `c` on top of `remaining`: undefined when its condition fails or it gives nothing there. */
+  private apply(c: Candidate, remaining: readonly number[], shippingLeft: number): { step?: Step; failure?: { reason: Reason; message: string } } {
+    const failure = c.spec.condition?.(new CartConditionContext(this.cart, c.coupon, remaining));
+    if (failure !== undefined) return { failure: { reason: "condition", message: failure } };
+    const result = computeBenefit(c.spec.benefit, this.cart, remaining, shippingLeft);
+    if (result.amount + result.shipping <= 0) return { failure: { reason: "no-eligible-lines", message: "it has nothing to discount in this cart" } };
+    const lines: number[] = [];
+    const stores = new Set<string>();
+    result.lines.forEach((a, i) => {
+      if (a > 0) {
+        lines.push(i);
+        stores.add(this.cart.lines[i]!.store);
+      }
+    });
+    return { step: { candidate: c, result, stores, lines } };
+  }
+
+  /** The first rule or exclusivity that `step` breaks next to `taken`, in words; undefined when it fits. */
+  conflict(step: Step, taken: readonly Step[]): { reason: Reason; message: string } | undefined {
+    const p = step.candidate.spec;
+    for (const other of taken) {
+      if (excluded(p, other.candidate.spec)) return { reason: "not-combinable", message: `it does not combine with ${other.candidate.spec.id}` };
+    }
+    for (const rule of this.program.stacking) {
+      if (!rule.members.has(p.id)) continue;
+      const clash = this.ruleClash(rule, step, taken);
+      if (clash) {
+        const reason: Reason = rule.per === "line" ? "not-best" : "not-combinable";
+        return { reason, message: `${rule.text}: ${clash} already applies` };
+      }
+    }
+    return undefined;
+  }
+
+  private ruleClash(rule: StackingRule, step: Step, taken: readonly Step[]): string | undefined {
+    const p = step.candidate.spec;
+    const counts = (other: Step) => rule.members.has(other.candidate.spec.id) && !(rule.max === 1 && combines(p, other.candidate.spec));
+    const sharing = (shares: (other: Step) => boolean) => {
+      const others = taken.filter((o) => counts(o) && shares(o));
+      return others.length + 1 > rule.max ? others.map((o) => o.candidate.spec.id).join(", ") : undefined;
+    };
+    if (rule.per === "order" || rule.per === "customer") return sharing(() => true);
+    if (rule.per === "store") {
+      for (const store of step.stores) {
+        const clash = sharing((o) => o.stores.has(store));
+        if (clash) return clash;
+      }
+      return undefined;
+    }
+    for (const line of step.lines) {
+      const clash = sharing((o) => o.lines.includes(line));
+      if (clash) return clash;
+    }
+    return undefined;
+  }
+
+  /** Exact branch and bound over the eligible promotions in application order; include-first, so among equal savings the combination with the earliest promotions wins. */
+  bestForBuyer(pristine: readonly number[]): { steps: Step[]; optimal: boolean } {
+    const bounds = this.eligible.map((c) => {
+      const r = computeBenefit(c.spec.benefit, this.cart, pristine, this.cart.shipping.price);
+      return r.amount + r.shipping;
+    });
+    const suffix = new Array<number>(bounds.length + 1).fill(0);
+    for (let i = bounds.length - 1; i >= 0; i--) suffix[i] = suffix[i + 1]! + bounds[i]!;
+    let best: Step[] = [];
+    let bestSaving = -1;
+    let exhausted = false;
+    const path: Step[] = [];
+    const visit = (i: number, remaining: readonly number[], shippingLeft: number, saving: number): void => {
+      if (++this.steps > this.maxSteps) {
+        exhausted = true;
+        return;
+      }
+      if (saving > bestSaving) {
+        bestSaving = saving;
+        best = [...path];
+      }
+      if (i === this.eligible.length || saving + suffix[i]! <= bestSaving) return;
+      const { step } = this.apply(this.eligible[i]!, remaining, shippingLeft);
+      if (step && !this.conflict(step, path)) {
+        path.push(step);
+        const next = remaining.map((v, k) => v - step.result.lines[k]!);
+        visit(i + 1, next, shippingLeft - step.result.shipping, saving + step.result.amount + step.result.shipping);
+        path.pop();
+        if (exhausted) return;
+      }
+      visit(i + 1, remaining, shippingLeft, saving);
+    };
+    visit(0, pristine, this.cart.shipping.price, 0);
+    return { steps: best, optimal: !exhausted };
+  }
+
+  /** Takes each promotion in application order when it applies and fits with those already taken. */
+  firstByPriority(pristine: readonly number[]): { steps: Step[]; optimal: boolean } {
+    const taken: Step[] = [];
+    let remaining = [...pristine];
+    let shippingLeft = this.cart.shipping.price;
+    for (const c of this.eligible) {
+      const { step } = this.apply(c, remaining, shippingLeft);
+      if (!step || this.conflict(step, taken)) continue;
+      taken.push(step);
+      remaining = remaining.map((v, k) => v - step.result.lines[k]!);
+      shippingLeft -= step.result.shipping;
+    }
+    return { steps: taken, optimal: true };
+  }
+
+  /** Why an eligible promotion is not in the chosen combination. */
+  explainRejection(c: Candidate, chosen: readonly Step[], pristine: readonly number[]): { reason: Reason; message: string } {
+    const alone = this.apply(c, pristine, this.cart.shipping.price);
+    if (!alone.step) return alone.failure!;
+    const conflict = this.conflict(alone.step, chosen);
+    if (conflict) return conflict;
+    // It would apply alone and breaks no rule: replay the chosen combination with it in application order.
+    let remaining = [...pristine];
+    let shippingLeft = this.cart.shipping.price;
+    for (const step of chosen) {
+      if (step.candidate.rank > c.rank) break;
+      remaining = remaining.map((v, k) => v - step.result.lines[k]!);
+      shippingLeft -= step.result.shipping;
+    }
+    const inContext = this.apply(c, remaining, shippingLeft);
+    if (!inContext.step) return { reason: inContext.failure!.reason, message: `after the discounts applied before it, ${inContext.failure!.message}` };
+    return { reason: "not-best", message: "a combination without it saves the buyer more" };
+  }
+}
+
+function priceCoins(
+  candidate: Candidate | undefined,
+  cart: NormalizedCart,
+  remaining: readonly number[],
+  rejected: Map<number, { reason: Reason; message: string }>,
+): { used: number; amount: number } {
+  const none = { used: 0, amount: 0 };
+  if (!candidate) return none;
+  const { spec } = candidate;
+  const benefit = spec.benefit;
+  if (benefit.type !== "coins") return none;
+  const reject = (reason: Reason, message: string) => {
+    rejected.set(candidate.rank, { reason, message });
+    return none;
+  };
+  if (!cart.useCoins) return reject("condition", "the cart does not ask to use coins");
+  const failure = spec.condition?.(new CartConditionContext(cart, candidate.coupon, remaining));
+  if (failure !== undefined) return reject("condition", failure);
+  const itemsTotal = remaining.reduce((a, b) => a + b, 0);
+  let eligibleValue = 0;
+  cart.lines.forEach((line, i) => {
+    if (benefit.scope === null || benefit.scope(line, cart)) eligibleValue += remaining[i]!;
+  });
+  const cap = benefit.cap === null ? Infinity : Math.floor((itemsTotal * benefit.cap.numerator) / benefit.cap.denominator);
+  const balanceValue = Math.floor((cart.customer.coins * benefit.per) / benefit.coins);
+  const limit = Math.min(cap, eligibleValue, balanceValue);
+  const used = Math.floor((limit * benefit.coins) / benefit.per);
+  const amount = Math.floor((used * benefit.per) / benefit.coins);
+  if (used <= 0 || amount <= 0) {
+    if (eligibleValue === 0) return reject("no-eligible-lines", "no line in the cart can be paid with coins");
+    return reject("condition", cart.customer.coins === 0 ? "the customer has no coins" : "the coins' limits leave nothing to deduct");
+  }
+  return { used, amount };
+}
+
+function earnedCoins(program: Program, cart: NormalizedCart, paidForItems: number): number {
+  const earn = program.earn;
+  if (!earn || earn.currency !== cart.currency || paidForItems <= 0) return 0;
+  const coins = Math.floor(paidForItems / earn.per) * earn.coins;
+  const room = earn.dailyLimit === null ? Infinity : Math.max(0, earn.dailyLimit - cart.customer.coinsEarnedToday);
+  return Math.min(coins, room);
+}
