@@ -1,0 +1,209 @@
+import { readFileSync } from "node:fs";
+import { formatMinor, parseAmount, parseCartJson, type NormalizedCart, type PricingResult, type Program } from "@promo/runtime";
+import type { CheckedProject } from "../checker/checker.js";
+import { hasErrors } from "../diagnostics/diagnostic.js";
+import { interpret } from "../interpreter/interpret.js";
+import { interpreterEvaluator } from "../interpreter/evaluator.js";
+import { lower, type LoweredProgram } from "../lower/lower.js";
+import { checkProject } from "../pipeline/frontend.js";
+import { flag, optionValue, type ParsedArgs } from "./args.js";
+import type { Command } from "./command.js";
+import { describeFsError, EXIT, PathError, UsageError, type CommandContext } from "./context.js";
+import { absolute, recordingHost } from "./files.js";
+import { expandRuleFiles, plural, renderDiagnostics, renderFrames, styles, table, type Styles } from "./rules.js";
+
+export const evalCommand: Command = {
+  name: "eval",
+  summary: "price a cart (JSON) with .promo rules and explain the result",
+  usage: "promo eval <rules (files|dirs)...> --cart <cart.json> [--json] [--explain]",
+  description:
+    "Checks the rule files (with the files they import) as one project, prices the cart with the reference\n" +
+    "interpreter and prints the lines, the applied and rejected promotions and the totals. The cart is JSON in\n" +
+    "the cart contract's format. Problems with the rules or the cart go to stderr; stdout holds only the result.",
+  options: [
+    { name: "cart", value: "<cart.json>", description: "the cart to price; required" },
+    { name: "json", description: "print only the pricing result as JSON (the contract v1 shape)" },
+    { name: "explain", description: "add the promotions' titles and the coins' limits to the report" },
+  ],
+  exitCodes: ["0  the cart was priced", "1  errors in the rules, or the cart is not valid JSON or not a valid cart", "2  usage or I/O error (e.g. the cart file cannot be read)"],
+  run: runEval,
+};
+
+function runEval(args: ParsedArgs, ctx: CommandContext): number {
+  if (args.positionals.length === 0) throw new UsageError("missing rule file or directory", "eval");
+  const cartPath = optionValue(args, "cart");
+  if (cartPath === undefined) throw new UsageError("missing the cart: --cart <cart.json>", "eval");
+
+  const files = expandRuleFiles(args.positionals, ctx);
+  if (files.length === 0) throw new UsageError("no .promo files to price the cart with", "eval");
+  let cartText: string;
+  try {
+    cartText = new TextDecoder("utf-8").decode(readFileSync(absolute(ctx.io.cwd, cartPath)));
+  } catch (error) {
+    throw new PathError(`cannot read '${cartPath}': ${describeFsError(error)}`);
+  }
+
+  const { host, read } = recordingHost(ctx.io.cwd);
+  const { project, diagnostics } = checkProject(files, host);
+  const fileCount = new Set<string>([...files, ...read.keys()]).size;
+  if (hasErrors(diagnostics)) {
+    ctx.io.stderr(renderDiagnostics(diagnostics, read, fileCount, ctx.color));
+    return EXIT.problems;
+  }
+  if (diagnostics.length > 0) ctx.io.stderr(renderFrames(diagnostics, read, ctx.color));
+
+  const evaluator = interpreterEvaluator(project);
+  let input: unknown;
+  const checked = parseCartJson(cartText, (value) => {
+    input = value;
+    return evaluator.validate(value);
+  });
+  const outcome = checked.ok ? evaluator.tryEvaluate(input) : checked;
+  if (!outcome.ok || !checked.ok) {
+    const errors = outcome.ok ? [] : outcome.errors;
+    for (const e of errors) ctx.io.stderr(`${cartPath}: ${e.path === "" ? "" : `${e.path}: `}${e.message}\n`);
+    ctx.io.stderr(`the cart was not priced (${errors.length === 1 ? "1 error" : `${errors.length} errors`})\n`);
+    return EXIT.problems;
+  }
+
+  if (flag(args, "json")) {
+    ctx.io.stdout(JSON.stringify(outcome.result, null, 2) + "\n");
+    return EXIT.ok;
+  }
+  const explain = flag(args, "explain") ? explanation(project) : undefined;
+  ctx.io.stdout(renderReport(outcome.result, checked.cart, cartPath, styles(ctx.color), explain));
+  return EXIT.ok;
+}
+
+interface Explanation {
+  lowered: LoweredProgram;
+  program: Program;
+}
+
+function explanation(project: CheckedProject): Explanation {
+  const lowered = lower(project);
+  return { lowered, program: interpret(lowered) };
+}
+
+/** The human-readable report of one priced cart. */
+export function renderReport(result: PricingResult, cart: NormalizedCart, cartLabel: string, s: Styles, explain?: Explanation): string {
+  const currency = result.currency;
+  const money = (minor: number) => formatMinor(minor, currency);
+  const withCurrency = (amount: string) => `${amount} ${currency}`;
+  const titles = new Map((explain?.lowered.promotions ?? []).map((p) => [p.id, p.title]));
+  let out = `${s.bold(cartLabel)}: ${plural(cart.lines.length, "line")} in ${currency} at ${new Date(cart.at).toISOString()}\n`;
+
+  out += `\n${s.bold("Lines")}\n`;
+  const byId = new Map(cart.lines.map((l) => [l.id, l]));
+  const lineRows = [["id", "quantity", "unit price", "subtotal", "discount", "total"].map((h) => s.dim(h))];
+  for (const line of result.lines) {
+    const input = byId.get(line.id);
+    const discount = line.discount === money(0) ? line.discount : s.green(line.discount);
+    lineRows.push([line.id, input ? String(input.quantity) : "?", input ? money(input.unitPrice) : "?", line.subtotal, discount, line.total]);
+  }
+  out += table(lineRows, "lrrrrr");
+
+  out += `\n${s.bold("Applied")}${result.applied.length === 0 ? ": none" : ""}\n`;
+  const appliedRows: string[][] = [];
+  for (const a of result.applied) {
+    const extra = [a.kind];
+    if (a.shipping !== undefined) extra.push(`shipping ${withCurrency(a.shipping)}`);
+    if (a.coins !== undefined) extra.push(plural(a.coins, "coin"));
+    appliedRows.push([s.bold(a.id), s.green(withCurrency(a.amount)), s.dim(extra.join(", "))]);
+  }
+  const appliedLines = table(appliedRows, "lrl").split("\n");
+  result.applied.forEach((a, i) => {
+    out += `${appliedLines[i]}\n`;
+    if (explain) out += `    ${s.dim(quote(a.title))}\n`;
+    if (a.lines.length > 0) out += table(a.lines.map((l) => [l.line, withCurrency(l.amount)]), "lr", "    ");
+  });
+
+  out += `\n${s.bold("Rejected")}${result.rejected.length === 0 ? ": none" : ""}\n`;
+  const rejectedRows = result.rejected.map((r) => [s.bold(r.id), s.yellow(r.reason), r.message, s.dim(`${r.source.file}:${r.source.line}:${r.source.column}`)]);
+  const rejectedLines = table(rejectedRows, "llll").split("\n");
+  result.rejected.forEach((r, i) => {
+    out += `${rejectedLines[i]}\n`;
+    const title = titles.get(r.id);
+    if (explain && title !== undefined) out += `    ${s.dim(quote(title))}\n`;
+  });
+
+  if (explain) out += coinsExplanation(result, cart, explain, money, s);
+
+  out += `\n${s.bold("Totals")}\n`;
+  const coins = `${plural(result.coins.used, "coin")} used = ${withCurrency(result.coins.amount)}, ${plural(result.coins.earned, "coin")} earned`;
+  out += table(
+    [
+      ["subtotal", withCurrency(result.subtotal)],
+      ["discount", withCurrency(result.discount)],
+      ["coins", coins],
+      ["shipping", withCurrency(result.shipping)],
+      ["total", s.bold(withCurrency(result.total))],
+      ["optimal", result.optimal ? "yes" : s.yellow("no (the search stopped early; this is the best combination found)")],
+    ],
+    "ll",
+  );
+  return out;
+}
+
+/** `--explain`: how the coins deduction was bounded, and how coins are earned. */
+function coinsExplanation(result: PricingResult, cart: NormalizedCart, explain: Explanation, money: (minor: number) => string, s: Styles): string {
+  const currency = result.currency;
+  const withCurrency = (minor: number) => `${money(minor)} ${currency}`;
+  const candidates = new Set([...result.applied.map((a) => a.id), ...result.rejected.map((r) => r.id)]);
+  const spec = explain.program.promotions.find((p) => p.kind === "coins" && candidates.has(p.id));
+  const earn = explain.program.earn;
+  const rows: string[][] = [];
+  if (spec && spec.benefit.type === "coins") {
+    const b = spec.benefit;
+    const lowered = explain.lowered.promotions.find((p) => p.id === spec.id)?.benefit;
+    const scopeLabel = lowered?.type === "coins" && lowered.scope ? lowered.scope.label : undefined;
+    // The lines as they stand after every other promotion (coins come last and do not change the lines).
+    const remaining = new Map(result.lines.map((l) => [l.id, l]));
+    let itemsTotal = 0;
+    let eligible = 0;
+    for (const line of cart.lines) {
+      const value = minorOf(remaining.get(line.id)?.total, currency);
+      itemsTotal += value;
+      if (b.scope === null || b.scope(line, cart)) eligible += value;
+    }
+    const balance = Math.floor((cart.customer.coins * b.per) / b.coins);
+    rows.push(["promotion", `${spec.id}: ${b.coins} coins = ${withCurrency(b.per)}${scopeLabel ? `, on ${scopeLabel}` : ""}`]);
+    rows.push(["asked", cart.useCoins ? "yes (useCoins: true)" : "no (useCoins is not true)"]);
+    if (b.cap !== null) {
+      const cap = Math.floor((itemsTotal * b.cap.numerator) / b.cap.denominator);
+      rows.push(["cap", `${percent(b.cap)} of the items after promotions (${withCurrency(itemsTotal)}) = ${withCurrency(cap)}`]);
+    } else {
+      rows.push(["cap", "none"]);
+    }
+    rows.push(["eligible", `${withCurrency(eligible)} of lines${scopeLabel ? ` on ${scopeLabel}` : ""} after promotions`]);
+    rows.push(["balance", `${plural(cart.customer.coins, "coin")} = ${withCurrency(balance)}`]);
+    rows.push(["deducted", `${plural(result.coins.used, "coin")} = ${result.coins.amount} ${currency} (whole coins within every limit)`]);
+  }
+  if (earn) {
+    const daily =
+      earn.dailyLimit === null
+        ? "no daily limit"
+        : `at most ${plural(earn.dailyLimit, "coin")} a day (${cart.customer.coinsEarnedToday} earned today)`;
+    const perAmount = earn.currency === currency ? withCurrency(earn.per) : `${formatMinor(earn.per, earn.currency)} ${earn.currency}`;
+    rows.push(["earning", `${plural(earn.coins, "coin")} per ${perAmount} paid for items, ${daily}`]);
+    rows.push(["earned", plural(result.coins.earned, "coin")]);
+  }
+  if (rows.length === 0) return "";
+  return `\n${s.bold("Coins")}\n` + table(rows, "ll");
+}
+
+/** An amount of the result back to minor units. */
+function minorOf(amount: string | undefined, currency: string): number {
+  if (amount === undefined) return 0;
+  const parsed = parseAmount(amount, currency);
+  return parsed.ok ? parsed.minor : 0;
+}
+
+function percent(ratio: { numerator: number; denominator: number }): string {
+  const value = (ratio.numerator * 100) / ratio.denominator;
+  return `${Number.isInteger(value) ? value : Number(value.toFixed(4))}%`;
+}
+
+function quote(text: string): string {
+  return JSON.stringify(text);
+}
