@@ -13,7 +13,13 @@ export { BUILTIN_FIELDS, FIELD_DOCS, typeName, type Type } from "./checker/types
 export { CART_SHAPE, EXPECT_SHAPE, REJECTION_REASONS, type Shape } from "./checker/examples.js";
 export { CODES, Diagnostics, type DiagnosticCode } from "./diagnostics/catalogue.js";
 export { sortDiagnostics, hasErrors, type Diagnostic, type DiagnosticSpan, type Fix, type TextEdit, type Severity } from "./diagnostics/diagnostic.js";
-export { checkFiles, checkSource, loadProject, readAndParse, type FrontEndResult, type Project, type StageTiming } from "./pipeline/frontend.js";
+export { checkFiles, checkProject, checkSource, loadProject, readAndParse, type FrontEndResult, type Project, type StageTiming } from "./pipeline/frontend.js";
+export { compile, type CompileResult, type CompileOptions } from "./compiler/compile.js";
+export { lower, type LoweredProgram, type LoweredPromotion, type LoweredBenefit } from "./lower/lower.js";
+export { emitModule, type EmitOptions } from "./emit/emit.js";
+export { interpret } from "./interpreter/interpret.js";
+export { interpreterEvaluator } from "./interpreter/evaluator.js";
+export { runExamples, recordToJson, type ExampleOutcome, type CartEvaluator } from "./testing/examples.js";
 export { diskHost, memoryHost, type SourceHost } from "./project/host.js";
 export { SourceFile } from "./util/source.js";
 export { formatSource, formatParsed, formatRange, type FormatResult, type FormatEdit, type RangeFormatResult } from "./formatter/format.js";

@@ -126,8 +126,46 @@ function requireEpoch(ms: number): void {
   }
 }
 
+const MS_PER_HOUR = 3_600_000;
+const OFFSET_CACHE_LIMIT = 16_384;
+const offsetCache = new Map<string, number>();
+
+/**
+ * The zone's UTC offset at `ms`, from a cache of whole hours. An hour is cached only when the offset is the same
+ * at its first and last second, so a transition inside it is never smoothed over; such hours ask Intl each time.
+ */
+function cachedOffset(ms: number, zone: string): number {
+  const hour = Math.floor(ms / MS_PER_HOUR);
+  const key = `${zone}|${hour}`;
+  const cached = offsetCache.get(key);
+  if (cached !== undefined) return cached;
+  const first = offsetAt(hour * MS_PER_HOUR, zone);
+  const last = offsetAt(hour * MS_PER_HOUR + MS_PER_HOUR - MS_PER_SECOND, zone);
+  if (first !== last) return offsetAt(ms, zone);
+  if (offsetCache.size >= OFFSET_CACHE_LIMIT) offsetCache.clear();
+  offsetCache.set(key, first);
+  return first;
+}
+
 /** The wall-clock date-time (whole seconds) in `zone` at instant `ms`. */
 export function epochToZoned(ms: number, zone: string): LocalDateTime {
+  requireFormatter(zone);
+  requireEpoch(ms);
+  const wholeSecond = Math.floor(ms / MS_PER_SECOND) * MS_PER_SECOND;
+  const wall = new Date(wholeSecond + cachedOffset(wholeSecond, zone));
+  if (!Number.isFinite(wall.getTime())) return intlZoned(ms, zone);
+  return {
+    year: wall.getUTCFullYear(),
+    month: wall.getUTCMonth() + 1,
+    day: wall.getUTCDate(),
+    hour: wall.getUTCHours(),
+    minute: wall.getUTCMinutes(),
+    second: wall.getUTCSeconds(),
+  };
+}
+
+/** The wall-clock fields as Intl formats them (the source of truth the offset cache is built from). */
+function intlZoned(ms: number, zone: string): LocalDateTime {
   const formatter = requireFormatter(zone);
   requireEpoch(ms);
   const fields: Record<string, string> = {};
@@ -146,7 +184,7 @@ export function epochToZoned(ms: number, zone: string): LocalDateTime {
 /** UTC offset of `zone` at instant `ms`, in ms (positive east of Greenwich). */
 function offsetAt(ms: number, zone: string): number {
   const wholeSecond = Math.floor(ms / MS_PER_SECOND) * MS_PER_SECOND;
-  return wallClockAsUtc(epochToZoned(wholeSecond, zone)) - wholeSecond;
+  return wallClockAsUtc(intlZoned(wholeSecond, zone)) - wholeSecond;
 }
 
 /**
