@@ -61,7 +61,7 @@ function runEval(args: ParsedArgs, ctx: CommandContext): number {
   const outcome = checked.ok ? evaluator.tryEvaluate(input) : checked;
   if (!outcome.ok || !checked.ok) {
     const errors = outcome.ok ? [] : outcome.errors;
-    for (const e of errors) ctx.io.stderr(`${cartPath}: ${e.path === "" ? "" : `${e.path}: `}${e.message}\n`);
+    for (const e of errors) ctx.io.stderr(`${cartPath}: ${cartErrorText(e)}\n`);
     ctx.io.stderr(`the cart was not priced (${errors.length === 1 ? "1 error" : `${errors.length} errors`})\n`);
     return EXIT.problems;
   }
@@ -75,12 +75,12 @@ function runEval(args: ParsedArgs, ctx: CommandContext): number {
   return EXIT.ok;
 }
 
-interface Explanation {
+export interface Explanation {
   lowered: LoweredProgram;
   program: Program;
 }
 
-function explanation(project: CheckedProject): Explanation {
+export function explanation(project: CheckedProject): Explanation {
   const lowered = lower(project);
   return { lowered, program: interpret(lowered) };
 }
@@ -91,9 +91,9 @@ export function renderReport(result: PricingResult, cart: NormalizedCart, cartLa
   const money = (minor: number) => formatMinor(minor, currency);
   const withCurrency = (amount: string) => `${amount} ${currency}`;
   const titles = new Map((explain?.lowered.promotions ?? []).map((p) => [p.id, p.title]));
-  let out = `${s.bold(cartLabel)}: ${plural(cart.lines.length, "line")} in ${currency} at ${new Date(cart.at).toISOString()}\n`;
+  let out = `${s.bold(cartLabel)}: ${plural(cart.lines.length, "line")} in ${currency} at ${new Date(cart.at).toISOString().replace(".000Z", "Z")}\n`;
 
-  out += `\n${s.bold("Lines")}\n`;
+  out += `\n${s.bold("Lines")} ${s.dim(`(${currency})`)}\n`;
   const byId = new Map(cart.lines.map((l) => [l.id, l]));
   const lineRows = [["id", "quantity", "unit price", "subtotal", "discount", "total"].map((h) => s.dim(h))];
   for (const line of result.lines) {
@@ -119,8 +119,8 @@ export function renderReport(result: PricingResult, cart: NormalizedCart, cartLa
   });
 
   out += `\n${s.bold("Rejected")}${result.rejected.length === 0 ? ": none" : ""}\n`;
-  const rejectedRows = result.rejected.map((r) => [s.bold(r.id), s.yellow(r.reason), r.message, s.dim(`${r.source.file}:${r.source.line}:${r.source.column}`)]);
-  const rejectedLines = table(rejectedRows, "llll").split("\n");
+  const rejectedRows = result.rejected.map((r) => [s.bold(r.id), s.yellow(r.reason), `${r.message}  ${s.dim(`(${r.source.file}:${r.source.line}:${r.source.column})`)}`]);
+  const rejectedLines = table(rejectedRows, "lll").split("\n");
   result.rejected.forEach((r, i) => {
     out += `${rejectedLines[i]}\n`;
     const title = titles.get(r.id);
@@ -130,18 +130,16 @@ export function renderReport(result: PricingResult, cart: NormalizedCart, cartLa
   if (explain) out += coinsExplanation(result, cart, explain, money, s);
 
   out += `\n${s.bold("Totals")}\n`;
-  const coins = `${plural(result.coins.used, "coin")} used = ${withCurrency(result.coins.amount)}, ${plural(result.coins.earned, "coin")} earned`;
-  out += table(
-    [
-      ["subtotal", withCurrency(result.subtotal)],
-      ["discount", withCurrency(result.discount)],
-      ["coins", coins],
-      ["shipping", withCurrency(result.shipping)],
-      ["total", s.bold(withCurrency(result.total))],
-      ["optimal", result.optimal ? "yes" : s.yellow("no (the search stopped early; this is the best combination found)")],
-    ],
-    "ll",
-  );
+  const coins = `${plural(result.coins.used, "coin")} used, ${plural(result.coins.earned, "coin")} earned`;
+  const totals = [
+    ["subtotal", withCurrency(result.subtotal), ""],
+    ["discount", withCurrency(result.discount), ""],
+    ["coins", withCurrency(result.coins.amount), s.dim(coins)],
+    ["shipping", withCurrency(result.shipping), ""],
+    ["total", s.bold(withCurrency(result.total)), ""],
+  ];
+  out += table(totals, "lrl");
+  out += table([["optimal ", result.optimal ? "yes" : s.yellow("no (the search stopped early; this is the best combination found)")]], "ll");
   return out;
 }
 
@@ -190,6 +188,17 @@ function coinsExplanation(result: PricingResult, cart: NormalizedCart, explain: 
   }
   if (rows.length === 0) return "";
   return `\n${s.bold("Coins")}\n` + table(rows, "ll");
+}
+
+/**
+ * A cart error as `/lines/0/unitPrice: must be ...`. The runtime's messages start with their path already
+ * (`(root)` for the whole cart); a JSON syntax error, which concerns the text rather than a value, drops it.
+ */
+function cartErrorText(error: { path: string; message: string }): string {
+  const label = error.path === "" ? "(root)" : error.path;
+  const message = error.message.startsWith(`${label}: `) ? error.message.slice(label.length + 2) : error.message;
+  if (error.path === "" && /^(invalid JSON|is not valid JSON)/.test(message)) return message;
+  return `${label}: ${message}`;
 }
 
 /** An amount of the result back to minor units. */

@@ -3,17 +3,17 @@ import { suggest } from "../util/similar.js";
 import { parseArgs, type OptionSpec } from "./args.js";
 import { checkCommand } from "./check.js";
 import type { Command } from "./command.js";
+import { compileCommand } from "./compile.js";
 import { EXIT, PathError, UsageError, useColor, type CliIo, type CommandContext } from "./context.js";
+import { evalCommand } from "./eval.js";
 import { fmtCommand } from "./fmt.js";
+import { testCommand } from "./test.js";
 
 export type { CliIo } from "./context.js";
 export type { Command } from "./command.js";
 
-/**
- * The subcommands, in the order `promo --help` lists them. Later commands (`compile`, `eval`, `test`) are one
- * file each plus one entry here; see `cli/command.ts`.
- */
-export const COMMANDS: readonly Command[] = [checkCommand, fmtCommand];
+/** The subcommands, in the order `promo --help` lists them: one file each plus one entry here (`cli/command.ts`). */
+export const COMMANDS: readonly Command[] = [checkCommand, fmtCommand, compileCommand, evalCommand, testCommand];
 
 const HELP_OPTION: OptionSpec = { name: "help", short: "h", description: "show this help" };
 
@@ -89,10 +89,13 @@ function reportFailure(error: unknown, ctx: CommandContext): number {
 }
 
 const EXIT_CODES = `Exit codes:
-  0  clean: no errors (warnings allowed); every file formatted
-  1  errors found (check); files not formatted or not parseable (fmt)
+  0  clean: no errors (warnings allowed); every file formatted; compiled;
+     the cart was priced; every example passed
+  1  errors found (check, compile, eval, test); files not formatted or not
+     parseable (fmt); an invalid cart (eval); a failing example (test)
   2  usage or I/O error: unknown command or option, missing argument, a path
-     that does not exist or cannot be read, invalid --at; or an internal error
+     that does not exist or cannot be read or written, invalid --at; or an
+     internal error
 `;
 
 export function globalUsage(): string {
@@ -102,7 +105,7 @@ export function globalUsage(): string {
     `  ${"help".padEnd(width)}show help for a command: promo help <command>`,
   ].join("\n");
   const synopses = COMMANDS.map((c) => `  ${c.usage}`).join("\n");
-  return `promo ${version()} — check and format .promo promotion rules
+  return `promo ${version()} — check, format, compile and test .promo promotion rules
 
 Usage:
 ${synopses}

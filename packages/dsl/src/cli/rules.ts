@@ -75,7 +75,6 @@ export type Styles = ReturnType<typeof styles>;
 
 /** The visible width of a string that may hold ANSI escapes. */
 export function visibleLength(text: string): number {
-  // eslint-disable-next-line no-control-regex
   return text.replace(/\u001b\[[0-9;]*m/g, "").length;
 }
 

@@ -13,10 +13,9 @@ import type { SourceHost } from "../project/host.js";
 import { runExamples, type CartEvaluator, type ExampleOutcome } from "../testing/examples.js";
 import { flag, type ParsedArgs } from "./args.js";
 import type { Command } from "./command.js";
-import { EXIT, type CommandContext } from "./context.js";
+import { EXIT, UsageError, type CommandContext } from "./context.js";
 import { recordingHost } from "./files.js";
 import { expandRuleFiles, plural, renderFrames, styles } from "./rules.js";
-import { UsageError } from "./context.js";
 
 export const testCommand: Command = {
   name: "test",
@@ -50,7 +49,9 @@ async function runTest(args: ParsedArgs, ctx: CommandContext): Promise<number> {
   const files = expandRuleFiles(args.positionals, ctx);
   const { host, read } = recordingHost(ctx.io.cwd);
   const checked = checkFiles(files, host);
-  const errorFiles = new Set(checked.diagnostics.filter((d) => d.severity === "error").map((d) => d.span.file));
+  const errors = checked.diagnostics.filter((d) => d.severity === "error");
+  const errorFiles = new Set(errors.map((d) => d.span.file));
+  const shown = new Set<Diagnostic>();
 
   const broken: string[] = [];
   const outcomes: TestOutcome[] = [];
@@ -58,8 +59,16 @@ async function runTest(args: ParsedArgs, ctx: CommandContext): Promise<number> {
   try {
     for (const [i, root] of files.entries()) {
       const project = checked.projects[i]!;
-      if (project.files.some((f) => errorFiles.has(f.parsed.source.path))) {
+      const paths = new Set(project.files.map((f) => f.parsed.source.path));
+      if ([...paths].some((path) => errorFiles.has(path))) {
         broken.push(root);
+        if (!json) {
+          // The errors of this project not shown yet (a shared import's errors are shown once).
+          const fresh = errors.filter((d) => paths.has(d.span.file) && !shown.has(d));
+          for (const d of fresh) shown.add(d);
+          ctx.io.stdout(renderFrames(fresh, read, ctx.color));
+          ctx.io.stdout(`${s.fail("ERROR")} ${root}: the file has errors; its examples were not run\n`);
+        }
         continue;
       }
       const own: CheckedProject = { ...project, examples: project.examples.filter((e) => e.file.parsed.source.path === root) };
@@ -72,16 +81,11 @@ async function runTest(args: ParsedArgs, ctx: CommandContext): Promise<number> {
     temp.remove();
   }
 
-  const errors = checked.diagnostics.filter((d) => d.severity === "error");
   const passed = outcomes.filter((o) => o.passed).length;
   const failed = outcomes.length - passed;
   if (json) {
     ctx.io.stdout(JSON.stringify({ examples: outcomes, passed, failed, filesWithErrors: broken, errors: errors.map(diagnosticJson) }, null, 2) + "\n");
   } else {
-    if (broken.length > 0) {
-      ctx.io.stdout(renderFrames(errors, read, ctx.color));
-      for (const file of broken) ctx.io.stdout(`${s.fail("ERROR")} ${file}: the file has errors; its examples were not run\n`);
-    }
     if (outcomes.length > 0 || broken.length > 0) ctx.io.stdout("\n");
     if (broken.length > 0) ctx.io.stdout(`${plural(broken.length, "file")} with errors\n`);
     ctx.io.stdout(`${plural(outcomes.length, "example")}: ${passed} passed, ${failed} failed\n`);
@@ -139,7 +143,7 @@ async function compiledEvaluator(root: string, host: SourceHost, temp: TempDir, 
 }
 
 /** The top-level keys in which two outcomes of one example differ (`result` keys, or `cart errors`). */
-function disagreement(a: ExampleOutcome, b: ExampleOutcome): string[] {
+export function disagreement(a: ExampleOutcome, b: ExampleOutcome): string[] {
   if (a.result && b.result) {
     const keys = [...new Set([...Object.keys(a.result), ...Object.keys(b.result)])];
     return keys.filter((k) => !isDeepStrictEqual((a.result as unknown as Record<string, unknown>)[k], (b.result as unknown as Record<string, unknown>)[k]));

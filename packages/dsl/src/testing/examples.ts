@@ -151,11 +151,28 @@ function compareList(key: "applied" | "rejected", value: A.ListValue, result: Pr
         const want = money(amount);
         if (want !== actual.amount) diffs.push(`applied ${id}: expected amount ${want}, actual ${actual.amount}`);
       }
+      const lines = fields.get("lines");
+      if (actual && lines?.kind === "ListValue") {
+        const want = lines.items
+          .map((item) => (item.kind === "Record" ? new Map(item.entries.map((e) => [e.key.text, e.value])) : new Map<string, A.Value>()))
+          .map((f) => {
+            const line = f.get("line");
+            const amountValue = f.get("amount");
+            return `${line?.kind === "String" ? line.value : "?"} ${amountValue ? money(amountValue) : "?"}`;
+          })
+          .sort();
+        const got = actual.lines.map((l) => `${l.line} ${l.amount}`).sort();
+        if (want.join(", ") !== got.join(", ")) diffs.push(`applied ${id} lines: expected [${want.join(", ")}], actual [${got.join(", ")}]`);
+      }
     } else {
       const actual = result.rejected.find((r) => r.id === id);
       const reason = fields.get("reason");
       if (actual && reason?.kind === "Word" && reason.text !== actual.reason) {
         diffs.push(`rejected ${id}: expected reason ${reason.text}, actual ${actual.reason} (${actual.message})`);
+      }
+      const message = fields.get("message");
+      if (actual && message?.kind === "String" && message.value !== actual.message) {
+        diffs.push(`rejected ${id}: expected message ${JSON.stringify(message.value)}, actual ${JSON.stringify(actual.message)}`);
       }
     }
   }

@@ -217,7 +217,13 @@ class Search {
     return undefined;
   }
 
-  /** Exact branch and bound over the eligible promotions in application order; include-first, so among equal savings the combination with the earliest promotions wins. */
+  /**
+   * Exact branch and bound over the eligible promotions in application order. Only admissible combinations
+   * count: a promotion that would apply at its place may be left out only when it conflicts with a promotion
+   * of the combination (stacking rules decide between promotions; nothing is dropped for any other reason).
+   * Include-first order makes the first-found of equal savings the one whose first differing promotion comes
+   * earlier in application order.
+   */
   bestForBuyer(pristine: readonly number[]): { steps: Step[]; optimal: boolean } {
     const bounds = this.eligible.map((c) => {
       const r = computeBenefit(c.spec.benefit, this.cart, pristine, this.cart.shipping.price);
@@ -229,27 +235,39 @@ class Search {
     let bestSaving = -1;
     let exhausted = false;
     const path: Step[] = [];
+    /** Promotions left out although they would have applied where they stood; each must conflict in the end. */
+    const skipped: Step[] = [];
+    const admissible = () => skipped.every((s) => this.conflict(s, path) !== undefined);
     const visit = (i: number, remaining: readonly number[], shippingLeft: number, saving: number): void => {
       if (++this.steps > this.maxSteps) {
         exhausted = true;
         return;
       }
-      if (saving > bestSaving) {
-        bestSaving = saving;
-        best = [...path];
+      if (i === this.eligible.length) {
+        if (saving > bestSaving && admissible()) {
+          bestSaving = saving;
+          best = [...path];
+        }
+        return;
       }
-      if (i === this.eligible.length || saving + suffix[i]! <= bestSaving) return;
+      if (saving + suffix[i]! <= bestSaving) return;
       const { step } = this.apply(this.eligible[i]!, remaining, shippingLeft);
-      if (step && !this.conflict(step, path)) {
+      const fits = step !== undefined && this.conflict(step, path) === undefined;
+      if (fits) {
         path.push(step);
         const next = remaining.map((v, k) => v - step.result.lines[k]!);
         visit(i + 1, next, shippingLeft - step.result.shipping, saving + step.result.amount + step.result.shipping);
         path.pop();
         if (exhausted) return;
+        skipped.push(step);
+        visit(i + 1, remaining, shippingLeft, saving);
+        skipped.pop();
+        return;
       }
       visit(i + 1, remaining, shippingLeft, saving);
     };
     visit(0, pristine, this.cart.shipping.price, 0);
+    if (exhausted && bestSaving < 0) return { steps: this.firstByPriority(pristine).steps, optimal: false };
     return { steps: best, optimal: !exhausted };
   }
 
