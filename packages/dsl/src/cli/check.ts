@@ -1,3 +1,4 @@
+import { sourceLookup } from "./rules.js";
 import { isValidLocalDate, isValidLocalTime } from "@promo/runtime";
 import type { CheckOptions } from "../checker/checker.js";
 import { hasErrors, type Diagnostic } from "../diagnostics/diagnostic.js";
@@ -83,20 +84,6 @@ function toJson(d: Diagnostic): unknown {
   };
 }
 
-/**
- * Sources for code frames, decoded from the bytes the checker read. Decoding is lenient, so a file with invalid
- * UTF-8 still shows its line: the diagnostic's line:column count the valid prefix, which decodes the same way.
- */
-function sourceLookup(read: ReadonlyMap<string, Uint8Array>): (file: string) => SourceFile | undefined {
-  const cache = new Map<string, SourceFile | undefined>();
-  return (file) => {
-    if (!cache.has(file)) {
-      const bytes = read.get(file);
-      cache.set(file, bytes === undefined || bytes.length > MAX_FILE_BYTES ? undefined : new SourceFile(file, new TextDecoder("utf-8").decode(bytes)));
-    }
-    return cache.get(file);
-  };
-}
 
 const INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:\d{2})$/i;
 

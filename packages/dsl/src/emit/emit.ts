@@ -1,6 +1,7 @@
+import { NEGATED } from "@promo/runtime";
 import type * as A from "../ast/nodes.js";
 import type { Tables } from "../checker/context.js";
-import { exprText, isLiteral, valueKind } from "../lower/describe.js";
+import { exprText, isLiteral, literalValue, valueKind } from "../lower/describe.js";
 import type { LoweredBenefit, LoweredProgram, LoweredPromotion, LoweredScope } from "../lower/lower.js";
 import type { SourceFile } from "../util/source.js";
 import { _, block, join, lines, literal, nil, NameScope, type Code, type Name } from "./code.js";
@@ -173,7 +174,7 @@ class Emitter {
       case "Compare": {
         const left = this.scope.name("left");
         const right = this.scope.name("right");
-        const negated = NEGATED_TEXT[expr.op];
+        const negated = NEGATED[expr.op];
         const tail = ` ${negated} ${exprText(file, expr.right)}`;
         const subject = isLiteral(expr.left)
           ? literal(exprText(file, expr.left) + tail)
@@ -200,15 +201,11 @@ class Emitter {
   private value(expr: A.Expr, env: Env): Code {
     switch (expr.kind) {
       case "Number":
-        return literal(expr.currency ? (this.tables.money.get(expr.id)?.minor ?? null) : Number(expr.text));
       case "Percent":
-        return literal(Number(expr.text));
       case "String":
-        return literal(expr.value);
       case "Bool":
-        return literal(expr.value);
       case "DateTime":
-        return literal(this.tables.instants.get(expr.id) ?? expr.text);
+        return literal(literalValue(this.tables, expr) ?? null);
       case "List": {
         const constant = expr.items.every((i) => isLiteral(i) || isBareCode(i, this.tables));
         if (constant) return _`${this.constantSet(expr.items.map((i) => constantOf(i, this.tables)))}`;
@@ -260,18 +257,6 @@ interface Env {
   coupon: Name | null;
 }
 
-/** The negations explanations use; the same table as the runtime's NEGATED (a test keeps them equal). */
-export const NEGATED_TEXT: Record<A.Comparator, string> = {
-  exceeds: "does not exceed",
-  "at least": "is not at least",
-  "at most": "is not at most",
-  below: "is not below",
-  is: "is not",
-  "is not": "is",
-  in: "is not in",
-  "not in": "is in",
-  contains: "does not contain",
-};
 
 function isBareCode(expr: A.Expr, tables: Tables): boolean {
   if (expr.kind !== "Path" || expr.segments.length !== 1) return false;
@@ -280,22 +265,8 @@ function isBareCode(expr: A.Expr, tables: Tables): boolean {
 }
 
 function constantOf(expr: A.Expr, tables: Tables): string | number | boolean | null {
-  switch (expr.kind) {
-    case "Number":
-      return expr.currency ? (tables.money.get(expr.id)?.minor ?? null) : Number(expr.text);
-    case "Percent":
-      return Number(expr.text);
-    case "String":
-      return expr.value;
-    case "Bool":
-      return expr.value;
-    case "DateTime":
-      return tables.instants.get(expr.id) ?? expr.text;
-    case "Path":
-      return expr.segments[0]!.text;
-    default:
-      return null;
-  }
+  // A bare code (US, EUR) is its own text; every other constant is a literal.
+  return expr.kind === "Path" ? expr.segments[0]!.text : (literalValue(tables, expr) ?? null);
 }
 
 function index(keys: import("@promo/runtime").IndexKeys): Code {

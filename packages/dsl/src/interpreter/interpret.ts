@@ -15,7 +15,7 @@ import {
 } from "@promo/runtime";
 import type * as A from "../ast/nodes.js";
 import type { Tables } from "../checker/context.js";
-import { exprText, isLiteral, valueKind } from "../lower/describe.js";
+import { exprText, isLiteral, literalValue, valueKind } from "../lower/describe.js";
 import type { LoweredBenefit, LoweredProgram, LoweredScope } from "../lower/lower.js";
 import type { SourceFile } from "../util/source.js";
 
@@ -128,15 +128,11 @@ class Walker {
   private value(expr: A.Expr, env: Env): unknown {
     switch (expr.kind) {
       case "Number":
-        return expr.currency ? (this.tables.money.get(expr.id)?.minor ?? null) : Number(expr.text);
       case "Percent":
-        return Number(expr.text);
       case "String":
-        return expr.value;
       case "Bool":
-        return expr.value;
       case "DateTime":
-        return this.tables.instants.get(expr.id) ?? expr.text;
+        return literalValue(this.tables, expr);
       case "List":
         return new Set(expr.items.map((item) => this.value(item, env)));
       case "And":

@@ -16,3 +16,24 @@ export function valueKind(tables: Tables, expr: A.Expr): "money" | "number" | "i
 export function isLiteral(expr: A.Expr): boolean {
   return expr.kind === "Number" || expr.kind === "String" || expr.kind === "Percent" || expr.kind === "DateTime" || expr.kind === "Bool" || expr.kind === "List";
 }
+
+/**
+ * The folded value of a literal (money in minor units, date-times with a zone in epoch milliseconds), or
+ * undefined when `expr` is not a literal. The interpreter and the emitter read literals only through this.
+ */
+export function literalValue(tables: Tables, expr: A.Expr): string | number | boolean | null | undefined {
+  switch (expr.kind) {
+    case "Number":
+      return expr.currency ? (tables.money.get(expr.id)?.minor ?? null) : Number(expr.text);
+    case "Percent":
+      return Number(expr.text);
+    case "String":
+      return expr.value;
+    case "Bool":
+      return expr.value;
+    case "DateTime":
+      return tables.instants.get(expr.id) ?? expr.text;
+    default:
+      return undefined;
+  }
+}

@@ -1,4 +1,4 @@
-import { applicationOrder, parsePercent, type AttributeSpec, type IndexKeys, type Kind, type Ratio, type Window } from "@promo/runtime";
+import { applicationOrder, parsePercent, type AttributeSpec, type IndexKeys, type PromotionSpec, type Ratio, type Window } from "@promo/runtime";
 import type * as A from "../ast/nodes.js";
 import type { CheckedProject } from "../checker/checker.js";
 import type { ResolvedWindow } from "../checker/context.js";
@@ -28,24 +28,12 @@ export type LoweredBenefit =
   | { type: "shipping-amount"; amount: number }
   | { type: "coins"; coins: number; per: number; cap: Ratio | null; scope: LoweredScope | null };
 
-export interface LoweredPromotion {
-  id: string;
-  title: string;
-  kind: Kind;
-  currency: string;
-  priority: number | null;
-  code: string | null;
-  valid: Window | null;
-  collect: Window | null;
-  expires: { amount: number; unit: import("@promo/runtime").DurationUnit; zone: string } | null;
-  lock: { amount: number; unit: import("@promo/runtime").DurationUnit; zone: string } | null;
-  transferable: boolean;
+/** A promotion spec whose condition and scopes are still expressions (see PromotionSpec in the runtime). */
+export interface LoweredPromotion extends Omit<PromotionSpec, "condition" | "benefit" | "exclusiveWith" | "combinesWith"> {
   condition: { expr: A.Expr; file: SourceFile } | null;
   benefit: LoweredBenefit;
   exclusiveWith: string[] | "all" | null;
   combinesWith: string[];
-  index: IndexKeys | null;
-  source: { file: string; line: number; column: number };
 }
 
 export interface LoweredProgram {
