@@ -1,0 +1,120 @@
+import { readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { checkProject, diskHost, parseSource, type CheckedProject, type Diagnostic, type ParseResult, type SourceHost } from "@promo/dsl";
+import { TextDocument } from "vscode-languageserver-textdocument";
+import { TextDocuments } from "vscode-languageserver/node";
+import { pathToUri, uriToPath } from "./convert.js";
+
+/** What the server knows about one file: its parse, its project (the file and its imports) and its diagnostics. */
+export interface Analysis {
+  uri: string;
+  path: string;
+  version: number;
+  text: string;
+  document: TextDocument;
+  parsed: ParseResult;
+  project: CheckedProject;
+  /** This file's diagnostics only (imported files report their own). */
+  diagnostics: Diagnostic[];
+}
+
+const MAX_WORKSPACE_FILES = 5_000;
+
+/**
+ * Open documents over the files on disk. Analyses are cached by document version (open files) or by text
+ * (files on disk), so every feature answering for the same version reads the same tables.
+ */
+export class Workspace {
+  readonly documents = new TextDocuments(TextDocument);
+  private folders: string[] = [];
+  private readonly cache = new Map<string, Analysis>();
+  private discovered: string[] | undefined;
+
+  /** Reads open documents first, then the disk: an unsaved edit to an imported file is seen at once. */
+  readonly host: SourceHost = {
+    readFile: (path) => {
+      const open = this.documents.get(pathToUri(path));
+      return open ? new TextEncoder().encode(open.getText()) : diskHost.readFile(path);
+    },
+    resolve: diskHost.resolve,
+  };
+
+  setFolders(uris: readonly string[]): void {
+    this.folders = uris.map(uriToPath);
+    this.discovered = undefined;
+  }
+
+  invalidate(): void {
+    this.cache.clear();
+    this.discovered = undefined;
+  }
+
+  /** The analysis of a document (open, or on disk); undefined when it cannot be read. */
+  analyze(uri: string): Analysis | undefined {
+    const path = uriToPath(uri);
+    const open = this.documents.get(uri);
+    const text = open?.getText() ?? this.diskText(path);
+    if (text === undefined) return undefined;
+    const version = open?.version ?? -1;
+    const cached = this.cache.get(uri);
+    if (cached && cached.version === version && cached.text === text) return cached;
+    const { project, diagnostics } = checkProject([path], this.host);
+    const parsed = project.files.find((f) => f.parsed.source.path === path)?.parsed ?? parseSource(path, text);
+    const analysis: Analysis = {
+      uri,
+      path,
+      version,
+      text,
+      document: open ?? TextDocument.create(uri, "promo", 0, text),
+      parsed,
+      project,
+      diagnostics: diagnostics.filter((d) => d.span.file === path),
+    };
+    this.cache.set(uri, analysis);
+    return analysis;
+  }
+
+  private diskText(path: string): string | undefined {
+    const bytes = diskHost.readFile(path);
+    return bytes === undefined ? undefined : new TextDecoder().decode(bytes);
+  }
+
+  /** Every .promo file of the workspace folders plus every open document, as URIs. */
+  files(): string[] {
+    this.discovered ??= this.folders.flatMap((folder) => walk(folder)).slice(0, MAX_WORKSPACE_FILES).map(pathToUri);
+    const open = this.documents.keys();
+    return [...new Set([...this.discovered, ...open])].sort();
+  }
+
+  /** Open documents whose project includes `uri` (they import it), for re-validation after an edit. */
+  dependents(uri: string): string[] {
+    const path = uriToPath(uri);
+    return this.documents.keys().filter((other) => other !== uri && this.cache.get(other)?.project.files.some((f) => f.parsed.source.path === path));
+  }
+}
+
+function walk(dir: string): string[] {
+  const out: string[] = [];
+  const stack = [dir];
+  while (stack.length > 0 && out.length < MAX_WORKSPACE_FILES) {
+    const current = stack.pop()!;
+    let entries: string[];
+    try {
+      entries = readdirSync(current);
+    } catch {
+      continue;
+    }
+    for (const name of entries) {
+      if (name.startsWith(".") || name === "node_modules") continue;
+      const full = join(current, name);
+      try {
+        const stat = statSync(full);
+        if (stat.isDirectory()) stack.push(full);
+        else if (name.endsWith(".promo")) out.push(full);
+      } catch {
+        // unreadable entries are skipped
+      }
+    }
+  }
+  return out.sort();
+}
