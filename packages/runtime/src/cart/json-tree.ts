@@ -44,45 +44,50 @@ function article(noun: string): string {
   return /^[aeiou]/i.test(noun) ? `an ${noun}` : `a ${noun}`;
 }
 
+/** JSON pointer of a child: built only when a problem is reported (or once per container), never per leaf. */
+function childPath(parent: string, key: string | number | undefined): string {
+  return key === undefined ? parent : `${parent}/${typeof key === "number" ? key : escapePointerSegment(key)}`;
+}
+
 class Copier {
   readonly errors: CartError[] = [];
 
-  private fail(path: string, message: string): null {
-    this.errors.push(cartError(path, message));
+  private fail(parent: string, key: string | number | undefined, message: string): null {
+    this.errors.push(cartError(childPath(parent, key), message));
     return null;
   }
 
-  copy(value: unknown, path: string, depth: number): JsonValue {
+  copy(value: unknown, parent: string, key: string | number | undefined, depth: number): JsonValue {
     switch (typeof value) {
       case "string":
       case "boolean":
         return value;
       case "number":
-        return Number.isFinite(value) ? value : this.fail(path, `must be a JSON value, not ${String(value)}`);
+        return Number.isFinite(value) ? value : this.fail(parent, key, `must be a JSON value, not ${String(value)}`);
       case "undefined":
-        return this.fail(path, "must be a JSON value, not undefined");
+        return this.fail(parent, key, "must be a JSON value, not undefined");
       case "object":
         break;
       default:
-        return this.fail(path, `must be a JSON value, not ${article(typeof value)}`);
+        return this.fail(parent, key, `must be a JSON value, not ${article(typeof value)}`);
     }
     if (value === null) return null;
     try {
-      if (Array.isArray(value)) return this.copyArray(value, path, depth);
+      if (Array.isArray(value)) return this.copyArray(value, childPath(parent, key), depth);
       const proto: unknown = Object.getPrototypeOf(value);
-      if (proto !== Object.prototype && proto !== null) return this.fail(path, `must be a plain JSON object, not ${article(tagOf(value))}`);
-      return this.copyObject(value, path, depth);
+      if (proto !== Object.prototype && proto !== null) return this.fail(parent, key, `must be a plain JSON object, not ${article(tagOf(value))}`);
+      return this.copyObject(value, childPath(parent, key), depth);
     } catch (error) {
-      return this.fail(path, `could not be read (${describeThrown(error)})`);
+      return this.fail(parent, key, `could not be read (${describeThrown(error)})`);
     }
   }
 
   private copyArray(value: readonly unknown[], path: string, depth: number): JsonValue[] | null {
     if (depth >= MAX_CONTAINER_DEPTH) return [];
     const length = value.length;
-    if (length > MAX_ARRAY_LENGTH) return this.fail(path, `has ${length} items, far more than any list in a cart may hold`);
+    if (length > MAX_ARRAY_LENGTH) return this.fail(path, undefined, `has ${length} items, far more than any list in a cart may hold`);
     const out: JsonValue[] = new Array<JsonValue>(length);
-    for (let i = 0; i < length; i++) out[i] = this.copy(value[i], `${path}/${i}`, depth + 1);
+    for (let i = 0; i < length; i++) out[i] = this.copy(value[i], path, i, depth + 1);
     return out;
   }
 
@@ -90,20 +95,16 @@ class Copier {
     const out = Object.create(null) as JsonObject;
     if (depth >= MAX_CONTAINER_DEPTH) return out;
     for (const key of Object.keys(value)) {
-      const keyPath = `${path}/${escapePointerSegment(key)}`;
+      // The descriptor, not a read: a getter is reported, never run.
       const descriptor = Object.getOwnPropertyDescriptor(value, key);
       if (descriptor === undefined) continue;
       if (!("value" in descriptor)) {
-        this.fail(keyPath, "must be a plain data property, not a getter or setter");
+        this.fail(path, key, "must be a plain data property, not a getter or setter");
         continue;
       }
       if (descriptor.value === undefined) continue;
-      Object.defineProperty(out, key, {
-        value: this.copy(descriptor.value, keyPath, depth + 1),
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
+      // `out` has no prototype, so even "__proto__" is assigned as an ordinary own key.
+      out[key] = this.copy(descriptor.value, path, key, depth + 1);
     }
     return out;
   }
@@ -121,6 +122,6 @@ export function describeThrown(error: unknown): string {
 /** The JSON copy of `input` and the problems met on the way (already formatted as cart errors). */
 export function toJsonTree(input: unknown): { value: JsonValue; errors: CartError[] } {
   const copier = new Copier();
-  const value = copier.copy(input, "", 0);
+  const value = copier.copy(input, "", undefined, 0);
   return { value, errors: copier.errors };
 }

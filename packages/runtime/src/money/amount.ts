@@ -67,6 +67,13 @@ export function parseAmount(text: string, currency: string): ParseAmountResult {
   const integerDigits = text.replace(/^-/, "").split(".")[0]?.length ?? 0;
   if (integerDigits > MAX_INTEGER_DIGITS) return outOfRange(text, currency);
 
+  // Up to 15 digits the scaled value is an exact safe integer built from the digits themselves; decimal.js is
+  // only needed for longer amounts, where it decides exactly whether they are still in range.
+  const digits = text.replace("-", "").replace(".", "");
+  if (digits.length + exponent - decimals <= 15) {
+    const scaled = Number(digits) * 10 ** (exponent - decimals);
+    return { ok: true, minor: (text.startsWith("-") ? -scaled : scaled) + 0 };
+  }
   const minor = new ExactDecimal(text).times(new ExactDecimal(10).pow(exponent));
   if (minor.abs().greaterThan(Number.MAX_SAFE_INTEGER)) return outOfRange(text, currency);
 
