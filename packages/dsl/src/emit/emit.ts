@@ -77,7 +77,7 @@ class Emitter {
     const set = (ids: readonly string[]) => _`new Set(${ids})`;
     const exclusive = p.exclusiveWith === "all" ? literal("all") : p.exclusiveWith ? set(p.exclusiveWith) : literal(null);
     const data = (w: object | null) => (w === null ? null : { ...w });
-    return _`{ id: ${p.id}, title: ${p.title}, kind: ${p.kind}, currency: ${p.currency}, priority: ${p.priority}, code: ${p.code}, valid: ${data(p.valid)}, collect: ${data(p.collect)}, expires: ${data(p.expires)}, lock: ${data(p.lock)}, transferable: ${p.transferable}, condition: ${condition ?? literal(null)}, benefit: ${this.benefit(p.benefit)}, exclusiveWith: ${exclusive}, combinesWith: ${set(p.combinesWith)}, index: ${p.index === null ? null : index(p.index)}, source: ${{ ...p.source }} }`;
+    return _`{ id: ${p.id}, title: ${p.title}, kind: ${p.kind}, currency: ${p.currency}, priority: ${p.priority}, code: ${p.code}, valid: ${data(p.valid)}, collect: ${data(p.collect)}, expires: ${data(p.expires)}, lock: ${data(p.lock)}, transferable: ${p.transferable}, condition: ${condition ?? literal(null)}, conditionAfterDiscounts: ${p.conditionAfterDiscounts}, benefit: ${this.benefit(p.benefit)}, exclusiveWith: ${exclusive}, combinesWith: ${set(p.combinesWith)}, index: ${p.index === null ? null : index(p.index)}, source: ${{ ...p.source }} }`;
   }
 
   private scopeRef(s: LoweredScope | null): Code {

@@ -70,6 +70,7 @@ export function lower(project: CheckedProject): LoweredProgram {
       lock: p.locked ? { ...p.locked, zone } : null,
       transferable: p.transferable,
       condition: p.condition ? { expr: p.condition, file: p.file } : null,
+      conditionAfterDiscounts: p.condition ? readsAfterDiscounts(p.condition) : false,
       benefit,
       exclusiveWith: p.exclusiveWith === undefined ? null : p.exclusiveWith.includes("any") ? "all" : resolve(p.exclusiveWith).filter((id) => id !== p.id),
       combinesWith: resolve(p.combinesWith),
@@ -226,4 +227,18 @@ function predicateKeys(expr: A.Expr, project: CheckedProject, seen: Set<string>)
     default:
       return null;
   }
+}
+
+/** Whether a condition reads an aggregate after earlier discounts (then its outcome depends on the combination). */
+function readsAfterDiscounts(expr: A.Expr): boolean {
+  const stack: A.Expr[] = [expr];
+  while (stack.length > 0) {
+    const e = stack.pop()!;
+    if (e.kind === "Aggregate" && e.base === "after") return true;
+    if (e.kind === "And" || e.kind === "Or") stack.push(...e.operands);
+    else if (e.kind === "Not") stack.push(e.operand);
+    else if (e.kind === "Compare") stack.push(e.left, e.right);
+    else if (e.kind === "List") stack.push(...e.items);
+  }
+  return false;
 }

@@ -91,9 +91,11 @@ export function evaluateProgram(program: Program, cart: NormalizedCart, options:
     shippingLeft -= step.result.shipping;
   }
   const chosenRanks = new Set(chosen.steps.map((s) => s.candidate.rank));
-  for (const candidate of eligible) {
-    if (!chosenRanks.has(candidate.rank)) rejected.set(candidate.rank, search.explainRejection(candidate, chosen.steps, pristine));
-  }
+  const states = prefixStates(chosen.steps, pristine, cart.shipping.price);
+  const contested = search.contested();
+  eligible.forEach((candidate, i) => {
+    if (!chosenRanks.has(candidate.rank)) rejected.set(candidate.rank, search.explainRejection(candidate, chosen.steps, pristine, states, contested[i]!));
+  });
 
   const coins = priceCoins(coinsCandidate, cart, remaining, rejected);
   const currency = cart.currency;
@@ -161,9 +163,20 @@ class Search {
     private readonly maxSteps: number,
   ) {}
 
+  private readonly conditionOutcomes = new Map<number, string | undefined>();
+
+  /** The condition's outcome; evaluated once per cart when it does not read after-discount amounts. */
+  private condition(c: Candidate, remaining: readonly number[]): string | undefined {
+    const condition = c.spec.condition;
+    if (!condition) return undefined;
+    if (c.spec.conditionAfterDiscounts) return condition(new CartConditionContext(this.cart, c.coupon, remaining));
+    if (!this.conditionOutcomes.has(c.rank)) this.conditionOutcomes.set(c.rank, condition(new CartConditionContext(this.cart, c.coupon, remaining)));
+    return this.conditionOutcomes.get(c.rank);
+  }
+
   /** Applies `c` on top of `remaining`: undefined when its condition fails or it gives nothing there. */
   private apply(c: Candidate, remaining: readonly number[], shippingLeft: number): { step?: Step; failure?: { reason: Reason; message: string } } {
-    const failure = c.spec.condition?.(new CartConditionContext(this.cart, c.coupon, remaining));
+    const failure = this.condition(c, remaining);
     if (failure !== undefined) return { failure: { reason: "condition", message: failure } };
     const result = computeBenefit(c.spec.benefit, this.cart, remaining, shippingLeft);
     if (result.amount + result.shipping <= 0) return { failure: { reason: "no-eligible-lines", message: "it has nothing to discount in this cart" } };
@@ -225,7 +238,14 @@ class Search {
    * earlier in application order.
    */
   bestForBuyer(pristine: readonly number[]): { steps: Step[]; optimal: boolean } {
-    const bounds = this.eligible.map((c) => {
+    // A promotion that can conflict with no other candidate is never left out of an admissible combination,
+    // so it gets no exclude branch: with few conflicts the search is close to one pass.
+    const contested = this.contested();
+    // Upper bounds for pruning: what each promotion gives on the undiscounted cart (in context it gives no
+    // more). Only needed when there is a choice to make.
+    const anyChoice = contested.some(Boolean);
+    const bounds = this.eligible.map((c, i) => {
+      if (!anyChoice || !contested[i]) return Number.MAX_SAFE_INTEGER / (this.eligible.length + 1);
       const r = computeBenefit(c.spec.benefit, this.cart, pristine, this.cart.shipping.price);
       return r.amount + r.shipping;
     });
@@ -252,13 +272,13 @@ class Search {
       }
       if (saving + suffix[i]! <= bestSaving) return;
       const { step } = this.apply(this.eligible[i]!, remaining, shippingLeft);
-      const fits = step !== undefined && this.conflict(step, path) === undefined;
+      const fits = step !== undefined && (!contested[i] || this.conflict(step, path) === undefined);
       if (fits) {
         path.push(step);
         const next = remaining.map((v, k) => v - step.result.lines[k]!);
         visit(i + 1, next, shippingLeft - step.result.shipping, saving + step.result.amount + step.result.shipping);
         path.pop();
-        if (exhausted) return;
+        if (exhausted || !contested[i]) return;
         skipped.push(step);
         visit(i + 1, remaining, shippingLeft, saving);
         skipped.pop();
@@ -269,6 +289,39 @@ class Search {
     visit(0, pristine, this.cart.shipping.price, 0);
     if (exhausted && bestSaving < 0) return { steps: this.firstByPriority(pristine).steps, optimal: false };
     return { steps: best, optimal: !exhausted };
+  }
+
+  /**
+   * For each eligible promotion, whether a stacking rule or an exclusivity could set it against another eligible
+   * one. Computed per rule and per exclusivity, in linear time; it may say "contested" more often than needed,
+   * which only costs search steps, never a wrong answer.
+   */
+  contested(): boolean[] {
+    const index = new Map(this.eligible.map((c, i) => [c.spec.id, i]));
+    const contested = new Array<boolean>(this.eligible.length).fill(false);
+    for (const rule of this.program.stacking) {
+      const members: number[] = [];
+      for (const id of rule.members) {
+        const i = index.get(id);
+        if (i !== undefined) members.push(i);
+      }
+      if (members.length > 1) for (const i of members) contested[i] = true;
+    }
+    const exclusiveAll = this.eligible.some((c) => c.spec.exclusiveWith === "all");
+    this.eligible.forEach((c, i) => {
+      const ex = c.spec.exclusiveWith;
+      if (ex === null) return;
+      if (ex === "all") {
+        if (this.eligible.length > 1) contested[i] = true;
+        return;
+      }
+      for (const id of ex) {
+        const j = index.get(id);
+        if (j !== undefined && j !== i) contested[i] = contested[j] = true;
+      }
+    });
+    if (exclusiveAll && this.eligible.length > 1) contested.fill(true);
+    return contested;
   }
 
   /** Takes each promotion in application order when it applies and fits with those already taken. */
@@ -287,23 +340,34 @@ class Search {
   }
 
   /** Why an eligible promotion is not in the chosen combination. */
-  explainRejection(c: Candidate, chosen: readonly Step[], pristine: readonly number[]): { reason: Reason; message: string } {
+  explainRejection(c: Candidate, chosen: readonly Step[], pristine: readonly number[], states: readonly PrefixState[], contested: boolean): { reason: Reason; message: string } {
     const alone = this.apply(c, pristine, this.cart.shipping.price);
     if (!alone.step) return alone.failure!;
-    const conflict = this.conflict(alone.step, chosen);
+    const conflict = contested ? this.conflict(alone.step, chosen) : undefined;
     if (conflict) return conflict;
-    // It would apply alone and breaks no rule: replay the chosen combination with it in application order.
-    let remaining = [...pristine];
-    let shippingLeft = this.cart.shipping.price;
-    for (const step of chosen) {
-      if (step.candidate.rank > c.rank) break;
-      remaining = remaining.map((v, k) => v - step.result.lines[k]!);
-      shippingLeft -= step.result.shipping;
-    }
-    const inContext = this.apply(c, remaining, shippingLeft);
+    // It would apply alone and breaks no rule: the state the chosen combination leaves just before its place.
+    let before = 0;
+    while (before < chosen.length && chosen[before]!.candidate.rank < c.rank) before++;
+    const state = states[before]!;
+    const inContext = this.apply(c, state.remaining, state.shippingLeft);
     if (!inContext.step) return { reason: inContext.failure!.reason, message: `after the discounts applied before it, ${inContext.failure!.message}` };
     return { reason: "not-best", message: "a combination without it saves the buyer more" };
   }
+}
+
+interface PrefixState {
+  remaining: readonly number[];
+  shippingLeft: number;
+}
+
+/** The line values and shipping left after the first k chosen steps, for k = 0 … steps.length. */
+function prefixStates(steps: readonly Step[], pristine: readonly number[], shipping: number): PrefixState[] {
+  const states: PrefixState[] = [{ remaining: pristine, shippingLeft: shipping }];
+  for (const step of steps) {
+    const last = states[states.length - 1]!;
+    states.push({ remaining: last.remaining.map((v, k) => v - step.result.lines[k]!), shippingLeft: last.shippingLeft - step.result.shipping });
+  }
+  return states;
 }
 
 function priceCoins(

@@ -73,6 +73,11 @@ export interface PromotionSpec {
   lock: { amount: number; unit: DurationUnit; zone: string } | null;
   transferable: boolean;
   condition: Condition | null;
+  /**
+   * Whether the condition reads amounts after earlier discounts. When it does not, its outcome is the same in
+   * every combination, and the engine evaluates it once per cart.
+   */
+  conditionAfterDiscounts: boolean;
   benefit: Benefit;
   /** Ids this promotion may not combine with; "all" for `exclusive` alone. */
   exclusiveWith: ReadonlySet<string> | "all" | null;

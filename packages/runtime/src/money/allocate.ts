@@ -50,6 +50,8 @@ function validate(total: number, weights: readonly number[]): void {
  */
 export function allocateLargestRemainder(total: number, weights: readonly number[]): number[] {
   validate(total, weights);
+  const fast = allocateInNumbers(total, weights);
+  if (fast) return fast;
   const weightSum = weights.reduce((sum, weight) => sum + BigInt(weight), 0n);
   if (weightSum === 0n) {
     if (total === 0) return weights.map(() => 0);
@@ -73,5 +75,36 @@ export function allocateLargestRemainder(total: number, weights: readonly number
   for (const candidate of candidates.slice(0, leftover)) {
     shares[candidate.index] = (shares[candidate.index] ?? 0) + 1;
   }
+  return shares;
+}
+
+/**
+ * The same allocation in plain numbers, when every product total × weight is exact in a double (below 2^53):
+ * the common case of cart amounts. Returns undefined otherwise, and the BigInt path decides.
+ */
+function allocateInNumbers(total: number, weights: readonly number[]): number[] | undefined {
+  let weightSum = 0;
+  let maxWeight = 0;
+  for (const w of weights) {
+    weightSum += w;
+    if (w > maxWeight) maxWeight = w;
+  }
+  if (weightSum === 0 || !Number.isSafeInteger(weightSum) || total * Math.max(maxWeight, weightSum) > Number.MAX_SAFE_INTEGER) return undefined;
+  const n = weights.length;
+  const shares = new Array<number>(n);
+  const remainders = new Array<number>(n);
+  let allocated = 0;
+  for (let i = 0; i < n; i++) {
+    const scaled = total * weights[i]!;
+    const share = Math.floor(scaled / weightSum);
+    shares[i] = share;
+    remainders[i] = scaled - share * weightSum;
+    allocated += share;
+  }
+  const leftover = total - allocated;
+  if (leftover === 0) return shares;
+  const order = Array.from({ length: n }, (_, i) => i);
+  order.sort((a, b) => remainders[b]! - remainders[a]! || weights[b]! - weights[a]! || a - b);
+  for (let k = 0; k < leftover; k++) shares[order[k]!]! += 1;
   return shares;
 }
