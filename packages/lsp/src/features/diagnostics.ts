@@ -3,13 +3,15 @@ import { toLspDiagnostic } from "../convert.js";
 
 /**
  * Diagnostics as you type: every open document is re-checked after each change (the newest version only; a
- * stale run is dropped), and so are the open documents that import it.
+ * stale run is dropped), and so are the open documents that import it. The check waits for a short pause
+ * (DEBOUNCE_MS) so that the completion or hover a client sends right after a keystroke is answered first.
  */
+const DEBOUNCE_MS = 25;
 export const diagnosticsFeature: Feature = {
   name: "diagnostics",
   capabilities: {},
   register({ connection, workspace, guard }) {
-    const pending = new Map<string, NodeJS.Immediate>();
+    const pending = new Map<string, NodeJS.Timeout>();
     const publish = guard("publishDiagnostics", undefined, (uri: string) => {
       const doc = workspace.documents.get(uri);
       if (!doc) return;
@@ -20,13 +22,13 @@ export const diagnosticsFeature: Feature = {
     });
     const schedule = (uri: string) => {
       const previous = pending.get(uri);
-      if (previous) clearImmediate(previous);
+      if (previous) clearTimeout(previous);
       pending.set(
         uri,
-        setImmediate(() => {
+        setTimeout(() => {
           pending.delete(uri);
           void publish(uri);
-        }),
+        }, DEBOUNCE_MS),
       );
     };
     workspace.documents.onDidChangeContent((event) => {
@@ -35,7 +37,7 @@ export const diagnosticsFeature: Feature = {
     });
     workspace.documents.onDidClose((event) => {
       const previous = pending.get(event.document.uri);
-      if (previous) clearImmediate(previous);
+      if (previous) clearTimeout(previous);
       pending.delete(event.document.uri);
       void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
     });
