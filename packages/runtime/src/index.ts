@@ -30,3 +30,4 @@ export { evaluateProgram, type EvaluateOptions, type PricingResult, type Applied
 export { createEvaluatorWith, InvalidCartError, type Evaluator, type EvaluateOutcome } from "./engine/evaluator.js";
 export { cartSchema, CART_SCHEMA_DIALECT } from "./cart/schema.js";
 export { createCartValidatorWith, parseCartJson, MAX_REPORTED_ERRORS, type CartValidator, type SchemaCheck } from "./cart/validate.js";
+export { hydrateProgram, type ProgramData, type PromotionData, type BenefitData } from "./engine/hydrate.js";

@@ -1,10 +1,10 @@
-import { NEGATED } from "@promo/runtime";
+import { NEGATED, type BenefitData, type ProgramData, type PromotionData } from "@promo/runtime";
 import type * as A from "../ast/nodes.js";
 import type { Tables } from "../checker/context.js";
 import { exprText, isLiteral, literalValue, valueKind } from "../lower/describe.js";
 import type { LoweredBenefit, LoweredProgram, LoweredPromotion, LoweredScope } from "../lower/lower.js";
 import type { SourceFile } from "../util/source.js";
-import { _, block, join, lines, literal, nil, NameScope, type Code, type Name } from "./code.js";
+import { _, block, join, lines, literal, NameScope, type Code, type Name } from "./code.js";
 
 /**
  * The emitter: a lowered program becomes one ES module of specialised functions — a predicate per scope and a
@@ -19,12 +19,16 @@ export interface EmitOptions {
   validatorImport: string;
 }
 
-const RUNTIME_NAMES = ["createEvaluatorWith", "compare", "describeValue", "lineField", "cartField", "InvalidCartError"] as const;
+const RUNTIME_NAMES = ["createEvaluatorWith", "hydrateProgram", "compare", "describeValue", "lineField", "cartField", "InvalidCartError"] as const;
 
 export function emitModule(program: LoweredProgram, options: EmitOptions): string {
   const emitter = new Emitter(program.project.tables);
-  const promotions = program.promotions.map((p) => emitter.promotion(p));
-  const stacking = program.stacking.map((r) => _`{ max: ${r.max}, members: new Set(${r.members}), per: ${r.per}, text: ${r.text} }`);
+  const data: ProgramData = {
+    promotions: program.promotions.map((p) => emitter.promotion(p)),
+    stacking: program.stacking,
+    selection: program.selection,
+    earn: program.earn,
+  };
   const runtime = join(RUNTIME_NAMES.map((n) => emitter.names.get(n)!).map((n) => _`${n}`));
   const body = lines([
     _`import { ${runtime} } from ${options.runtimeImport};`,
@@ -32,14 +36,10 @@ export function emitModule(program: LoweredProgram, options: EmitOptions): strin
     _``,
     lines(emitter.hoisted),
     _``,
-    _`export const program = {`,
-    _`  promotions: [`,
-    join(promotions.map((p) => _`    ${p}`), ",\n"),
-    _`  ],`,
-    _`  stacking: [${join(stacking)}],`,
-    _`  selection: ${program.selection},`,
-    _`  earn: ${program.earn === null ? null : { ...program.earn }},`,
-    _`};`,
+    _`const conditions = [${join(emitter.conditions.map((n) => _`${n}`))}];`,
+    _`const scopes = [${join(emitter.scopeTable.map((n) => _`${n}`))}];`,
+    // Data, not code: one JSON literal (every string in it escaped), parsed once at load.
+    _`export const program = ${emitter.names.get("hydrateProgram")!}(JSON.parse(${JSON.stringify(data)}), conditions, scopes);`,
     _`export const attributes = ${program.attributes.map((a) => ({ ...a }))};`,
     _`const evaluator = ${emitter.names.get("createEvaluatorWith")!}(program, attributes, validateCartSchema);`,
     _`/** Prices a cart (contract v1); throws InvalidCartError, whose errors name JSON paths, for bad input. */`,
@@ -58,7 +58,11 @@ export function emitModule(program: LoweredProgram, options: EmitOptions): strin
 }
 
 class Emitter {
-  readonly scope = new NameScope(["program", "attributes", "evaluator", "evaluate", "tryEvaluate", "validate", "validateCartSchema"]);
+  readonly scope = new NameScope(["program", "attributes", "evaluator", "evaluate", "tryEvaluate", "validate", "validateCartSchema", "conditions", "scopes"]);
+  /** Function tables the data refers to by index. */
+  readonly conditions: Name[] = [];
+  readonly scopeTable: Name[] = [];
+  private readonly scopeIndex = new Map<Name, number>();
   readonly names = new Map<string, Name>();
   readonly hoisted: Code[] = [];
   private readonly predicates = new Map<A.Expr, Name>();
@@ -72,43 +76,43 @@ class Emitter {
     return this.names.get(name)!;
   }
 
-  promotion(p: LoweredPromotion): Code {
+  promotion(p: LoweredPromotion): PromotionData {
     const condition = p.condition ? this.condition(p.condition.expr, p.condition.file) : null;
-    const set = (ids: readonly string[]) => _`new Set(${ids})`;
-    const exclusive = p.exclusiveWith === "all" ? literal("all") : p.exclusiveWith ? set(p.exclusiveWith) : literal(null);
-    const data = (w: object | null) => (w === null ? null : { ...w });
-    return _`{ id: ${p.id}, title: ${p.title}, kind: ${p.kind}, currency: ${p.currency}, priority: ${p.priority}, code: ${p.code}, valid: ${data(p.valid)}, collect: ${data(p.collect)}, expires: ${data(p.expires)}, lock: ${data(p.lock)}, transferable: ${p.transferable}, condition: ${condition ?? literal(null)}, conditionAfterDiscounts: ${p.conditionAfterDiscounts}, benefit: ${this.benefit(p.benefit)}, exclusiveWith: ${exclusive}, combinesWith: ${set(p.combinesWith)}, index: ${p.index === null ? null : index(p.index)}, source: ${{ ...p.source }} }`;
+    return {
+      ...p,
+      condition: condition === null ? null : this.conditions.push(condition) - 1,
+      benefit: this.benefit(p.benefit),
+    };
   }
 
-  private scopeRef(s: LoweredScope | null): Code {
-    return s?.expr ? _`${this.predicate(s.expr)}` : literal(null);
+  private ref(s: LoweredScope | null): number | null {
+    if (!s?.expr) return null;
+    const name = this.predicate(s.expr);
+    let index = this.scopeIndex.get(name);
+    if (index === undefined) {
+      index = this.scopeTable.push(name) - 1;
+      this.scopeIndex.set(name, index);
+    }
+    return index;
   }
 
-  private benefit(b: LoweredBenefit): Code {
+  private benefit(b: LoweredBenefit): BenefitData {
     switch (b.type) {
       case "amount":
-        return _`{ type: "amount", amount: ${b.amount}, target: { scope: ${this.scopeRef(b.target)}, label: ${b.target.label} } }`;
+        return { type: "amount", amount: b.amount, target: { scope: this.ref(b.target), label: b.target.label } };
       case "percent":
-        return _`{ type: "percent", ratio: ${{ ...b.ratio }}, target: { scope: ${this.scopeRef(b.target)}, label: ${b.target.label} }, after: ${b.after}, cap: ${b.cap} }`;
+        return { type: "percent", ratio: b.ratio, target: { scope: this.ref(b.target), label: b.target.label }, after: b.after, cap: b.cap };
       case "amount-each":
-        return _`{ type: "amount-each", amount: ${b.amount}, scope: ${this.alwaysScope(b.scope)}, label: ${b.scope.label}, maxUnits: ${b.maxUnits} }`;
+        return { type: "amount-each", amount: b.amount, scope: this.ref(b.scope), label: b.scope.label, maxUnits: b.maxUnits };
       case "fixed-price":
-        return _`{ type: "fixed-price", price: ${b.price}, scope: ${this.alwaysScope(b.scope)}, label: ${b.scope.label}, maxUnits: ${b.maxUnits} }`;
+        return { type: "fixed-price", price: b.price, scope: this.ref(b.scope), label: b.scope.label, maxUnits: b.maxUnits };
       case "cheapest-free":
-        return _`{ type: "cheapest-free", free: ${b.free}, every: ${b.every}, scope: ${this.alwaysScope(b.scope)}, label: ${b.scope.label} }`;
-      case "pack":
-        return _`{ type: "pack", skus: ${b.skus}, price: ${b.price} }`;
-      case "shipping-free":
-        return _`{ type: "shipping-free" }`;
-      case "shipping-amount":
-        return _`{ type: "shipping-amount", amount: ${b.amount} }`;
+        return { type: "cheapest-free", free: b.free, every: b.every, scope: this.ref(b.scope), label: b.scope.label };
       case "coins":
-        return _`{ type: "coins", coins: ${b.coins}, per: ${b.per}, cap: ${b.cap === null ? null : { ...b.cap }}, scope: ${this.scopeRef(b.scope)} }`;
+        return { type: "coins", coins: b.coins, per: b.per, cap: b.cap, scope: this.ref(b.scope) };
+      default:
+        return b;
     }
-  }
-
-  private alwaysScope(s: LoweredScope): Code {
-    return s.expr ? _`${this.predicate(s.expr)}` : _`() => true`;
   }
 
   /** A hoisted `(line, cart) => boolean` for a scope predicate, one per distinct expression. */
@@ -267,13 +271,4 @@ function isBareCode(expr: A.Expr, tables: Tables): boolean {
 function constantOf(expr: A.Expr, tables: Tables): string | number | boolean | null {
   // A bare code (US, EUR) is its own text; every other constant is a literal.
   return expr.kind === "Path" ? expr.segments[0]!.text : (literalValue(tables, expr) ?? null);
-}
-
-function index(keys: import("@promo/runtime").IndexKeys): Code {
-  const parts: Code[] = [];
-  if (keys.skus) parts.push(_`skus: ${keys.skus}`);
-  if (keys.stores) parts.push(_`stores: ${keys.stores}`);
-  if (keys.categories) parts.push(_`categories: ${keys.categories}`);
-  if (keys.tags) parts.push(_`tags: ${keys.tags}`);
-  return parts.length === 0 ? nil : _`{ ${join(parts)} }`;
 }
