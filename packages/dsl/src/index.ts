@@ -5,6 +5,7 @@ export { lex } from "./lexer/lexer.js";
 export { KEYWORD_TEXTS } from "./lexer/tokens.js";
 export { parseSource, decodeSource, MAX_NESTING, MAX_FILE_BYTES, type ParseResult, type Comment } from "./parser/parse.js";
 export { getParser } from "./parser/parser.js";
+export { reparse } from "./parser/incremental.js";
 export { check, type CheckedProject, type CheckedFile, type CheckOptions } from "./checker/checker.js";
 export type { CheckedPromotion } from "./checker/promotions.js";
 export type { Tables, Symbol as ResolvedSymbol, ResolvedWindow } from "./checker/context.js";

@@ -1,6 +1,6 @@
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { checkProject, diskHost, parseSource, type CheckedProject, type Diagnostic, type ParseResult, type SourceHost } from "@promo/dsl";
+import { checkProject, diskHost, parseSource, reparse, type CheckedProject, type Diagnostic, type ParseResult, type SourceHost } from "@promo/dsl";
 import { TextDocument } from "vscode-languageserver-textdocument";
 import { TextDocuments } from "vscode-languageserver/node";
 import { pathToUri, uriToPath } from "./convert.js";
@@ -58,8 +58,11 @@ export class Workspace {
     const version = open?.version ?? -1;
     const cached = this.cache.get(uri);
     if (cached && cached.version === version && cached.text === text) return cached;
-    const { project, diagnostics } = checkProject([path], this.host);
-    const parsed = project.files.find((f) => f.parsed.source.path === path)?.parsed ?? parseSource(path, text);
+    // Open documents are re-parsed incrementally from their last parse: only the declarations an edit touches.
+    const previous = cached?.parsed;
+    const own = open && previous ? reparse(previous, text) : parseSource(path, text);
+    const { project, diagnostics } = checkProject([path], this.host, {}, new Map([[path, own]]));
+    const parsed = project.files.find((f) => f.parsed.source.path === path)?.parsed ?? own;
     const analysis: Analysis = {
       uri,
       path,

@@ -122,9 +122,15 @@ export function checkFiles(rootPaths: readonly string[], host: SourceHost, optio
  * Checks several root files as one project (what `promo compile` bundles): every root and everything they
  * import, each file once, one namespace, one stacking policy.
  */
-export function checkProject(rootPaths: readonly string[], host: SourceHost, options: CheckOptions = {}): { project: CheckedProject; diagnostics: Diagnostic[]; timings: StageTiming[] } {
+export function checkProject(
+  rootPaths: readonly string[],
+  host: SourceHost,
+  options: CheckOptions = {},
+  /** Files already parsed (an editor's incremental parses), by path; the rest are read through the host. */
+  parsed: ReadonlyMap<string, ParsedFile> = new Map(),
+): { project: CheckedProject; diagnostics: Diagnostic[]; timings: StageTiming[] } {
   const timer = new Timer();
-  const cache = new Map<string, ParsedFile | undefined>();
+  const cache = new Map<string, ParsedFile | undefined>(parsed);
   const files = new Map<string, ParsedFile>();
   const diagnostics: Diagnostic[] = [];
   for (const root of rootPaths) {

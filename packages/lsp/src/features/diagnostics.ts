@@ -6,7 +6,7 @@ import { toLspDiagnostic } from "../convert.js";
  * stale run is dropped), and so are the open documents that import it. The check waits for a short pause
  * (DEBOUNCE_MS) so that the completion or hover a client sends right after a keystroke is answered first.
  */
-const DEBOUNCE_MS = 25;
+const DEBOUNCE_MS = 8;
 export const diagnosticsFeature: Feature = {
   name: "diagnostics",
   capabilities: {},

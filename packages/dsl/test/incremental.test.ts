@@ -1,0 +1,52 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { reparse } from "../src/parser/incremental.js";
+import { parseSource, type ParseResult } from "../src/parser/parse.js";
+
+/** The incremental re-parse must give exactly what a full parse gives, node ids aside. */
+function comparable(result: ParseResult): unknown {
+  return JSON.parse(JSON.stringify({ ast: result.ast, comments: result.comments, diagnostics: result.diagnostics.map((d) => [d.code, d.span.start, d.span.end]) }), (key, value) =>
+    key === "id" ? undefined : value,
+  );
+}
+
+function prng(seed: number): () => number {
+  let state = seed >>> 0 || 1;
+  return () => {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    return (state >>> 0) / 4294967296;
+  };
+}
+
+const examples = join(import.meta.dirname, "..", "..", "..", "examples");
+const files = readdirSync(examples).filter((f) => f.endsWith(".promo"));
+const INSERTIONS = ["1", " ", "\n", "x", "9.99 USD", '"', "}", "# note\n", "and", "promotion q {\n title \"q\"\n kind automatic\n give 1.00 USD off order\n}\n"];
+
+describe("reparse", () => {
+  it.each(files)("%s: 100 random edits give the same result as a full parse", (file) => {
+    const random = prng(file.length * 7919);
+    let previous = parseSource(file, readFileSync(join(examples, file), "utf8"));
+    for (let i = 0; i < 100; i++) {
+      const text = previous.source.text;
+      const at = Math.floor(random() * (text.length + 1));
+      const remove = random() < 0.5 ? Math.floor(random() * 6) : 0;
+      const insert = random() < 0.7 ? INSERTIONS[Math.floor(random() * INSERTIONS.length)]! : "";
+      const next = text.slice(0, at) + insert + text.slice(at + remove);
+      const incremental = reparse(previous, next);
+      expect(comparable(incremental)).toEqual(comparable(parseSource(file, next)));
+      // Keep editing from valid states mostly, as an editor does when typing between declarations.
+      previous = incremental.diagnostics.length > 0 && random() < 0.8 ? previous : incremental;
+    }
+  });
+
+  it("reuses untouched declarations", () => {
+    const text = 'currency USD\n\nscope a = line.sku is "A"\n\nscope b = line.sku is "B"\n';
+    const first = parseSource("t.promo", text);
+    const second = reparse(first, text.replace('"B"', '"C"'));
+    expect(second.ast.declarations[1]).toBe(first.ast.declarations[1]);
+    expect(second.ast.declarations[2]).not.toBe(first.ast.declarations[2]);
+  });
+});
