@@ -7,7 +7,7 @@ export { parseSource, decodeSource, MAX_NESTING, MAX_FILE_BYTES, type ParseResul
 export { getParser } from "./parser/parser.js";
 export { reparse } from "./parser/incremental.js";
 export { check, type CheckedProject, type CheckedFile, type CheckOptions } from "./checker/checker.js";
-export type { CheckedPromotion } from "./checker/promotions.js";
+export { CLAUSE_WORDS, type CheckedPromotion } from "./checker/promotions.js";
 export type { Tables, Symbol as ResolvedSymbol, ResolvedWindow } from "./checker/context.js";
 export { KINDS, BUILTIN_GROUPS, type PromotionKind } from "./checker/symbols.js";
 export { BUILTIN_FIELDS, FIELD_DOCS, typeName, type Type } from "./checker/types.js";

@@ -53,7 +53,8 @@ const LIMIT_PERIODS = ["day", "week", "month", "year"];
 const STACKING_ENTITIES = ["order", "store", "line", "customer"];
 export const SELECTION_MODES = ["best-for-buyer", "first-by-priority"] as const;
 
-const CLAUSE_WORDS: Record<A.Clause["kind"], string> = {
+/** How each clause is written, for messages and editors. */
+export const CLAUSE_WORDS: Record<A.Clause["kind"], string> = {
   Title: "title",
   Description: "description",
   KindClause: "kind",

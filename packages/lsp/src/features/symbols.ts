@@ -1,4 +1,4 @@
-import { parseSource, type ast, type ParseResult, type Span } from "@promo/dsl";
+import { CLAUSE_WORDS, parseSource, type ast, type ParseResult, type Span } from "@promo/dsl";
 import { SymbolKind, type DocumentSymbol, type SymbolInformation } from "vscode-languageserver/node";
 import { uriToPath } from "../convert.js";
 import type { Feature } from "../feature.js";
@@ -40,23 +40,6 @@ function clip(text: string, max = MAX_DETAIL): string {
   return flat.length <= max ? flat : `${flat.slice(0, max - 1)}…`;
 }
 
-const CLAUSE_WORDS: Record<ast.Clause["kind"], string> = {
-  Title: "title",
-  Description: "description",
-  KindClause: "kind",
-  Code: "code",
-  Valid: "valid",
-  Collect: "collect",
-  Expires: "expires",
-  Locked: "locked",
-  NotTransferable: "not transferable",
-  When: "when",
-  Give: "give",
-  Priority: "priority",
-  Exclusive: "exclusive",
-  Combines: "combines with",
-  Limit: "limit",
-};
 
 export function documentSymbols(parsed: ParseResult): DocumentSymbol[] {
   const { source } = parsed;
