@@ -1,8 +1,9 @@
-import { NEGATED, type BenefitData, type ProgramData, type PromotionData } from "@promo/runtime";
+import { NEGATED } from "@promo/runtime";
 import type * as A from "../ast/nodes.js";
 import type { Tables } from "../checker/context.js";
 import { exprText, isLiteral, literalValue, valueKind } from "../lower/describe.js";
-import type { LoweredBenefit, LoweredProgram, LoweredPromotion, LoweredScope } from "../lower/lower.js";
+import type { LoweredProgram } from "../lower/lower.js";
+import { programData } from "../lower/program-data.js";
 import type { SourceFile } from "../util/source.js";
 import { _, block, join, lines, literal, NameScope, type Code, type Name } from "./code.js";
 
@@ -23,12 +24,10 @@ const RUNTIME_NAMES = ["createEvaluatorWith", "hydrateProgram", "compare", "desc
 
 export function emitModule(program: LoweredProgram, options: EmitOptions): string {
   const emitter = new Emitter(program.project.tables);
-  const data: ProgramData = {
-    promotions: program.promotions.map((p) => emitter.promotion(p)),
-    stacking: program.stacking,
-    selection: program.selection,
-    earn: program.earn,
-  };
+  const data = programData(program, {
+    condition: (expr, file) => emitter.conditions.push(emitter.condition(expr, file)) - 1,
+    scope: (expr) => emitter.ref(expr),
+  });
   const runtime = join(RUNTIME_NAMES.map((n) => emitter.names.get(n)!).map((n) => _`${n}`));
   const body = lines([
     _`import { ${runtime} } from ${options.runtimeImport};`,
@@ -76,43 +75,15 @@ class Emitter {
     return this.names.get(name)!;
   }
 
-  promotion(p: LoweredPromotion): PromotionData {
-    const condition = p.condition ? this.condition(p.condition.expr, p.condition.file) : null;
-    return {
-      ...p,
-      condition: condition === null ? null : this.conditions.push(condition) - 1,
-      benefit: this.benefit(p.benefit),
-    };
-  }
-
-  private ref(s: LoweredScope | null): number | null {
-    if (!s?.expr) return null;
-    const name = this.predicate(s.expr);
+  /** The index of a scope predicate in the bundle's function table. */
+  ref(expr: A.Expr): number {
+    const name = this.predicate(expr);
     let index = this.scopeIndex.get(name);
     if (index === undefined) {
       index = this.scopeTable.push(name) - 1;
       this.scopeIndex.set(name, index);
     }
     return index;
-  }
-
-  private benefit(b: LoweredBenefit): BenefitData {
-    switch (b.type) {
-      case "amount":
-        return { type: "amount", amount: b.amount, target: { scope: this.ref(b.target), label: b.target.label } };
-      case "percent":
-        return { type: "percent", ratio: b.ratio, target: { scope: this.ref(b.target), label: b.target.label }, after: b.after, cap: b.cap };
-      case "amount-each":
-        return { type: "amount-each", amount: b.amount, scope: this.ref(b.scope), label: b.scope.label, maxUnits: b.maxUnits };
-      case "fixed-price":
-        return { type: "fixed-price", price: b.price, scope: this.ref(b.scope), label: b.scope.label, maxUnits: b.maxUnits };
-      case "cheapest-free":
-        return { type: "cheapest-free", free: b.free, every: b.every, scope: this.ref(b.scope), label: b.scope.label };
-      case "coins":
-        return { type: "coins", coins: b.coins, per: b.per, cap: b.cap, scope: this.ref(b.scope) };
-      default:
-        return b;
-    }
   }
 
   /** A hoisted `(line, cart) => boolean` for a scope predicate, one per distinct expression. */
@@ -142,7 +113,7 @@ class Emitter {
   }
 
   /** A hoisted condition `(ctx) => undefined | reason`. */
-  private condition(expr: A.Expr, file: SourceFile): Name {
+  condition(expr: A.Expr, file: SourceFile): Name {
     const name = this.scope.name("condition");
     const ctx = this.scope.name("ctx");
     const cart = this.scope.name("cart");

@@ -2,21 +2,21 @@ import {
   cartField,
   compare,
   describeValue,
+  hydrateProgram,
   lineField,
   NEGATED,
-  type Benefit,
   type Condition,
   type ConditionContext,
   type LinePredicate,
   type NormalizedCart,
   type NormalizedLine,
   type Program,
-  type PromotionSpec,
 } from "@promo/runtime";
 import type * as A from "../ast/nodes.js";
 import type { Tables } from "../checker/context.js";
 import { exprText, isLiteral, literalValue, valueKind } from "../lower/describe.js";
-import type { LoweredBenefit, LoweredProgram, LoweredScope } from "../lower/lower.js";
+import type { LoweredProgram } from "../lower/lower.js";
+import { programData } from "../lower/program-data.js";
 import type { SourceFile } from "../util/source.js";
 
 /**
@@ -26,20 +26,18 @@ import type { SourceFile } from "../util/source.js";
  */
 export function interpret(program: LoweredProgram): Program {
   const walker = new Walker(program.project.tables);
-  return {
-    promotions: program.promotions.map(
-      (p): PromotionSpec => ({
-        ...p,
-        condition: p.condition ? walker.condition(p.condition.expr, p.condition.file) : null,
-        benefit: walker.benefit(p.benefit),
-        exclusiveWith: p.exclusiveWith === "all" ? "all" : p.exclusiveWith ? new Set(p.exclusiveWith) : null,
-        combinesWith: new Set(p.combinesWith),
-      }),
-    ),
-    stacking: program.stacking.map((r) => ({ ...r, members: new Set(r.members) })),
-    selection: program.selection,
-    earn: program.earn,
-  };
+  const conditions: Condition[] = [];
+  const scopes: LinePredicate[] = [];
+  const scopeIndex = new Map<A.Expr, number>();
+  const data = programData(program, {
+    condition: (expr, file) => conditions.push(walker.condition(expr, file)) - 1,
+    scope(expr) {
+      let index = scopeIndex.get(expr);
+      if (index === undefined) scopeIndex.set(expr, (index = scopes.push(walker.predicate(expr)) - 1));
+      return index;
+    },
+  });
+  return hydrateProgram(data, conditions, scopes);
 }
 
 interface Env {
@@ -57,11 +55,9 @@ class Walker {
     return (ctx) => this.failure(expr, file, { cart: ctx.cart, ctx, line: null });
   }
 
-  scope(scope: LoweredScope | null): LinePredicate | null {
-    return scope?.expr ? this.predicate(scope.expr) : null;
-  }
 
-  private predicate(expr: A.Expr): LinePredicate {
+
+  predicate(expr: A.Expr): LinePredicate {
     let p = this.predicates.get(expr);
     if (!p) {
       p = (line, cart) => this.value(expr, { cart, ctx: null, line }) === true;
@@ -70,24 +66,7 @@ class Walker {
     return p;
   }
 
-  benefit(b: LoweredBenefit): Benefit {
-    switch (b.type) {
-      case "amount":
-        return { type: "amount", amount: b.amount, target: { scope: this.scope(b.target), label: b.target.label } };
-      case "percent":
-        return { type: "percent", ratio: b.ratio, target: { scope: this.scope(b.target), label: b.target.label }, after: b.after, cap: b.cap };
-      case "amount-each":
-        return { type: "amount-each", amount: b.amount, scope: this.scope(b.scope) ?? (() => true), label: b.scope.label, maxUnits: b.maxUnits };
-      case "fixed-price":
-        return { type: "fixed-price", price: b.price, scope: this.scope(b.scope) ?? (() => true), label: b.scope.label, maxUnits: b.maxUnits };
-      case "cheapest-free":
-        return { type: "cheapest-free", free: b.free, every: b.every, scope: this.scope(b.scope) ?? (() => true), label: b.scope.label };
-      case "coins":
-        return { type: "coins", coins: b.coins, per: b.per, cap: b.cap, scope: this.scope(b.scope) };
-      default:
-        return b;
-    }
-  }
+
 
   /** Undefined when `expr` holds; otherwise the reason it does not, quoting the rule's own words. */
   private failure(expr: A.Expr, file: SourceFile, env: Env): string | undefined {
