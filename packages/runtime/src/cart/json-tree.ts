@@ -4,10 +4,11 @@ import type { CartError } from "./types.js";
 /**
  * Copies an arbitrary JavaScript value into a tree of JSON data the validator can walk without
  * surprises: objects become null-prototype objects holding only their own enumerable string-keyed
- * data properties, so a `"__proto__"` key stays an ordinary key and nothing inherited is ever read.
+ * properties, each read once as `JSON.stringify` reads it, so a `"__proto__"` key stays an ordinary key,
+ * nothing inherited is ever read, and a getter's value cannot change between checking and pricing.
  *
- * Anything JSON cannot hold (a Date, a Map, a class instance, a getter, a bigint, a function,
- * NaN) is reported at its path and replaced by null. `undefined` as a property value counts as
+ * Anything JSON cannot hold (a Date, a Map, a class instance, a bigint, a function, NaN) is reported
+ * at its path and replaced by null; so is a property whose getter throws. `undefined` as a property value counts as
  * absent, as `JSON.stringify` would treat it.
  *
  * Containers deeper than {@link MAX_CONTAINER_DEPTH} are replaced by empty ones. No valid cart
@@ -95,16 +96,17 @@ class Copier {
     const out = Object.create(null) as JsonObject;
     if (depth >= MAX_CONTAINER_DEPTH) return out;
     for (const key of Object.keys(value)) {
-      // The descriptor, not a read: a getter is reported, never run.
-      const descriptor = Object.getOwnPropertyDescriptor(value, key);
-      if (descriptor === undefined) continue;
-      if (!("value" in descriptor)) {
-        this.fail(path, key, "must be a plain data property, not a getter or setter");
+      // Read once, as JSON.stringify reads it (a getter runs once; what it returns is what is checked).
+      let item: unknown;
+      try {
+        item = (value as Record<string, unknown>)[key];
+      } catch (error) {
+        this.fail(path, key, `could not be read (${describeThrown(error)})`);
         continue;
       }
-      if (descriptor.value === undefined) continue;
+      if (item === undefined) continue;
       // `out` has no prototype, so even "__proto__" is assigned as an ordinary own key.
-      out[key] = this.copy(descriptor.value, path, key, depth + 1);
+      out[key] = this.copy(item, path, key, depth + 1);
     }
     return out;
   }

@@ -24,6 +24,36 @@ const PLAIN_DECIMAL = /^-?(?:0|[1-9][0-9]*)(?:\.([0-9]+))?$/;
 // absurdly long inputs away from Decimal entirely.
 const MAX_INTEGER_DIGITS = 16;
 
+/**
+ * The common case without regular expressions or intermediate strings: a non-negative plain decimal with at most
+ * `exponent` decimals and at most 15 significant digits once scaled → its minor units; -1 for anything else
+ * (then the general path below decides, and names the problem).
+ */
+function plainMinorUnits(text: string, exponent: number): number {
+  const length = text.length;
+  if (length === 0 || length > 16) return -1;
+  let value = 0;
+  let digits = 0;
+  let decimals = -1;
+  for (let i = 0; i < length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 46 /* . */) {
+      if (decimals >= 0 || i === 0 || i === length - 1) return -1;
+      decimals = 0;
+      continue;
+    }
+    if (c < 48 || c > 57) return -1;
+    // No leading zeros: "0" alone or "0.x" only.
+    if (i === 1 && text.charCodeAt(0) === 48 && decimals < 0) return -1;
+    value = value * 10 + (c - 48);
+    digits++;
+    if (decimals >= 0) decimals++;
+  }
+  if (decimals < 0) decimals = 0;
+  if (decimals > exponent || digits + exponent - decimals > 15) return -1;
+  return value * 10 ** (exponent - decimals);
+}
+
 function failure(reason: ParseAmountFailureReason, message: string): ParseAmountResult {
   return { ok: false, reason, message };
 }
@@ -53,6 +83,8 @@ export function parseAmount(text: string, currency: string): ParseAmountResult {
   if (exponent === undefined) {
     return failure("unknown-currency", `${JSON.stringify(currency)} is not an ISO 4217 currency code (amount ${JSON.stringify(text)})`);
   }
+  const quick = plainMinorUnits(text, exponent);
+  if (quick >= 0) return { ok: true, minor: quick };
 
   const match = PLAIN_DECIMAL.exec(text);
   if (match === null) {
