@@ -15,25 +15,29 @@ export interface BenefitResult {
   shipping: number;
 }
 
-const none = (n: number): BenefitResult => ({ amount: 0, lines: new Array<number>(n).fill(0), shipping: 0 });
+function none(n: number): BenefitResult {
+  const lines = new Array<number>(n);
+  for (let i = 0; i < n; i++) lines[i] = 0;
+  return { amount: 0, lines, shipping: 0 };
+}
 
 function matching(cart: NormalizedCart, scope: LinePredicate | null): number[] {
+  const lines = cart.lines;
   const out: number[] = [];
-  cart.lines.forEach((line, i) => {
-    if (scope === null || scope(line, cart)) out.push(i);
-  });
+  for (let i = 0; i < lines.length; i++) if (scope === null || scope(lines[i]!, cart)) out.push(i);
   return out;
 }
 
 /** Spreads `amount` over `indexes` in proportion to what remains of each line, exact by largest remainder. */
 function spread(amount: number, indexes: readonly number[], remaining: readonly number[], n: number): BenefitResult {
-  const weights = indexes.map((i) => remaining[i]!);
-  const total = weights.reduce((a, b) => a + b, 0);
+  const weights = new Array<number>(indexes.length);
+  let total = 0;
+  for (let k = 0; k < indexes.length; k++) total += weights[k] = remaining[indexes[k]!]!;
   const capped = Math.min(amount, total);
   const result = none(n);
   if (capped <= 0) return result;
   const shares = allocateLargestRemainder(capped, weights);
-  indexes.forEach((i, k) => (result.lines[i] = shares[k]!));
+  for (let k = 0; k < indexes.length; k++) result.lines[indexes[k]!] = shares[k]!;
   result.amount = capped;
   return result;
 }
@@ -74,7 +78,8 @@ export function computeBenefit(benefit: Benefit, cart: NormalizedCart, remaining
       return spread(benefit.amount, matching(cart, benefit.target.scope), remaining, n);
     case "percent": {
       const indexes = matching(cart, benefit.target.scope);
-      const base = indexes.reduce((sum, i) => sum + (benefit.after ? remaining[i]! : cart.lines[i]!.subtotal), 0);
+      let base = 0;
+      for (const i of indexes) base += benefit.after ? remaining[i]! : cart.lines[i]!.subtotal;
       // Rounded half away from zero at the minor unit, once per promotion, before the cap.
       let amount = mulDivRoundHalfUp(base, benefit.ratio.numerator, benefit.ratio.denominator);
       if (benefit.cap !== null) amount = Math.min(amount, benefit.cap);

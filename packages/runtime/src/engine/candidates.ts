@@ -15,6 +15,7 @@ export class CandidateIndex {
   private readonly always: number[] = [];
 
   constructor(program: Program) {
+    this.seenIn = new Uint32Array(program.promotions.length);
     program.promotions.forEach((p, rank) => {
       if (p.code !== null) return add(this.byCode, p.code, rank);
       const keys = p.index;
@@ -26,21 +27,40 @@ export class CandidateIndex {
     });
   }
 
+  /** Per promotion rank, the pass that last found it: membership without a Set per cart. */
+  private readonly seenIn: Uint32Array;
+  private pass = 0;
+  /** Ranks found in the current pass (a scratch buffer, copied out sorted). */
+  private readonly found: number[] = [];
+
   /** Ranks (application order) of the promotions this cart can match, ascending, each once. */
-  candidates(cart: NormalizedCart): number[] {
-    const found = new Set<number>(this.always);
-    const visit = (map: Map<string, number[]>, key: string) => {
-      const ranks = map.get(key);
-      if (ranks) for (const r of ranks) found.add(r);
-    };
-    for (const code of cart.coupons.keys()) visit(this.byCode, code);
-    for (const line of cart.lines) {
-      visit(this.bySku, line.sku);
-      visit(this.byStore, line.store);
-      visit(this.byCategory, line.category);
-      for (const tag of line.tags) visit(this.byTag, tag);
+  candidates(cart: NormalizedCart): Int32Array {
+    if (++this.pass === 0xffff_ffff) {
+      this.seenIn.fill(0);
+      this.pass = 1;
     }
-    return [...found].sort((a, b) => a - b);
+    const found = this.found;
+    found.length = 0;
+    for (const rank of this.always) this.mark(rank);
+    for (const code of cart.coupons.keys()) this.visit(this.byCode, code);
+    for (const line of cart.lines) {
+      this.visit(this.bySku, line.sku);
+      this.visit(this.byStore, line.store);
+      this.visit(this.byCategory, line.category);
+      for (const tag of line.tags) this.visit(this.byTag, tag);
+    }
+    return Int32Array.from(found).sort();
+  }
+
+  private visit(map: Map<string, number[]>, key: string): void {
+    const ranks = map.get(key);
+    if (ranks) for (const rank of ranks) this.mark(rank);
+  }
+
+  private mark(rank: number): void {
+    if (this.seenIn[rank] === this.pass) return;
+    this.seenIn[rank] = this.pass;
+    this.found.push(rank);
   }
 }
 

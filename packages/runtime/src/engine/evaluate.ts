@@ -1,5 +1,5 @@
 import type { NormalizedCart, NormalizedCoupon } from "../cart/types.js";
-import { formatMinor } from "../money/amount.js";
+import { minorFormatter } from "../money/amount.js";
 import { computeBenefit, type BenefitResult } from "./benefits.js";
 import { CandidateIndex } from "./candidates.js";
 import { CartConditionContext } from "./conditions.js";
@@ -47,41 +47,69 @@ export interface PricingResult {
 }
 
 const DEFAULT_MAX_STEPS = 100_000;
-const indexes = new WeakMap<Program, CandidateIndex>();
+
+/** What pricing needs of a program beyond its promotions, worked out once per program. */
+interface ProgramFacts {
+  index: CandidateIndex;
+  /** Whether a stacking rule counts per store or per line (only then does a step list its stores and lines). */
+  perStore: boolean;
+  perLine: boolean;
+}
+
+const programFacts = new WeakMap<Program, ProgramFacts>();
+
+function factsOf(program: Program): ProgramFacts {
+  let facts = programFacts.get(program);
+  if (!facts) {
+    facts = {
+      index: new CandidateIndex(program),
+      perStore: program.stacking.some((rule) => rule.per === "store"),
+      perLine: program.stacking.some((rule) => rule.per === "line"),
+    };
+    programFacts.set(program, facts);
+  }
+  return facts;
+}
 
 interface Candidate {
   spec: PromotionSpec;
   rank: number;
+  /** Its position among the eligible candidates. */
+  slot: number;
   coupon: NormalizedCoupon | null;
 }
 
 interface Step {
   candidate: Candidate;
   result: BenefitResult;
+  /** The stores and line indexes it discounts; empty unless a per-store or per-line stacking rule needs them. */
   stores: ReadonlySet<string>;
   lines: readonly number[];
 }
 
+const NO_STORES: ReadonlySet<string> = new Set();
+const NO_LINES: readonly number[] = [];
+
+type Outcome = { step?: Step; failure?: { reason: Reason; message: string } };
+
 /** Prices a validated, normalised cart under a program. Pure: the same cart and program give the same result. */
 export function evaluateProgram(program: Program, cart: NormalizedCart, options: EvaluateOptions = {}): PricingResult {
-  let index = indexes.get(program);
-  if (!index) indexes.set(program, (index = new CandidateIndex(program)));
-  const n = cart.lines.length;
+  const facts = factsOf(program);
   const rejected = new Map<number, { reason: Reason; message: string }>();
   const eligible: Candidate[] = [];
   let coinsCandidate: Candidate | undefined;
 
-  for (const rank of index.candidates(cart)) {
+  for (const rank of facts.index.candidates(cart)) {
     const spec = program.promotions[rank]!;
     const coupon = spec.code === null ? null : (cart.coupons.get(spec.code) ?? null);
     const gate = staticGate(spec, cart, coupon);
     if (gate) rejected.set(rank, gate);
-    else if (spec.kind === "coins") coinsCandidate ??= { spec, rank, coupon };
-    else eligible.push({ spec, rank, coupon });
+    else if (spec.kind === "coins") coinsCandidate ??= { spec, rank, slot: -1, coupon };
+    else eligible.push({ spec, rank, slot: eligible.length, coupon });
   }
 
   const pristine = cart.lines.map((l) => l.subtotal);
-  const search = new Search(program, cart, eligible, options.maxSearchSteps ?? DEFAULT_MAX_STEPS);
+  const search = new Search(program, facts, cart, eligible, pristine, options.maxSearchSteps ?? DEFAULT_MAX_STEPS);
   const chosen = program.selection === "first-by-priority" ? search.firstByPriority(pristine) : search.bestForBuyer(pristine);
 
   const remaining = [...pristine];
@@ -99,7 +127,7 @@ export function evaluateProgram(program: Program, cart: NormalizedCart, options:
 
   const coins = priceCoins(coinsCandidate, cart, remaining, rejected);
   const currency = cart.currency;
-  const money = (minor: number) => formatMinor(minor, currency);
+  const money = minorFormatter(currency);
   const subtotal = pristine.reduce((a, b) => a + b, 0);
   const discount = chosen.steps.reduce((a, s) => a + s.result.amount, 0);
   const paidForItems = subtotal - discount - coins.amount;
@@ -111,7 +139,7 @@ export function evaluateProgram(program: Program, cart: NormalizedCart, options:
       title: s.candidate.spec.title,
       kind: s.candidate.spec.kind,
       amount: money(s.result.amount + s.result.shipping),
-      lines: s.result.lines.flatMap((a, i) => (a > 0 ? [{ line: cart.lines[i]!.id, amount: money(a) }] : [])),
+      lines: lineAmounts(s.result.lines, cart, money),
     };
     if (s.result.shipping > 0) entry.shipping = money(s.result.shipping);
     return entry;
@@ -142,6 +170,12 @@ export function evaluateProgram(program: Program, cart: NormalizedCart, options:
   };
 }
 
+function lineAmounts(amounts: readonly number[], cart: NormalizedCart, money: (minor: number) => string): LineAmount[] {
+  const out: LineAmount[] = [];
+  for (let i = 0; i < amounts.length; i++) if (amounts[i]! > 0) out.push({ line: cart.lines[i]!.id, amount: money(amounts[i]!) });
+  return out;
+}
+
 /** Whether two promotions may be in one combination as far as `exclusive` and `combines with` go. */
 function excluded(a: PromotionSpec, b: PromotionSpec): boolean {
   if (a.combinesWith.has(b.id) || b.combinesWith.has(a.id)) return false;
@@ -158,10 +192,16 @@ class Search {
 
   constructor(
     private readonly program: Program,
+    private readonly facts: ProgramFacts,
     private readonly cart: NormalizedCart,
     private readonly eligible: readonly Candidate[],
+    private readonly pristine: readonly number[],
     private readonly maxSteps: number,
   ) {}
+
+  /** Each candidate applied to the undiscounted cart: the search, its bounds and the explanations all ask. */
+  private readonly alone: (Outcome | undefined)[] = [];
+  private contestedFlags: boolean[] | undefined;
 
   private readonly conditionOutcomes = new Map<number, string | undefined>();
 
@@ -175,11 +215,23 @@ class Search {
   }
 
   /** Applies `c` on top of `remaining`: undefined when its condition fails or it gives nothing there. */
-  private apply(c: Candidate, remaining: readonly number[], shippingLeft: number): { step?: Step; failure?: { reason: Reason; message: string } } {
+  private apply(c: Candidate, remaining: readonly number[], shippingLeft: number): Outcome {
+    const undiscounted = remaining === this.pristine && shippingLeft === this.cart.shipping.price;
+    if (undiscounted) {
+      const known = this.alone[c.slot];
+      if (known !== undefined) return known;
+    }
+    const outcome = this.applyAfresh(c, remaining, shippingLeft);
+    if (undiscounted) this.alone[c.slot] = outcome;
+    return outcome;
+  }
+
+  private applyAfresh(c: Candidate, remaining: readonly number[], shippingLeft: number): Outcome {
     const failure = this.condition(c, remaining);
     if (failure !== undefined) return { failure: { reason: "condition", message: failure } };
     const result = computeBenefit(c.spec.benefit, this.cart, remaining, shippingLeft);
     if (result.amount + result.shipping <= 0) return { failure: { reason: "no-eligible-lines", message: "it has nothing to discount in this cart" } };
+    if (!this.facts.perStore && !this.facts.perLine) return { step: { candidate: c, result, stores: NO_STORES, lines: NO_LINES } };
     const lines: number[] = [];
     const stores = new Set<string>();
     result.lines.forEach((a, i) => {
@@ -297,6 +349,10 @@ class Search {
    * which only costs search steps, never a wrong answer.
    */
   contested(): boolean[] {
+    return (this.contestedFlags ??= this.findContested());
+  }
+
+  private findContested(): boolean[] {
     const index = new Map(this.eligible.map((c, i) => [c.spec.id, i]));
     const contested = new Array<boolean>(this.eligible.length).fill(false);
     for (const rule of this.program.stacking) {
@@ -327,7 +383,7 @@ class Search {
   /** Takes each promotion in application order when it applies and fits with those already taken. */
   firstByPriority(pristine: readonly number[]): { steps: Step[]; optimal: boolean } {
     const taken: Step[] = [];
-    let remaining = [...pristine];
+    let remaining = pristine;
     let shippingLeft = this.cart.shipping.price;
     for (const c of this.eligible) {
       const { step } = this.apply(c, remaining, shippingLeft);

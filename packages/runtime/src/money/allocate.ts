@@ -36,11 +36,12 @@ function validate(total: number, weights: readonly number[]): void {
   if (!Number.isSafeInteger(total) || total < 0) {
     throw new RangeError(`total must be a non-negative safe integer, got ${total}`);
   }
-  weights.forEach((weight, index) => {
+  for (let index = 0; index < weights.length; index++) {
+    const weight = weights[index]!;
     if (!Number.isSafeInteger(weight) || weight < 0) {
       throw new RangeError(`weights[${index}] must be a non-negative safe integer, got ${weight}`);
     }
-  });
+  }
 }
 
 /**
@@ -103,8 +104,21 @@ function allocateInNumbers(total: number, weights: readonly number[]): number[] 
   }
   const leftover = total - allocated;
   if (leftover === 0) return shares;
+  // Ahead: the larger remainder, then the larger weight, then the earlier index.
+  const ahead = (a: number, b: number) => remainders[a]! > remainders[b]! || (remainders[a]! === remainders[b]! && (weights[a]! > weights[b]! || (weights[a]! === weights[b]! && a < b)));
+  if (leftover * n <= 512) {
+    // Few units to hand out: pick the best remaining candidate each time rather than sorting them all.
+    const given = new Uint8Array(n);
+    for (let k = 0; k < leftover; k++) {
+      let best = -1;
+      for (let i = 0; i < n; i++) if (given[i] === 0 && (best < 0 || ahead(i, best))) best = i;
+      given[best] = 1;
+      shares[best]! += 1;
+    }
+    return shares;
+  }
   const order = Array.from({ length: n }, (_, i) => i);
-  order.sort((a, b) => remainders[b]! - remainders[a]! || weights[b]! - weights[a]! || a - b);
+  order.sort((a, b) => (ahead(a, b) ? -1 : ahead(b, a) ? 1 : 0));
   for (let k = 0; k < leftover; k++) shares[order[k]!]! += 1;
   return shares;
 }

@@ -130,13 +130,32 @@ function requireSafeInteger(minor: number): void {
  * programming errors rather than user input.
  */
 export function formatMinor(minor: number, currency: string): string {
-  const exponent = requireExponent(currency);
-  requireSafeInteger(minor);
-  const sign = minor < 0 ? "-" : "";
-  const digits = Math.abs(minor).toString().padStart(exponent + 1, "0");
-  if (exponent === 0) return sign + digits;
-  const split = digits.length - exponent;
-  return `${sign}${digits.slice(0, split)}.${digits.slice(split)}`;
+  return minorFormatter(currency)(minor);
+}
+
+const formatters = new Map<string, (minor: number) => string>();
+
+/**
+ * formatMinor for one currency, its exponent looked up once: pricing a cart formats dozens of amounts in the
+ * cart's currency. Throws RangeError for an unknown currency, and the formatter for a non-integer amount.
+ */
+export function minorFormatter(currency: string): (minor: number) => string {
+  let format = formatters.get(currency);
+  if (format === undefined) {
+    const exponent = requireExponent(currency);
+    const scale = 10 ** exponent;
+    format = (minor: number): string => {
+      requireSafeInteger(minor);
+      const sign = minor < 0 ? "-" : "";
+      const magnitude = minor < 0 ? -minor : minor;
+      if (exponent === 0) return sign + magnitude;
+      const whole = Math.floor(magnitude / scale);
+      const fraction = String(magnitude - whole * scale);
+      return `${sign}${whole}.${fraction.length === exponent ? fraction : fraction.padStart(exponent, "0")}`;
+    };
+    formatters.set(currency, format);
+  }
+  return format;
 }
 
 /** "5.00 USD": the amount followed by its currency code. */
