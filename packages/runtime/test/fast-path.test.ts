@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { fastNormalise } from "../src/cart/fast-path.js";
+import { parseInstant } from "../src/cart/instant.js";
 import { attributeShapes } from "../src/cart/schema.js";
 import { compileCartSchema, createCartValidatorWith, parseAmount } from "../src/node.js";
 import type { AttributeSpec } from "../src/index.js";
@@ -231,6 +232,26 @@ describe("parseAmount's quick path", () => {
         if (minor > BigInt(Number.MAX_SAFE_INTEGER)) expect(result.ok, text).toBe(false);
         else expect(result, text).toEqual({ ok: true, minor: Number(minor) });
       }
+    }
+  });
+});
+
+describe("parseInstant's quick path", () => {
+  it("agrees with a calendar computed independently, on real and impossible instants", () => {
+    const random = xorshift(9);
+    const two = (n: number) => String(n).padStart(2, "0");
+    for (let i = 0; i < 20_000; i++) {
+      const [year, month, day] = [1900 + Math.floor(random() * 300), 1 + Math.floor(random() * 13), 1 + Math.floor(random() * 32)];
+      const [hour, minute, second] = [Math.floor(random() * 25), Math.floor(random() * 61), Math.floor(random() * 61)];
+      const offsetMinutes = Math.floor(random() * 60 * 25) * (random() < 0.5 ? -1 : 1);
+      const offset = random() < 0.3 ? "Z" : `${offsetMinutes < 0 ? "-" : "+"}${two(Math.floor(Math.abs(offsetMinutes) / 60))}:${two(Math.abs(offsetMinutes) % 60)}`;
+      const text = `${year}-${two(month)}-${two(day)}T${two(hour)}:${two(minute)}:${two(second)}${offset}`;
+      const utc = Date.UTC(year, month - 1, day, hour, minute, second);
+      const real = month <= 12 && new Date(Date.UTC(year, month - 1, day)).getUTCDate() === day && hour <= 23 && minute <= 59 && second <= 59;
+      const offsetOk = offset === "Z" || Math.abs(offsetMinutes) < 24 * 60;
+      const result = parseInstant(text);
+      if (real && offsetOk) expect(result, text).toEqual({ ok: true, value: utc - (offset === "Z" ? 0 : offsetMinutes * 60_000) });
+      else expect(result === undefined || !result.ok, text).toBe(true);
     }
   });
 });

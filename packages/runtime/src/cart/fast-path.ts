@@ -1,5 +1,5 @@
-import { parseAmount } from "../money/amount.js";
-import { isCurrencyCode } from "../money/currencies.js";
+import { parseAmount, plainMinorUnits } from "../money/amount.js";
+import { currencyExponent, isCurrencyCode } from "../money/currencies.js";
 import { isRegionCode } from "../regions.js";
 import { checkDate, parseInstant } from "./instant.js";
 import { AMOUNT_PATTERN, MAX_COUPONS, MAX_LINES, MAX_QUANTITY, MAX_SET_ITEMS, MAX_STRING_LENGTH, PERCENT_PATTERN } from "./schema.js";
@@ -113,7 +113,10 @@ function currencyCode(value: Raw): string {
 
 /** A non-negative amount in minor units of `currency`. */
 function amount(value: Raw, currency: string): number {
-  if (typeof value !== "string" || !AMOUNT.test(value)) fail();
+  if (typeof value !== "string") fail();
+  const quick = plainMinorUnits(value, currencyExponent(currency)!);
+  if (quick >= 0) return quick;
+  if (!AMOUNT.test(value)) fail();
   if (value.charCodeAt(0) === 45 /* - */ && NOT_ZERO_DIGIT.test(value)) fail();
   const parsed = parseAmount(value, currency);
   if (!parsed.ok) fail();

@@ -29,7 +29,7 @@ const MAX_INTEGER_DIGITS = 16;
  * `exponent` decimals and at most 15 significant digits once scaled → its minor units; -1 for anything else
  * (then the general path below decides, and names the problem).
  */
-function plainMinorUnits(text: string, exponent: number): number {
+export function plainMinorUnits(text: string, exponent: number): number {
   const length = text.length;
   if (length === 0 || length > 16) return -1;
   let value = 0;
