@@ -99,10 +99,20 @@ export interface EvaluateOptions {
   maxSearchSteps?: number;
 }
 
+/**
+ * A cart this bundle's \`validate\` accepted, normalised and frozen: pass it to \`evaluate\` or \`tryEvaluate\` to price it
+ * again (a cart view, then the payment) without validating it again.
+ */
+export interface ValidatedCart {
+  readonly currency: string;
+  readonly lines: readonly { readonly id: string }[];
+}
+
 /** Prices a cart; throws InvalidCartError for input that is not a valid cart. */
-export declare function evaluate(cart: Cart, options?: EvaluateOptions): PricingResult;
+export declare function evaluate(cart: Cart | ValidatedCart, options?: EvaluateOptions): PricingResult;
 export declare function tryEvaluate(cart: unknown, options?: EvaluateOptions): { ok: true; result: PricingResult } | { ok: false; errors: CartError[] };
-export declare function validate(cart: unknown): { ok: true; cart: unknown } | { ok: false; errors: CartError[] };
+/** Validates and normalises a cart once; the cart it returns is priced by \`evaluate\` without validating it again. */
+export declare function validate(cart: unknown): { ok: true; cart: ValidatedCart } | { ok: false; errors: CartError[] };
 export declare const program: unknown;
 export declare const attributes: readonly { owner: "customer" | "line"; name: string; type: string }[];
 `;

@@ -14,24 +14,55 @@ export class InvalidCartError extends Error {
 export type EvaluateOutcome = { ok: true; result: PricingResult } | { ok: false; errors: CartError[] };
 
 export interface Evaluator {
-  /** Prices a cart (the v1 JSON contract); throws InvalidCartError for bad input. */
+  /**
+   * Prices a cart (the v1 JSON contract), or a cart this evaluator's `validate` returned (priced without being
+   * validated again); throws InvalidCartError for bad input.
+   */
   evaluate(cart: unknown, options?: EvaluateOptions): PricingResult;
   /** The same without throwing. */
   tryEvaluate(cart: unknown, options?: EvaluateOptions): EvaluateOutcome;
-  /** Validation and normalisation alone. */
+  /**
+   * Validation and normalisation alone. The normalised cart is frozen (its sets and coupon map must not be changed
+   * either) and remembered, so that evaluating it later skips validation: validate once, price many times.
+   */
   validate(cart: unknown): { ok: true; cart: NormalizedCart } | { ok: false; errors: CartError[] };
+}
+
+/** Freezes a normalised cart's objects and arrays, so that what was validated is what gets priced. */
+function freezeCart(cart: NormalizedCart): void {
+  Object.freeze(cart.customer.attributes);
+  Object.freeze(cart.customer);
+  for (const line of cart.lines) {
+    Object.freeze(line.attributes);
+    Object.freeze(line);
+  }
+  Object.freeze(cart.lines);
+  Object.freeze(cart.shipping);
+  Object.freeze(cart);
 }
 
 /** An evaluator over a schema check compiled ahead of time (bundles) or by ajv at run time (runtime/node). */
 export function createEvaluatorWith(program: Program, attributes: readonly AttributeSpec[], schemaCheck: SchemaCheck): Evaluator {
-  const validate = createCartValidatorWith(attributes, schemaCheck);
+  const validateCart = createCartValidatorWith(attributes, schemaCheck);
+  // Carts this evaluator validated and handed out: only these skip validation (a WeakSet, so none is kept alive).
+  const validated = new WeakSet<object>();
   const tryEvaluate = (cart: unknown, options?: EvaluateOptions): EvaluateOutcome => {
-    const checked = validate(cart);
+    if (typeof cart === "object" && cart !== null && validated.has(cart)) {
+      return { ok: true, result: evaluateProgram(program, cart as NormalizedCart, options) };
+    }
+    const checked = validateCart(cart);
     if (!checked.ok) return checked;
     return { ok: true, result: evaluateProgram(program, checked.cart, options) };
   };
   return {
-    validate,
+    validate(cart) {
+      const checked = validateCart(cart);
+      if (checked.ok) {
+        freezeCart(checked.cart);
+        validated.add(checked.cart);
+      }
+      return checked;
+    },
     tryEvaluate,
     evaluate(cart, options) {
       const outcome = tryEvaluate(cart, options);
