@@ -1,4 +1,4 @@
-import type { NormalizedCart, NormalizedLine } from "../cart/types.js";
+import type { NormalizedCart } from "../cart/types.js";
 import { allocateLargestRemainder } from "../money/allocate.js";
 import { mulDivRoundHalfUp } from "../money/arithmetic.js";
 import type { Benefit, LinePredicate } from "./program.js";
@@ -21,11 +21,41 @@ function none(n: number): BenefitResult {
   return { amount: 0, lines, shipping: 0 };
 }
 
-function matching(cart: NormalizedCart, scope: LinePredicate | null): number[] {
-  const lines = cart.lines;
-  const out: number[] = [];
-  for (let i = 0; i < lines.length; i++) if (scope === null || scope(lines[i]!, cart)) out.push(i);
-  return out;
+/**
+ * Which lines a scope matches, and which lines hold a SKU, remembered for one cart: a promotion is applied
+ * several times while a cart is priced (alone, in the search, in explanations), and its scope's answer does not
+ * depend on the discounts before it.
+ */
+export class CartLines {
+  private readonly byScope = new Map<LinePredicate, readonly number[]>();
+  private bySku: Map<string, number[]> | undefined;
+  private all: readonly number[] | undefined;
+
+  constructor(readonly cart: NormalizedCart) {}
+
+  matching(scope: LinePredicate | null): readonly number[] {
+    const lines = this.cart.lines;
+    if (scope === null) return (this.all ??= lines.map((_, i) => i));
+    let found = this.byScope.get(scope);
+    if (found === undefined) {
+      const out: number[] = [];
+      for (let i = 0; i < lines.length; i++) if (scope(lines[i]!, this.cart)) out.push(i);
+      this.byScope.set(scope, (found = out));
+    }
+    return found;
+  }
+
+  withSku(sku: string): readonly number[] {
+    if (this.bySku === undefined) {
+      this.bySku = new Map();
+      this.cart.lines.forEach((line, i) => {
+        const list = this.bySku!.get(line.sku);
+        if (list) list.push(i);
+        else this.bySku!.set(line.sku, [i]);
+      });
+    }
+    return this.bySku.get(sku) ?? [];
+  }
 }
 
 /** Spreads `amount` over `indexes` in proportion to what remains of each line, exact by largest remainder. */
@@ -42,42 +72,75 @@ function spread(amount: number, indexes: readonly number[], remaining: readonly 
   return result;
 }
 
-interface Unit {
+/**
+ * The units of one line, all at one price: units are handled in runs, never one by one, so a line of a million
+ * units costs what a line of one does.
+ */
+interface Run {
   index: number;
   price: number;
-  id: string;
+  count: number;
 }
 
-/** Every unit of the matching lines, most expensive first (ties: line id, as lines are sorted by id). */
-function units(cart: NormalizedCart, indexes: readonly number[], order: "desc" | "asc"): Unit[] {
-  const out: Unit[] = [];
-  for (const i of indexes) {
-    const line = cart.lines[i]!;
-    for (let q = 0; q < line.quantity; q++) out.push({ index: i, price: line.unitPrice, id: line.id });
-  }
+/** The runs of the given lines, most expensive (or cheapest) first; equal prices keep line id order. */
+function runs(cart: NormalizedCart, indexes: readonly number[], order: "desc" | "asc"): Run[] {
+  const out = indexes.map((i) => ({ index: i, price: cart.lines[i]!.unitPrice, count: cart.lines[i]!.quantity }));
   // Lines are already in id order and the sort is stable, so equal prices keep id order.
-  out.sort((a, b) => (order === "desc" ? b.price - a.price : a.price - b.price));
+  out.sort(order === "desc" ? (a, b) => b.price - a.price : (a, b) => a.price - b.price);
   return out;
 }
 
-/** Per-line discounts for chosen units, each line capped at what remains of it. */
-function perUnit(discounts: { index: number; amount: number }[], remaining: readonly number[], n: number): BenefitResult {
-  const result = none(n);
-  for (const { index, amount } of discounts) result.lines[index]! += amount;
-  for (let i = 0; i < n; i++) {
-    result.lines[i] = Math.max(0, Math.min(result.lines[i]!, remaining[i]!));
-    result.amount += result.lines[i]!;
+/** Per-line discounts added up unit group by unit group, then each line capped at what remains of it. */
+class LineDiscounts {
+  private readonly result: BenefitResult;
+  private readonly touched: number[] = [];
+
+  constructor(n: number) {
+    this.result = none(n);
   }
-  return result;
+
+  add(index: number, amount: number): void {
+    if (amount <= 0) return;
+    if (this.result.lines[index] === 0) this.touched.push(index);
+    this.result.lines[index]! += amount;
+  }
+
+  capped(remaining: readonly number[]): BenefitResult {
+    const result = this.result;
+    for (const i of this.touched) {
+      result.lines[i] = Math.max(0, Math.min(result.lines[i]!, remaining[i]!));
+      result.amount += result.lines[i]!;
+    }
+    return result;
+  }
 }
 
-export function computeBenefit(benefit: Benefit, cart: NormalizedCart, remaining: readonly number[], shippingRemaining: number): BenefitResult {
+/** The first `limit` units of `ordered` (all of them when limit is null), each discounted by `discount(price)`. */
+function firstUnits(ordered: readonly Run[], limit: number | null, discount: (price: number) => number, n: number, remaining: readonly number[]): BenefitResult {
+  const out = new LineDiscounts(n);
+  let left = limit ?? Number.MAX_SAFE_INTEGER;
+  for (const run of ordered) {
+    if (left <= 0) break;
+    const taken = Math.min(run.count, left);
+    left -= taken;
+    out.add(run.index, taken * discount(run.price));
+  }
+  return out.capped(remaining);
+}
+
+export function computeBenefit(
+  benefit: Benefit,
+  cart: NormalizedCart,
+  remaining: readonly number[],
+  shippingRemaining: number,
+  lines: CartLines = new CartLines(cart),
+): BenefitResult {
   const n = cart.lines.length;
   switch (benefit.type) {
     case "amount":
-      return spread(benefit.amount, matching(cart, benefit.target.scope), remaining, n);
+      return spread(benefit.amount, lines.matching(benefit.target.scope), remaining, n);
     case "percent": {
-      const indexes = matching(cart, benefit.target.scope);
+      const indexes = lines.matching(benefit.target.scope);
       let base = 0;
       for (const i of indexes) base += benefit.after ? remaining[i]! : cart.lines[i]!.subtotal;
       // Rounded half away from zero at the minor unit, once per promotion, before the cap.
@@ -86,22 +149,23 @@ export function computeBenefit(benefit: Benefit, cart: NormalizedCart, remaining
       return spread(amount, indexes, remaining, n);
     }
     case "amount-each": {
-      let chosen = units(cart, matching(cart, benefit.scope), "desc");
-      if (benefit.maxUnits !== null) chosen = chosen.slice(0, benefit.maxUnits);
-      return perUnit(chosen.map((u) => ({ index: u.index, amount: Math.min(benefit.amount, u.price) })), remaining, n);
+      const each = benefit.amount;
+      return firstUnits(runs(cart, lines.matching(benefit.scope), "desc"), benefit.maxUnits, (price) => Math.min(each, price), n, remaining);
     }
     case "fixed-price": {
-      let chosen = units(cart, matching(cart, benefit.scope), "desc").filter((u) => u.price > benefit.price);
-      if (benefit.maxUnits !== null) chosen = chosen.slice(0, benefit.maxUnits);
-      return perUnit(chosen.map((u) => ({ index: u.index, amount: u.price - benefit.price })), remaining, n);
+      const fixed = benefit.price;
+      const dearer = runs(cart, lines.matching(benefit.scope), "desc").filter((run) => run.price > fixed);
+      return firstUnits(dearer, benefit.maxUnits, (price) => price - fixed, n, remaining);
     }
     case "cheapest-free": {
-      const all = units(cart, matching(cart, benefit.scope), "asc");
-      const free = Math.floor(all.length / benefit.every) * benefit.free;
-      return perUnit(all.slice(0, free).map((u) => ({ index: u.index, amount: u.price })), remaining, n);
+      const cheapest = runs(cart, lines.matching(benefit.scope), "asc");
+      let units = 0;
+      for (const run of cheapest) units += run.count;
+      const free = Math.floor(units / benefit.every) * benefit.free;
+      return firstUnits(cheapest, free, (price) => price, n, remaining);
     }
     case "pack":
-      return packs(benefit.skus, benefit.price, cart, remaining);
+      return packs(benefit.skus, benefit.price, cart, remaining, lines);
     case "shipping-free":
       return { ...none(n), shipping: shippingRemaining };
     case "shipping-amount":
@@ -112,25 +176,76 @@ export function computeBenefit(benefit: Benefit, cart: NormalizedCart, remaining
   }
 }
 
-/** Complete packs, most expensive units first; each pack's saving spread over its units by price. */
-function packs(skus: readonly string[], price: number, cart: NormalizedCart, remaining: readonly number[]): BenefitResult {
-  const n = cart.lines.length;
-  const pools = new Map<string, Unit[]>();
-  for (const sku of new Set(skus)) {
-    const indexes = cart.lines.flatMap((line: NormalizedLine, i) => (line.sku === sku ? [i] : []));
-    pools.set(sku, units(cart, indexes, "desc"));
+/** A SKU's units for packs, most expensive first, taken from the front. */
+class Pool {
+  private at = 0;
+  private usedOfHead = 0;
+
+  constructor(private readonly runs: readonly Run[]) {}
+
+  /** Units left in the run at the front (0 when the pool is empty). */
+  headLeft(): number {
+    return this.at < this.runs.length ? this.runs[this.at]!.count - this.usedOfHead : 0;
   }
-  const discounts: { index: number; amount: number }[] = [];
-  for (;;) {
-    const pack: Unit[] = [];
-    for (const sku of skus) {
-      const unit = pools.get(sku)!.shift();
-      if (!unit) return perUnit(discounts, remaining, n);
-      pack.push(unit);
+
+  head(): Run {
+    return this.runs[this.at]!;
+  }
+
+  take(units: number): void {
+    this.usedOfHead += units;
+    while (this.at < this.runs.length && this.usedOfHead >= this.runs[this.at]!.count) {
+      this.usedOfHead -= this.runs[this.at]!.count;
+      this.at++;
     }
-    const saving = pack.reduce((sum, u) => sum + u.price, 0) - price;
-    if (saving <= 0) continue;
-    const shares = allocateLargestRemainder(saving, pack.map((u) => u.price));
-    pack.forEach((u, k) => discounts.push({ index: u.index, amount: shares[k]! }));
   }
+}
+
+/**
+ * Complete packs, most expensive units first; each pack's saving spread over its units by price. Consecutive
+ * packs made of units at the same prices split their savings the same way, so they are handled as one batch.
+ */
+function packs(skus: readonly string[], price: number, cart: NormalizedCart, remaining: readonly number[], lines: CartLines): BenefitResult {
+  const n = cart.lines.length;
+  const pools = new Map<string, Pool>();
+  const perPack = new Map<string, number>();
+  for (const sku of skus) {
+    perPack.set(sku, (perPack.get(sku) ?? 0) + 1);
+    if (pools.has(sku)) continue;
+    const indexes = lines.withSku(sku);
+    // A SKU the cart lacks means no complete pack.
+    if (indexes.length === 0) return none(n);
+    pools.set(sku, new Pool(runs(cart, indexes, "desc")));
+  }
+  const out = new LineDiscounts(n);
+  for (;;) {
+    // How many packs in a row take every unit from the runs now at the front of their pools.
+    let batch = Number.MAX_SAFE_INTEGER;
+    for (const [sku, pool] of pools) batch = Math.min(batch, Math.floor(pool.headLeft() / perPack.get(sku)!));
+    if (batch >= 1) {
+      const pack = skus.map((sku) => pools.get(sku)!.head());
+      addPacks(pack, batch, price, out);
+      for (const [sku, pool] of pools) pool.take(batch * perPack.get(sku)!);
+      continue;
+    }
+    // One pack whose units straddle runs: unit by unit, in pack order.
+    const pack: Run[] = [];
+    for (const sku of skus) {
+      const pool = pools.get(sku)!;
+      if (pool.headLeft() === 0) return out.capped(remaining);
+      pack.push(pool.head());
+      pool.take(1);
+    }
+    addPacks(pack, 1, price, out);
+  }
+}
+
+/** `count` packs of these units (one per entry, in pack order) at `price` each. */
+function addPacks(pack: readonly Run[], count: number, price: number, out: LineDiscounts): void {
+  let sum = 0;
+  for (const unit of pack) sum += unit.price;
+  const saving = sum - price;
+  if (saving <= 0) return;
+  const shares = allocateLargestRemainder(saving, pack.map((unit) => unit.price));
+  pack.forEach((unit, k) => out.add(unit.index, count * shares[k]!));
 }

@@ -1,5 +1,6 @@
 import type { NormalizedCart, NormalizedCoupon } from "../cart/types.js";
 import { formatMinor } from "../money/amount.js";
+import { CartLines } from "./benefits.js";
 import type { ConditionContext, LinePredicate } from "./program.js";
 
 /** The condition context over a cart and the per-line values left after the discounts applied so far. */
@@ -8,28 +9,26 @@ export class CartConditionContext implements ConditionContext {
     readonly cart: NormalizedCart,
     readonly coupon: NormalizedCoupon | null,
     private readonly remaining: readonly number[],
+    /** Which lines each scope matches, shared by everything that prices this cart. */
+    private readonly lines: CartLines = new CartLines(cart),
   ) {}
 
   subtotal(scope: LinePredicate | null, after: boolean): number {
     let sum = 0;
     const lines = this.cart.lines;
-    for (let i = 0; i < lines.length; i++) {
-      const line = lines[i]!;
-      if (scope === null || scope(line, this.cart)) sum += after ? this.remaining[i]! : line.subtotal;
-    }
+    for (const i of this.lines.matching(scope)) sum += after ? this.remaining[i]! : lines[i]!.subtotal;
     return sum;
   }
 
   quantity(scope: LinePredicate | null): number {
     let sum = 0;
-    for (const line of this.cart.lines) if (scope === null || scope(line, this.cart)) sum += line.quantity;
+    const lines = this.cart.lines;
+    for (const i of this.lines.matching(scope)) sum += lines[i]!.quantity;
     return sum;
   }
 
   count(scope: LinePredicate | null): number {
-    let sum = 0;
-    for (const line of this.cart.lines) if (scope === null || scope(line, this.cart)) sum++;
-    return sum;
+    return this.lines.matching(scope).length;
   }
 }
 

@@ -1,6 +1,6 @@
 import type { NormalizedCart, NormalizedCoupon } from "../cart/types.js";
 import { minorFormatter } from "../money/amount.js";
-import { computeBenefit, type BenefitResult } from "./benefits.js";
+import { CartLines, computeBenefit, type BenefitResult } from "./benefits.js";
 import { CandidateIndex } from "./candidates.js";
 import { CartConditionContext } from "./conditions.js";
 import { staticGate, type Reason } from "./gates.js";
@@ -201,6 +201,11 @@ class Search {
 
   /** Each candidate applied to the undiscounted cart: the search, its bounds and the explanations all ask. */
   private readonly alone: (Outcome | undefined)[] = [];
+  private lineCache: CartLines | undefined;
+
+  private get lines(): CartLines {
+    return (this.lineCache ??= new CartLines(this.cart));
+  }
   private contestedFlags: boolean[] | undefined;
 
   private readonly conditionOutcomes = new Map<number, string | undefined>();
@@ -209,8 +214,8 @@ class Search {
   private condition(c: Candidate, remaining: readonly number[]): string | undefined {
     const condition = c.spec.condition;
     if (!condition) return undefined;
-    if (c.spec.conditionAfterDiscounts) return condition(new CartConditionContext(this.cart, c.coupon, remaining));
-    if (!this.conditionOutcomes.has(c.rank)) this.conditionOutcomes.set(c.rank, condition(new CartConditionContext(this.cart, c.coupon, remaining)));
+    if (c.spec.conditionAfterDiscounts) return condition(new CartConditionContext(this.cart, c.coupon, remaining, this.lines));
+    if (!this.conditionOutcomes.has(c.rank)) this.conditionOutcomes.set(c.rank, condition(new CartConditionContext(this.cart, c.coupon, remaining, this.lines)));
     return this.conditionOutcomes.get(c.rank);
   }
 
@@ -229,7 +234,7 @@ class Search {
   private applyAfresh(c: Candidate, remaining: readonly number[], shippingLeft: number): Outcome {
     const failure = this.condition(c, remaining);
     if (failure !== undefined) return { failure: { reason: "condition", message: failure } };
-    const result = computeBenefit(c.spec.benefit, this.cart, remaining, shippingLeft);
+    const result = computeBenefit(c.spec.benefit, this.cart, remaining, shippingLeft, this.lines);
     if (result.amount + result.shipping <= 0) return { failure: { reason: "no-eligible-lines", message: "it has nothing to discount in this cart" } };
     if (!this.facts.perStore && !this.facts.perLine) return { step: { candidate: c, result, stores: NO_STORES, lines: NO_LINES } };
     const lines: number[] = [];
@@ -298,7 +303,7 @@ class Search {
     const anyChoice = contested.some(Boolean);
     const bounds = this.eligible.map((c, i) => {
       if (!anyChoice || !contested[i]) return Number.MAX_SAFE_INTEGER / (this.eligible.length + 1);
-      const r = computeBenefit(c.spec.benefit, this.cart, pristine, this.cart.shipping.price);
+      const r = computeBenefit(c.spec.benefit, this.cart, pristine, this.cart.shipping.price, this.lines);
       return r.amount + r.shipping;
     });
     const suffix = new Array<number>(bounds.length + 1).fill(0);

@@ -118,7 +118,8 @@ function allocateInNumbers(total: number, weights: readonly number[]): number[] 
     return shares;
   }
   const order = Array.from({ length: n }, (_, i) => i);
-  order.sort((a, b) => (ahead(a, b) ? -1 : ahead(b, a) ? 1 : 0));
+  // Exact differences: remainders are below weightSum and weights at most it, both safe integers.
+  order.sort((a, b) => remainders[b]! - remainders[a]! || weights[b]! - weights[a]! || a - b);
   for (let k = 0; k < leftover; k++) shares[order[k]!]! += 1;
   return shares;
 }

@@ -1,0 +1,139 @@
+import { describe, expect, it } from "vitest";
+import { computeBenefit } from "../src/engine/benefits.js";
+import type { Benefit, LinePredicate, NormalizedCart, NormalizedLine } from "../src/index.js";
+import { allocateLargestRemainder } from "../src/money/allocate.js";
+
+/**
+ * Unit benefits (each unit, fixed price, cheapest free, packs) work on runs of units, not single units. This
+ * holds them to the obvious unit-by-unit reading of the rules on random carts, and shows that a line of a million
+ * units costs nothing special.
+ */
+function xorshift(seed: number): () => number {
+  let x = seed | 0 || 1;
+  return () => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return (x >>> 0) / 0x1_0000_0000;
+  };
+}
+
+interface Unit {
+  index: number;
+  price: number;
+}
+
+function unitsOf(cart: NormalizedCart, indexes: number[], order: "desc" | "asc"): Unit[] {
+  const out: Unit[] = [];
+  for (const i of indexes) for (let q = 0; q < cart.lines[i]!.quantity; q++) out.push({ index: i, price: cart.lines[i]!.unitPrice });
+  out.sort((a, b) => (order === "desc" ? b.price - a.price : a.price - b.price));
+  return out;
+}
+
+/** The reference: every unit on its own, then each line capped at what remains of it. */
+function byUnits(benefit: Benefit, cart: NormalizedCart, remaining: number[]): { amount: number; lines: number[] } {
+  const n = cart.lines.length;
+  const lines = new Array<number>(n).fill(0);
+  const matching = (scope: LinePredicate) => cart.lines.flatMap((line, i) => (scope(line, cart) ? [i] : []));
+  const give = (discounts: { index: number; amount: number }[]) => {
+    for (const d of discounts) lines[d.index]! += d.amount;
+  };
+  switch (benefit.type) {
+    case "amount-each": {
+      const chosen = unitsOf(cart, matching(benefit.scope), "desc").slice(0, benefit.maxUnits ?? Infinity);
+      give(chosen.map((u) => ({ index: u.index, amount: Math.min(benefit.amount, u.price) })));
+      break;
+    }
+    case "fixed-price": {
+      const chosen = unitsOf(cart, matching(benefit.scope), "desc").filter((u) => u.price > benefit.price).slice(0, benefit.maxUnits ?? Infinity);
+      give(chosen.map((u) => ({ index: u.index, amount: u.price - benefit.price })));
+      break;
+    }
+    case "cheapest-free": {
+      const all = unitsOf(cart, matching(benefit.scope), "asc");
+      give(all.slice(0, Math.floor(all.length / benefit.every) * benefit.free).map((u) => ({ index: u.index, amount: u.price })));
+      break;
+    }
+    case "pack": {
+      const pools = new Map(benefit.skus.map((sku) => [sku, unitsOf(cart, cart.lines.flatMap((l, i) => (l.sku === sku ? [i] : [])), "desc")]));
+      for (;;) {
+        const pack: Unit[] = [];
+        for (const sku of benefit.skus) {
+          const unit = pools.get(sku)!.shift();
+          if (!unit) break;
+          pack.push(unit);
+        }
+        if (pack.length < benefit.skus.length) break;
+        const saving = pack.reduce((sum, u) => sum + u.price, 0) - benefit.price;
+        if (saving <= 0) continue;
+        const shares = allocateLargestRemainder(saving, pack.map((u) => u.price));
+        give(pack.map((u, k) => ({ index: u.index, amount: shares[k]! })));
+      }
+      break;
+    }
+    default:
+      throw new Error(`not a unit benefit: ${benefit.type}`);
+  }
+  let amount = 0;
+  for (let i = 0; i < n; i++) amount += lines[i] = Math.max(0, Math.min(lines[i]!, remaining[i]!));
+  return { amount, lines };
+}
+
+function randomCart(random: () => number): NormalizedCart {
+  const int = (n: number) => Math.floor(random() * n);
+  const lines: NormalizedLine[] = Array.from({ length: 1 + int(6) }, (_, i) => {
+    const unitPrice = [100, 250, 999, 1000, 1][int(5)]!;
+    const quantity = 1 + int(7);
+    return {
+      id: `l${i}`, sku: ["A", "B", "C"][int(3)]!, product: "", store: "", category: ["x", "y"][int(2)]!, tags: new Set<string>(),
+      unitPrice, quantity, subtotal: unitPrice * quantity, attributes: {},
+    };
+  });
+  return {
+    currency: "USD", at: 0, lines,
+    customer: { id: null, region: null, previousOrders: 0, segments: new Set(), riskFlags: new Set(), coins: 0, coinsEarnedToday: 0, attributes: {} },
+    shipping: { country: null, price: 0 }, coupons: new Map(), useCoins: false, paymentMethod: null,
+  };
+}
+
+function randomBenefit(random: () => number): Benefit {
+  const int = (n: number) => Math.floor(random() * n);
+  const scope: LinePredicate = [(() => true) as LinePredicate, ((line: NormalizedLine) => line.category === "x") as LinePredicate][int(2)]!;
+  const maxUnits = random() < 0.5 ? null : 1 + int(6);
+  switch (int(4)) {
+    case 0:
+      return { type: "amount-each", amount: [50, 300, 5000][int(3)]!, scope, label: "s", maxUnits };
+    case 1:
+      return { type: "fixed-price", price: [0, 99, 500][int(3)]!, scope, label: "s", maxUnits };
+    case 2:
+      return { type: "cheapest-free", free: 1 + int(2), every: 2 + int(3), scope, label: "s" };
+    default:
+      return { type: "pack", skus: Array.from({ length: 1 + int(3) }, () => ["A", "B", "C"][int(3)]!), price: [0, 150, 1500][int(3)]! };
+  }
+}
+
+describe("unit benefits", () => {
+  it("equal the unit-by-unit reading on random carts, after discounts too", () => {
+    const random = xorshift(77);
+    for (let i = 0; i < 4000; i++) {
+      const cart = randomCart(random);
+      const benefit = randomBenefit(random);
+      const remaining = cart.lines.map((line) => (random() < 0.3 ? Math.floor(line.subtotal * random()) : line.subtotal));
+      const got = computeBenefit(benefit, cart, remaining, 0);
+      const want = byUnits(benefit, cart, remaining);
+      expect({ amount: got.amount, lines: got.lines }, JSON.stringify({ benefit, lines: cart.lines.map((l) => [l.sku, l.category, l.unitPrice, l.quantity]), remaining })).toEqual(want);
+    }
+  });
+
+  it("price lines of a million units exactly", () => {
+    const cart = randomCart(xorshift(3));
+    const line = { ...cart.lines[0]!, sku: "A", quantity: 1_000_000, unitPrice: 1000, subtotal: 1_000_000_000 };
+    const big = { ...cart, lines: [line, { ...line, id: "l9", sku: "B", unitPrice: 999, subtotal: 999_000_000 }] };
+    const remaining = big.lines.map((l) => l.subtotal);
+    const pack = computeBenefit({ type: "pack", skus: ["A", "A", "B"], price: 2000 }, big, remaining, 0);
+    const free = computeBenefit({ type: "cheapest-free", free: 1, every: 3, scope: (() => true) as LinePredicate, label: "s" }, big, remaining, 0);
+    // 500,000 packs of two A units and one B (2,999 − 2,000 = 999 saved each); 666,666 free units, the cheapest.
+    expect(pack.amount).toBe(500_000 * 999);
+    expect(free.amount).toBe(666_666 * 999);
+  });
+});
