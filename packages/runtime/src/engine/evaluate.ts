@@ -1,6 +1,7 @@
 import type { NormalizedCart, NormalizedCoupon } from "../cart/types.js";
 import { minorFormatter } from "../money/amount.js";
 import { CartLines, computeBenefit, type BenefitResult } from "./benefits.js";
+import { CombinationBound } from "./bounds.js";
 import { CandidateIndex } from "./candidates.js";
 import { CartConditionContext } from "./conditions.js";
 import { staticGate, type Reason } from "./gates.js";
@@ -88,6 +89,8 @@ interface Step {
 }
 
 const NO_STORES: ReadonlySet<string> = new Set();
+/** The one count of a per-order rule. */
+const WHOLE_ORDER: readonly null[] = [null];
 const NO_LINES: readonly number[] = [];
 
 type Outcome = { step?: Step; failure?: { reason: Reason; message: string } };
@@ -254,35 +257,58 @@ class Search {
     for (const other of taken) {
       if (excluded(p, other.candidate.spec)) return { reason: "not-combinable", message: `it does not combine with ${other.candidate.spec.id}` };
     }
-    for (const rule of this.program.stacking) {
-      if (!rule.members.has(p.id)) continue;
-      const clash = this.ruleClash(rule, step, taken);
-      if (clash) {
-        const reason: Reason = rule.per === "line" ? "not-best" : "not-combinable";
-        return { reason, message: `${rule.text}: ${clash} already applies` };
-      }
+    for (const rule of this.rulesOf(step.candidate)) {
+      const key = this.clashAt(rule, step, taken);
+      if (key === undefined) continue;
+      const reason: Reason = rule.per === "line" ? "not-best" : "not-combinable";
+      const others = taken.filter((other) => this.counts(rule, p, other) && this.holds(rule, other, key));
+      return { reason, message: `${rule.text}: ${others.map((o) => o.candidate.spec.id).join(", ")} already applies` };
     }
     return undefined;
   }
 
-  private ruleClash(rule: StackingRule, step: Step, taken: readonly Step[]): string | undefined {
+  /** conflict() without the words, for the search: whether `step` breaks a rule or an exclusivity next to `taken`. */
+  private clashes(step: Step, taken: readonly Step[]): boolean {
     const p = step.candidate.spec;
-    const counts = (other: Step) => rule.members.has(other.candidate.spec.id) && !(rule.max === 1 && combines(p, other.candidate.spec));
-    const sharing = (shares: (other: Step) => boolean) => {
-      const others = taken.filter((o) => counts(o) && shares(o));
-      return others.length + 1 > rule.max ? others.map((o) => o.candidate.spec.id).join(", ") : undefined;
-    };
-    if (rule.per === "order" || rule.per === "customer") return sharing(() => true);
-    if (rule.per === "store") {
-      for (const store of step.stores) {
-        const clash = sharing((o) => o.stores.has(store));
-        if (clash) return clash;
-      }
-      return undefined;
+    for (const other of taken) if (excluded(p, other.candidate.spec)) return true;
+    for (const rule of this.rulesOf(step.candidate)) if (this.clashAt(rule, step, taken) !== undefined) return true;
+    return false;
+  }
+
+  private readonly rulesBySlot: (readonly StackingRule[])[] = [];
+
+  /** The stacking rules a candidate is a member of. */
+  private rulesOf(c: Candidate): readonly StackingRule[] {
+    let rules = c.slot >= 0 ? this.rulesBySlot[c.slot] : undefined;
+    if (rules === undefined) {
+      rules = this.program.stacking.filter((rule) => rule.members.has(c.spec.id));
+      if (c.slot >= 0) this.rulesBySlot[c.slot] = rules;
     }
-    for (const line of step.lines) {
-      const clash = sharing((o) => o.lines.includes(line));
-      if (clash) return clash;
+    return rules;
+  }
+
+  /** Whether `other` counts against `rule` next to `p` (with max 1, one that combines with `p` does not). */
+  private counts(rule: StackingRule, p: PromotionSpec, other: Step): boolean {
+    return rule.members.has(other.candidate.spec.id) && !(rule.max === 1 && combines(p, other.candidate.spec));
+  }
+
+  /** Whether `other` is counted under `key`: the order (null), a store or a line index. */
+  private holds(rule: StackingRule, other: Step, key: string | number | null): boolean {
+    if (rule.per === "order" || rule.per === "customer") return true;
+    return rule.per === "store" ? other.stores.has(key as string) : other.lines.includes(key as number);
+  }
+
+  /**
+   * Where `step` would break `rule` next to `taken`: null for the order, the first store (or line index) it
+   * touches in which the count would exceed the rule's max; undefined when it fits.
+   */
+  private clashAt(rule: StackingRule, step: Step, taken: readonly Step[]): string | number | null | undefined {
+    const p = step.candidate.spec;
+    const keys: Iterable<string | number | null> = rule.per === "order" || rule.per === "customer" ? WHOLE_ORDER : rule.per === "store" ? step.stores : step.lines;
+    for (const key of keys) {
+      let others = 0;
+      for (const other of taken) if (this.counts(rule, p, other) && this.holds(rule, other, key)) others++;
+      if (others + 1 > rule.max) return key;
     }
     return undefined;
   }
@@ -301,20 +327,24 @@ class Search {
     // Upper bounds for pruning: what each promotion gives on the undiscounted cart (in context it gives no
     // more). Only needed when there is a choice to make.
     const anyChoice = contested.some(Boolean);
-    const bounds = this.eligible.map((c, i) => {
-      if (!anyChoice || !contested[i]) return Number.MAX_SAFE_INTEGER / (this.eligible.length + 1);
+    const bounds = this.eligible.map((c) => {
+      if (!anyChoice) return Number.MAX_SAFE_INTEGER / (this.eligible.length + 1);
+      // A condition that does not read discounted amounts fails everywhere if it fails here.
+      if (!c.spec.conditionAfterDiscounts && this.condition(c, pristine) !== undefined) return 0;
       const r = computeBenefit(c.spec.benefit, this.cart, pristine, this.cart.shipping.price, this.lines);
       return r.amount + r.shipping;
     });
     const suffix = new Array<number>(bounds.length + 1).fill(0);
     for (let i = bounds.length - 1; i >= 0; i--) suffix[i] = suffix[i + 1]! + bounds[i]!;
+    const ruleBound = anyChoice ? new CombinationBound(this.eligible.map((c) => c.spec), this.program.stacking, bounds) : undefined;
+    const pathSlots: number[] = [];
     let best: Step[] = [];
     let bestSaving = -1;
     let exhausted = false;
     const path: Step[] = [];
     /** Promotions left out although they would have applied where they stood; each must conflict in the end. */
     const skipped: Step[] = [];
-    const admissible = () => skipped.every((s) => this.conflict(s, path) !== undefined);
+    const admissible = () => skipped.every((s) => this.clashes(s, path));
     const visit = (i: number, remaining: readonly number[], shippingLeft: number, saving: number): void => {
       if (++this.steps > this.maxSteps) {
         exhausted = true;
@@ -328,13 +358,16 @@ class Search {
         return;
       }
       if (saving + suffix[i]! <= bestSaving) return;
+      if (ruleBound?.useful && saving + ruleBound.upper(i, pathSlots) <= bestSaving) return;
       const { step } = this.apply(this.eligible[i]!, remaining, shippingLeft);
-      const fits = step !== undefined && (!contested[i] || this.conflict(step, path) === undefined);
+      const fits = step !== undefined && (!contested[i] || !this.clashes(step, path));
       if (fits) {
         path.push(step);
+        pathSlots.push(i);
         const next = remaining.map((v, k) => v - step.result.lines[k]!);
         visit(i + 1, next, shippingLeft - step.result.shipping, saving + step.result.amount + step.result.shipping);
         path.pop();
+        pathSlots.pop();
         if (exhausted || !contested[i]) return;
         skipped.push(step);
         visit(i + 1, remaining, shippingLeft, saving);
@@ -392,7 +425,7 @@ class Search {
     let shippingLeft = this.cart.shipping.price;
     for (const c of this.eligible) {
       const { step } = this.apply(c, remaining, shippingLeft);
-      if (!step || this.conflict(step, taken)) continue;
+      if (!step || this.clashes(step, taken)) continue;
       taken.push(step);
       remaining = remaining.map((v, k) => v - step.result.lines[k]!);
       shippingLeft -= step.result.shipping;
