@@ -22,7 +22,11 @@ export class CombinationBound {
   private readonly rules: { max: number; memberSlot: Uint8Array; insideGroup: Uint8Array }[] = [];
   /** Scratch buffers, reused by every call. */
   private readonly itemValue: Float64Array;
+  private readonly itemGroup: Int32Array;
+  private readonly itemSlot: Int32Array;
   private readonly members: Float64Array;
+  private readonly groupBest: Float64Array;
+  private readonly groupClosed: Uint8Array;
 
   constructor(
     specs: readonly PromotionSpec[],
@@ -52,6 +56,10 @@ export class CombinationBound {
       this.rules.push({ max: rule.max, memberSlot, insideGroup });
     }
     this.itemValue = new Float64Array(n);
+    this.itemGroup = new Int32Array(n);
+    this.itemSlot = new Int32Array(n);
+    this.groupBest = new Float64Array(this.groupSlots.length);
+    this.groupClosed = new Uint8Array(this.groupSlots.length);
     this.members = new Float64Array(n);
   }
 
@@ -65,12 +73,11 @@ export class CombinationBound {
     const n = this.values.length;
     const groupCount = this.groupSlots.length;
     // Items: open groups (no member taken yet) worth their best remaining member, and ungrouped slots.
-    const groupBest = new Float64Array(groupCount);
-    const groupClosed = new Uint8Array(groupCount);
+    const { groupBest, groupClosed, itemGroup, itemSlot } = this;
+    groupBest.fill(0);
+    groupClosed.fill(0);
     for (const slot of taken) if (this.groupOf[slot]! >= 0) groupClosed[this.groupOf[slot]!] = 1;
     let items = 0;
-    const itemGroup: number[] = [];
-    const itemSlot: number[] = [];
     for (let slot = from; slot < n; slot++) {
       const g = this.groupOf[slot]!;
       if (g >= 0) {
@@ -78,15 +85,15 @@ export class CombinationBound {
         continue;
       }
       this.itemValue[items] = this.values[slot]!;
-      itemGroup.push(-1);
-      itemSlot.push(slot);
+      itemGroup[items] = -1;
+      itemSlot[items] = slot;
       items++;
     }
     for (let g = 0; g < groupCount; g++) {
       if (groupClosed[g] || groupBest[g] === 0) continue;
       this.itemValue[items] = groupBest[g]!;
-      itemGroup.push(g);
-      itemSlot.push(-1);
+      itemGroup[items] = g;
+      itemSlot[items] = -1;
       items++;
     }
     let total = 0;
