@@ -1,11 +1,12 @@
 import { cartSchema, cartSchemaModuleSource } from "@promo/runtime/node";
+import { createHash } from "node:crypto";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { CheckOptions } from "../checker/checker.js";
 import { hasErrors, type Diagnostic } from "../diagnostics/diagnostic.js";
 import { bundleModule } from "../emit/bundle.js";
-import { emitModule } from "../emit/emit.js";
-import { inertnessViolations } from "../emit/inert.js";
+import { safeStringify } from "../emit/code.js";
+import { emitProgram } from "../emit/emit.js";
 import { lower, type LoweredProgram } from "../lower/lower.js";
 import { checkProject, type StageTiming } from "../pipeline/frontend.js";
 import { diskHost, type SourceHost } from "../project/host.js";
@@ -30,6 +31,7 @@ export interface CompileOptions extends CheckOptions {
 /** Where `@promo/runtime` resolves from: this package's directory (workspace or installed). */
 const PACKAGE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const VALIDATOR = "promo:cart-schema";
+const DATA = "promo:program-data";
 
 /**
  * Compiles rule files into a bundle. The stages (check, lower, emit, bundle) each return their value plus
@@ -46,18 +48,31 @@ export async function compile(files: readonly string[], options: CompileOptions 
     return value;
   };
   const program = time("lower", () => lower(project));
-  const entry = time("emit", () => emitModule(program, { runtimeImport: "@promo/runtime", validatorImport: VALIDATOR }));
+  const entry = time("emit", () => emitProgram(program, { runtimeImport: "@promo/runtime", validatorImport: VALIDATOR, dataImport: DATA }));
   const start = performance.now();
+  // The data (most of a large bundle) goes around the bundler and the inertness scan: a short marker string takes
+  // its place, and the data's literal replaces the marker at the end. The literal comes from safeStringify, so it
+  // is one string token, and scanning the bundle with the marker is scanning it with the data.
+  const marker = `promo-program-data-${createHash("sha256").update(entry.dataJson).digest("hex")}`;
   const bundled = await bundleModule({
-    entrySource: entry,
+    entrySource: entry.code,
     resolveDir: PACKAGE_DIR,
     minify: options.minify ?? false,
-    virtualModules: { [VALIDATOR]: cartSchemaModuleSource(program.attributes) },
+    virtualModules: { [VALIDATOR]: cartSchemaModuleSource(program.attributes), [DATA]: `export default ${safeStringify(marker)};` },
+    checkInertness: true,
   });
-  stages.push({ stage: "bundle", ms: performance.now() - start });
-  const violations = inertnessViolations(bundled.code);
+  const violations = bundled.violations;
   if (violations.length > 0) throw new Error(`the bundle is not inert: ${violations.slice(0, 5).join("; ")}`);
-  return { code: bundled.code, dts: declarationFile(program), schema: cartSchema(program.attributes), diagnostics, timings: stages };
+  const code = spliceLiteral(bundled.code, safeStringify(marker), safeStringify(entry.dataJson));
+  stages.push({ stage: "bundle", ms: performance.now() - start });
+  return { code, dts: declarationFile(program), schema: cartSchema(program.attributes), diagnostics, timings: stages };
+}
+
+/** `code` with its one occurrence of the string literal `marker` replaced by `literal`. */
+function spliceLiteral(code: string, marker: string, literal: string): string {
+  const at = code.indexOf(marker);
+  if (at < 0 || code.indexOf(marker, at + 1) >= 0) throw new Error("the bundle does not hold the program data's marker exactly once");
+  return code.slice(0, at) + literal + code.slice(at + marker.length);
 }
 
 export type { LoweredProgram };

@@ -25,7 +25,7 @@
  */
 import { build, buildSync, type BuildOptions, type BuildResult, type Message, type Plugin } from "esbuild";
 import { isAbsolute, resolve } from "node:path";
-import { tokenize } from "./inert.js";
+import { inertnessViolations, inertnessViolationsOfTokens, ScanError, tokenize, type Token } from "./inert.js";
 
 export { inertnessViolations, tokenize, ScanError } from "./inert.js";
 export type { InertnessOptions, Token, TokenKind } from "./inert.js";
@@ -44,6 +44,8 @@ export interface BundleOptions {
    * time). Their own imports resolve from `resolveDir`. Async bundling only (esbuild plugins).
    */
   virtualModules?: Readonly<Record<string, string>>;
+  /** Also check the bundle for inertness (from the same tokens the comment stripping reads). Default false. */
+  checkInertness?: boolean;
 }
 
 export interface BundleResult {
@@ -51,6 +53,8 @@ export interface BundleResult {
   code: string;
   /** esbuild's warnings, formatted as one line each (paths relative to resolveDir). */
   warnings: string[];
+  /** With `checkInertness`: what makes the bundle not inert (see inertnessViolations); otherwise empty. */
+  violations: string[];
 }
 
 function esbuildOptions(options: BundleOptions): BuildOptions & { write: false } {
@@ -106,7 +110,10 @@ function formatMessage(message: Message): string {
 
 /** Removes esbuild's whole-line `// path` module markers (only real comments, found by the tokenizer). */
 export function stripLineComments(code: string): string {
-  const tokens = tokenize(code);
+  return stripLineCommentsOf(code, tokenize(code));
+}
+
+function stripLineCommentsOf(code: string, tokens: readonly Token[]): string {
   const remove: { start: number; end: number }[] = [];
   for (const token of tokens) {
     if (token.kind !== "comment" || !token.text.startsWith("//")) continue;
@@ -127,7 +134,20 @@ export function stripLineComments(code: string): string {
 function finish(result: BuildResult & { outputFiles: { text: string }[] }, options: BundleOptions): BundleResult {
   const file = result.outputFiles[0];
   if (file === undefined || result.outputFiles.length !== 1) throw new Error(`esbuild produced ${result.outputFiles.length} output files`);
-  const code = options.minify === true ? file.text : stripLineComments(file.text);
+  const text = file.text;
+  let tokens: Token[] | undefined;
+  let violations: string[] = [];
+  if (options.checkInertness === true || options.minify !== true) {
+    try {
+      tokens = tokenize(text);
+    } catch (error) {
+      if (!(error instanceof ScanError) || options.checkInertness !== true) throw error;
+      // Unreadable to the tokenizer: not inert, and the full check says where.
+      violations = inertnessViolations(text);
+    }
+  }
+  if (options.checkInertness === true && tokens !== undefined) violations = inertnessViolationsOfTokens(text, tokens);
+  const code = options.minify === true || tokens === undefined ? text : stripLineCommentsOf(text, tokens);
   const warnings = result.warnings.map(formatMessage);
   for (const [path, input] of Object.entries(result.metafile?.inputs ?? {})) {
     if (input.format === "cjs") {
@@ -136,7 +156,7 @@ function finish(result: BuildResult & { outputFiles: { text: string }[] }, optio
   }
   const dir = resolve(options.resolveDir);
   if (code.includes(dir)) warnings.push("bundle contains the absolute resolveDir path");
-  return { code, warnings };
+  return { code, warnings, violations };
 }
 
 function failure(error: unknown): never {

@@ -18,27 +18,48 @@ export interface EmitOptions {
   runtimeImport: string;
   /** Module specifier of the standalone cart-schema validator generated beside the program. */
   validatorImport: string;
+  /**
+   * Module specifier whose default export is the program's data as JSON text. Without it the data is written
+   * into the module as one string literal; with it the compiler can keep megabytes of data out of the bundler
+   * and put the literal in afterwards (compile.ts).
+   */
+  dataImport?: string;
+}
+
+export interface EmittedModule {
+  /** The entry module. */
+  code: string;
+  /** The program's data as JSON text (inlined in `code` unless `dataImport` was given). */
+  dataJson: string;
 }
 
 const RUNTIME_NAMES = ["createEvaluatorWith", "hydrateProgram", "compare", "describeValue", "lineField", "cartField", "InvalidCartError"] as const;
 
 export function emitModule(program: LoweredProgram, options: EmitOptions): string {
+  return emitProgram(program, options).code;
+}
+
+export function emitProgram(program: LoweredProgram, options: EmitOptions): EmittedModule {
   const emitter = new Emitter(program.project.tables);
   const data = programData(program, {
     condition: (expr, file) => emitter.conditions.push(emitter.condition(expr, file)) - 1,
     scope: (expr) => emitter.ref(expr),
   });
   const runtime = join(RUNTIME_NAMES.map((n) => emitter.names.get(n)!).map((n) => _`${n}`));
+  const dataJson = JSON.stringify(data);
   const body = lines([
     _`import { ${runtime} } from ${options.runtimeImport};`,
     _`import validateCartSchema from ${options.validatorImport};`,
+    options.dataImport === undefined ? _`` : _`import programData from ${options.dataImport};`,
     _``,
     lines(emitter.hoisted),
     _``,
     _`const conditions = [${join(emitter.conditions.map((n) => _`${n}`))}];`,
     _`const scopes = [${join(emitter.scopeTable.map((n) => _`${n}`))}];`,
     // Data, not code: one JSON literal (every string in it escaped), parsed once at load.
-    _`export const program = ${emitter.names.get("hydrateProgram")!}(JSON.parse(${JSON.stringify(data)}), conditions, scopes);`,
+    options.dataImport === undefined
+      ? _`export const program = ${emitter.names.get("hydrateProgram")!}(JSON.parse(${dataJson}), conditions, scopes);`
+      : _`export const program = ${emitter.names.get("hydrateProgram")!}(JSON.parse(programData), conditions, scopes);`,
     _`export const attributes = ${program.attributes.map((a) => ({ ...a }))};`,
     _`const evaluator = ${emitter.names.get("createEvaluatorWith")!}(program, attributes, validateCartSchema);`,
     _`/** Prices a cart (contract v1); throws InvalidCartError, whose errors name JSON paths, for bad input. */`,
@@ -53,11 +74,11 @@ export function emitModule(program: LoweredProgram, options: EmitOptions): strin
     _`}`,
     _`export { ${emitter.names.get("InvalidCartError")!} as InvalidCartError };`,
   ]);
-  return body.toString() + "\n";
+  return { code: body.toString() + "\n", dataJson };
 }
 
 class Emitter {
-  readonly scope = new NameScope(["program", "attributes", "evaluator", "evaluate", "tryEvaluate", "validate", "validateCartSchema", "conditions", "scopes"]);
+  readonly scope = new NameScope(["program", "programData", "attributes", "evaluator", "evaluate", "tryEvaluate", "validate", "validateCartSchema", "conditions", "scopes"]);
   /** Function tables the data refers to by index. */
   readonly conditions: Name[] = [];
   readonly scopeTable: Name[] = [];

@@ -56,7 +56,22 @@ const PUNCTUATORS = [
   "{", "}", "(", ")", "[", "]", ";", ",", "<", ">", "+", "-", "*", "%", "&", "|", "^", "!", "~", "?", ":", "=", ".", "@",
 ];
 
+/** Punctuators by first character, longest first (looked up per character rather than tried one by one). */
+const PUNCTUATORS_BY_FIRST = new Map<string, string[]>();
+for (const p of PUNCTUATORS) {
+  const list = PUNCTUATORS_BY_FIRST.get(p[0]!) ?? [];
+  list.push(p);
+  PUNCTUATORS_BY_FIRST.set(p[0]!, list);
+}
+
+/** ASCII letters, digits, `$` and `_`: the identifier characters of nearly all generated code. */
+function isAsciiIdentifierPart(code: number): boolean {
+  return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57) || code === 36 || code === 95;
+}
+
 const LINE_TERMINATOR = /[\n\r\u2028\u2029]/;
+const DOUBLE_QUOTED_STOP = /["\\\n\r]/g;
+const SINGLE_QUOTED_STOP = /['\\\n\r]/g;
 const WHITESPACE = /[\s\uFEFF]/;
 const ID_START = /[\p{ID_Start}$_]/u;
 const ID_CONTINUE = /[\p{ID_Continue}$\u200C\u200D]/u;
@@ -202,7 +217,7 @@ export function tokenize(source: string): Token[] {
     const ch = source[pos] as string;
     const start = pos;
 
-    if (WHITESPACE.test(ch)) {
+    if (ch === " " || ch === "\n" || WHITESPACE.test(ch)) {
       pos++;
       continue;
     }
@@ -235,18 +250,22 @@ export function tokenize(source: string): Token[] {
 
     // strings
     if (ch === '"' || ch === "'") {
+      const stop = ch === '"' ? DOUBLE_QUOTED_STOP : SINGLE_QUOTED_STOP;
       let i = pos + 1;
       for (;;) {
+        // Jump to the next character that matters: the closing quote, a backslash or a line break.
+        stop.lastIndex = i;
+        i = stop.exec(source) === null ? source.length : stop.lastIndex - 1;
         const c = source[i];
         if (c === undefined || c === "\n" || c === "\r") throw new ScanError("unterminated string literal", start);
         if (c === "\\") {
           i += source[i + 1] === "\r" && source[i + 2] === "\n" ? 3 : 2;
           continue;
         }
-        if (c === ch) break;
-        i++;
+        break;
       }
-      push("string", start, i + 1, decodeString(source.slice(start + 1, i)));
+      const body = source.slice(start + 1, i);
+      push("string", start, i + 1, body.includes("\\") ? decodeString(body) : body);
       pos = i + 1;
       continue;
     }
@@ -275,6 +294,18 @@ export function tokenize(source: string): Token[] {
     // identifiers and private names
     const isPrivate = ch === "#";
     let i = isPrivate ? pos + 1 : pos;
+    const firstCode = source.charCodeAt(i);
+    if (isAsciiIdentifierPart(firstCode) && !(firstCode >= 48 && firstCode <= 57)) {
+      // ASCII fast path; an escape or a non-ASCII character sends the name through the general path below.
+      let end = i + 1;
+      while (end < source.length && isAsciiIdentifierPart(source.charCodeAt(end))) end++;
+      const after = source.charCodeAt(end);
+      if (!(after === 92 || after > 127)) {
+        push(isPrivate ? "private" : "ident", start, end, source.slice(i, end));
+        pos = end;
+        continue;
+      }
+    }
     const first = source.codePointAt(i);
     if (first !== undefined && (ID_START.test(String.fromCodePoint(first)) || source[i] === "\\")) {
       let name = "";
@@ -312,7 +343,7 @@ export function tokenize(source: string): Token[] {
       pos += len;
       continue;
     }
-    const punct = PUNCTUATORS.find((p) => source.startsWith(p, pos));
+    const punct = PUNCTUATORS_BY_FIRST.get(ch)?.find((p) => source.startsWith(p, pos));
     if (punct === undefined) throw new ScanError(`unexpected character ${JSON.stringify(ch)}`, start);
     if (punct === "{") braces.push("brace");
     if (punct === "}") braces.pop();
@@ -375,6 +406,11 @@ export function inertnessViolations(source: string, options: InertnessOptions = 
     if (error instanceof ScanError) return [`${lineColumn(source, error.offset)} could not scan: ${error.message}`];
     throw error;
   }
+  return inertnessViolationsOfTokens(source, tokens, options);
+}
+
+/** {@link inertnessViolations} over tokens already read from `source` (so one tokenization serves several checks). */
+export function inertnessViolationsOfTokens(source: string, tokens: readonly Token[], options: InertnessOptions = {}): string[] {
   const sig = tokens.filter((t) => t.kind !== "comment");
   const out: string[] = [];
   const report = (token: Token, what: string): void => {
