@@ -7,6 +7,8 @@ import { hasErrors, type Diagnostic } from "../diagnostics/diagnostic.js";
 import { bundleModule } from "../emit/bundle.js";
 import { safeStringify } from "../emit/code.js";
 import { emitProgram } from "../emit/emit.js";
+import { inertnessViolations } from "../emit/inert.js";
+import { linkModule } from "../emit/link.js";
 import { lower, type LoweredProgram } from "../lower/lower.js";
 import { checkProject, type StageTiming } from "../pipeline/frontend.js";
 import { diskHost, type SourceHost } from "../project/host.js";
@@ -48,22 +50,21 @@ export async function compile(files: readonly string[], options: CompileOptions 
     return value;
   };
   const program = time("lower", () => lower(project));
-  const entry = time("emit", () => emitProgram(program, { runtimeImport: "@promo/runtime", validatorImport: VALIDATOR, dataImport: DATA }));
+  const minify = options.minify ?? false;
+  // Unminified, the generated code is linked to a bundle of the runtime rather than bundled with it (link.ts).
+  const entry = time("emit", () => emitProgram(program, { runtimeImport: "@promo/runtime", validatorImport: VALIDATOR, dataImport: DATA, linked: !minify }));
   const start = performance.now();
   // The data (most of a large bundle) goes around the bundler and the inertness scan: a short marker string takes
   // its place, and the data's literal replaces the marker at the end. The literal comes from safeStringify, so it
   // is one string token, and scanning the bundle with the marker is scanning it with the data.
   const marker = `promo-program-data-${createHash("sha256").update(entry.dataJson).digest("hex")}`;
-  const bundled = await bundleModule({
-    entrySource: entry.code,
-    resolveDir: PACKAGE_DIR,
-    minify: options.minify ?? false,
-    virtualModules: { [VALIDATOR]: cartSchemaModuleSource(program.attributes), [DATA]: `export default ${safeStringify(marker)};` },
-    checkInertness: true,
-  });
-  const violations = bundled.violations;
+  const virtualModules = { [VALIDATOR]: cartSchemaModuleSource(program.attributes), [DATA]: `export default ${safeStringify(marker)};` };
+  const linked = minify
+    ? await bundleModule({ entrySource: entry.code, resolveDir: PACKAGE_DIR, minify, virtualModules })
+    : await linkModule({ code: entry.code, imports: entry.imports, resolveDir: PACKAGE_DIR, virtualModules });
+  const violations = inertnessViolations(linked.code);
   if (violations.length > 0) throw new Error(`the bundle is not inert: ${violations.slice(0, 5).join("; ")}`);
-  const code = spliceLiteral(bundled.code, safeStringify(marker), safeStringify(entry.dataJson));
+  const code = spliceLiteral(linked.code, safeStringify(marker), safeStringify(entry.dataJson));
   stages.push({ stage: "bundle", ms: performance.now() - start });
   return { code, dts: declarationFile(program), schema: cartSchema(program.attributes), diagnostics, timings: stages };
 }

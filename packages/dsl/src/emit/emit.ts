@@ -24,11 +24,24 @@ export interface EmitOptions {
    * and put the literal in afterwards (compile.ts).
    */
   dataImport?: string;
+  /**
+   * Leave the import declarations out, for a linker that puts the imported names in scope (link.ts): the module
+   * then starts with its own declarations, and `imports` says what it expects.
+   */
+  linked?: boolean;
+}
+
+/** One module the emitted code imports from, and the names it takes (`imported` is "default" for a default import). */
+export interface ModuleImport {
+  specifier: string;
+  names: { imported: string; local: string }[];
 }
 
 export interface EmittedModule {
   /** The entry module. */
   code: string;
+  /** The modules it imports from (written as import declarations at its top unless `linked`). */
+  imports: ModuleImport[];
   /** The program's data as JSON text (inlined in `code` unless `dataImport` was given). */
   dataJson: string;
 }
@@ -47,10 +60,15 @@ export function emitProgram(program: LoweredProgram, options: EmitOptions): Emit
   });
   const runtime = join(RUNTIME_NAMES.map((n) => emitter.names.get(n)!).map((n) => _`${n}`));
   const dataJson = JSON.stringify(data);
+  const imports: ModuleImport[] = [
+    { specifier: options.runtimeImport, names: RUNTIME_NAMES.map((n) => ({ imported: n, local: emitter.names.get(n)!.toString() })) },
+    { specifier: options.validatorImport, names: [{ imported: "default", local: "validateCartSchema" }] },
+  ];
+  if (options.dataImport !== undefined) imports.push({ specifier: options.dataImport, names: [{ imported: "default", local: "programData" }] });
   const body = lines([
-    _`import { ${runtime} } from ${options.runtimeImport};`,
-    _`import validateCartSchema from ${options.validatorImport};`,
-    options.dataImport === undefined ? _`` : _`import programData from ${options.dataImport};`,
+    options.linked === true ? _`` : _`import { ${runtime} } from ${options.runtimeImport};`,
+    options.linked === true ? _`` : _`import validateCartSchema from ${options.validatorImport};`,
+    options.dataImport === undefined || options.linked === true ? _`` : _`import programData from ${options.dataImport};`,
     _``,
     lines(emitter.hoisted),
     _``,
@@ -74,7 +92,7 @@ export function emitProgram(program: LoweredProgram, options: EmitOptions): Emit
     _`}`,
     _`export { ${emitter.names.get("InvalidCartError")!} as InvalidCartError };`,
   ]);
-  return { code: body.toString() + "\n", dataJson };
+  return { code: body.toString() + "\n", imports, dataJson };
 }
 
 class Emitter {
