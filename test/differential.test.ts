@@ -109,3 +109,56 @@ describe.each(ruleFiles)("%s", (name) => {
     }
   });
 });
+
+/**
+ * Scope predicates over built-in line fields compile to plain JavaScript (`line.sku === "MUG"`,
+ * `set.has(line.store)`, `line.unitPrice >= 500`) rather than calls into the runtime: every operator and field
+ * kind, alone and under and / or / not, against the interpreter.
+ */
+describe("specialised line comparisons", () => {
+  const scopes = [
+    'line.sku is "MUG"', 'line.sku is not "MUG"', 'line.store in ["acme", "lumen"]', 'line.store not in ["acme"]',
+    'line.tags contains "selected"', "line.unitPrice exceeds 10.00 USD", "line.unitPrice at least 10.00 USD",
+    "line.unitPrice at most 10.00 USD", "line.unitPrice below 10.00 USD", "line.quantity is 2", "line.quantity is not 2",
+    "line.subtotal at least 25.00 USD", 'line.category is ""', 'line.product in ["", "P"]',
+    'not line.sku is "CASE" and line.quantity at least 2', 'line.sku is "BAG" or line.tags contains "coins"',
+  ];
+  const rules = [
+    "currency USD",
+    "",
+    ...scopes.flatMap((scope, i) => [
+      `promotion line-${i} {`,
+      `  title "line comparison ${i}"`,
+      "  kind automatic",
+      `  when count of (${scope}) at least 1`,
+      `  give 1.00 USD off each unit of (${scope})`,
+      "}",
+      "",
+    ]),
+  ].join("\n");
+
+  it("agree with the interpreter on 400 random carts", async () => {
+    const path = join(scratch, "line-comparisons.promo");
+    writeFileSync(path, rules);
+    const { project, diagnostics } = checkProject([path], diskHost);
+    expect(diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+    const interpreter = interpreterEvaluator(project);
+    const result = await compile([path]);
+    // The specialised forms are there (so this compares them, not the general path).
+    expect(result.code).toMatch(/\.sku === "MUG"/);
+    expect(result.code).toMatch(/\.unitPrice >= 1000/);
+    expect(result.code).toMatch(/\.tags\.has\("selected"\)/);
+    const out = join(scratch, "line-comparisons.mjs");
+    writeFileSync(out, result.code);
+    const compiled = (await import(pathToFileURL(out).href)) as { tryEvaluate: typeof interpreter.tryEvaluate };
+    const random = prng(0x1ee7);
+    let applied = 0;
+    for (let i = 0; i < 400; i++) {
+      const cart = randomCart(random, "USD");
+      const a = interpreter.tryEvaluate(cart);
+      expect(compiled.tryEvaluate(cart)).toEqual(a);
+      if (a.ok) applied += a.result.applied.length;
+    }
+    expect(applied).toBeGreaterThan(400);
+  });
+});

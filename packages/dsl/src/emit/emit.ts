@@ -208,7 +208,55 @@ class Emitter {
   }
 
   private bool(expr: A.Expr, env: Env): Code {
-    return _`(${this.value(expr, env)} === true)`;
+    // And, Or and Not combine booleans (value() builds them from bool()), so they need no `=== true`.
+    if (expr.kind === "And" || expr.kind === "Or" || expr.kind === "Not") return this.value(expr, env);
+    return this.lineComparison(expr, env) ?? _`(${this.value(expr, env)} === true)`;
+  }
+
+  /**
+   * A comparison of a built-in line field with a constant, as plain JavaScript (`line.store === "acme"`,
+   * `set3.has(line.category)`, `line.unitPrice >= 500`): these fields are never missing in a normalised line, so
+   * the runtime's `compare` would do exactly this. Scope predicates run once per line and promotion, so they are
+   * the hot path. Undefined for anything else, which goes through `compare`. Field names select among the
+   * templates below; no user text becomes code.
+   */
+  private lineComparison(expr: A.Expr, env: Env): Code | undefined {
+    if (expr.kind !== "Compare" || !env.line || expr.left.kind !== "Path" || expr.left.segments.length !== 2) return undefined;
+    const [root, field] = expr.left.segments;
+    if (root!.text !== "line") return undefined;
+    const read = LINE_FIELD_READS[field!.text];
+    if (read === undefined) return undefined;
+    const left = read(env.line);
+    const kind = LINE_FIELD_KINDS[field!.text];
+    if (expr.op === "in" || expr.op === "not in") {
+      if (expr.right.kind !== "List" || !expr.right.items.every((i) => isLiteral(i) || isBareCode(i, this.tables))) return undefined;
+      const set = this.constantSet(expr.right.items.map((i) => constantOf(i, this.tables)));
+      return expr.op === "in" ? _`${set}.has(${left})` : _`!${set}.has(${left})`;
+    }
+    if (!isLiteral(expr.right)) return undefined;
+    const right = literalValue(this.tables, expr.right);
+    if (kind === "set") return expr.op === "contains" && typeof right === "string" ? _`${left}.has(${right})` : undefined;
+    if (typeof right !== (kind === "string" ? "string" : "number")) return undefined;
+    const constant = right as string | number;
+    switch (expr.op) {
+      case "is":
+        return _`(${left} === ${constant})`;
+      case "is not":
+        return _`(${left} !== ${constant})`;
+    }
+    if (kind !== "number") return undefined;
+    switch (expr.op) {
+      case "exceeds":
+        return _`(${left} > ${constant})`;
+      case "at least":
+        return _`(${left} >= ${constant})`;
+      case "at most":
+        return _`(${left} <= ${constant})`;
+      case "below":
+        return _`(${left} < ${constant})`;
+      default:
+        return undefined;
+    }
   }
 
   /** An expression computing the value of `expr` (interpreter: value()). */
@@ -232,7 +280,7 @@ class Emitter {
       case "Not":
         return _`!${this.bool(expr.operand, env)}`;
       case "Compare":
-        return _`${this.rt("compare")}(${expr.op}, ${this.value(expr.left, env)}, ${this.value(expr.right, env)})`;
+        return this.lineComparison(expr, env) ?? _`${this.rt("compare")}(${expr.op}, ${this.value(expr.left, env)}, ${this.value(expr.right, env)})`;
       case "Aggregate": {
         if (!env.ctx) return literal(null);
         const scopeExpr = !expr.scope ? null : expr.scope.kind === "InlineScope" ? expr.scope.predicate : this.scopeDecl(expr.scope.name);
@@ -263,6 +311,24 @@ class Emitter {
     return _`${this.rt("cartField")}(${env.cart}, ${env.coupon ?? literal(null)}, ${root!.text}, ${field.text})`;
   }
 }
+
+/** Reads of the built-in line fields: the same in every normalised line (types.ts), never missing. */
+const LINE_FIELD_READS: Readonly<Record<string, (line: Name) => Code>> = {
+  id: (line) => _`${line}.id`,
+  sku: (line) => _`${line}.sku`,
+  product: (line) => _`${line}.product`,
+  store: (line) => _`${line}.store`,
+  category: (line) => _`${line}.category`,
+  tags: (line) => _`${line}.tags`,
+  unitPrice: (line) => _`${line}.unitPrice`,
+  quantity: (line) => _`${line}.quantity`,
+  subtotal: (line) => _`${line}.subtotal`,
+};
+
+const LINE_FIELD_KINDS: Readonly<Record<string, "string" | "number" | "set">> = {
+  id: "string", sku: "string", product: "string", store: "string", category: "string",
+  tags: "set", unitPrice: "number", quantity: "number", subtotal: "number",
+};
 
 interface Env {
   line: Name | null;
