@@ -104,10 +104,17 @@ class Emitter {
   readonly names = new Map<string, Name>();
   readonly hoisted: Code[] = [];
   private readonly predicates = new Map<A.Expr, Name>();
+  /** Predicates by their code: equal scopes written in different places share one function. */
+  private readonly predicatesByCode = new Map<string, Name>();
   private readonly sets = new Map<string, Name>();
+  /** The parameters of every predicate: the same names everywhere, so equal predicates have equal code. */
+  private readonly lineParam: Name;
+  private readonly cartParam: Name;
 
   constructor(private readonly tables: Tables) {
     for (const n of RUNTIME_NAMES) this.names.set(n, this.scope.reserve(n));
+    this.lineParam = this.scope.reserve("line");
+    this.cartParam = this.scope.reserve("cart");
   }
 
   private rt(name: (typeof RUNTIME_NAMES)[number]): Name {
@@ -129,12 +136,17 @@ class Emitter {
   private predicate(expr: A.Expr): Name {
     let name = this.predicates.get(expr);
     if (!name) {
-      name = this.scope.name("scope");
+      const env: Env = { line: this.lineParam, cart: this.cartParam, ctx: null, coupon: null };
+      // A predicate is one expression over its two parameters (no locals), so its code says all it does.
+      const body = this.bool(expr, env);
+      const key = body.toString();
+      name = this.predicatesByCode.get(key);
+      if (!name) {
+        name = this.scope.name("scope");
+        this.predicatesByCode.set(key, name);
+        this.hoisted.push(_`const ${name} = (${this.lineParam}, ${this.cartParam}) => ${body};`);
+      }
       this.predicates.set(expr, name);
-      const line = this.scope.name("line");
-      const cart = this.scope.name("cart");
-      const env: Env = { line, cart, ctx: null, coupon: null };
-      this.hoisted.push(_`const ${name} = (${line}, ${cart}) => ${this.bool(expr, env)};`);
     }
     return name;
   }
