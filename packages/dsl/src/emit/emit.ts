@@ -46,6 +46,9 @@ export interface EmittedModule {
   dataJson: string;
 }
 
+/** The module's own fixed names (its exports and tables). */
+const MODULE_NAMES = ["program", "programData", "attributes", "evaluator", "evaluate", "tryEvaluate", "validate", "validateCartSchema", "conditions", "scopes"];
+
 const RUNTIME_NAMES = ["createEvaluatorWith", "hydrateProgram", "compare", "describeValue", "lineField", "cartField", "InvalidCartError"] as const;
 
 export function emitModule(program: LoweredProgram, options: EmitOptions): string {
@@ -96,7 +99,7 @@ export function emitProgram(program: LoweredProgram, options: EmitOptions): Emit
 }
 
 class Emitter {
-  readonly scope = new NameScope(["program", "programData", "attributes", "evaluator", "evaluate", "tryEvaluate", "validate", "validateCartSchema", "conditions", "scopes"]);
+  readonly scope = new NameScope(MODULE_NAMES);
   /** Function tables the data refers to by index. */
   readonly conditions: Name[] = [];
   readonly scopeTable: Name[] = [];
@@ -163,16 +166,29 @@ class Emitter {
     return name;
   }
 
+  /**
+   * Names local to the condition being emitted. Each condition numbers its locals afresh (their prefixes are
+   * never used for module-level names, and the module's fixed names are reserved), so equal conditions have
+   * equal code and share one function.
+   */
+  private locals = new NameScope();
+  private readonly conditionsByCode = new Map<string, Name>();
+
   /** A hoisted condition `(ctx) => undefined | reason`. */
   condition(expr: A.Expr, file: SourceFile): Name {
-    const name = this.scope.name("condition");
-    const ctx = this.scope.name("ctx");
-    const cart = this.scope.name("cart");
-    const coupon = this.scope.name("coupon");
+    this.locals = new NameScope([...MODULE_NAMES, ...RUNTIME_NAMES, "line", "cart"]);
+    const ctx = this.locals.name("ctx");
+    const cart = this.locals.name("cart");
+    const coupon = this.locals.name("coupon");
     const env: Env = { line: null, cart, ctx, coupon };
-    this.hoisted.push(
-      _`const ${name} = (${ctx}) => ${block([_`const ${cart} = ${ctx}.cart;`, _`const ${coupon} = ${ctx}.coupon;`, this.failure(expr, file, env), _`return undefined;`])};`,
-    );
+    const body = block([_`const ${cart} = ${ctx}.cart;`, _`const ${coupon} = ${ctx}.coupon;`, this.failure(expr, file, env), _`return undefined;`]);
+    const key = body.toString();
+    let name = this.conditionsByCode.get(key);
+    if (!name) {
+      name = this.scope.name("condition");
+      this.conditionsByCode.set(key, name);
+      this.hoisted.push(_`const ${name} = (${ctx}) => ${body};`);
+    }
     return name;
   }
 
@@ -182,7 +198,7 @@ class Emitter {
       case "And":
         return lines(expr.operands.map((o) => this.failure(o, file, env)));
       case "Or": {
-        const reasons = expr.operands.map(() => this.scope.name("reason"));
+        const reasons = expr.operands.map(() => this.locals.name("reason"));
         const fns = expr.operands.map((o) => {
           const fn = this.scope.name("alternative");
           this.hoisted.push(_`const ${fn} = (${env.ctx!}, ${env.cart}, ${env.coupon!}) => ${block([this.failure(o, file, env), _`return undefined;`])};`);
@@ -198,8 +214,8 @@ class Emitter {
       case "Not":
         return _`if (${this.bool(expr.operand, env)}) return ${exprText(file, expr.operand) + " holds"};`;
       case "Compare": {
-        const left = this.scope.name("left");
-        const right = this.scope.name("right");
+        const left = this.locals.name("left");
+        const right = this.locals.name("right");
         const negated = NEGATED[expr.op];
         const tail = ` ${negated} ${exprText(file, expr.right)}`;
         const subject = isLiteral(expr.left)
@@ -212,7 +228,7 @@ class Emitter {
         ]);
       }
       default: {
-        const v = this.scope.name("value");
+        const v = this.locals.name("value");
         const text = exprText(file, expr);
         return block([_`const ${v} = ${this.value(expr, env)};`, _`if (${v} !== true) return ${v} === null || ${v} === undefined ? ${text + " is missing"} : ${text + " is false"};`]);
       }
