@@ -25,6 +25,7 @@ export class CombinationBound {
   private readonly itemGroup: Int32Array;
   private readonly itemSlot: Int32Array;
   private readonly members: Float64Array;
+  private readonly top: Float64Array;
   private readonly groupBest: Float64Array;
   private readonly groupClosed: Uint8Array;
 
@@ -60,6 +61,7 @@ export class CombinationBound {
     this.itemSlot = new Int32Array(n);
     this.groupBest = new Float64Array(this.groupSlots.length);
     this.groupClosed = new Uint8Array(this.groupSlots.length);
+    this.top = new Float64Array(n);
     this.members = new Float64Array(n);
   }
 
@@ -114,13 +116,30 @@ export class CombinationBound {
       if (count <= room) {
         for (let k = 0; k < count; k++) bound += this.members[k]!;
       } else {
-        const sorted = this.members.subarray(0, count).sort();
-        for (let k = count - room; k < count; k++) bound += sorted[k]!;
+        bound += sumOfLargest(this.members, count, room, this.top);
       }
       if (bound < best) best = bound;
     }
     return best;
   }
+}
+
+/** The sum of the `k` largest of `values[0 … count)`, kept in `top` (descending) by insertion: k is small. */
+function sumOfLargest(values: Float64Array, count: number, k: number, top: Float64Array): number {
+  let size = 0;
+  for (let i = 0; i < count; i++) {
+    const v = values[i]!;
+    if (size === k && v <= top[k - 1]!) continue;
+    let at = size < k ? size++ : k - 1;
+    while (at > 0 && top[at - 1]! < v) {
+      top[at] = top[at - 1]!;
+      at--;
+    }
+    top[at] = v;
+  }
+  let sum = 0;
+  for (let i = 0; i < size; i++) sum += top[i]!;
+  return sum;
 }
 
 function combinesWith(a: PromotionSpec, b: PromotionSpec): boolean {
