@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { prng } from "../../../test/helpers/prng.js";
 import { computeBenefit } from "../src/engine/benefits.js";
 import type { Benefit, LinePredicate, NormalizedCart, NormalizedLine } from "../src/index.js";
 import { allocateLargestRemainder } from "../src/money/allocate.js";
@@ -8,16 +9,6 @@ import { allocateLargestRemainder } from "../src/money/allocate.js";
  * holds them to the obvious unit-by-unit reading of the rules on random carts, and shows that a line of a million
  * units costs nothing special.
  */
-function xorshift(seed: number): () => number {
-  let x = seed | 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 0x1_0000_0000;
-  };
-}
-
 interface Unit {
   index: number;
   price: number;
@@ -114,7 +105,7 @@ function randomBenefit(random: () => number): Benefit {
 
 describe("unit benefits", () => {
   it("equal the unit-by-unit reading on random carts, after discounts too", () => {
-    const random = xorshift(77);
+    const random = prng(77);
     for (let i = 0; i < 4000; i++) {
       const cart = randomCart(random);
       const benefit = randomBenefit(random);
@@ -126,7 +117,7 @@ describe("unit benefits", () => {
   });
 
   it("price lines of a million units exactly", () => {
-    const cart = randomCart(xorshift(3));
+    const cart = randomCart(prng(3));
     const line = { ...cart.lines[0]!, sku: "A", quantity: 1_000_000, unitPrice: 1000, subtotal: 1_000_000_000 };
     const big = { ...cart, lines: [line, { ...line, id: "l9", sku: "B", unitPrice: 999, subtotal: 999_000_000 }] };
     const remaining = big.lines.map((l) => l.subtotal);

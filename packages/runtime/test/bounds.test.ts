@@ -1,18 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { prng } from "../../../test/helpers/prng.js";
 import { CombinationBound } from "../src/engine/bounds.js";
 import type { PromotionSpec, StackingRule } from "../src/index.js";
 
 /** The search's pruning bound never undercuts what a combination allowed by the stacking rules can still add. */
-function xorshift(seed: number): () => number {
-  let x = seed | 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 0x1_0000_0000;
-  };
-}
-
 function spec(id: string, combinesWith: string[]): PromotionSpec {
   return { id, combinesWith: new Set(combinesWith) } as unknown as PromotionSpec;
 }
@@ -30,7 +21,7 @@ function fits(p: number, earlier: readonly number[], specs: readonly PromotionSp
 
 describe("the combination bound", () => {
   it("is at least the best the remaining candidates can add, on random rules (brute force)", () => {
-    const random = xorshift(41);
+    const random = prng(41);
     const int = (n: number) => Math.floor(random() * n);
     for (let round = 0; round < 400; round++) {
       const n = 2 + int(8);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { prng } from "../../../test/helpers/prng.js";
 import { fastNormalise } from "../src/cart/fast-path.js";
 import { parseInstant } from "../src/cart/instant.js";
 import { attributeShapes } from "../src/cart/schema.js";
@@ -32,18 +33,8 @@ const fullOnly = createCartValidatorWith(ATTRIBUTES, schemaCheck, { fastPath: fa
 const customerShapes = attributeShapes(ATTRIBUTES, "customer");
 const lineShapes = attributeShapes(ATTRIBUTES, "line");
 
-function xorshift(seed: number): () => number {
-  let x = seed | 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 0x1_0000_0000;
-  };
-}
-
 function generator(seed: number) {
-  const random = xorshift(seed);
+  const random = prng(seed);
   const int = (n: number) => Math.floor(random() * n);
   const pick = <T>(list: readonly T[]): T => list[int(list.length)]!;
   const maybe = (p: number) => random() < p;
@@ -214,7 +205,7 @@ describe("the validator's fast path", () => {
 
 describe("parseAmount's quick path", () => {
   it("agrees with the general path on random plain decimals", () => {
-    const random = xorshift(5);
+    const random = prng(5);
     for (let i = 0; i < 20_000; i++) {
       const digits = Array.from({ length: 1 + Math.floor(random() * 18) }, () => String(Math.floor(random() * 10))).join("");
       const point = Math.floor(random() * (digits.length + 1));
@@ -238,7 +229,7 @@ describe("parseAmount's quick path", () => {
 
 describe("parseInstant's quick path", () => {
   it("agrees with a calendar computed independently, on real and impossible instants", () => {
-    const random = xorshift(9);
+    const random = prng(9);
     const two = (n: number) => String(n).padStart(2, "0");
     for (let i = 0; i < 20_000; i++) {
       const [year, month, day] = [1900 + Math.floor(random() * 300), 1 + Math.floor(random() * 13), 1 + Math.floor(random() * 32)];
