@@ -86,9 +86,18 @@ class PostgresStore implements Store {
     throw error;
   }
 
+  private readonly guarded = new WeakSet<Client>();
+
   private async connect(): Promise<Client> {
     try {
-      return await this.pool.connect();
+      const client = await this.pool.connect();
+      // A connection the server drops while checked out emits 'error' outside any query; the query in flight (if
+      // any) rejects on its own, and the next use reports it. Unhandled, the event would end the process.
+      if (!this.guarded.has(client)) {
+        client.on("error", () => undefined);
+        this.guarded.add(client);
+      }
+      return client;
     } catch (error) {
       return this.fail(error);
     }
