@@ -15,19 +15,41 @@ class MemoryStore implements Store {
   readonly schemaVersion = 1;
   private readonly orders = new Map<string, MemoryOrder>();
   private readonly counts = new Map<string, { used: number; max: number }>();
+  /** Live and expired holds by key, so a check reads only the holds on its own keys. */
+  private readonly holds = new Map<string, Map<string, number>>();
   private readonly mutex = new Mutex();
   private closed = false;
 
   async migrate(): Promise<void> {}
 
   private heldBy(keys: readonly string[], now: number, excludeOrder: string | null): Map<string, number> {
-    const wanted = new Set(keys);
     const held = new Map<string, number>();
-    for (const [id, order] of this.orders) {
-      if (id === excludeOrder || order.state !== "held" || order.expiresAt <= now) continue;
-      for (const r of order.rows) if (wanted.has(r.key)) held.set(r.key, (held.get(r.key) ?? 0) + r.amount);
+    for (const key of keys) {
+      let sum = 0;
+      for (const [id, amount] of this.holds.get(key) ?? []) {
+        const order = this.orders.get(id)!;
+        if (id !== excludeOrder && order.expiresAt > now) sum += amount;
+      }
+      if (sum > 0) held.set(key, sum);
     }
     return held;
+  }
+
+  /** Keeps `holds` in step with an order's state: only held orders' rows are in it. */
+  private index(id: string, order: MemoryOrder | undefined): void {
+    const previous = this.orders.get(id);
+    for (const r of previous?.rows ?? []) {
+      const byOrder = this.holds.get(r.key);
+      byOrder?.delete(id);
+      if (byOrder?.size === 0) this.holds.delete(r.key);
+    }
+    if (order?.state === "held") {
+      for (const r of order.rows) {
+        let byOrder = this.holds.get(r.key);
+        if (!byOrder) this.holds.set(r.key, (byOrder = new Map()));
+        byOrder.set(id, r.amount);
+      }
+    }
   }
 
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
@@ -49,9 +71,12 @@ class MemoryStore implements Store {
       reservations: async (id) => (this.orders.get(id)?.rows ?? []).map((r) => ({ ...r })),
       writeOrder: async (id, state: OrderState, expiresAt, now, rows) => {
         const previous = this.orders.get(id);
-        this.orders.set(id, { state, expiresAt, updatedAt: now, rows: rows ? rows.map((r) => ({ ...r })) : (previous?.rows ?? []) });
+        const order = { state, expiresAt, updatedAt: now, rows: rows ? rows.map((r) => ({ ...r })) : (previous?.rows ?? []) };
+        this.index(id, order);
+        this.orders.set(id, order);
       },
       deleteOrder: async (id) => {
+        this.index(id, undefined);
         this.orders.delete(id);
       },
       addUsed: async (key, delta, max) => {
@@ -90,6 +115,7 @@ class MemoryStore implements Store {
       let n = 0;
       for (const [id, o] of this.orders) {
         if (o.state === "held" && o.expiresAt <= now) {
+          this.index(id, undefined);
           this.orders.delete(id);
           n++;
         }
