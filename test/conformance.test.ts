@@ -18,6 +18,8 @@ import { memoryHost } from "../packages/dsl/src/project/host.js";
 interface Case {
   name: string;
   cart: Record<string, unknown>;
+  /** Current use of usage limits by limit key, passed to evaluate (docs/language.md, Limits). */
+  usage?: Record<string, number>;
   expect?: Record<string, unknown>;
   errors?: { path: string; message?: string }[];
 }
@@ -77,8 +79,9 @@ describe.each(suites)("%s", (file) => {
     }));
 
   it.each(suite.cases.map((c) => [c.name, c] as const))("%s", async (_name, testCase) => {
-    const viaInterpreter = interpreter.tryEvaluate(testCase.cart);
-    const viaBundle = (await compiled()).tryEvaluate(testCase.cart);
+    const options = testCase.usage ? { usage: testCase.usage } : undefined;
+    const viaInterpreter = interpreter.tryEvaluate(testCase.cart, options);
+    const viaBundle = (await compiled()).tryEvaluate(testCase.cart, options);
     expect(viaBundle).toEqual(viaInterpreter);
     if (testCase.errors) {
       expect(viaInterpreter.ok).toBe(false);
@@ -89,6 +92,6 @@ describe.each(suites)("%s", (file) => {
     expectSubset(viaInterpreter.result, testCase.expect ?? {}, "result");
     const shuffled = { ...testCase.cart, lines: permute(testCase.cart["lines"] as unknown[]), coupons: permute(testCase.cart["coupons"] as unknown[] | undefined) };
     if (shuffled.coupons === undefined) delete (shuffled as Record<string, unknown>)["coupons"];
-    expect(interpreter.tryEvaluate(shuffled)).toEqual(viaInterpreter);
+    expect(interpreter.tryEvaluate(shuffled, options)).toEqual(viaInterpreter);
   });
 });

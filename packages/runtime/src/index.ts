@@ -25,6 +25,7 @@ export { computeBenefit, type BenefitResult } from "./engine/benefits.js";
 export { CandidateIndex } from "./engine/candidates.js";
 export { CartConditionContext, NEGATED, describeValue, compare } from "./engine/conditions.js";
 export { cartField, lineField } from "./engine/fields.js";
+export { limitGate, limitKey, periodBucket, reservationsFor, type Reservation, type Usage } from "./engine/limits.js";
 export { staticGate, wallClock, type Reason, type Rejection } from "./engine/gates.js";
 export { evaluateProgram, type EvaluateOptions, type PricingResult, type AppliedPromotion, type RejectedPromotion, type LineAmount } from "./engine/evaluate.js";
 export { createEvaluatorWith, InvalidCartError, type Evaluator, type EvaluateOutcome } from "./engine/evaluator.js";

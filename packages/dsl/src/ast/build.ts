@@ -79,6 +79,7 @@ const CLAUSE_RULES = new Set([
   "exclusiveClause",
   "combinesClause",
   "limitClause",
+  "onCancelClause",
 ]);
 
 const BENEFIT_RULES = ["discountBenefit", "priceBenefit", "packBenefit", "cheapestBenefit", "freeShippingBenefit", "coinsBenefit"];
@@ -301,6 +302,8 @@ export class AstBuilder {
         return { kind: "Combines", id, span, with: this.selector(sub(c, "selector")) };
       case "limitClause":
         return { kind: "Limit", id, span, limit: this.limitSpec(sub(c, "limitSpec")) };
+      case "onCancelClause":
+        return { kind: "OnCancel", id, span, event: this.name(tok(c, "event"), span.end), action: this.name(tok(c, "action"), span.end), object: this.name(tok(c, "object"), span.end) };
       default:
         return undefined;
     }

@@ -131,7 +131,8 @@ export type Clause =
   | PriorityClause
   | ExclusiveClause
   | CombinesClause
-  | LimitClause;
+  | LimitClause
+  | OnCancelClause;
 
 export interface TitleClause extends NodeBase {
   kind: "Title";
@@ -198,6 +199,14 @@ export interface CombinesClause extends NodeBase {
 export interface LimitClause extends NodeBase {
   kind: "Limit";
   limit: LimitSpec;
+}
+
+/** `on cancel return use` / `on cancel keep use`; the words are checked by the checker. */
+export interface OnCancelClause extends NodeBase {
+  kind: "OnCancel";
+  event: Name;
+  action: Name;
+  object: Name;
 }
 
 export interface LimitSpec extends NodeBase {

@@ -29,6 +29,8 @@ export interface CheckedPromotion {
   exclusiveWith: string[] | undefined;
   combinesWith: string[];
   limits: A.LimitSpec[];
+  /** `on cancel return use` (the default) or `on cancel keep use`. */
+  onCancel: "return" | "keep";
 }
 
 const DURATION_UNITS: Record<string, DurationUnit> = {
@@ -70,6 +72,7 @@ export const CLAUSE_WORDS: Record<A.Clause["kind"], string> = {
   Exclusive: "exclusive",
   Combines: "combines with",
   Limit: "limit",
+  OnCancel: "on cancel",
 };
 
 export class PromotionChecker {
@@ -105,6 +108,7 @@ export class PromotionChecker {
       exclusiveWith: undefined,
       combinesWith: [],
       limits: [],
+      onCancel: "return",
     };
     const seen = new Map<string, A.Clause>();
     for (const clause of decl.clauses) {
@@ -204,6 +208,17 @@ export class PromotionChecker {
         this.limit(clause.limit, file, "promotion");
         out.limits.push(clause.limit);
         return;
+      case "OnCancel": {
+        const words = [clause.event, clause.action, clause.object];
+        if (words.some((w) => w.text === "")) return;
+        const action = clause.action.text;
+        if (clause.event.text !== "cancel" || clause.object.text !== "use" || (action !== "return" && action !== "keep")) {
+          this.reporter.report(Diagnostics.invalidLimit(this.at(file, clause.span), `'on ${words.map((w) => w.text).join(" ")}' is not a cancellation policy: write 'on cancel return use' or 'on cancel keep use'`));
+          return;
+        }
+        out.onCancel = action;
+        return;
+      }
     }
   }
 
@@ -221,6 +236,15 @@ export class PromotionChecker {
       this.reporter.report(Diagnostics.clauseNotAllowed(span, `a shipping discount belongs to a promotion of kind shipping, not ${out.kind}`));
     } else if (out.kind === "shipping" && !isShippingBenefit) {
       this.reporter.report(Diagnostics.clauseNotAllowed(span, "a promotion of kind shipping discounts shipping: 'give free shipping' or 'give 3.00 USD off shipping'"));
+    }
+    for (const limit of out.limits) {
+      if (limit.unit?.text === "coins" && out.kind !== "coins") {
+        this.reporter.report(Diagnostics.invalidLimit(this.at(file, limit.span), `a limit in coins counts coins deducted, and only a promotion of kind coins deducts coins (this one is ${out.kind}): count redemptions or set a budget`));
+      }
+    }
+    const onCancel = seen.get("OnCancel");
+    if (onCancel && !out.limits.some((l) => !l.per.some((p) => p.text === "order"))) {
+      this.reporter.report(Diagnostics.cancelWithoutLimit(this.at(file, onCancel.span), out.id));
     }
     const code = seen.get("Code");
     if (code && (out.kind === "automatic" || out.kind === "selected-coupon")) {

@@ -7,13 +7,14 @@ import { compileCommand } from "./compile.js";
 import { EXIT, PathError, UsageError, useColor, type CliIo, type CommandContext } from "./context.js";
 import { evalCommand } from "./eval.js";
 import { fmtCommand } from "./fmt.js";
+import { ledgerCommand } from "./ledger.js";
 import { testCommand } from "./test.js";
 
 export type { CliIo } from "./context.js";
 export type { Command } from "./command.js";
 
 /** The subcommands, in the order `promo --help` lists them: one file each plus one entry here (`cli/command.ts`). */
-export const COMMANDS: readonly Command[] = [checkCommand, fmtCommand, compileCommand, evalCommand, testCommand];
+export const COMMANDS: readonly Command[] = [checkCommand, fmtCommand, compileCommand, evalCommand, testCommand, ledgerCommand];
 
 const HELP_OPTION: OptionSpec = { name: "help", short: "h", description: "show this help" };
 

@@ -46,10 +46,12 @@ export const CODES = {
   "priority-tie": "error",
   "conflicting-selection": "error",
   "invalid-example": "error",
+  "invalid-limit": "error",
   // warnings
   "never-true": "warning",
   "window-passed": "warning",
   "unused-declaration": "warning",
+  "cancel-without-limit": "warning",
 } as const satisfies Record<string, Severity>;
 
 export type DiagnosticCode = keyof typeof CODES;
@@ -163,10 +165,13 @@ export const Diagnostics = {
   conflictingSelection: (span: DiagnosticSpan, mode: string, other: string, first: DiagnosticSpan) =>
     make("conflicting-selection", span, `selection '${mode}' conflicts with '${other}'`, { related: [{ message: "declared here", span: first }] }),
   invalidExample: (span: DiagnosticSpan, message: string) => make("invalid-example", span, message),
+  invalidLimit: (span: DiagnosticSpan, message: string) => make("invalid-limit", span, message),
 
   neverTrue: (span: DiagnosticSpan, message: string, related: RelatedInformation[] = []) =>
     make("never-true", span, message, { related }),
   windowPassed: (span: DiagnosticSpan, end: string, at: string) =>
     make("window-passed", span, `the window ended at ${end}, before ${at}: this promotion can no longer apply`),
   unusedDeclaration: (span: DiagnosticSpan, what: string, name: string) => make("unused-declaration", span, `${what} '${name}' is never used`),
+  cancelWithoutLimit: (span: DiagnosticSpan, promotion: string) =>
+    make("cancel-without-limit", span, `promotion '${promotion}' has no usage limit kept across orders, so 'on cancel' has nothing to give back or keep`),
 };

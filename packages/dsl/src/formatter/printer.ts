@@ -316,6 +316,8 @@ export class Printer {
         return `combines with ${this.selector(c.with)}`;
       case "Limit":
         return `limit ${this.limitSpec(c.limit)}`;
+      case "OnCancel":
+        return `on ${c.event.text} ${c.action.text} ${c.object.text}`;
     }
   }
 

@@ -1,4 +1,4 @@
-import { applicationOrder, parsePercent, type AttributeSpec, type IndexKeys, type PromotionSpec, type Ratio, type Window } from "@promo/runtime";
+import { applicationOrder, parsePercent, type AttributeSpec, type IndexKeys, type Limit, type PromotionSpec, type Ratio, type Window } from "@promo/runtime";
 import type * as A from "../ast/nodes.js";
 import type { CheckedProject } from "../checker/checker.js";
 import type { ResolvedWindow } from "../checker/context.js";
@@ -75,6 +75,8 @@ export function lower(project: CheckedProject): LoweredProgram {
       exclusiveWith: p.exclusiveWith === undefined ? null : p.exclusiveWith.includes("any") ? "all" : resolve(p.exclusiveWith).filter((id) => id !== p.id),
       combinesWith: resolve(p.combinesWith),
       index: p.code === undefined ? benefitKeys(benefit, project) : null,
+      limits: p.limits.map((l) => lowerLimit(l, zone, p.file, minor)),
+      onCancel: p.onCancel,
       source: { file: p.file.path, line: at.line, column: at.column },
     };
   });
@@ -104,6 +106,19 @@ export function lower(project: CheckedProject): LoweredProgram {
       type: a.type.t === "set" ? (`set:${a.type.element.t}` as const) : (a.type.t as AttributeSpec["type"]),
     })),
     project,
+  };
+}
+
+/** A `limit` clause as the engine counts it; periods are cut in the promotion's zone (`valid`, else `collect`, else UTC). */
+function lowerLimit(l: A.LimitSpec, zone: string, file: SourceFile, minor: (lit: A.MoneyLit | undefined) => number): Limit {
+  const per = l.per.map((n) => n.text);
+  return {
+    kind: l.budget ? "budget" : l.unit?.text === "coins" ? "coins" : "count",
+    max: l.budget ? minor(l.budget) : Number(l.count?.text ?? 0),
+    per: (per.find((w) => w === "customer" || w === "store" || w === "order") ?? null) as Limit["per"],
+    period: (per.find((w) => w === "day" || w === "week" || w === "month" || w === "year") ?? null) as Limit["period"],
+    zone,
+    text: `limit ${file.text.slice(l.span.start, l.span.end).replace(/\s+/g, " ")}`,
   };
 }
 

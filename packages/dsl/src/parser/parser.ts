@@ -217,6 +217,7 @@ export class PromoParser extends CstParser {
       { ALT: () => this.SUBRULE(this.exclusiveClause) },
       { ALT: () => this.SUBRULE(this.combinesClause) },
       { ALT: () => this.SUBRULE(this.limitClause) },
+      { ALT: () => this.SUBRULE(this.onCancelClause) },
       ]),
     );
     this.CONSUME(T.RBrace);
@@ -316,6 +317,14 @@ export class PromoParser extends CstParser {
   limitClause = this.RULE("limitClause", () => {
     this.CONSUME(Kw.limit);
     this.SUBRULE(this.limitSpec);
+  });
+
+  /** `on cancel return use` / `on cancel keep use`: whether a cancelled order gives its use of the limits back. */
+  onCancelClause = this.RULE("onCancelClause", () => {
+    this.CONSUME(Kw.on);
+    this.CONSUME(T.Identifier, { LABEL: "event" });
+    this.CONSUME2(T.Identifier, { LABEL: "action" });
+    this.CONSUME3(T.Identifier, { LABEL: "object" });
   });
 
   limitSpec = this.RULE("limitSpec", () => {

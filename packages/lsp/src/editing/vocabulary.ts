@@ -101,6 +101,7 @@ export const KEYWORD_DOCS: Record<string, string> = {
   exclusive: "Combines with no other promotion (or with none selected by `with S`).",
   "combines with": "May combine with the promotions selected by S despite exclusive and at-most-1 rules.",
   limit: "A usage limit; may be repeated.",
+  "on cancel": "on cancel return use | on cancel keep use: whether a cancelled order gives its use of the limits back (default: return).",
   "at most": "at most N [of] S per ENTITY",
   select: "select best-for-buyer | first-by-priority",
   subtotal: "The sum of unitPrice × quantity over the lines (or a scope's lines with `of`).",

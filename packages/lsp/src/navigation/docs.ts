@@ -50,7 +50,7 @@ export const KEYWORD_DOCS: Readonly<Record<string, string>> = {
   free: "`give free shipping` sets shipping to 0; `cheapest M free for every N of S` makes the cheapest units free.",
   cheapest: "`give cheapest M free for every N of S`: with n units in the scope, floor(n / N) × M of the cheapest units are free.",
   every: "`cheapest M free for every N of S`: the group size N.",
-  on: "`price AMOUNT on S`: the scope whose units get the fixed price; `coins at … on S`: the lines coins may pay for.",
+  on: "`price AMOUNT on S`: the scope whose units get the fixed price; `coins at … on S`: the lines coins may pay for; `on cancel return use` / `on cancel keep use`: whether a cancelled order gives its use of the limits back.",
   order: "`off order`: the whole order's items (shipping excluded); `per order` in stacking rules and limits.",
   shipping: "`shipping.country`, `shipping.price`: the cart's shipping; `off shipping` / `free shipping`: a shipping discount (kind `shipping` only).",
   coins: "`give coins at C per AMOUNT …`: pay part of the order with coins (kind `coins` only); `N coins` in limits and `earn`.",

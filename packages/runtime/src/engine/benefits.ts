@@ -173,7 +173,17 @@ export function computeBenefit(
     case "coins":
       // Coins are not a discount: the engine prices them after the combination is chosen (see coins.ts).
       return none(n);
+    case "capped":
+      return capped(computeBenefit(benefit.inner, cart, remaining, shippingRemaining, lines), benefit.cap);
   }
+}
+
+/** A benefit held to what is left of a budget (limits.ts): the cap spread over its lines and shipping, exactly. */
+function capped(result: BenefitResult, cap: number): BenefitResult {
+  if (result.amount + result.shipping <= cap) return result;
+  const shares = allocateLargestRemainder(cap, [...result.lines, result.shipping]);
+  const shipping = shares.pop()!;
+  return { amount: shares.reduce((a, b) => a + b, 0), lines: shares, shipping };
 }
 
 /** A SKU's units for packs, most expensive first, taken from the front. */

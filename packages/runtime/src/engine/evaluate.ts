@@ -5,11 +5,14 @@ import { CombinationBound } from "./bounds.js";
 import { CandidateIndex } from "./candidates.js";
 import { CartConditionContext } from "./conditions.js";
 import { staticGate, type Reason } from "./gates.js";
+import { limitGate, reservationsFor, type Reservation, type Usage } from "./limits.js";
 import type { Program, PromotionSpec, StackingRule } from "./program.js";
 
 export interface EvaluateOptions {
   /** Search nodes before the best combination falls back to the best found so far (`optimal: false`). */
   maxSearchSteps?: number;
+  /** Current use of usage limits by limit key (limits.ts); absent: nothing used yet. */
+  usage?: Usage;
 }
 
 export interface LineAmount {
@@ -25,6 +28,8 @@ export interface AppliedPromotion {
   lines: LineAmount[];
   shipping?: string;
   coins?: number;
+  /** For a promotion with usage limits: what redeeming it takes from each (see @promo/ledger). */
+  reservations?: Reservation[];
 }
 
 export interface RejectedPromotion {
@@ -103,9 +108,10 @@ export function evaluateProgram(program: Program, cart: NormalizedCart, options:
   let coinsCandidate: Candidate | undefined;
 
   for (const rank of facts.index.candidates(cart)) {
-    const spec = program.promotions[rank]!;
+    let spec = program.promotions[rank]!;
     const coupon = spec.code === null ? null : (cart.coupons.get(spec.code) ?? null);
-    const gate = staticGate(spec, cart, coupon);
+    let gate = staticGate(spec, cart, coupon);
+    if (!gate && spec.limits.length > 0) ({ gate, spec } = limitGate(spec, cart, options.usage));
     if (gate) rejected.set(rank, gate);
     else if (spec.kind === "coins") coinsCandidate ??= { spec, rank, slot: -1, coupon };
     else eligible.push({ spec, rank, slot: eligible.length, coupon });
@@ -145,10 +151,12 @@ export function evaluateProgram(program: Program, cart: NormalizedCart, options:
       lines: lineAmounts(s.result.lines, cart, money),
     };
     if (s.result.shipping > 0) entry.shipping = money(s.result.shipping);
+    if (s.candidate.spec.limits.length > 0) entry.reservations = reservationsFor(s.candidate.spec, cart, s.result.lines, s.result.shipping, null);
     return entry;
   });
   if (coins.used > 0 && coinsCandidate) {
     applied.push({ id: coinsCandidate.spec.id, title: coinsCandidate.spec.title, kind: "coins", amount: money(coins.amount), lines: [], coins: coins.used });
+    if (coinsCandidate.spec.limits.length > 0) applied[applied.length - 1]!.reservations = reservationsFor(coinsCandidate.spec, cart, null, 0, coins);
   }
   const rejectedList: RejectedPromotion[] = [...rejected.entries()]
     .sort((a, b) => a[0] - b[0])
@@ -490,7 +498,7 @@ function priceCoins(
   const cap = benefit.cap === null ? Infinity : Math.floor((itemsTotal * benefit.cap.numerator) / benefit.cap.denominator);
   const balanceValue = Math.floor((cart.customer.coins * benefit.per) / benefit.coins);
   const limit = Math.min(cap, eligibleValue, balanceValue);
-  const used = Math.floor((limit * benefit.coins) / benefit.per);
+  const used = Math.min(Math.floor((limit * benefit.coins) / benefit.per), benefit.maxCoins ?? Infinity);
   const amount = Math.floor((used * benefit.per) / benefit.coins);
   if (used <= 0 || amount <= 0) {
     if (eligibleValue === 0) return reject("no-eligible-lines", "no line in the cart can be paid with coins");

@@ -49,7 +49,22 @@ export type Benefit =
   | { type: "cheapest-free"; free: number; every: number; scope: LinePredicate; label: string }
   | { type: "shipping-free" }
   | { type: "shipping-amount"; amount: number }
-  | { type: "coins"; coins: number; per: number; cap: Ratio | null; scope: LinePredicate | null };
+  | { type: "coins"; coins: number; per: number; cap: Ratio | null; scope: LinePredicate | null; maxCoins?: number }
+  /** Made by the engine for one cart when a budget limit is partly used (limits.ts); never in a program. */
+  | { type: "capped"; inner: Benefit; cap: number };
+
+/** A usage limit (`limit …` clauses; docs/language.md, Limits). */
+export interface Limit {
+  /** `count`: redemptions; `coins`: coins deducted; `budget`: savings in minor units. */
+  kind: "count" | "coins" | "budget";
+  max: number;
+  per: "customer" | "store" | "order" | null;
+  period: "day" | "week" | "month" | "year" | null;
+  /** The zone whose local calendar cuts periods: the `valid` window's zone, else `collect`'s, else UTC. */
+  zone: string;
+  /** As written, for explanations: "limit 1 per customer". */
+  text: string;
+}
 
 /** Values that let the engine skip promotions a cart cannot match (see `index.ts`). */
 export interface IndexKeys {
@@ -84,6 +99,10 @@ export interface PromotionSpec {
   combinesWith: ReadonlySet<string>;
   /** For automatic promotions: the cart must hold a line with one of these, or the promotion is no candidate. */
   index: IndexKeys | null;
+  /** Usage limits, in source order; empty when there are none. */
+  limits: readonly Limit[];
+  /** Whether cancelling an order gives its use of the limits back (`on cancel return use`, the default). */
+  onCancel: "return" | "keep";
   source: { file: string; line: number; column: number };
 }
 

@@ -1,0 +1,304 @@
+import { createRequire } from "node:module";
+import type * as PgTypes from "pg";
+import { StoreLedger, type OrderState, type Store, type StoredReservation, type Tx } from "./core.js";
+import { LedgerUnavailableError, type Ledger, type LedgerOptions, type UsageRow } from "./types.js";
+
+export const POSTGRES_SCHEMA_VERSION = 1;
+
+/** Version 1 of the schema; every statement is idempotent. Migrations take an advisory lock so two instances never race. */
+const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE IF NOT EXISTS promo_ledger_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+   CREATE TABLE IF NOT EXISTS promo_ledger_counters (
+     key TEXT PRIMARY KEY,
+     used BIGINT NOT NULL DEFAULT 0,
+     max BIGINT NOT NULL
+   );
+   CREATE TABLE IF NOT EXISTS promo_ledger_orders (
+     order_id TEXT PRIMARY KEY,
+     state TEXT NOT NULL CHECK (state IN ('held', 'committed', 'cancelled')),
+     expires_at BIGINT NOT NULL,
+     updated_at BIGINT NOT NULL
+   );
+   CREATE TABLE IF NOT EXISTS promo_ledger_reservations (
+     order_id TEXT NOT NULL,
+     key TEXT NOT NULL,
+     promotion TEXT NOT NULL,
+     limit_index INTEGER NOT NULL,
+     amount BIGINT NOT NULL CHECK (amount > 0),
+     max BIGINT NOT NULL,
+     on_cancel TEXT NOT NULL CHECK (on_cancel IN ('return', 'keep')),
+     state TEXT NOT NULL,
+     expires_at BIGINT NOT NULL,
+     PRIMARY KEY (order_id, key)
+   );
+   CREATE INDEX IF NOT EXISTS promo_ledger_live_holds ON promo_ledger_reservations (key, expires_at) WHERE state = 'held';`,
+];
+const MIGRATION_LOCK = 7_411_011; // pg_advisory_xact_lock key for schema changes
+
+export interface PostgresLedgerOptions extends LedgerOptions {
+  /** Create or upgrade the schema when opening (default false: run `promo ledger init` or `migrate()`). */
+  migrate?: boolean;
+  /** Connections in the pool (default 10). */
+  poolSize?: number;
+  /** How long to wait for a connection, in milliseconds (default 5 s). */
+  connectTimeoutMs?: number;
+}
+
+type Pool = PgTypes.Pool;
+type Client = PgTypes.PoolClient;
+
+/** Transient conflicts a transaction may be retried after: deadlock, serialization failure, a racing insert. */
+const RETRYABLE = new Set(["40P01", "40001", "23505"]);
+/** Connection exceptions, shutdown, starting up, too many connections. */
+const UNAVAILABLE_SQLSTATE = /^(08|57P|53300)/;
+const UNAVAILABLE_ERRNO = new Set(["ECONNREFUSED", "ECONNRESET", "ENOTFOUND", "ETIMEDOUT", "EPIPE", "EHOSTUNREACH", "EAI_AGAIN"]);
+
+/** `postgres://user@host:port/db`, without the password. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    u.password = "";
+    return u.toString().replace(/\/$/, "");
+  } catch {
+    return "postgres://(unparseable URL)";
+  }
+}
+
+class PostgresStore implements Store {
+  readonly schemaVersion = POSTGRES_SCHEMA_VERSION;
+
+  constructor(
+    private readonly pool: Pool,
+    readonly name: string,
+  ) {}
+
+  private fail(error: unknown): never {
+    if (error instanceof LedgerUnavailableError) throw error;
+    const e = error as { code?: string; message?: string };
+    const code = e.code ?? "";
+    const message = e.message ?? String(error);
+    if (UNAVAILABLE_ERRNO.has(code)) throw new LedgerUnavailableError(this.name, `cannot reach the database server (${code})`, error);
+    if (UNAVAILABLE_SQLSTATE.test(code)) throw new LedgerUnavailableError(this.name, `the database server is unavailable: ${message} (${code})`, error);
+    if (/Connection terminated|connection timeout|Client has encountered a connection error|timeout exceeded when trying to connect/i.test(message)) {
+      throw new LedgerUnavailableError(this.name, `lost the connection to the database server: ${message}`, error);
+    }
+    if (code === "42P01") throw new LedgerUnavailableError(this.name, "no ledger schema in this database (run 'promo ledger init')", error);
+    throw error;
+  }
+
+  private readonly guarded = new WeakSet<Client>();
+
+  private async connect(): Promise<Client> {
+    try {
+      const client = await this.pool.connect();
+      // A connection the server drops while checked out emits 'error' outside any query; the query in flight (if
+      // any) rejects on its own, and the next use reports it. Unhandled, the event would end the process.
+      if (!this.guarded.has(client)) {
+        client.on("error", () => undefined);
+        this.guarded.add(client);
+      }
+      return client;
+    } catch (error) {
+      return this.fail(error);
+    }
+  }
+
+  async migrate(): Promise<void> {
+    const client = await this.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query("BEGIN");
+      await client.query("SELECT pg_advisory_xact_lock($1)", [MIGRATION_LOCK]);
+      // Creating tables that exist races on the catalogue when two instances start at once: the lock serialises it.
+      const exists = await client.query("SELECT to_regclass('promo_ledger_meta') IS NOT NULL AS present");
+      let version = 0;
+      if (exists.rows[0].present) {
+        const row = await client.query("SELECT value FROM promo_ledger_meta WHERE name = 'schema_version'");
+        version = row.rows[0] ? Number(row.rows[0].value) : 0;
+      }
+      if (version > POSTGRES_SCHEMA_VERSION) throw new LedgerUnavailableError(this.name, `schema version ${version} is newer than this ledger (${POSTGRES_SCHEMA_VERSION})`);
+      for (let v = version; v < MIGRATIONS.length; v++) await client.query(MIGRATIONS[v]!);
+      await client.query(
+        "INSERT INTO promo_ledger_meta (name, value) VALUES ('schema_version', $1) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+        [String(POSTGRES_SCHEMA_VERSION)],
+      );
+      await client.query("COMMIT");
+    } catch (error) {
+      await client.query("ROLLBACK").catch((e: Error) => (broken = e));
+      this.fail(error);
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  private tx(client: Client): Tx {
+    const q = async <R extends PgTypes.QueryResultRow>(text: string, values: unknown[]) => (await client.query<R>(text, values)).rows;
+    return {
+      order: async (id) => {
+        const rows = await q<{ state: OrderState; expires_at: string }>("SELECT state, expires_at FROM promo_ledger_orders WHERE order_id = $1 FOR UPDATE", [id]);
+        return rows[0] ? { state: rows[0].state, expiresAt: Number(rows[0].expires_at) } : undefined;
+      },
+      lockCounters: async (rows) => {
+        const keys = rows.map((r) => r.key);
+        await q(
+          "INSERT INTO promo_ledger_counters (key, used, max) SELECT k, 0, m FROM unnest($1::text[], $2::bigint[]) AS t(k, m) ORDER BY k ON CONFLICT (key) DO NOTHING",
+          [keys, rows.map((r) => r.max)],
+        );
+        const locked = await q<{ key: string; used: string }>("SELECT key, used FROM promo_ledger_counters WHERE key = ANY($1::text[]) ORDER BY key FOR UPDATE", [keys]);
+        return new Map(locked.map((r) => [r.key, Number(r.used)]));
+      },
+      held: async (keys, now, exclude) => {
+        const rows = await q<{ key: string; held: string }>(
+          "SELECT key, SUM(amount) AS held FROM promo_ledger_reservations WHERE state = 'held' AND expires_at > $1 AND order_id <> $2 AND key = ANY($3::text[]) GROUP BY key",
+          [now, exclude, keys],
+        );
+        return new Map(rows.map((r) => [r.key, Number(r.held)]));
+      },
+      reservations: async (id) =>
+        (
+          await q<{ key: string; promotion: string; limit_index: number; amount: string; max: string; on_cancel: "return" | "keep" }>(
+            "SELECT key, promotion, limit_index, amount, max, on_cancel FROM promo_ledger_reservations WHERE order_id = $1 ORDER BY key",
+            [id],
+          )
+        ).map((r): StoredReservation => ({ key: r.key, promotion: r.promotion, limit: r.limit_index, amount: Number(r.amount), max: Number(r.max), onCancel: r.on_cancel })),
+      writeOrder: async (id, state, expiresAt, now, rows) => {
+        await q(
+          "INSERT INTO promo_ledger_orders (order_id, state, expires_at, updated_at) VALUES ($1, $2, $3, $4) ON CONFLICT (order_id) DO UPDATE SET state = excluded.state, expires_at = excluded.expires_at, updated_at = excluded.updated_at",
+          [id, state, expiresAt, now],
+        );
+        if (!rows) {
+          await q("UPDATE promo_ledger_reservations SET state = $1, expires_at = $2 WHERE order_id = $3", [state, expiresAt, id]);
+          return;
+        }
+        await q("DELETE FROM promo_ledger_reservations WHERE order_id = $1", [id]);
+        if (rows.length === 0) return;
+        await q(
+          `INSERT INTO promo_ledger_reservations (order_id, key, promotion, limit_index, amount, max, on_cancel, state, expires_at)
+           SELECT $1, k, p, l, a, m, c, $2, $3 FROM unnest($4::text[], $5::text[], $6::int[], $7::bigint[], $8::bigint[], $9::text[]) AS t(k, p, l, a, m, c)`,
+          [id, state, expiresAt, rows.map((r) => r.key), rows.map((r) => r.promotion), rows.map((r) => r.limit), rows.map((r) => r.amount), rows.map((r) => r.max), rows.map((r) => r.onCancel)],
+        );
+      },
+      deleteOrder: async (id) => {
+        await q("DELETE FROM promo_ledger_reservations WHERE order_id = $1", [id]);
+        await q("DELETE FROM promo_ledger_orders WHERE order_id = $1", [id]);
+      },
+      addUsed: async (key, delta, max) => {
+        await q("UPDATE promo_ledger_counters SET used = used + $1, max = COALESCE($2, max) WHERE key = $3", [delta, max, key]);
+      },
+    };
+  }
+
+  async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      const client = await this.connect();
+      let broken: Error | undefined;
+      try {
+        await client.query("BEGIN");
+        const result = await fn(this.tx(client));
+        await client.query("COMMIT");
+        return result;
+      } catch (error) {
+        await client.query("ROLLBACK").catch((e: Error) => (broken = e));
+        const code = (error as { code?: string }).code ?? "";
+        if (RETRYABLE.has(code) && attempt < 8) continue;
+        this.fail(error);
+      } finally {
+        client.release(broken);
+      }
+    }
+  }
+
+  private async query<R extends PgTypes.QueryResultRow>(text: string, values: unknown[] = []): Promise<R[]> {
+    try {
+      return (await this.pool.query<R>(text, values)).rows;
+    } catch (error) {
+      return this.fail(error);
+    }
+  }
+
+  async read(keys: readonly string[], now: number, excludeOrder: string | null) {
+    const used = await this.query<{ key: string; used: string }>("SELECT key, used FROM promo_ledger_counters WHERE key = ANY($1::text[])", [keys]);
+    const held = await this.query<{ key: string; held: string }>(
+      "SELECT key, SUM(amount) AS held FROM promo_ledger_reservations WHERE state = 'held' AND expires_at > $1 AND order_id <> $2 AND key = ANY($3::text[]) GROUP BY key",
+      [now, excludeOrder ?? "", keys],
+    );
+    return { used: new Map(used.map((r) => [r.key, Number(r.used)])), held: new Map(held.map((r) => [r.key, Number(r.held)])) };
+  }
+
+  async counters(prefix: string, now: number): Promise<UsageRow[]> {
+    const end = prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
+    const rows = await this.query<{ key: string; used: string; max: string }>(
+      "SELECT key, used, max FROM promo_ledger_counters WHERE key >= $1 AND key < $2 ORDER BY key COLLATE \"C\"",
+      [prefix, end],
+    );
+    const { held } = await this.read(
+      rows.map((r) => r.key),
+      now,
+      null,
+    );
+    return rows.map((r) => ({ key: r.key, used: Number(r.used), held: held.get(r.key) ?? 0, max: Number(r.max) }));
+  }
+
+  async status(now: number) {
+    const orders = { held: 0, expired: 0, committed: 0, cancelled: 0 };
+    const rows = await this.query<{ state: string; n: string }>(
+      "SELECT CASE WHEN state = 'held' AND expires_at <= $1 THEN 'expired' ELSE state END AS state, COUNT(*) AS n FROM promo_ledger_orders GROUP BY 1",
+      [now],
+    );
+    for (const r of rows) orders[r.state as keyof typeof orders] = Number(r.n);
+    const counters = await this.query<{ n: string }>("SELECT COUNT(*) AS n FROM promo_ledger_counters");
+    return { orders, counters: Number(counters[0]!.n) };
+  }
+
+  sweep(now: number): Promise<number> {
+    return this.transaction(async (tx) => {
+      const expired = await this.query<{ order_id: string }>("SELECT order_id FROM promo_ledger_orders WHERE state = 'held' AND expires_at <= $1", [now]);
+      let n = 0;
+      for (const { order_id } of expired) {
+        const order = await tx.order(order_id);
+        if (order?.state === "held" && order.expiresAt <= now) {
+          await tx.deleteOrder(order_id);
+          n++;
+        }
+      }
+      return n;
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}
+
+function loadDriver(): typeof PgTypes {
+  const require = createRequire(import.meta.url);
+  return require("pg") as typeof PgTypes;
+}
+
+/**
+ * A ledger in PostgreSQL, for several checkout instances: each operation is one transaction that locks the order's
+ * row and then the counters it touches (in key order, so transactions never deadlock), checks committed use plus
+ * live holds against each maximum, and writes. Deadlocks and racing inserts are retried; a lost server is a
+ * LedgerUnavailableError (every operation is idempotent by order id, so the caller may simply retry it).
+ */
+export async function postgresLedger(url: string, options: PostgresLedgerOptions = {}): Promise<Ledger> {
+  const name = redactUrl(url);
+  const { Pool } = loadDriver();
+  let pool: Pool;
+  try {
+    pool = new Pool({ connectionString: url, max: options.poolSize ?? 10, connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000 });
+  } catch (error) {
+    throw new LedgerUnavailableError(name, `bad connection URL: ${(error as Error).message}`, error);
+  }
+  // An idle connection the server closes (a restart) must not crash the process; the next query reports it.
+  pool.on("error", () => undefined);
+  const store = new PostgresStore(pool, name);
+  try {
+    if (options.migrate) await store.migrate();
+    else await store.status(0);
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    throw error;
+  }
+  return new StoreLedger(store, options);
+}

@@ -1,0 +1,117 @@
+import type { Reservation } from "@promo/runtime";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { postgresLedger, sqliteLedger, type Ledger } from "../src/index.js";
+import { Checkout } from "./processes.js";
+import { describePostgres, freshPostgres, scratchDir } from "./stores.js";
+
+/**
+ * Races: 64 checkouts at once against a limit of 10 and against a money budget, from several processes (SQLite and
+ * PostgreSQL) and from several pooled connections (PostgreSQL). Exactly 10 go through; the budget is never exceeded
+ * by one minor unit, and every refusal was justified (it would not have fit even at the end).
+ */
+const ORDERS = 64;
+const PROCESSES = 4;
+const count = (orderId: string): { orderId: string; reservations: Reservation[] } => ({
+  orderId,
+  reservations: [{ promotion: "launch", limit: 0, key: "launch|count", amount: 1, max: 10, onCancel: "return" }],
+});
+const BUDGET = 10_000;
+const amountOf = (i: number) => 337 + ((i * 7919) % 1500);
+const budget = (orderId: string, i: number): { orderId: string; reservations: Reservation[] } => ({
+  orderId,
+  reservations: [{ promotion: "launch", limit: 1, key: "launch|budget", amount: amountOf(i), max: BUDGET, onCancel: "return" }],
+});
+
+type Outcome = { orderId: string; ok: boolean };
+
+async function raceInProcesses(store: string, orders: { orderId: string; reservations: Reservation[] }[]): Promise<Outcome[]> {
+  const checkouts = Array.from({ length: PROCESSES }, () => new Checkout(store, 60_000));
+  try {
+    await Promise.all(checkouts.map((c) => c.ready));
+    const shares = checkouts.map((_, p) => orders.filter((_, i) => i % PROCESSES === p));
+    const results = await Promise.all(checkouts.map((c, p) => c.ask<Outcome[]>("race", { orders: shares[p] })));
+    return results.flat();
+  } finally {
+    await Promise.all(checkouts.map((c) => c.exit()));
+  }
+}
+
+async function raceInPool(ledger: Ledger, orders: { orderId: string; reservations: Reservation[] }[]): Promise<Outcome[]> {
+  return Promise.all(
+    orders.map(async (o) => {
+      const reserved = await ledger.reserve(o.orderId, o.reservations);
+      return { orderId: o.orderId, ok: reserved.ok && (await ledger.commit(o.orderId)).ok };
+    }),
+  );
+}
+
+async function checkCount(ledger: Ledger, outcomes: Outcome[]) {
+  expect(outcomes).toHaveLength(ORDERS);
+  expect(outcomes.filter((o) => o.ok)).toHaveLength(10);
+  expect(await ledger.usage("launch")).toEqual([{ key: "launch|count", used: 10, held: 0, max: 10 }]);
+}
+
+async function checkBudget(ledger: Ledger, outcomes: Outcome[]) {
+  const amounts = new Map(Array.from({ length: ORDERS }, (_, i) => [`b${i}`, amountOf(i)]));
+  const spent = outcomes.filter((o) => o.ok).reduce((sum, o) => sum + amounts.get(o.orderId)!, 0);
+  expect(spent).toBeLessThanOrEqual(BUDGET);
+  const [row] = (await ledger.usage("launch")).filter((r) => r.key === "launch|budget");
+  expect(row).toEqual({ key: "launch|budget", used: spent, held: 0, max: BUDGET });
+  // Use only grows, so every refused order would still not fit now.
+  for (const o of outcomes.filter((x) => !x.ok)) expect(spent + amounts.get(o.orderId)!).toBeGreaterThan(BUDGET);
+}
+
+describe("SQLite: checkouts in several processes", () => {
+  const scratch = scratchDir();
+  const path = join(scratch.dir, "race.db");
+  let ledger: Ledger;
+  beforeAll(async () => {
+    ledger = await sqliteLedger(path);
+  });
+  afterAll(async () => {
+    await ledger.close();
+    scratch.remove();
+  });
+
+  it("lets exactly 10 of 64 concurrent checkouts through a limit of 10", async () => {
+    await checkCount(ledger, await raceInProcesses(`sqlite:${path}`, Array.from({ length: ORDERS }, (_, i) => count(`c${i}`))));
+  });
+
+  it("never exceeds a money budget by one minor unit", async () => {
+    await checkBudget(ledger, await raceInProcesses(`sqlite:${path}`, Array.from({ length: ORDERS }, (_, i) => budget(`b${i}`, i))));
+  });
+});
+
+describePostgres("PostgreSQL: checkouts racing", () => {
+  let db: Awaited<ReturnType<typeof freshPostgres>>;
+  let ledger: Ledger;
+  beforeAll(async () => {
+    db = await freshPostgres();
+    ledger = await postgresLedger(db.url, { migrate: true, poolSize: 16 });
+  });
+  afterAll(async () => {
+    await ledger?.close();
+    await db?.drop();
+  });
+
+  it("lets exactly 10 of 64 concurrent checkouts on 16 pooled connections through a limit of 10", async () => {
+    await checkCount(ledger, await raceInPool(ledger, Array.from({ length: ORDERS }, (_, i) => count(`c${i}`))));
+  });
+
+  it("never exceeds a money budget by one minor unit on 16 pooled connections", async () => {
+    await checkBudget(ledger, await raceInPool(ledger, Array.from({ length: ORDERS }, (_, i) => budget(`b${i}`, i))));
+  });
+
+  it("lets exactly 10 of 64 through from several processes, and holds the budget", async () => {
+    const other = await freshPostgres();
+    const second = await postgresLedger(other.url, { migrate: true });
+    try {
+      await checkCount(second, await raceInProcesses(other.url, Array.from({ length: ORDERS }, (_, i) => count(`c${i}`))));
+      await checkBudget(second, await raceInProcesses(other.url, Array.from({ length: ORDERS }, (_, i) => budget(`b${i}`, i))));
+    } finally {
+      await second.close();
+      await other.drop();
+    }
+  });
+});
