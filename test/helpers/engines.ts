@@ -81,11 +81,11 @@ export async function emittedFor(project: CheckedProject): Promise<Engine & { so
 }
 
 /** The real bundle of `compile()` for a rule text, loaded. */
-export async function bundledFor(text: string, options: { costBudget?: number } = {}): Promise<Engine & { code: string }> {
+export async function bundledFor(text: string, options: { costBudget?: number } = {}): Promise<Engine & { evaluate(cart: unknown): unknown; code: string }> {
   const result = await compile([RULES], { host: memoryHost({ [RULES]: text }), ...options });
   if (result.code === "") throw new Error(`does not compile:\n${errorsOf(result.diagnostics).join("\n")}\n${text}`);
   const file = join(scratchDir(), `bundle-${counter++}.mjs`);
   writeFileSync(file, result.code);
-  const module = (await import(pathToFileURL(file).href)) as Engine;
-  return { tryEvaluate: module.tryEvaluate, code: result.code };
+  const module = (await import(pathToFileURL(file).href)) as Engine & { evaluate(cart: unknown): unknown };
+  return { tryEvaluate: module.tryEvaluate, evaluate: module.evaluate, code: result.code };
 }
