@@ -183,7 +183,12 @@ function benefitKeys(benefit: LoweredBenefit, project: CheckedProject): IndexKey
   }
 }
 
-const KEY_FIELDS: Record<string, keyof IndexKeys> = { sku: "skus", store: "stores", category: "categories" };
+/** A Map, not an object: the field name comes from the rule file (an attribute may be called `constructor`). */
+const KEY_FIELDS: ReadonlyMap<string, keyof IndexKeys> = new Map([
+  ["sku", "skus"],
+  ["store", "stores"],
+  ["category", "categories"],
+]);
 
 /** Necessary conditions of a line predicate as index keys, or null when none can be read off it. */
 function predicateKeys(expr: A.Expr, project: CheckedProject, seen: Set<string>): IndexKeys | null {
@@ -192,7 +197,7 @@ function predicateKeys(expr: A.Expr, project: CheckedProject, seen: Set<string>)
       const path = expr.left.kind === "Path" && expr.left.segments.length === 2 && expr.left.segments[0]!.text === "line" ? expr.left.segments[1]!.text : undefined;
       if (!path) return null;
       if (expr.op === "contains" && path === "tags" && expr.right.kind === "String") return { tags: [expr.right.value] };
-      const key = KEY_FIELDS[path];
+      const key = KEY_FIELDS.get(path);
       if (!key) return null;
       if (expr.op === "is" && expr.right.kind === "String") return { [key]: [expr.right.value] };
       if (expr.op === "in" && expr.right.kind === "List" && expr.right.items.every((i) => i.kind === "String")) {
