@@ -26,6 +26,7 @@ export type LoweredBenefit =
   | { type: "cheapest-free"; free: number; every: number; scope: LoweredScope }
   | { type: "shipping-free" }
   | { type: "shipping-amount"; amount: number }
+  | { type: "shipping-percent"; ratio: Ratio }
   | { type: "coins"; coins: number; per: number; cap: Ratio | null; scope: LoweredScope | null };
 
 /** A promotion spec whose condition and scopes are still expressions (see PromotionSpec in the runtime). */
@@ -137,7 +138,11 @@ function lowerBenefit(p: CheckedPromotion, project: CheckedProject, minor: (lit:
   const count = (lit: A.MoneyLit | undefined) => (lit ? Number(lit.text) : null);
   switch (b.kind) {
     case "Discount": {
-      if (b.target.kind === "ShippingTarget") return { type: "shipping-amount", amount: minor(b.value.kind === "Number" ? b.value : undefined) };
+      if (b.target.kind === "ShippingTarget") {
+        // P% off shipping is a percentage of the shipping price, not an amount (it was once lowered to 0).
+        if (b.value.kind === "Percent") return { type: "shipping-percent", ratio: parsePercent(b.value.text.replace(/^0+(?=\d)/, ""))! };
+        return { type: "shipping-amount", amount: minor(b.value) };
+      }
       const target = b.target.kind === "OrderTarget" ? order : scopeOf(b.target, project, p.file);
       if (b.value.kind === "Percent") {
         return { type: "percent", ratio: parsePercent(b.value.text.replace(/^0+(?=\d)/, ""))!, target, after: b.base === "after", cap: b.cap ? minor(b.cap) : null };

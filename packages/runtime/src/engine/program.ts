@@ -49,6 +49,7 @@ export type Benefit =
   | { type: "cheapest-free"; free: number; every: number; scope: LinePredicate; label: string }
   | { type: "shipping-free" }
   | { type: "shipping-amount"; amount: number }
+  | { type: "shipping-percent"; ratio: Ratio }
   | { type: "coins"; coins: number; per: number; cap: Ratio | null; scope: LinePredicate | null };
 
 /** Values that let the engine skip promotions a cart cannot match (see `index.ts`). */
