@@ -130,8 +130,10 @@ describe.each([
 });
 
 describe("hostile carts through promo eval", () => {
+  // A representative subset through the CLI (each is a process start); the API and bundle runs above take every case.
+  const viaCli = new Set(["lines of the wrong type", "a missing currency", "a number where an amount belongs", "an unknown currency", "a negative quantity", "a fractional quantity", "a quantity of 10^12", "an amount with 40 digits", "duplicate line ids", "a __proto__ key in a line and in attributes", "a constructor key", "a 100,000-line cart"]);
   const jsonCases: [string, string, string][] = CASES.flatMap(([name, cart, expected]): [string, string, string][] => {
-    if (!Array.isArray(expected) || expected.length === 0) return [];
+    if (!Array.isArray(expected) || expected.length === 0 || !viaCli.has(name)) return [];
     let text: string;
     try {
       text = JSON.stringify(cart);
