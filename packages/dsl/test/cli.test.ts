@@ -232,7 +232,7 @@ describe("promo: help, version, internal errors", () => {
     for (const args of [["check", "--help"], ["help", "check"], ["check", "-h", "whatever.promo"]]) {
       const r = await promo(args, { cwd: dir });
       expect(r.code).toBe(0);
-      expect(r.stdout).toContain("Usage: promo check <files|dirs...> [--json] [--at <instant>] [--timings]");
+      expect(r.stdout).toContain("Usage: promo check <files|dirs...> [--json] [--at <instant>] [--cost-budget <n>] [--timings]");
       expect(r.stdout).toContain("--at <instant>");
     }
     const fmt = await promo(["fmt", "--help"], { cwd: dir });

@@ -3,6 +3,7 @@ import { Diagnostics } from "../diagnostics/catalogue.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { ParseResult } from "../parser/parse.js";
 import { newTables, Reporter, type FileContext, type Tables } from "./context.js";
+import { DEFAULT_COST_BUDGET, reportCostOverBudget, reportDeepReferences, reportScopeCycles } from "./bounds.js";
 import { ExampleChecker } from "./examples.js";
 import { ExpressionChecker } from "./expressions.js";
 import { Literals } from "./literals.js";
@@ -13,6 +14,8 @@ import { SymbolTable } from "./symbols.js";
 export interface CheckOptions {
   /** Epoch milliseconds of "now" for the window-passed warning (`promo check --at`). */
   at?: number;
+  /** The static cost a promotion may have, in operations per cart line (default DEFAULT_COST_BUDGET). */
+  costBudget?: number;
 }
 
 export interface CheckedFile {
@@ -108,7 +111,12 @@ export function check(files: ParseResult[], options: CheckOptions = {}): Checked
   const mode = selections[0]?.mode;
   if (mode === "first-by-priority" || mode === "best-for-buyer") project.selection = mode;
 
-  reportScopeCycles(checkedFiles, symbols, reporter);
+  const scopeRoots = checkedFiles.flatMap((file) =>
+    file.parsed.ast.declarations.flatMap((decl) => (decl.kind === "Scope" && symbols.scopes.get(decl.name.text)?.decl === decl ? [decl.name.text] : [])),
+  );
+  reportScopeCycles(scopeRoots, symbols, reporter);
+  reportDeepReferences(symbols, reporter);
+  reportCostOverBudget(project.promotions, symbols, options.costBudget ?? DEFAULT_COST_BUDGET, reporter);
   reportDuplicateCodes(project.promotions, reporter);
   reportPriorityTies(project.promotions, reporter);
   reportExampleNames(project.examples, reporter);
@@ -131,41 +139,6 @@ function fileCurrency(parsed: ParseResult, literals: Literals, reporter: Reporte
     reporter.report(Diagnostics.fileCurrencyMissing(reporter.at(parsed.source, span), guess));
   }
   return undefined;
-}
-
-function scopeDependencies(expr: A.Expr, symbols: SymbolTable): string[] {
-  const out: string[] = [];
-  const stack: A.Expr[] = [expr];
-  while (stack.length > 0) {
-    const e = stack.pop()!;
-    if (e.kind === "Path" && e.segments.length === 1 && symbols.scopes.has(e.segments[0]!.text)) out.push(e.segments[0]!.text);
-    else if (e.kind === "And" || e.kind === "Or") stack.push(...e.operands);
-    else if (e.kind === "Not") stack.push(e.operand);
-    else if (e.kind === "Compare") stack.push(e.left, e.right);
-  }
-  return out;
-}
-
-function reportScopeCycles(files: CheckedFile[], symbols: SymbolTable, reporter: Reporter): void {
-  const state = new Map<string, "visiting" | "done">();
-  const reported = new Set<string>();
-  const visit = (name: string, path: string[]): void => {
-    if (state.get(name) === "done") return;
-    if (state.get(name) === "visiting") {
-      const cycle = [...path.slice(path.indexOf(name)), name];
-      const key = [...cycle].sort().join(",");
-      if (reported.has(key)) return;
-      reported.add(key);
-      const symbol = symbols.scopes.get(name)!;
-      reporter.report(Diagnostics.scopeCycle(reporter.at(symbol.file, symbol.decl.name.span), cycle));
-      return;
-    }
-    state.set(name, "visiting");
-    const symbol = symbols.scopes.get(name);
-    if (symbol) for (const dep of scopeDependencies(symbol.decl.predicate, symbols)) visit(dep, [...path, name]);
-    state.set(name, "done");
-  };
-  for (const file of files) for (const decl of file.parsed.ast.declarations) if (decl.kind === "Scope" && symbols.scopes.get(decl.name.text)?.decl === decl) visit(decl.name.text, []);
 }
 
 function reportDuplicateCodes(promotions: CheckedPromotion[], reporter: Reporter): void {

@@ -5,7 +5,7 @@ import { suggest } from "../util/similar.js";
 import type { FileContext, Reporter, Symbol, Tables } from "./context.js";
 import type { Literals } from "./literals.js";
 import type { SymbolTable } from "./symbols.js";
-import { BUILTIN_FIELDS, compatible, isNumeric, T, typeName, type Type } from "./types.js";
+import { BUILTIN_FIELDS, builtinFieldsOf, compatible, isNumeric, T, typeName, type Type } from "./types.js";
 
 /** Where an expression is evaluated: once per cart (conditions) or once per line (scope predicates). */
 export interface ExprEnv {
@@ -151,7 +151,7 @@ export class ExpressionChecker {
     if (!root || root.text === "") return T.unknown;
     if (!field) return this.bareName(root, env);
 
-    const fields = BUILTIN_FIELDS[root.text];
+    const fields = builtinFieldsOf(root.text);
     if (!fields) {
       const candidates = [...Object.keys(BUILTIN_FIELDS)];
       this.reporter.report(Diagnostics.unknownName(this.at(env, root.span), "name", root.text, suggest(root.text, candidates)));
@@ -218,8 +218,9 @@ export class ExpressionChecker {
       return T.unknown;
     }
     if (/^[A-Z]{3}$/.test(name.text) && isCurrencyCode(name.text)) return T.currency;
-    if (BUILTIN_FIELDS[name.text]) {
-      this.reporter.report(Diagnostics.typeMismatch(this.at(env, name.span), `'${name.text}' is a record; name one of its fields, e.g. ${name.text}.${Object.keys(BUILTIN_FIELDS[name.text]!)[0]}`));
+    const record = builtinFieldsOf(name.text);
+    if (record) {
+      this.reporter.report(Diagnostics.typeMismatch(this.at(env, name.span), `'${name.text}' is a record; name one of its fields, e.g. ${name.text}.${Object.keys(record)[0]}`));
       return T.unknown;
     }
     const candidates = [...this.symbols.scopes.keys(), ...Object.keys(BUILTIN_FIELDS)];

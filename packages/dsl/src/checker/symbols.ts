@@ -110,7 +110,7 @@ export class SymbolTable {
     const head = ref.head.text;
     if (head === "") return T.unknown;
     if (head === "set" && ref.element) {
-      const element = DECLARABLE_TYPES[ref.element.text];
+      const element = Object.hasOwn(DECLARABLE_TYPES, ref.element.text) ? DECLARABLE_TYPES[ref.element.text] : undefined;
       if (element) return T.set(element);
       this.reportType(file, ref.element);
       return T.unknown;

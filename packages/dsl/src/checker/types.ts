@@ -139,3 +139,9 @@ export const FIELD_DOCS: Record<string, string> = {
   "line.quantity": "The number of units.",
   "line.subtotal": "unitPrice × quantity.",
 };
+
+/** The built-in fields of a root (`customer`, `line`, …), or undefined: an own-property lookup, so names such as
+ * `constructor` or `toString` written in a rule file are never mistaken for a root. */
+export function builtinFieldsOf(root: string): Record<string, Type | "money"> | undefined {
+  return Object.hasOwn(BUILTIN_FIELDS, root) ? BUILTIN_FIELDS[root] : undefined;
+}

@@ -1,4 +1,4 @@
-import { sourceLookup } from "./rules.js";
+import { costBudgetOption, sourceLookup } from "./rules.js";
 import { isValidLocalDate, isValidLocalTime } from "@promo/runtime";
 import type { CheckOptions } from "../checker/checker.js";
 import { hasErrors, type Diagnostic } from "../diagnostics/diagnostic.js";
@@ -14,7 +14,7 @@ import type { Command } from "./command.js";
 export const checkCommand: Command = {
   name: "check",
   summary: "type-check .promo files and report problems",
-  usage: "promo check <files|dirs...> [--json] [--at <instant>] [--timings]",
+  usage: "promo check <files|dirs...> [--json] [--at <instant>] [--cost-budget <n>] [--timings]",
   description:
     "Parses and checks each file (with the files it imports) and prints every problem as a code frame,\n" +
     "then a summary. Directories are searched recursively for *.promo files.",
@@ -25,6 +25,7 @@ export const checkCommand: Command = {
       value: "<instant>",
       description: "warn about promotion windows that ended before this ISO-8601 instant, e.g. 2026-11-13T00:00:00Z",
     },
+    { name: "cost-budget", value: "<n>", description: "the static cost a promotion may have, in operations per cart line (default 10000)" },
     { name: "timings", description: "print the time spent in each stage to stderr" },
   ],
   exitCodes: ["0  no errors (warnings allowed)", "1  errors found", "2  usage or I/O error"],
@@ -36,6 +37,8 @@ function runCheck(args: ParsedArgs, ctx: CommandContext): number {
   const atText = optionValue(args, "at");
   const options: CheckOptions = {};
   if (atText !== undefined) options.at = parseInstant(atText);
+  const costBudget = costBudgetOption(optionValue(args, "cost-budget"), "check");
+  if (costBudget !== undefined) options.costBudget = costBudget;
   const json = flag(args, "json");
 
   const { files, emptyDirectories } = expandPaths(args.positionals, ctx.io.cwd);

@@ -4,12 +4,12 @@ import { flag, optionValue, type ParsedArgs } from "./args.js";
 import type { Command } from "./command.js";
 import { EXIT, UsageError, type CommandContext } from "./context.js";
 import { absolute, recordingHost } from "./files.js";
-import { expandRuleFiles, formatSize, plural, printTimings, renderDiagnostics, renderFrames, writeFilesAtomically } from "./rules.js";
+import { costBudgetOption, expandRuleFiles, formatSize, plural, printTimings, renderDiagnostics, renderFrames, writeFilesAtomically } from "./rules.js";
 
 export const compileCommand: Command = {
   name: "compile",
   summary: "compile .promo files into one JavaScript bundle",
-  usage: "promo compile <files|dirs...> -o <out.mjs> [--minify] [--timings]",
+  usage: "promo compile <files|dirs...> -o <out.mjs> [--minify] [--cost-budget <n>] [--timings]",
   description:
     "Checks the given files (with the files they import) as one project and, when there are no errors, writes\n" +
     "a self-contained ES module pricing carts with those rules, its TypeScript declarations beside it\n" +
@@ -19,6 +19,7 @@ export const compileCommand: Command = {
   options: [
     { name: "out", short: "o", value: "<out.mjs>", description: "the bundle to write (.mjs or .js); required" },
     { name: "minify", description: "minify the bundle" },
+    { name: "cost-budget", value: "<n>", description: "the static cost a promotion may have, in operations per cart line (default 10000)" },
     { name: "timings", description: "print the time spent in each stage to stderr" },
   ],
   exitCodes: ["0  compiled; the files were written", "1  errors found; nothing was written", "2  usage or I/O error"],
@@ -47,7 +48,8 @@ async function runCompile(args: ParsedArgs, ctx: CommandContext): Promise<number
   if (files.length === 0) throw new UsageError("no .promo files to compile", "compile");
 
   const { host, read } = recordingHost(ctx.io.cwd);
-  const result = await compile(files, { host, minify: flag(args, "minify") });
+  const costBudget = costBudgetOption(optionValue(args, "cost-budget"), "compile");
+  const result = await compile(files, { host, minify: flag(args, "minify"), ...(costBudget === undefined ? {} : { costBudget }) });
   const fileCount = new Set<string>([...files, ...read.keys()]).size;
   if (flag(args, "timings")) printTimings(ctx, result.timings);
 

@@ -5,7 +5,7 @@ import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { renderDiagnostic, renderSummary } from "../diagnostics/render.js";
 import { MAX_FILE_BYTES } from "../parser/parse.js";
 import { SourceFile } from "../util/source.js";
-import { describeFsError, PathError, type CommandContext } from "./context.js";
+import { describeFsError, PathError, UsageError, type CommandContext } from "./context.js";
 import { expandPaths } from "./files.js";
 
 /**
@@ -179,4 +179,11 @@ export function expandRuleFiles(paths: readonly string[], ctx: CommandContext): 
   const { files, emptyDirectories } = expandPaths(paths, ctx.io.cwd);
   for (const dir of emptyDirectories) ctx.io.stderr(`promo: warning: no .promo files found in '${dir}'\n`);
   return files;
+}
+
+/** `--cost-budget N`: a whole number of at least 1, or undefined when the option is not given. */
+export function costBudgetOption(text: string | undefined, command: string): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^[1-9][0-9]{0,14}$/.test(text)) throw new UsageError(`invalid --cost-budget '${text}': expected a whole number of at least 1, e.g. 10000`, command);
+  return Number(text);
 }

@@ -21,6 +21,7 @@ export const CODES = {
   "unknown-kind": "error",
   "reserved-name": "error",
   "scope-cycle": "error",
+  "reference-too-deep": "error",
   "import-not-found": "error",
   // types and values
   "type-mismatch": "error",
@@ -47,6 +48,7 @@ export const CODES = {
   "conflicting-selection": "error",
   "invalid-example": "error",
   "invalid-limit": "error",
+  "cost-over-budget": "error",
   // warnings
   "never-true": "warning",
   "window-passed": "warning",
@@ -107,6 +109,8 @@ export const Diagnostics = {
     make("reserved-name", span, `'${name}' is reserved by the language and cannot name a declaration`),
   scopeCycle: (span: DiagnosticSpan, cycle: readonly string[]) =>
     make("scope-cycle", span, `scope '${cycle[0]}' refers to itself: ${cycle.join(" → ")}`),
+  referenceTooDeep: (span: DiagnosticSpan, what: "scope" | "group", name: string, limit: number) =>
+    make("reference-too-deep", span, `${what} '${name}' is built from ${what}s more than ${limit} levels deep; the limit is ${limit}`),
   importNotFound: (span: DiagnosticSpan, path: string, reason: string) =>
     make("import-not-found", span, `cannot import '${path}': ${reason}`),
 
@@ -164,6 +168,8 @@ export const Diagnostics = {
     }),
   conflictingSelection: (span: DiagnosticSpan, mode: string, other: string, first: DiagnosticSpan) =>
     make("conflicting-selection", span, `selection '${mode}' conflicts with '${other}'`, { related: [{ message: "declared here", span: first }] }),
+  costOverBudget: (span: DiagnosticSpan, promotion: string, cost: string, budget: number) =>
+    make("cost-over-budget", span, `promotion '${promotion}' costs ${cost} operations per cart line (its condition and benefit, named scopes expanded); the budget is ${budget}`),
   invalidExample: (span: DiagnosticSpan, message: string) => make("invalid-example", span, message),
   invalidLimit: (span: DiagnosticSpan, message: string) => make("invalid-limit", span, message),
 

@@ -26,6 +26,7 @@ export type LoweredBenefit =
   | { type: "cheapest-free"; free: number; every: number; scope: LoweredScope }
   | { type: "shipping-free" }
   | { type: "shipping-amount"; amount: number }
+  | { type: "shipping-percent"; ratio: Ratio }
   | { type: "coins"; coins: number; per: number; cap: Ratio | null; scope: LoweredScope | null };
 
 /** A promotion spec whose condition and scopes are still expressions (see PromotionSpec in the runtime). */
@@ -152,7 +153,11 @@ function lowerBenefit(p: CheckedPromotion, project: CheckedProject, minor: (lit:
   const count = (lit: A.MoneyLit | undefined) => (lit ? Number(lit.text) : null);
   switch (b.kind) {
     case "Discount": {
-      if (b.target.kind === "ShippingTarget") return { type: "shipping-amount", amount: minor(b.value.kind === "Number" ? b.value : undefined) };
+      if (b.target.kind === "ShippingTarget") {
+        // P% off shipping is a percentage of the shipping price, not an amount (it was once lowered to 0).
+        if (b.value.kind === "Percent") return { type: "shipping-percent", ratio: parsePercent(b.value.text.replace(/^0+(?=\d)/, ""))! };
+        return { type: "shipping-amount", amount: minor(b.value) };
+      }
       const target = b.target.kind === "OrderTarget" ? order : scopeOf(b.target, project, p.file);
       if (b.value.kind === "Percent") {
         return { type: "percent", ratio: parsePercent(b.value.text.replace(/^0+(?=\d)/, ""))!, target, after: b.base === "after", cap: b.cap ? minor(b.cap) : null };
@@ -198,7 +203,12 @@ function benefitKeys(benefit: LoweredBenefit, project: CheckedProject): IndexKey
   }
 }
 
-const KEY_FIELDS: Record<string, keyof IndexKeys> = { sku: "skus", store: "stores", category: "categories" };
+/** A Map, not an object: the field name comes from the rule file (an attribute may be called `constructor`). */
+const KEY_FIELDS: ReadonlyMap<string, keyof IndexKeys> = new Map([
+  ["sku", "skus"],
+  ["store", "stores"],
+  ["category", "categories"],
+]);
 
 /** Necessary conditions of a line predicate as index keys, or null when none can be read off it. */
 function predicateKeys(expr: A.Expr, project: CheckedProject, seen: Set<string>): IndexKeys | null {
@@ -207,7 +217,7 @@ function predicateKeys(expr: A.Expr, project: CheckedProject, seen: Set<string>)
       const path = expr.left.kind === "Path" && expr.left.segments.length === 2 && expr.left.segments[0]!.text === "line" ? expr.left.segments[1]!.text : undefined;
       if (!path) return null;
       if (expr.op === "contains" && path === "tags" && expr.right.kind === "String") return { tags: [expr.right.value] };
-      const key = KEY_FIELDS[path];
+      const key = KEY_FIELDS.get(path);
       if (!key) return null;
       if (expr.op === "is" && expr.right.kind === "String") return { [key]: [expr.right.value] };
       if (expr.op === "in" && expr.right.kind === "List" && expr.right.items.every((i) => i.kind === "String")) {

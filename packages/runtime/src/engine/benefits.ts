@@ -170,6 +170,9 @@ export function computeBenefit(
       return { ...none(n), shipping: shippingRemaining };
     case "shipping-amount":
       return { ...none(n), shipping: Math.min(benefit.amount, shippingRemaining) };
+    case "shipping-percent":
+      // P% of the shipping price, rounded half-up once, capped at the shipping left.
+      return { ...none(n), shipping: Math.min(mulDivRoundHalfUp(cart.shipping.price, benefit.ratio.numerator, benefit.ratio.denominator), shippingRemaining) };
     case "coins":
       // Coins are not a discount: the engine prices them after the combination is chosen (see coins.ts).
       return none(n);

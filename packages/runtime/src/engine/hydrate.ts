@@ -18,6 +18,7 @@ export type BenefitData =
   | { type: "cheapest-free"; free: number; every: number; scope: Ref; label: string }
   | { type: "shipping-free" }
   | { type: "shipping-amount"; amount: number }
+  | { type: "shipping-percent"; ratio: { numerator: number; denominator: number } }
   | { type: "coins"; coins: number; per: number; cap: { numerator: number; denominator: number } | null; scope: Ref };
 
 export interface PromotionData extends Omit<PromotionSpec, "condition" | "benefit" | "exclusiveWith" | "combinesWith"> {

@@ -49,6 +49,7 @@ export type Benefit =
   | { type: "cheapest-free"; free: number; every: number; scope: LinePredicate; label: string }
   | { type: "shipping-free" }
   | { type: "shipping-amount"; amount: number }
+  | { type: "shipping-percent"; ratio: Ratio }
   | { type: "coins"; coins: number; per: number; cap: Ratio | null; scope: LinePredicate | null; maxCoins?: number }
   /** Made by the engine for one cart when a budget limit is partly used (limits.ts); never in a program. */
   | { type: "capped"; inner: Benefit; cap: number };
