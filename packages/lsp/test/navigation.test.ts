@@ -180,6 +180,24 @@ describe("hover", () => {
   });
 });
 
+describe("hover on names that are also Object.prototype's", () => {
+  it("answers from the language's own tables, never from Object.prototype", async () => {
+    const file = "file:///virtual/prototype-names.promo";
+    const text = 'currency USD\n\npromotion constructor {\n  title "x"\n  kind automatic\n  when customer.constructor is "x" and toString.valueOf\n  give 1.00 USD off order\n}\n';
+    client.open(file, text);
+    for (const needle of ["constructor {", "constructor is", "toString", "valueOf"]) {
+      const result = await client.request<Hover | null>("textDocument/hover", { textDocument: { uri: file }, position: at(text, needle, 2) });
+      const value = result ? (result.contents as MarkupContent).value : "";
+      expect(value, needle).not.toMatch(/native code|function Object|\[object |The cart's `(toString|constructor)` record/);
+    }
+    const completion = await client.request<{ items: { label: string; documentation?: unknown }[] } | { label: string }[]>("textDocument/completion", {
+      textDocument: { uri: file },
+      position: at(text, "constructor is", "constructor".length),
+    });
+    expect(JSON.stringify(completion)).not.toMatch(/native code|function Object/);
+  });
+});
+
 describe("go to definition", () => {
   it("goes to a scope declared in the same file", async () => {
     const location = await client.request<Location | null>("textDocument/definition", { textDocument: { uri: uri("sale.promo") }, position: at(SALE, "off acme", "off ".length + 1) });

@@ -252,10 +252,11 @@ class Emitter {
     if (expr.kind !== "Compare" || !env.line || expr.left.kind !== "Path" || expr.left.segments.length !== 2) return undefined;
     const [root, field] = expr.left.segments;
     if (root!.text !== "line") return undefined;
-    const read = LINE_FIELD_READS[field!.text];
-    if (read === undefined) return undefined;
+    // Maps, not records: a declared attribute may be called `constructor` or `toString`.
+    const read = LINE_FIELD_READS.get(field!.text);
+    const kind = LINE_FIELD_KINDS.get(field!.text);
+    if (read === undefined || kind === undefined) return undefined;
     const left = read(env.line);
-    const kind = LINE_FIELD_KINDS[field!.text];
     if (expr.op === "in" || expr.op === "not in") {
       if (expr.right.kind !== "List" || !expr.right.items.every((i) => isLiteral(i) || isBareCode(i, this.tables))) return undefined;
       const set = this.constantSet(expr.right.items.map((i) => constantOf(i, this.tables)));
@@ -341,22 +342,22 @@ class Emitter {
 }
 
 /** Reads of the built-in line fields: the same in every normalised line (types.ts), never missing. */
-const LINE_FIELD_READS: Readonly<Record<string, (line: Name) => Code>> = {
-  id: (line) => _`${line}.id`,
-  sku: (line) => _`${line}.sku`,
-  product: (line) => _`${line}.product`,
-  store: (line) => _`${line}.store`,
-  category: (line) => _`${line}.category`,
-  tags: (line) => _`${line}.tags`,
-  unitPrice: (line) => _`${line}.unitPrice`,
-  quantity: (line) => _`${line}.quantity`,
-  subtotal: (line) => _`${line}.subtotal`,
-};
+const LINE_FIELD_READS: ReadonlyMap<string, (line: Name) => Code> = new Map([
+  ["id", (line: Name) => _`${line}.id`],
+  ["sku", (line: Name) => _`${line}.sku`],
+  ["product", (line: Name) => _`${line}.product`],
+  ["store", (line: Name) => _`${line}.store`],
+  ["category", (line: Name) => _`${line}.category`],
+  ["tags", (line: Name) => _`${line}.tags`],
+  ["unitPrice", (line: Name) => _`${line}.unitPrice`],
+  ["quantity", (line: Name) => _`${line}.quantity`],
+  ["subtotal", (line: Name) => _`${line}.subtotal`],
+]);
 
-const LINE_FIELD_KINDS: Readonly<Record<string, "string" | "number" | "set">> = {
-  id: "string", sku: "string", product: "string", store: "string", category: "string",
-  tags: "set", unitPrice: "number", quantity: "number", subtotal: "number",
-};
+const LINE_FIELD_KINDS: ReadonlyMap<string, "string" | "number" | "set"> = new Map([
+  ["id", "string"], ["sku", "string"], ["product", "string"], ["store", "string"], ["category", "string"],
+  ["tags", "set"], ["unitPrice", "number"], ["quantity", "number"], ["subtotal", "number"],
+] as const);
 
 interface Env {
   line: Name | null;

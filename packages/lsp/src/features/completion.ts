@@ -18,6 +18,7 @@ import { cursorContext, isKeyword, isType, keywordText, openBracket, type Cursor
 import { forgetNames, namesFor, type Names } from "../editing/names.js";
 import { describeShape, recordSpot, valueKinds } from "../editing/records.js";
 import { declarationSnippets } from "../editing/snippets.js";
+import { entryOf } from "../navigation/docs.js";
 import {
   ATTRIBUTE_TYPES,
   BUILTIN_GROUP_DOCS,
@@ -68,7 +69,7 @@ class Items {
   }
 
   keyword(phrase: string, depth: number): void {
-    const doc = KEYWORD_DOCS[phrase];
+    const doc = entryOf(KEYWORD_DOCS, phrase);
     this.add(phrase, CompletionItemKind.Keyword, `${SORT.keyword}${String(99 - Math.min(depth, 99)).padStart(2, "0")}`, doc ? { detail: doc } : {});
   }
 
@@ -140,11 +141,11 @@ class Completer {
   }
 
   fields(root: string): void {
-    const builtin = BUILTIN_FIELDS[root];
+    const builtin = entryOf(BUILTIN_FIELDS, root);
     if (!builtin) return;
     for (const [name, type] of Object.entries(builtin)) {
       const detail = type === "money" ? (this.names.currency ? `Money(${this.names.currency})` : "Money") : typeName(type);
-      const doc = FIELD_DOCS[`${root}.${name}`];
+      const doc = entryOf(FIELD_DOCS, `${root}.${name}`);
       this.items.add(name, CompletionItemKind.Field, SORT.first, { detail, ...(doc ? { doc } : {}) });
     }
     for (const [key, info] of this.names.attributes) {
@@ -247,7 +248,7 @@ class Completer {
     const field = tokens[i];
     const root = tokens[i - 2];
     if (!field || !root || !isType(tokens[i - 1], "Dot")) return undefined;
-    const builtin = BUILTIN_FIELDS[root.image];
+    const builtin = entryOf(BUILTIN_FIELDS, root.image);
     const type = builtin && Object.hasOwn(builtin, field.image) ? builtin[field.image] : undefined;
     if (type) return type === "money" ? "money" : type.t === "set" ? type.element.t : type.t;
     return this.names.attributes.get(`${root.image}.${field.image}`)?.base;

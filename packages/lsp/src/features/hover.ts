@@ -3,7 +3,7 @@ import { MarkupKind, type Hover } from "vscode-languageserver/node";
 import { rangeOf } from "../convert.js";
 import type { Feature } from "../feature.js";
 import { nodesAt } from "../locate.js";
-import { BUILTIN_GROUP_DOCS, kindDoc, KEYWORD_DOCS, REASON_DOCS } from "../navigation/docs.js";
+import { BUILTIN_GROUP_DOCS, entryOf, kindDoc, KEYWORD_DOCS, REASON_DOCS } from "../navigation/docs.js";
 import { keywordAt } from "../navigation/keywords.js";
 import { code, excerpt, instant, moneyLines, windowLines } from "../navigation/present.js";
 import { isDeclared, symbolOf, textOf, type DeclaredSymbol } from "../navigation/resolve.js";
@@ -44,7 +44,7 @@ export function hoverAt(analysis: Analysis, offset: number): Hover | null {
     if (parent?.kind === "Path" && parent.segments[0] === node && parent.segments.length > 1) return answer(recordHover(analysis, node.text), node.span);
     if (parent?.kind === "Entry") {
       if (node.kind === "Word" && parent.key.text === "reason" && Object.hasOwn(REASON_DOCS, node.text)) {
-        return answer(`${code(`reason: ${node.text}`)}\n\nRejection reason: ${REASON_DOCS[node.text]}.`, node.span);
+        return answer(`${code(`reason: ${node.text}`)}\n\nRejection reason: ${entryOf(REASON_DOCS, node.text)}.`, node.span);
       }
       // Keys of example records are plain words even when they spell a keyword (`at:`, `cart:`).
       if (parent.key === node) return null;
@@ -55,7 +55,7 @@ export function hoverAt(analysis: Analysis, offset: number): Hover | null {
 
   const keyword = keywordAt(analysis, offset);
   if (keyword) {
-    const doc = KEYWORD_DOCS[keyword.text];
+    const doc = entryOf(KEYWORD_DOCS, keyword.text);
     if (!doc) return null;
     const lines = [code(keyword.text), "", doc];
     const window = clauseWindow(analysis, chain, keyword.text);
@@ -68,7 +68,7 @@ export function hoverAt(analysis: Analysis, offset: number): Hover | null {
 function symbolHover(analysis: Analysis, symbol: ResolvedSymbol): string | undefined {
   switch (symbol.kind) {
     case "field": {
-      const doc = FIELD_DOCS[symbol.name];
+      const doc = entryOf(FIELD_DOCS, symbol.name);
       return [code(`${symbol.name}: ${typeName(symbol.type)}`), "", `Built-in field.${doc ? ` ${doc}` : ""}`].join("\n");
     }
     case "kind": {
@@ -76,7 +76,7 @@ function symbolHover(analysis: Analysis, symbol: ResolvedSymbol): string | undef
       return doc ? [code(`kind ${symbol.name}`), "", doc].join("\n") : undefined;
     }
     case "builtin-group":
-      return [code(symbol.name), "", BUILTIN_GROUP_DOCS[symbol.name] ?? "A built-in selector."].join("\n");
+      return [code(symbol.name), "", entryOf(BUILTIN_GROUP_DOCS, symbol.name) ?? "A built-in selector."].join("\n");
     case "region":
       return [code(symbol.name), "", `Region ${symbol.name}${regionName(symbol.name)} (ISO 3166-1 alpha-2).`].join("\n");
     default:
@@ -134,7 +134,7 @@ function stageOf(kind: string): string {
 }
 
 function recordHover(analysis: Analysis, root: string): string | undefined {
-  const fields = BUILTIN_FIELDS[root];
+  const fields = entryOf(BUILTIN_FIELDS, root);
   if (!fields) return undefined;
   const attributes = analysis.project.symbols.attributeNames(root);
   const lines = [code(root), "", `The cart's \`${root}\` record. Fields: ${Object.keys(fields).map((f) => `\`${f}\``).join(", ")}.`];

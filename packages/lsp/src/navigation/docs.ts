@@ -120,3 +120,11 @@ export const REASON_DOCS: Readonly<Record<string, string>> = {
   "not-combinable": "it qualified, but the stacking rules exclude it in favour of the chosen combination",
   "not-best": "it lost a per-line choice (an `at most … per line` rule) to a better discount for that line",
 };
+
+/**
+ * `record[key]` for a key that comes from the document: own entries only, so `constructor` or `toString` typed in
+ * a rule file never reaches Object.prototype.
+ */
+export function entryOf<T>(record: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
+}
