@@ -37,9 +37,9 @@ export class CombinationBound {
     const n = specs.length;
     const slotOf = new Map(specs.map((spec, slot) => [spec.id, slot]));
     this.groupOf = new Int32Array(n).fill(-1);
-    const global = stacking.filter((rule) => rule.per === "order" || rule.per === "customer");
+    const perOrder = stacking.filter((rule) => rule.per === "order" || rule.per === "customer");
     const counting: StackingRule[] = [];
-    for (const rule of global) {
+    for (const rule of perOrder) {
       const slots = [...rule.members].map((id) => slotOf.get(id)).filter((slot): slot is number => slot !== undefined);
       // With max 1, a member that combines with another is exempt from the count: the rule says less then.
       if (rule.max === 1 && slots.some((a) => slots.some((b) => a !== b && combinesWith(specs[a]!, specs[b]!)))) continue;
