@@ -72,3 +72,28 @@ describe("percentOf", () => {
     expect(percentOf(5000, parsePercent("0.01")!)).toBe(1); // 0.5 → 1
   });
 });
+
+describe("mulDivRoundHalfUp in plain numbers", () => {
+  it("agrees with exact BigInt arithmetic on random operands, signs and sizes", async () => {
+    const { prng } = await import("../../../test/helpers/prng.js");
+    const random = prng(2718);
+    const exact = (v: number, n: number, d: number): number => {
+      const product = BigInt(v) * BigInt(n);
+      let q = product / BigInt(d);
+      const r = product % BigInt(d);
+      const absR = r < 0n ? -r : r;
+      const absD = d < 0 ? -BigInt(d) : BigInt(d);
+      if (2n * absR >= absD) q += product < 0n !== d < 0 ? -1n : 1n;
+      return Number(q);
+    };
+    const sized = (digits: number) => Math.floor(random() * 10 ** digits) * (random() < 0.2 ? -1 : 1);
+    for (let i = 0; i < 50_000; i++) {
+      const v = sized(1 + Math.floor(random() * 12));
+      const n = sized(1 + Math.floor(random() * 5));
+      let d = sized(1 + Math.floor(random() * 6));
+      if (d === 0) d = 7;
+      if (!Number.isSafeInteger(exact(v, n, d))) continue;
+      expect(mulDivRoundHalfUp(v, n, d), `${v} × ${n} / ${d}`).toBe(exact(v, n, d));
+    }
+  });
+});

@@ -28,6 +28,7 @@ function none(n: number): BenefitResult {
  */
 export class CartLines {
   private readonly byScope = new Map<LinePredicate, readonly number[]>();
+  private readonly runsByScope = new Map<LinePredicate | null, { desc?: readonly Run[]; asc?: readonly Run[] }>();
   private bySku: Map<string, number[]> | undefined;
   private all: readonly number[] | undefined;
 
@@ -43,6 +44,13 @@ export class CartLines {
       this.byScope.set(scope, (found = out));
     }
     return found;
+  }
+
+  /** The runs of the lines a scope matches, most expensive (or cheapest) first; shared, never to be changed. */
+  runs(scope: LinePredicate | null, order: "desc" | "asc"): readonly Run[] {
+    let entry = this.runsByScope.get(scope);
+    if (entry === undefined) this.runsByScope.set(scope, (entry = {}));
+    return (entry[order] ??= runs(this.cart, this.matching(scope), order));
   }
 
   withSku(sku: string): readonly number[] {
@@ -66,6 +74,11 @@ function spread(amount: number, indexes: readonly number[], remaining: readonly 
   const capped = Math.min(amount, total);
   const result = none(n);
   if (capped <= 0) return result;
+  if (indexes.length === 1) {
+    result.lines[indexes[0]!] = capped;
+    result.amount = capped;
+    return result;
+  }
   const shares = allocateLargestRemainder(capped, weights);
   for (let k = 0; k < indexes.length; k++) result.lines[indexes[k]!] = shares[k]!;
   result.amount = capped;
@@ -115,12 +128,23 @@ class LineDiscounts {
   }
 }
 
-/** The first `limit` units of `ordered` (all of them when limit is null), each discounted by `discount(price)`. */
-function firstUnits(ordered: readonly Run[], limit: number | null, discount: (price: number) => number, n: number, remaining: readonly number[]): BenefitResult {
+/**
+ * The first `limit` units of `ordered` that are `eligible` (all of them when limit is null), each discounted by
+ * `discount(price)`.
+ */
+function firstUnits(
+  ordered: readonly Run[],
+  limit: number | null,
+  discount: (price: number) => number,
+  n: number,
+  remaining: readonly number[],
+  eligible?: (price: number) => boolean,
+): BenefitResult {
   const out = new LineDiscounts(n);
   let left = limit ?? Number.MAX_SAFE_INTEGER;
   for (const run of ordered) {
     if (left <= 0) break;
+    if (eligible !== undefined && !eligible(run.price)) continue;
     const taken = Math.min(run.count, left);
     left -= taken;
     out.add(run.index, taken * discount(run.price));
@@ -150,15 +174,15 @@ export function computeBenefit(
     }
     case "amount-each": {
       const each = benefit.amount;
-      return firstUnits(runs(cart, lines.matching(benefit.scope), "desc"), benefit.maxUnits, (price) => Math.min(each, price), n, remaining);
+      return firstUnits(lines.runs(benefit.scope, "desc"), benefit.maxUnits, (price) => Math.min(each, price), n, remaining);
     }
     case "fixed-price": {
       const fixed = benefit.price;
-      const dearer = runs(cart, lines.matching(benefit.scope), "desc").filter((run) => run.price > fixed);
-      return firstUnits(dearer, benefit.maxUnits, (price) => price - fixed, n, remaining);
+      // Units at the fixed price or below get nothing and do not count towards the maximum.
+      return firstUnits(lines.runs(benefit.scope, "desc"), benefit.maxUnits, (price) => price - fixed, n, remaining, (price) => price > fixed);
     }
     case "cheapest-free": {
-      const cheapest = runs(cart, lines.matching(benefit.scope), "asc");
+      const cheapest = lines.runs(benefit.scope, "asc");
       let units = 0;
       for (const run of cheapest) units += run.count;
       const free = Math.floor(units / benefit.every) * benefit.free;

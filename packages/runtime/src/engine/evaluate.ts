@@ -94,8 +94,6 @@ interface Step {
 }
 
 const NO_STORES: ReadonlySet<string> = new Set();
-/** The one count of a per-order rule. */
-const WHOLE_ORDER: readonly null[] = [null];
 const NO_LINES: readonly number[] = [];
 
 type Outcome = { step?: Step; failure?: { reason: Reason; message: string } };
@@ -283,16 +281,14 @@ class Search {
     return false;
   }
 
-  private readonly rulesBySlot: (readonly StackingRule[])[] = [];
+  private rulesBySlot: (readonly StackingRule[])[] | undefined;
 
   /** The stacking rules a candidate is a member of. */
   private rulesOf(c: Candidate): readonly StackingRule[] {
-    let rules = c.slot >= 0 ? this.rulesBySlot[c.slot] : undefined;
-    if (rules === undefined) {
-      rules = this.program.stacking.filter((rule) => rule.members.has(c.spec.id));
-      if (c.slot >= 0) this.rulesBySlot[c.slot] = rules;
-    }
-    return rules;
+    const stacking = this.program.stacking;
+    if (c.slot < 0) return stacking.filter((rule) => rule.members.has(c.spec.id));
+    this.rulesBySlot ??= this.eligible.map((e) => stacking.filter((rule) => rule.members.has(e.spec.id)));
+    return this.rulesBySlot[c.slot]!;
   }
 
   /** Whether `other` counts against `rule` next to `p` (with max 1, one that combines with `p` does not). */
@@ -312,11 +308,25 @@ class Search {
    */
   private clashAt(rule: StackingRule, step: Step, taken: readonly Step[]): string | number | null | undefined {
     const p = step.candidate.spec;
-    const keys: Iterable<string | number | null> = rule.per === "order" || rule.per === "customer" ? WHOLE_ORDER : rule.per === "store" ? step.stores : step.lines;
-    for (const key of keys) {
+    // Loops written out per kind of count: the search asks this at every node, and iterators would allocate.
+    if (rule.per === "order" || rule.per === "customer") {
       let others = 0;
-      for (const other of taken) if (this.counts(rule, p, other) && this.holds(rule, other, key)) others++;
-      if (others + 1 > rule.max) return key;
+      for (let k = 0; k < taken.length; k++) if (this.counts(rule, p, taken[k]!)) others++;
+      return others + 1 > rule.max ? null : undefined;
+    }
+    if (rule.per === "store") {
+      for (const store of step.stores) {
+        let others = 0;
+        for (let k = 0; k < taken.length; k++) if (this.counts(rule, p, taken[k]!) && taken[k]!.stores.has(store)) others++;
+        if (others + 1 > rule.max) return store;
+      }
+      return undefined;
+    }
+    for (let j = 0; j < step.lines.length; j++) {
+      const line = step.lines[j]!;
+      let others = 0;
+      for (let k = 0; k < taken.length; k++) if (this.counts(rule, p, taken[k]!) && taken[k]!.lines.includes(line)) others++;
+      if (others + 1 > rule.max) return line;
     }
     return undefined;
   }
@@ -346,6 +356,7 @@ class Search {
     for (let i = bounds.length - 1; i >= 0; i--) suffix[i] = suffix[i + 1]! + bounds[i]!;
     const ruleBound = anyChoice ? new CombinationBound(this.eligible.map((c) => c.spec), this.program.stacking, bounds) : undefined;
     const pathSlots: number[] = [];
+    const buffers: number[][] = [];
     let best: Step[] = [];
     let bestSaving = -1;
     let exhausted = false;
@@ -372,7 +383,9 @@ class Search {
       if (fits) {
         path.push(step);
         pathSlots.push(i);
-        const next = remaining.map((v, k) => v - step.result.lines[k]!);
+        // One buffer per depth, reused: nothing keeps a state's line values after the visit below returns.
+        const next = (buffers[path.length] ??= new Array<number>(remaining.length));
+        for (let k = 0; k < remaining.length; k++) next[k] = remaining[k]! - step.result.lines[k]!;
         visit(i + 1, next, shippingLeft - step.result.shipping, saving + step.result.amount + step.result.shipping);
         path.pop();
         pathSlots.pop();

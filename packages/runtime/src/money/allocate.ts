@@ -79,6 +79,8 @@ export function allocateLargestRemainder(total: number, weights: readonly number
   return shares;
 }
 
+let remainderScratch: number[] = [];
+
 /**
  * The same allocation in plain numbers, when every product total × weight is exact in a double (below 2^53):
  * the common case of cart amounts. Returns undefined otherwise, and the BigInt path decides.
@@ -93,7 +95,9 @@ function allocateInNumbers(total: number, weights: readonly number[]): number[] 
   if (weightSum === 0 || !Number.isSafeInteger(weightSum) || total * Math.max(maxWeight, weightSum) > Number.MAX_SAFE_INTEGER) return undefined;
   const n = weights.length;
   const shares = new Array<number>(n);
-  const remainders = new Array<number>(n);
+  // Scratch, reused by every call (nothing here calls out, so no call can interleave with another).
+  if (remainderScratch.length < n) remainderScratch = new Array<number>(n);
+  const remainders = remainderScratch;
   let allocated = 0;
   for (let i = 0; i < n; i++) {
     const scaled = total * weights[i]!;
@@ -104,15 +108,17 @@ function allocateInNumbers(total: number, weights: readonly number[]): number[] 
   }
   const leftover = total - allocated;
   if (leftover === 0) return shares;
-  // Ahead: the larger remainder, then the larger weight, then the earlier index.
-  const ahead = (a: number, b: number) => remainders[a]! > remainders[b]! || (remainders[a]! === remainders[b]! && (weights[a]! > weights[b]! || (weights[a]! === weights[b]! && a < b)));
   if (leftover * n <= 512) {
-    // Few units to hand out: pick the best remaining candidate each time rather than sorting them all.
-    const given = new Uint8Array(n);
+    // Few units to hand out: pick the best remaining candidate each time rather than sorting them all. Ahead: the
+    // larger remainder, then the larger weight, then the earlier index. A unit given marks its remainder -1.
     for (let k = 0; k < leftover; k++) {
       let best = -1;
-      for (let i = 0; i < n; i++) if (given[i] === 0 && (best < 0 || ahead(i, best))) best = i;
-      given[best] = 1;
+      for (let i = 0; i < n; i++) {
+        const r = remainders[i]!;
+        if (r < 0) continue;
+        if (best < 0 || r > remainders[best]! || (r === remainders[best]! && weights[i]! > weights[best]!)) best = i;
+      }
+      remainders[best] = -1;
       shares[best]! += 1;
     }
     return shares;

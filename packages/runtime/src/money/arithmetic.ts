@@ -25,6 +25,23 @@ export function mulDivRoundHalfUp(value: number, numerator: number, denominator:
   requireSafeInteger(denominator, "denominator");
   if (denominator === 0) throw new RangeError("denominator must not be zero");
 
+  const quick = value * numerator;
+  if (Number.isSafeInteger(quick) && Math.abs(denominator) <= 2 ** 51) {
+    // Exact in doubles: the product is a safe integer, and the remainder is corrected to be exact.
+    let quotient = Math.trunc(quick / denominator);
+    let remainder = quick - quotient * denominator;
+    if (remainder !== 0 && Math.sign(remainder) !== Math.sign(quick)) {
+      quotient -= Math.sign(quick) * Math.sign(denominator);
+      remainder = quick - quotient * denominator;
+    }
+    if (Math.abs(remainder) >= Math.abs(denominator)) {
+      quotient += Math.sign(quick) * Math.sign(denominator);
+      remainder = quick - quotient * denominator;
+    }
+    if (2 * Math.abs(remainder) >= Math.abs(denominator)) quotient += (quick < 0) !== (denominator < 0) ? -1 : 1;
+    return quotient + 0;
+  }
+
   const product = BigInt(value) * BigInt(numerator);
   const divisor = BigInt(denominator);
   let quotient = product / divisor; // BigInt division truncates toward zero
