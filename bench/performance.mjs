@@ -20,11 +20,11 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
 import { activePromotionsText, makeCarts, parsePromotions, splitPromotions, xorshift } from "./perf-workload.mjs";
 import { handWrittenPricer, jsonRulesEngineBaseline, jsonRulesExpressible } from "./perf-baselines.mjs";
+import { MIN_SAMPLES, measureSync as measureLoop, summarise } from "./perf-measure.mjs";
 
 const quick = process.argv.includes("--quick");
 const SECONDS = quick ? 0.3 : 1.5; // measured per configuration
 const WARM_SECONDS = quick ? 0.1 : 0.3;
-const MIN_SAMPLES = 20;
 const CART_COUNT = 300; // distinct carts per case
 const CHECK_COUNT = 100; // carts whose totals are compared between evaluators
 const sizesArg = process.argv.find((a) => a.startsWith("--sizes="));
@@ -63,26 +63,18 @@ const targets = [];
 // ---------------------------------------------------------------------------------------------------------------
 // Measurement
 
-function summarise(samples, n, elapsed, capped) {
-  const sorted = samples.subarray(0, n).sort();
-  const at = (q) => sorted[Math.min(n - 1, Math.floor(q * n))] * 1000;
-  return { samples: n, perSecond: n / (elapsed / 1000), meanUs: (elapsed / n) * 1000, p50: at(0.5), p99: at(0.99), capped: capped || n <= MIN_SAMPLES };
+function measureSync(fn, carts, options = {}) {
+  return measureLoop(fn, carts, { seconds: SECONDS, warm: WARM_SECONDS, ...options });
 }
 
-/** Calls `fn` on the carts in turn for a fixed duration after a warm-up; per-call latencies. */
-function measureSync(fn, carts, { seconds = SECONDS, warm = WARM_SECONDS, maxSamples = Infinity } = {}) {
-  const warmEnd = performance.now() + warm * 1000;
-  for (let i = 0; performance.now() < warmEnd || i < 1; i++) fn(carts[i % carts.length]);
-  const samples = new Float64Array(Math.min(maxSamples, 4_000_000));
-  let n = 0;
-  const start = performance.now();
-  const deadline = start + seconds * 1000;
-  while (n < samples.length && (performance.now() < deadline || n < Math.min(MIN_SAMPLES, maxSamples))) {
-    const t = performance.now();
-    fn(carts[n % carts.length]);
-    samples[n++] = performance.now() - t;
-  }
-  return summarise(samples, n, performance.now() - start, n === maxSamples);
+/**
+ * The same loop over a bundle's `evaluate` in a fresh process (bench/perf-isolated.mjs): the heap this process
+ * holds by then (every bundle of sections 1 and 2) would make its garbage collections, and so its p99, another's.
+ */
+function measureIsolated(bundleFile, carts) {
+  const cartsFile = writeScratch("isolated-carts.json", JSON.stringify(carts));
+  const out = execFileSync(process.execPath, [here("./perf-isolated.mjs"), bundleFile, cartsFile, String(SECONDS), String(WARM_SECONDS)], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+  return JSON.parse(out);
 }
 
 async function measureAsync(fn, carts, { seconds = SECONDS, warm = WARM_SECONDS, maxSamples = Infinity } = {}) {
@@ -404,16 +396,18 @@ function stackingCarts(count, cartCount) {
 const bestRows = [];
 for (const count of [4, 8, 16]) {
   progress(`best combination of ${count} candidates`);
-  const bundle = await importBundle((await compileText(stackingRules(count, true))).code);
-  const free = await importBundle((await compileText(stackingRules(count, false))).code);
+  const bundleFile = writeScratch(`best-${count}.mjs`, (await compileText(stackingRules(count, true))).code);
+  const freeFile = writeScratch(`best-${count}-free.mjs`, (await compileText(stackingRules(count, false))).code);
+  const bundle = await import(pathToFileURL(bundleFile).href);
+  const free = await import(pathToFileURL(freeFile).href);
   const carts = stackingCarts(count, 50);
   const results = carts.map((cart) => bundle.evaluate(cart));
   const qualified = results.map((r) => r.applied.length + r.rejected.filter((x) => x.reason === "not-combinable" || x.reason === "not-best").length);
   const optimal = results.filter((r) => r.optimal).length;
   const freeResults = carts.map((cart) => free.evaluate(cart));
   const allApply = freeResults.every((r) => r.applied.length === count);
-  const r = measureSync((cart) => bundle.evaluate(cart), carts);
-  const base = measureSync((cart) => free.evaluate(cart), carts);
+  const r = measureIsolated(bundleFile, carts);
+  const base = measureIsolated(freeFile, carts);
   let target = "";
   if (count === 16) {
     target = mark(r.p99 <= 1000 && optimal === results.length, "p99 ≤ 1 ms with optimal: true", `p99 ${fmtUs(r.p99)} µs, optimal in ${optimal}/${results.length}`);
@@ -490,7 +484,9 @@ ${bestTable}
 
 Each cart (8 lines, two stores, two categories, tagged lines, the coupons' codes) qualifies for every candidate; the
 stacking rules make the best-for-buyer search choose among them. The last column prices the same carts with the
-same promotions and no stacking rules (every promotion applies; no search).
+same promotions and no stacking rules (every promotion applies; no search). Each row is timed in a fresh process
+(bench/perf-isolated.mjs): by then this process holds every bundle of sections 1 and 2, and their heap would make
+the garbage collector's pauses, and so the p99, larger than a checkout's.
 `;
 console.log(`\n${report}`);
 if (quick || sizesArg) console.log(`partial run (--quick or --sizes): bench/results.md left as it was (${totalSeconds.toFixed(0)} s)`);

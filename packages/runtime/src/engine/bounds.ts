@@ -16,18 +16,18 @@ import type { PromotionSpec, StackingRule } from "./program.js";
  */
 export class CombinationBound {
   /** Per slot, its group (an index into `groupSlots`), or -1. */
-  private readonly groupOf: Int32Array;
+  private readonly groupOf: number[];
   private readonly groupSlots: number[][] = [];
   /** Per counting rule: its max, and whether each slot is a member / each group lies wholly inside it. */
-  private readonly rules: { max: number; memberSlot: Uint8Array; insideGroup: Uint8Array }[] = [];
-  /** Scratch buffers, reused by every call. */
-  private readonly itemValue: Float64Array;
-  private readonly itemGroup: Int32Array;
-  private readonly itemSlot: Int32Array;
-  private readonly members: Float64Array;
-  private readonly top: Float64Array;
-  private readonly groupBest: Float64Array;
-  private readonly groupClosed: Uint8Array;
+  private readonly rules: { max: number; memberSlot: number[]; insideGroup: number[] }[] = [];
+  /** Scratch buffers, reused by every call (plain arrays: cheaper to make per cart than typed ones). */
+  private readonly itemValue: number[];
+  private readonly itemGroup: number[];
+  private readonly itemSlot: number[];
+  private readonly members: number[];
+  private readonly top: number[];
+  private readonly groupBest: number[];
+  private readonly groupClosed: number[];
 
   constructor(
     specs: readonly PromotionSpec[],
@@ -36,7 +36,7 @@ export class CombinationBound {
   ) {
     const n = specs.length;
     const slotOf = new Map(specs.map((spec, slot) => [spec.id, slot]));
-    this.groupOf = new Int32Array(n).fill(-1);
+    this.groupOf = new Array<number>(n).fill(-1);
     const perOrder = stacking.filter((rule) => rule.per === "order" || rule.per === "customer");
     const counting: StackingRule[] = [];
     for (const rule of perOrder) {
@@ -50,19 +50,19 @@ export class CombinationBound {
       }
     }
     for (const rule of counting) {
-      const memberSlot = new Uint8Array(n);
+      const memberSlot = new Array<number>(n).fill(0);
       specs.forEach((spec, slot) => (memberSlot[slot] = rule.members.has(spec.id) ? 1 : 0));
-      const insideGroup = new Uint8Array(this.groupSlots.length);
+      const insideGroup = new Array<number>(this.groupSlots.length).fill(0);
       this.groupSlots.forEach((slots, g) => (insideGroup[g] = slots.every((slot) => memberSlot[slot] === 1) ? 1 : 0));
       this.rules.push({ max: rule.max, memberSlot, insideGroup });
     }
-    this.itemValue = new Float64Array(n);
-    this.itemGroup = new Int32Array(n);
-    this.itemSlot = new Int32Array(n);
-    this.groupBest = new Float64Array(this.groupSlots.length);
-    this.groupClosed = new Uint8Array(this.groupSlots.length);
-    this.top = new Float64Array(n);
-    this.members = new Float64Array(n);
+    this.itemValue = new Array<number>(n).fill(0);
+    this.itemGroup = new Array<number>(n).fill(0);
+    this.itemSlot = new Array<number>(n).fill(0);
+    this.groupBest = new Array<number>(this.groupSlots.length).fill(0);
+    this.groupClosed = new Array<number>(this.groupSlots.length).fill(0);
+    this.top = new Array<number>(n).fill(0);
+    this.members = new Array<number>(n).fill(0);
   }
 
   /** Whether any rule narrows the plain sum; without one the caller's suffix sums are as good. */
@@ -125,7 +125,7 @@ export class CombinationBound {
 }
 
 /** The sum of the `k` largest of `values[0 … count)`, kept in `top` (descending) by insertion: k is small. */
-function sumOfLargest(values: Float64Array, count: number, k: number, top: Float64Array): number {
+function sumOfLargest(values: number[], count: number, k: number, top: number[]): number {
   let size = 0;
   for (let i = 0; i < count; i++) {
     const v = values[i]!;
