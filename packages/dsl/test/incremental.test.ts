@@ -50,3 +50,33 @@ describe("reparse", () => {
     expect(second.ast.declarations[2]).not.toBe(first.ast.declarations[2]);
   });
 });
+
+describe("parsing large files a run of declarations at a time", () => {
+  // Every example file (imports dropped), its promotions renamed per copy, until the file has well over the
+  // chunk size in tokens; comments, scopes, stacking blocks and examples stay in between the promotions.
+  const big = (copies: number) =>
+    Array.from({ length: copies }, (_, k) =>
+      files
+        .map((f) => readFileSync(join(examples, f), "utf8").replace(/^import .*$/gm, ""))
+        .join("\n")
+        .replace(/\bpromotion ([a-z0-9-]+)/g, `promotion $1-${k}`),
+    ).join("\n");
+
+  it("gives the whole-file parse's result", () => {
+    const text = big(12);
+    const chunked = parseSource("big.promo", text);
+    expect(chunked.ast.declarations.length).toBeGreaterThan(200);
+    expect(comparable(chunked)).toEqual(comparable(parseSource("big.promo", text, { chunked: false })));
+  });
+
+  it("falls back to the whole-file parse, and its diagnostics, on a syntax error anywhere", () => {
+    const text = big(12);
+    for (const at of [0.1, 0.5, 0.93]) {
+      const cut = text.indexOf("\npromotion ", Math.floor(text.length * at));
+      const broken = text.slice(0, cut) + "\npromotion broken { kind automatic give }" + text.slice(cut);
+      const result = parseSource("big.promo", broken);
+      expect(result.diagnostics.length).toBeGreaterThan(0);
+      expect(comparable(result)).toEqual(comparable(parseSource("big.promo", broken, { chunked: false })));
+    }
+  });
+});

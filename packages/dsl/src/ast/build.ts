@@ -129,11 +129,20 @@ export class AstBuilder {
   constructor(private readonly path: string) {}
 
   file(cst: CstNode | undefined, textLength: number): A.PromoFile {
+    return this.fileOf(cst ? this.declarations(cst) : [], textLength);
+  }
+
+  /** The declarations of one `file` CST node (a whole file, or a run of its declarations parsed on its own). */
+  declarations(cst: CstNode): A.Declaration[] {
     const declarations: A.Declaration[] = [];
-    if (cst) for (const d of orderedChildren(cst, DECLARATION_RULES)) {
+    for (const d of orderedChildren(cst, DECLARATION_RULES)) {
       const decl = this.declaration(d);
       if (decl) declarations.push(decl);
     }
+    return declarations;
+  }
+
+  fileOf(declarations: A.Declaration[], textLength: number): A.PromoFile {
     return { kind: "File", id: freshId(), span: { start: 0, end: textLength }, path: this.path, declarations };
   }
 

@@ -1,9 +1,9 @@
 import type { IToken } from "chevrotain";
 import { AstBuilder } from "../ast/build.js";
-import type { PromoFile, Span } from "../ast/nodes.js";
+import type { Declaration, PromoFile, Span } from "../ast/nodes.js";
 import { Diagnostics } from "../diagnostics/catalogue.js";
 import { spanIn, type Diagnostic } from "../diagnostics/diagnostic.js";
-import { lex } from "../lexer/lexer.js";
+import { lex, type LexResult } from "../lexer/lexer.js";
 import { Kw, LBrace, LBracket, LParen, RBrace, RBracket, RParen } from "../lexer/tokens.js";
 import { SourceFile } from "../util/source.js";
 import { getParser } from "./parser.js";
@@ -60,7 +60,7 @@ function firstInvalidUtf8Byte(bytes: Uint8Array): number {
   return bytes.length;
 }
 
-export function parseSource(path: string, text: string): ParseResult {
+export function parseSource(path: string, text: string, { chunked = true }: { chunked?: boolean } = {}): ParseResult {
   const source = new SourceFile(path, text);
   const diagnostics: Diagnostic[] = [];
   const lexed = lex(text);
@@ -81,6 +81,56 @@ export function parseSource(path: string, text: string): ParseResult {
     return { source, ast: builder.file(undefined, text.length), comments: commentsOf(lexed.comments), diagnostics };
   }
 
+  const inChunks = chunked ? parseInChunks(lexed.tokens, builder) : undefined;
+  if (inChunks !== undefined) {
+    return { source, ast: builder.fileOf(inChunks, text.length), comments: commentsOf(lexed.comments), diagnostics: [...diagnostics, ...problemsOf(builder, source)] };
+  }
+  // A fresh builder: a chunked attempt may have consumed node ids and met problems.
+  return parseWhole(source, lexed, new AstBuilder(path), diagnostics);
+}
+
+function problemsOf(builder: AstBuilder, source: SourceFile): Diagnostic[] {
+  return builder.problems.map((problem) => Diagnostics.unterminatedString(spanIn(source, problem.span)));
+}
+
+/**
+ * Large files are parsed a run of declarations at a time, each run's concrete syntax tree turned into AST and
+ * dropped before the next, so that it dies young instead of being copied around by the garbage collector with the
+ * rest of a 10,000-promotion file. The grammar is a sequence of declarations and LL, so when every run parses
+ * without an error, the runs' declarations are exactly the whole file's. Any syntax error sends the file through
+ * the whole-file parse, which reports it with the usual recovery.
+ */
+const CHUNK_TOKENS = 4_000;
+
+function parseInChunks(tokens: IToken[], builder: AstBuilder): Declaration[] | undefined {
+  if (tokens.length <= 2 * CHUNK_TOKENS) return undefined;
+  const parser = getParser();
+  const declarations: Declaration[] = [];
+  let from = 0;
+  let depth = 0;
+  for (let i = 0; i <= tokens.length; i++) {
+    const t = tokens[i];
+    if (t !== undefined) {
+      const type = t.tokenType;
+      if (type === LParen || type === LBracket || type === LBrace) depth++;
+      else if (type === RParen || type === RBracket || type === RBrace) depth = Math.max(0, depth - 1);
+    }
+    // Cut before a `promotion` at the top level once the run is long enough (and at the end).
+    const cut = t === undefined || (i - from >= CHUNK_TOKENS && depth === 0 && t.tokenType === Kw.promotion);
+    if (!cut || i === from) continue;
+    parser.input = tokens.slice(from, i);
+    const cst = parser.file();
+    const failed = parser.errors.length > 0;
+    parser.input = [];
+    if (failed) return undefined;
+    for (const decl of builder.declarations(cst)) declarations.push(decl);
+    from = i;
+  }
+  return declarations;
+}
+
+function parseWhole(source: SourceFile, lexed: LexResult, builder: AstBuilder, diagnostics: Diagnostic[]): ParseResult {
+  const text = source.text;
   const parser = getParser();
   parser.input = lexed.tokens;
   const cst = parser.file();
@@ -106,7 +156,7 @@ export function parseSource(path: string, text: string): ParseResult {
   parser.input = [];
 
   const ast = builder.file(cst, text.length);
-  for (const problem of builder.problems) diagnostics.push(Diagnostics.unterminatedString(spanIn(source, problem.span)));
+  diagnostics.push(...problemsOf(builder, source));
   return { source, ast, comments: commentsOf(lexed.comments), diagnostics };
 }
 
