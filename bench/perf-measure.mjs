@@ -25,3 +25,19 @@ export function measureSync(fn, carts, { seconds, warm, maxSamples = Infinity })
   }
   return summarise(samples, n, performance.now() - start, n === maxSamples);
 }
+
+/** measureSync for an `fn` that returns a promise (json-rules-engine): each call awaited before the next. */
+export async function measureAsync(fn, carts, { seconds, warm, maxSamples = Infinity }) {
+  const warmEnd = performance.now() + warm * 1000;
+  for (let i = 0; performance.now() < warmEnd || i < 1; i++) await fn(carts[i % carts.length]);
+  const samples = new Float64Array(Math.min(maxSamples, 4_000_000));
+  let n = 0;
+  const start = performance.now();
+  const deadline = start + seconds * 1000;
+  while (n < samples.length && (performance.now() < deadline || n < Math.min(MIN_SAMPLES, maxSamples))) {
+    const t = performance.now();
+    await fn(carts[n % carts.length]);
+    samples[n++] = performance.now() - t;
+  }
+  return summarise(samples, n, performance.now() - start, n === maxSamples);
+}

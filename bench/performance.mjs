@@ -20,7 +20,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
 import { activePromotionsText, makeCarts, parsePromotions, splitPromotions, xorshift } from "./perf-workload.mjs";
 import { handWrittenPricer, jsonRulesEngineBaseline, jsonRulesExpressible } from "./perf-baselines.mjs";
-import { MIN_SAMPLES, measureSync as measureLoop, summarise } from "./perf-measure.mjs";
+import { MIN_SAMPLES, measureAsync as measureLoopAsync, measureSync as measureLoop } from "./perf-measure.mjs";
 
 const quick = process.argv.includes("--quick");
 const SECONDS = quick ? 0.3 : 1.5; // measured per configuration
@@ -77,19 +77,8 @@ function measureIsolated(bundleFile, carts) {
   return JSON.parse(out);
 }
 
-async function measureAsync(fn, carts, { seconds = SECONDS, warm = WARM_SECONDS, maxSamples = Infinity } = {}) {
-  const warmEnd = performance.now() + warm * 1000;
-  for (let i = 0; performance.now() < warmEnd || i < 1; i++) await fn(carts[i % carts.length]);
-  const samples = new Float64Array(Math.min(maxSamples, 4_000_000));
-  let n = 0;
-  const start = performance.now();
-  const deadline = start + seconds * 1000;
-  while (n < samples.length && (performance.now() < deadline || n < Math.min(MIN_SAMPLES, maxSamples))) {
-    const t = performance.now();
-    await fn(carts[n % carts.length]);
-    samples[n++] = performance.now() - t;
-  }
-  return summarise(samples, n, performance.now() - start, n === maxSamples);
+function measureAsync(fn, carts, options = {}) {
+  return measureLoopAsync(fn, carts, { seconds: SECONDS, warm: WARM_SECONDS, ...options });
 }
 
 /** What a bundle or interpreter result gives the buyer, in cents: item discount + shipping discount. */
