@@ -17,6 +17,8 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { arch, cpus, loadavg, platform, release, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import v8 from "node:v8";
+import { runInNewContext } from "node:vm";
 import { gzipSync } from "node:zlib";
 import { activePromotionsText, makeCarts, parsePromotions, splitPromotions, xorshift } from "./perf-workload.mjs";
 import { handWrittenPricer, jsonRulesEngineBaseline, jsonRulesExpressible } from "./perf-baselines.mjs";
@@ -63,7 +65,13 @@ const targets = [];
 // ---------------------------------------------------------------------------------------------------------------
 // Measurement
 
+// A full collection before each row, so that no row pays for the garbage of the one before it (building the next
+// evaluators, say): the flag is set at run time, and `gc` is taken from a fresh context where it then exists.
+v8.setFlagsFromString("--expose-gc");
+const collectGarbage = runInNewContext("gc");
+
 function measureSync(fn, carts, options = {}) {
+  collectGarbage();
   return measureLoop(fn, carts, { seconds: SECONDS, warm: WARM_SECONDS, ...options });
 }
 
@@ -78,6 +86,7 @@ function measureIsolated(bundleFile, carts) {
 }
 
 function measureAsync(fn, carts, options = {}) {
+  collectGarbage();
   return measureLoopAsync(fn, carts, { seconds: SECONDS, warm: WARM_SECONDS, ...options });
 }
 
@@ -439,7 +448,7 @@ ${evalTable}
   given a code (bench/perf-workload.mjs explains why).
 - Carts: ${CART_COUNT} distinct seeded carts per case in the v1 contract (about 2 + lines/20 lines drawn from what the
   promotions name, ~60% with one or two codes, some unknown), the same carts for every evaluator.
-- Timing: ${SECONDS} s per row after a ${WARM_SECONDS} s warm-up, at least ${MIN_SAMPLES} samples, one call per sample
+- Timing: ${SECONDS} s per row after a full garbage collection and a ${WARM_SECONDS} s warm-up, at least ${MIN_SAMPLES} samples, one call per sample
   (json-rules-engine: \`await engine.run(facts)\` per cart). "(capped)": a call is so slow that the row stops at
   ${MIN_SAMPLES} samples, past the ${SECONDS} s budget, so its p99 is the slowest of them. Ratios are of p50 latencies
   (less sensitive than means to other work on the machine).
