@@ -3,22 +3,13 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { reparse } from "../src/parser/incremental.js";
 import { parseSource, type ParseResult } from "../src/parser/parse.js";
+import { prng } from "../../../test/helpers/prng.js";
 
 /** The incremental re-parse must give exactly what a full parse gives, node ids aside. */
 function comparable(result: ParseResult): unknown {
   return JSON.parse(JSON.stringify({ ast: result.ast, comments: result.comments, diagnostics: result.diagnostics.map((d) => [d.code, d.span.start, d.span.end]) }), (key, value) =>
     key === "id" ? undefined : value,
   );
-}
-
-function prng(seed: number): () => number {
-  let state = seed >>> 0 || 1;
-  return () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return (state >>> 0) / 4294967296;
-  };
 }
 
 const examples = join(import.meta.dirname, "..", "..", "..", "examples");

@@ -25,7 +25,7 @@
  */
 import { build, buildSync, type BuildOptions, type BuildResult, type Message, type Plugin } from "esbuild";
 import { isAbsolute, resolve } from "node:path";
-import { inertnessViolations, inertnessViolationsOfTokens, ScanError, tokenize, type Token } from "./inert.js";
+import { tokenize, type Token } from "./inert.js";
 
 export { inertnessViolations, tokenize, ScanError } from "./inert.js";
 export type { InertnessOptions, Token, TokenKind } from "./inert.js";
@@ -44,8 +44,6 @@ export interface BundleOptions {
    * time). Their own imports resolve from `resolveDir`. Async bundling only (esbuild plugins).
    */
   virtualModules?: Readonly<Record<string, string>>;
-  /** Also check the bundle for inertness (from the same tokens the comment stripping reads). Default false. */
-  checkInertness?: boolean;
 }
 
 export interface BundleResult {
@@ -53,8 +51,6 @@ export interface BundleResult {
   code: string;
   /** esbuild's warnings, formatted as one line each (paths relative to resolveDir). */
   warnings: string[];
-  /** With `checkInertness`: what makes the bundle not inert (see inertnessViolations); otherwise empty. */
-  violations: string[];
 }
 
 function esbuildOptions(options: BundleOptions): BuildOptions & { write: false } {
@@ -134,20 +130,7 @@ function stripLineCommentsOf(code: string, tokens: readonly Token[]): string {
 function finish(result: BuildResult & { outputFiles: { text: string }[] }, options: BundleOptions): BundleResult {
   const file = result.outputFiles[0];
   if (file === undefined || result.outputFiles.length !== 1) throw new Error(`esbuild produced ${result.outputFiles.length} output files`);
-  const text = file.text;
-  let tokens: Token[] | undefined;
-  let violations: string[] = [];
-  if (options.checkInertness === true || options.minify !== true) {
-    try {
-      tokens = tokenize(text);
-    } catch (error) {
-      if (!(error instanceof ScanError) || options.checkInertness !== true) throw error;
-      // Unreadable to the tokenizer: not inert, and the full check says where.
-      violations = inertnessViolations(text);
-    }
-  }
-  if (options.checkInertness === true && tokens !== undefined) violations = inertnessViolationsOfTokens(text, tokens);
-  const code = options.minify === true || tokens === undefined ? text : stripLineCommentsOf(text, tokens);
+  const code = options.minify === true ? file.text : stripLineComments(file.text);
   const warnings = result.warnings.map(formatMessage);
   for (const [path, input] of Object.entries(result.metafile?.inputs ?? {})) {
     if (input.format === "cjs") {
@@ -156,7 +139,7 @@ function finish(result: BuildResult & { outputFiles: { text: string }[] }, optio
   }
   const dir = resolve(options.resolveDir);
   if (code.includes(dir)) warnings.push("bundle contains the absolute resolveDir path");
-  return { code, warnings, violations };
+  return { code, warnings };
 }
 
 function failure(error: unknown): never {

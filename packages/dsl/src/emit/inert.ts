@@ -409,8 +409,8 @@ export function inertnessViolations(source: string, options: InertnessOptions = 
   return inertnessViolationsOfTokens(source, tokens, options);
 }
 
-/** {@link inertnessViolations} over tokens already read from `source` (so one tokenization serves several checks). */
-export function inertnessViolationsOfTokens(source: string, tokens: readonly Token[], options: InertnessOptions = {}): string[] {
+/** {@link inertnessViolations} over tokens already read from `source`. */
+function inertnessViolationsOfTokens(source: string, tokens: readonly Token[], options: InertnessOptions = {}): string[] {
   const sig = tokens.filter((t) => t.kind !== "comment");
   const out: string[] = [];
   const report = (token: Token, what: string): void => {
