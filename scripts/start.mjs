@@ -6,9 +6,10 @@
 import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { checkProject, diskHost, runCli } from "../packages/dsl/dist/index.js";
-import { explanation, renderReport } from "../packages/dsl/dist/cli/eval.js";
-import { styles } from "../packages/dsl/dist/cli/rules.js";
+import { checkProject, diskHost } from "../packages/dsl/dist/index.js";
+import { runCli } from "../packages/cli/dist/main.js";
+import { explanation, renderReport } from "../packages/cli/dist/eval.js";
+import { styles } from "../packages/cli/dist/rules.js";
 
 const root = new URL("..", import.meta.url).pathname;
 const color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;

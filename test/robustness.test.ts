@@ -1,5 +1,5 @@
 /**
- * Hostile and extreme input through the real CLI (`node packages/dsl/bin/promo.js check <file>`), in a child
+ * Hostile and extreme input through the real CLI (`node packages/cli/bin/promo.js check <file>`), in a child
  * process: whatever the file holds, promo must finish, exit with the documented code, name the problem with a
  * stable diagnostic code, and never print a stack trace or overflow the stack.
  *

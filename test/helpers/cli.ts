@@ -5,16 +5,16 @@ import { fileURLToPath } from "node:url";
 
 /** The repository root, found from this file's location (test/helpers/). */
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-export const promoBin = join(repoRoot, "packages", "dsl", "bin", "promo.js");
-const builtCli = join(repoRoot, "packages", "dsl", "dist", "cli", "main.js");
+export const promoBin = join(repoRoot, "packages", "cli", "bin", "promo.js");
+const builtCli = join(repoRoot, "packages", "cli", "dist", "main.js");
 
 /**
- * The real CLI needs the build (`packages/dsl/dist`). The root `npm test` runs `npm run build` before vitest;
+ * The real CLI needs the build (`packages/cli/dist`). The root `npm test` runs `npm run build` before vitest;
  * this only explains what is missing when the tests are run on their own without a build.
  */
 export function requireBuild(): void {
   if (!existsSync(builtCli)) {
-    throw new Error(`${builtCli} is missing: build first (npm run build, or npx tsc -b packages/runtime packages/dsl)`);
+    throw new Error(`${builtCli} is missing: build first (npm run build, or npm run build --silent)`);
   }
 }
 
@@ -27,7 +27,7 @@ export interface SpawnedRun {
   error: Error | undefined;
 }
 
-/** Runs `node packages/dsl/bin/promo.js <args>` from the repository root, without colour or debug output. */
+/** Runs `node packages/cli/bin/promo.js <args>` from the repository root, without colour or debug output. */
 export function spawnPromo(args: readonly string[], timeoutMs = 60_000): SpawnedRun {
   const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1" };
   delete env["PROMO_DEBUG"];

@@ -1,4 +1,8 @@
-/** @promo/dsl: the front end of the .promo language, shared by the CLI, the compiler and the language server. */
+/**
+ * @promo/dsl: the front end of the .promo language (lex, parse, check, lower, interpret, format), shared by the CLI
+ * and the language server. The code generator and bundler live behind `@promo/dsl/compiler`, the only entry that
+ * loads esbuild.
+ */
 export * as ast from "./ast/nodes.js";
 export type { Span, PromoFile, Declaration, PromotionDecl, Expr, Benefit } from "./ast/nodes.js";
 export { lex } from "./lexer/lexer.js";
@@ -15,14 +19,11 @@ export { CART_SHAPE, EXPECT_SHAPE, REJECTION_REASONS, type Shape } from "./check
 export { CODES, Diagnostics, type DiagnosticCode } from "./diagnostics/catalogue.js";
 export { sortDiagnostics, hasErrors, type Diagnostic, type DiagnosticSpan, type Fix, type TextEdit, type Severity } from "./diagnostics/diagnostic.js";
 export { checkFiles, checkProject, checkSource, loadProject, readAndParse, type FrontEndResult, type Project, type StageTiming } from "./pipeline/frontend.js";
-export { compile, type CompileResult, type CompileOptions } from "./compiler/compile.js";
 export { lower, type LoweredProgram, type LoweredPromotion, type LoweredBenefit } from "./lower/lower.js";
-export { emitModule, type EmitOptions } from "./emit/emit.js";
 export { interpret } from "./interpreter/interpret.js";
 export { interpreterEvaluator } from "./interpreter/evaluator.js";
 export { runExamples, recordToJson, type ExampleOutcome, type CartEvaluator } from "./testing/examples.js";
-export { diskHost, memoryHost, type SourceHost } from "./project/host.js";
+export { diskHost, memoryHost, normalize, type SourceHost } from "./project/host.js";
 export { SourceFile } from "./util/source.js";
 export { formatSource, formatParsed, formatRange, type FormatResult, type FormatEdit, type RangeFormatResult } from "./formatter/format.js";
 export { renderDiagnostic, renderSummary } from "./diagnostics/render.js";
-export { runCli } from "./cli/main.js";

@@ -1,4 +1,5 @@
 import type { ErrorObject } from "ajv";
+import { editDistance } from "../text/similar.js";
 import { cartError, escapePointerSegment } from "./errors.js";
 import type { CartError } from "./types.js";
 
@@ -81,29 +82,15 @@ function expectedTypes(types: unknown): string {
   return words.join(" or ");
 }
 
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = row[j]!;
-      row[j] = Math.min(above + 1, row[j - 1]! + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diagonal = above;
-    }
-  }
-  return row[b.length]!;
-}
-
 /** The closest known name to a misspelt one, when it is close enough to be a likely typo. */
-export function suggest(name: string, known: readonly string[]): string | undefined {
+export function closestName(name: string, known: readonly string[]): string | undefined {
   if (name.length > 64) return undefined;
   const lower = name.toLowerCase();
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of known) {
     if (candidate === name) continue;
-    const distance = candidate.toLowerCase() === lower ? 0 : editDistance(lower, candidate.toLowerCase());
+    const distance = candidate.toLowerCase() === lower ? 0 : editDistance(lower, candidate.toLowerCase(), 2);
     if (distance < bestDistance) {
       best = candidate;
       bestDistance = distance;
@@ -121,7 +108,7 @@ function knownProperties(error: ErrorObject): string[] {
 function unknownProperty(error: ErrorObject, definition: string | undefined): string {
   const name = String((error.params as { additionalProperty?: unknown }).additionalProperty);
   const known = knownProperties(error);
-  const guess = suggest(name, known);
+  const guess = closestName(name, known);
   const hint = guess === undefined ? "" : `; did you mean ${JSON.stringify(guess)}?`;
   if (definition === "customerAttributes" || definition === "lineAttributes") {
     const owner = definition === "customerAttributes" ? "customer" : "line";

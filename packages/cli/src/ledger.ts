@@ -1,8 +1,5 @@
-import { formatMoney, type Limit } from "@promo/runtime";
-import { hasErrors } from "../diagnostics/diagnostic.js";
-import { lower, type LoweredPromotion } from "../lower/lower.js";
-import { checkProject } from "../pipeline/frontend.js";
-import { suggest } from "../util/similar.js";
+import { formatMoney, type Limit, suggest } from "@promo/runtime";
+import { hasErrors, lower, type LoweredPromotion, checkProject } from "@promo/dsl";
 import { flag, optionValue, type ParsedArgs } from "./args.js";
 import type { Command } from "./command.js";
 import { EXIT, UsageError, type CommandContext } from "./context.js";

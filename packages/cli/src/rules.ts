@@ -1,10 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { closeSync, fsyncSync, mkdirSync, openSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import type { Diagnostic } from "../diagnostics/diagnostic.js";
-import { renderDiagnostic, renderSummary } from "../diagnostics/render.js";
-import { MAX_FILE_BYTES } from "../parser/parse.js";
-import { SourceFile } from "../util/source.js";
+import { type Diagnostic, renderDiagnostic, renderSummary, MAX_FILE_BYTES, SourceFile } from "@promo/dsl";
 import { describeFsError, PathError, UsageError, type CommandContext } from "./context.js";
 import { expandPaths } from "./files.js";
 

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { suggest } from "../util/similar.js";
+import { suggest } from "@promo/runtime";
 import { parseArgs, type OptionSpec } from "./args.js";
 import { checkCommand } from "./check.js";
 import type { Command } from "./command.js";
@@ -149,11 +149,11 @@ ${command.exitCodes.map((line) => `  ${line}`).join("\n")}
 
 let cachedVersion: string | undefined;
 
-/** The version of the dsl package, read from its package.json (two levels above dist/cli and src/cli). */
+/** The version of the cli package, read from its package.json (one level above dist/ and src/). */
 export function version(): string {
   if (cachedVersion === undefined) {
     try {
-      const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version?: unknown };
+      const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version?: unknown };
       cachedVersion = typeof pkg.version === "string" ? pkg.version : "unknown";
     } catch {
       cachedVersion = "unknown";

@@ -1,6 +1,6 @@
 import { accessSync, constants, readdirSync, statSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
-import { diskHost, normalize, type SourceHost } from "../project/host.js";
+import { diskHost, normalize, type SourceHost } from "@promo/dsl";
 import { describeFsError, PathError } from "./context.js";
 
 export const PROMO_EXTENSION = ".promo";

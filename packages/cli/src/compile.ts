@@ -1,5 +1,5 @@
-import { compile } from "../compiler/compile.js";
-import { hasErrors } from "../diagnostics/diagnostic.js";
+import { compile } from "@promo/dsl/compiler";
+import { hasErrors } from "@promo/dsl";
 import { flag, optionValue, type ParsedArgs } from "./args.js";
 import type { Command } from "./command.js";
 import { EXIT, UsageError, type CommandContext } from "./context.js";

@@ -1,11 +1,6 @@
 import { readFileSync } from "node:fs";
 import { formatMinor, parseAmount, parseCartJson, type NormalizedCart, type PricingResult, type Program } from "@promo/runtime";
-import type { CheckedProject } from "../checker/checker.js";
-import { hasErrors } from "../diagnostics/diagnostic.js";
-import { interpret } from "../interpreter/interpret.js";
-import { interpreterEvaluator } from "../interpreter/evaluator.js";
-import { lower, type LoweredProgram } from "../lower/lower.js";
-import { checkProject } from "../pipeline/frontend.js";
+import { type CheckedProject, hasErrors, interpret, interpreterEvaluator, lower, type LoweredProgram, checkProject } from "@promo/dsl";
 import { flag, optionValue, type ParsedArgs } from "./args.js";
 import type { Command } from "./command.js";
 import { describeFsError, EXIT, PathError, UsageError, type CommandContext } from "./context.js";

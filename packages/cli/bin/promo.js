@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { runCli } from "../dist/cli/main.js";
+import { runCli } from "../dist/main.js";
 
 process.exitCode = await runCli(process.argv.slice(2), {
   stdout: (text) => process.stdout.write(text),

@@ -1,11 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { closeSync, fsyncSync, openSync, readFileSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import type { Diagnostic } from "../diagnostics/diagnostic.js";
-import { renderDiagnostic } from "../diagnostics/render.js";
-import { formatSource } from "../formatter/format.js";
-import { decodeSource } from "../parser/parse.js";
-import { SourceFile } from "../util/source.js";
+import { type Diagnostic, renderDiagnostic, formatSource, decodeSource, SourceFile } from "@promo/dsl";
 import { flag, type ParsedArgs } from "./args.js";
 import type { Command } from "./command.js";
 import { describeFsError, EXIT, PathError, UsageError, type CommandContext } from "./context.js";

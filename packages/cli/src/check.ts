@@ -1,11 +1,6 @@
 import { costBudgetOption, sourceLookup } from "./rules.js";
 import { isValidLocalDate, isValidLocalTime } from "@promo/runtime";
-import type { CheckOptions } from "../checker/checker.js";
-import { hasErrors, type Diagnostic } from "../diagnostics/diagnostic.js";
-import { renderDiagnostic, renderSummary } from "../diagnostics/render.js";
-import { MAX_FILE_BYTES } from "../parser/parse.js";
-import { checkFiles } from "../pipeline/frontend.js";
-import { SourceFile } from "../util/source.js";
+import { type CheckOptions, hasErrors, type Diagnostic, renderDiagnostic, renderSummary, MAX_FILE_BYTES, checkFiles, SourceFile } from "@promo/dsl";
 import { flag, optionValue, type ParsedArgs } from "./args.js";
 import { EXIT, UsageError, type CommandContext } from "./context.js";
 import { expandPaths, recordingHost } from "./files.js";

@@ -3,9 +3,9 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
-import { parseInstant } from "../src/cli/check.js";
-import { expandPaths } from "../src/cli/files.js";
-import { runCli, type CliIo } from "../src/cli/main.js";
+import { parseInstant } from "../src/check.js";
+import { expandPaths } from "../src/files.js";
+import { runCli, type CliIo } from "../src/main.js";
 
 /** The CLI run in-process with a capturing io; relative paths resolve against a temp directory, not process.cwd(). */
 const here = dirname(fileURLToPath(import.meta.url));

@@ -3,9 +3,9 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
-import { outputPaths } from "../src/cli/compile.js";
-import { runCli, type CliIo } from "../src/cli/main.js";
-import { disagreement } from "../src/cli/test.js";
+import { outputPaths } from "../src/compile.js";
+import { runCli, type CliIo } from "../src/main.js";
+import { disagreement } from "../src/test.js";
 
 /** `promo compile`, `promo eval` and `promo test`, run in-process with a capturing io in temp directories. */
 const here = dirname(fileURLToPath(import.meta.url));
