@@ -1,3 +1,5 @@
+import { parseArgs as parseNodeArgs } from "node:util";
+import { suggest } from "@promo/runtime";
 import { UsageError } from "./context.js";
 
 /** One option a command accepts: a switch (`--json`) or an option with a value (`--at <instant>`). */
@@ -18,50 +20,34 @@ export interface ParsedArgs {
 }
 
 /**
- * Parses `argv` against the option list of one command. Accepts `--name value`, `--name=value`, short aliases,
- * and `--` to end options (so a file may be called `--weird.promo`). Anything else starting with `-` is a usage
- * error; a lone `-` is a positional.
+ * Parses `argv` against the option list of one command with node's `util.parseArgs` (`--name value`,
+ * `--name=value`, short aliases, `--` to end options, a lone `-` as a positional). It runs non-strict and returns
+ * its tokens so that each mistake gets the CLI's own message: an unknown option with a did-you-mean, a switch given
+ * a value, a value option without one.
  */
 export function parseArgs(argv: readonly string[], specs: readonly OptionSpec[], command: string): ParsedArgs {
+  const config = Object.fromEntries(
+    specs.map((s) => [s.name, { type: s.value === undefined ? ("boolean" as const) : ("string" as const), ...(s.short ? { short: s.short } : {}) }]),
+  );
+  const { tokens } = parseNodeArgs({ args: [...argv], options: config, strict: false, allowPositionals: true, tokens: true });
+  const byName = new Map(specs.map((s) => [s.name, s]));
   const positionals: string[] = [];
   const options = new Map<string, string | true>();
-  const byLong = new Map(specs.map((s) => [s.name, s]));
-  const byShort = new Map(specs.filter((s) => s.short).map((s) => [s.short!, s]));
-
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === "--") {
-      positionals.push(...argv.slice(i + 1));
-      break;
+  for (const token of tokens) {
+    if (token.kind === "positional") positionals.push(token.value);
+    if (token.kind !== "option") continue;
+    const spec = byName.get(token.name);
+    if (spec === undefined) {
+      const close = token.rawName.startsWith("--") ? suggest(token.name, specs.map((s) => s.name), 1)[0] : undefined;
+      throw new UsageError(`unknown option '${token.rawName}' for 'promo ${command}'${close ? `; did you mean '--${close}'?` : ""}`, command);
     }
-    if (!arg.startsWith("-") || arg === "-") {
-      positionals.push(arg);
-      continue;
-    }
-    let spec: OptionSpec | undefined;
-    let inline: string | undefined;
-    if (arg.startsWith("--")) {
-      const eq = arg.indexOf("=");
-      const name = eq >= 0 ? arg.slice(2, eq) : arg.slice(2);
-      inline = eq >= 0 ? arg.slice(eq + 1) : undefined;
-      spec = byLong.get(name);
-    } else if (arg.length === 2) {
-      spec = byShort.get(arg.slice(1));
-    }
-    if (!spec) throw new UsageError(`unknown option '${arg}' for 'promo ${command}'`, command);
     if (spec.value === undefined) {
-      if (inline !== undefined) throw new UsageError(`option '--${spec.name}' does not take a value`, command);
+      if (token.value !== undefined) throw new UsageError(`option '--${spec.name}' does not take a value`, command);
       options.set(spec.name, true);
-      continue;
+    } else {
+      if (token.value === undefined) throw new UsageError(`option '--${spec.name}' needs a value ${spec.value}`, command);
+      options.set(spec.name, token.value);
     }
-    let value = inline;
-    if (value === undefined) {
-      const next = argv[i + 1];
-      if (next === undefined) throw new UsageError(`option '--${spec.name}' needs a value ${spec.value}`, command);
-      value = next;
-      i++;
-    }
-    options.set(spec.name, value);
   }
   return { positionals, options };
 }

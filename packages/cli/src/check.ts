@@ -1,4 +1,4 @@
-import { costBudgetOption, sourceLookup } from "./rules.js";
+import { costBudgetOption, diagnosticJson, sourceLookup } from "./rules.js";
 import { isValidLocalDate, isValidLocalTime } from "@promo/runtime";
 import { type CheckOptions, hasErrors, type Diagnostic, renderDiagnostic, renderSummary, MAX_FILE_BYTES, checkFiles, SourceFile } from "@promo/dsl";
 import { flag, optionValue, type ParsedArgs } from "./args.js";
@@ -44,7 +44,7 @@ function runCheck(args: ParsedArgs, ctx: CommandContext): number {
   const diagnostics = result.diagnostics;
 
   if (json) {
-    ctx.io.stdout(JSON.stringify(diagnostics.map(toJson), null, 2) + "\n");
+    ctx.io.stdout(JSON.stringify(diagnostics.map(diagnosticJson), null, 2) + "\n");
   } else {
     const getSource = sourceLookup(read);
     for (const d of diagnostics) ctx.io.stdout(renderDiagnostic(d, getSource, { color: ctx.color }) + "\n");
@@ -61,26 +61,6 @@ function runCheck(args: ParsedArgs, ctx: CommandContext): number {
   return hasErrors(diagnostics) ? EXIT.problems : EXIT.ok;
 }
 
-/** A diagnostic as plain JSON with a fixed key order, so `--json` output is byte-stable. */
-function toJson(d: Diagnostic): unknown {
-  const span = (s: Diagnostic["span"]) => ({
-    file: s.file,
-    start: s.start,
-    end: s.end,
-    startLine: s.startLine,
-    startColumn: s.startColumn,
-    endLine: s.endLine,
-    endColumn: s.endColumn,
-  });
-  return {
-    code: d.code,
-    severity: d.severity,
-    message: d.message,
-    span: span(d.span),
-    related: d.related.map((r) => ({ message: r.message, span: span(r.span) })),
-    fixes: d.fixes.map((f) => ({ title: f.title, edits: f.edits.map((e) => ({ span: span(e.span), newText: e.newText })) })),
-  };
-}
 
 
 const INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:\d{2})$/i;

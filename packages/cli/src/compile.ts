@@ -4,12 +4,12 @@ import { flag, optionValue, type ParsedArgs } from "./args.js";
 import type { Command } from "./command.js";
 import { EXIT, UsageError, type CommandContext } from "./context.js";
 import { absolute, recordingHost } from "./files.js";
-import { costBudgetOption, expandRuleFiles, formatSize, plural, printTimings, renderDiagnostics, renderFrames, writeFilesAtomically } from "./rules.js";
+import { costBudgetOption, diagnosticJson, expandRuleFiles, formatSize, plural, printTimings, renderDiagnostics, renderFrames, writeFilesAtomically } from "./rules.js";
 
 export const compileCommand: Command = {
   name: "compile",
   summary: "compile .promo files into one JavaScript bundle",
-  usage: "promo compile <files|dirs...> -o <out.mjs> [--minify] [--cost-budget <n>] [--timings]",
+  usage: "promo compile <files|dirs...> -o <out.mjs> [--minify] [--cost-budget <n>] [--timings] [--json]",
   description:
     "Checks the given files (with the files they import) as one project and, when there are no errors, writes\n" +
     "a self-contained ES module pricing carts with those rules, its TypeScript declarations beside it\n" +
@@ -45,7 +45,7 @@ async function runCompile(args: ParsedArgs, ctx: CommandContext): Promise<number
   const paths = outputPaths(out);
 
   const files = expandRuleFiles(args.positionals, ctx);
-  if (files.length === 0) throw new UsageError("no .promo files to compile", "compile");
+  const json = flag(args, "json");
 
   const { host, read } = recordingHost(ctx.io.cwd);
   const costBudget = costBudgetOption(optionValue(args, "cost-budget"), "compile");
@@ -54,6 +54,10 @@ async function runCompile(args: ParsedArgs, ctx: CommandContext): Promise<number
   if (flag(args, "timings")) printTimings(ctx, result.timings);
 
   if (hasErrors(result.diagnostics)) {
+    if (json) {
+      ctx.io.stdout(`${JSON.stringify({ compiled: false, diagnostics: result.diagnostics.map(diagnosticJson) }, null, 2)}\n`);
+      return EXIT.problems;
+    }
     ctx.io.stdout(renderDiagnostics(result.diagnostics, read, fileCount, ctx.color));
     ctx.io.stdout(`nothing written\n`);
     return EXIT.problems;
@@ -66,9 +70,15 @@ async function runCompile(args: ParsedArgs, ctx: CommandContext): Promise<number
     { full: absolute(ctx.io.cwd, paths.schema), display: paths.schema, data: schema },
   ]);
 
-  if (result.diagnostics.length > 0) ctx.io.stdout(renderFrames(result.diagnostics, read, ctx.color));
   const promotions = countPromotions(result.dts);
-  const size = formatSize(Buffer.byteLength(result.code, "utf8"));
+  const bytes = Buffer.byteLength(result.code, "utf8");
+  if (json) {
+    const report = { compiled: true, files: fileCount, promotions, outputs: paths, bundleBytes: bytes, diagnostics: result.diagnostics.map(diagnosticJson) };
+    ctx.io.stdout(`${JSON.stringify(report, null, 2)}\n`);
+    return EXIT.ok;
+  }
+  if (result.diagnostics.length > 0) ctx.io.stdout(renderFrames(result.diagnostics, read, ctx.color));
+  const size = formatSize(bytes);
   const warnings = result.diagnostics.length > 0 ? ` (${plural(result.diagnostics.length, "warning")})` : "";
   ctx.io.stdout(`compiled ${plural(fileCount, "file")}, ${plural(promotions, "promotion")} → ${paths.bundle} (${size})${warnings}\n`);
   return EXIT.ok;

@@ -25,6 +25,8 @@ export interface CommandContext {
   env: Readonly<Record<string, string | undefined>>;
   /** ANSI colour in human-readable output. */
   color: boolean;
+  /** `--json`: stdout holds exactly one JSON document (see `runCli`). */
+  json: boolean;
 }
 
 /** A mistake on the command line: reported as one line plus a pointer to the help, exit code 2. */

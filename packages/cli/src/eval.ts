@@ -1,23 +1,26 @@
 import { readFileSync } from "node:fs";
-import { formatMinor, parseAmount, parseCartJson, type NormalizedCart, type PricingResult, type Program } from "@promo/runtime";
+import { formatMinor, parseAmount, parseCartJson, pricingResultJson, type NormalizedCart, type PricingResult, type Program } from "@promo/runtime";
 import { type CheckedProject, hasErrors, interpret, interpreterEvaluator, lower, type LoweredProgram, checkProject } from "@promo/dsl";
 import { flag, optionValue, type ParsedArgs } from "./args.js";
 import type { Command } from "./command.js";
 import { describeFsError, EXIT, PathError, UsageError, type CommandContext } from "./context.js";
 import { absolute, recordingHost } from "./files.js";
-import { expandRuleFiles, plural, renderDiagnostics, renderFrames, styles, table, type Styles } from "./rules.js";
+import { diagnosticJson, expandRuleFiles, plural, renderDiagnostics, renderFrames, styles, table, type Styles } from "./rules.js";
 
 export const evalCommand: Command = {
   name: "eval",
   summary: "price a cart (JSON) with .promo rules and explain the result",
-  usage: "promo eval <rules (files|dirs)...> --cart <cart.json> [--json] [--explain]",
+  usage: "promo eval <rules (files|dirs)...> --cart <cart.json> [--usage <usage.json>] [--json] [--explain]",
   description:
     "Checks the rule files (with the files they import) as one project, prices the cart with the reference\n" +
     "interpreter and prints the lines, the applied and rejected promotions and the totals. The cart is JSON in\n" +
-    "the cart contract's format. Problems with the rules or the cart go to stderr; stdout holds only the result.",
+    "the cart contract's format. Problems with the rules or the cart go to stderr; stdout holds only the result.\n" +
+    "--usage gives the current use of usage limits, by limit key: a JSON object such as\n" +
+    "{\"welcome|count|customer:c1\": 1, \"sale|budget\": \"250.00\"} (counts as numbers, budgets as decimal strings).",
   options: [
     { name: "cart", value: "<cart.json>", description: "the cart to price; required" },
-    { name: "json", description: "print only the pricing result as JSON (the contract v1 shape)" },
+    { name: "usage", value: "<usage.json>", description: "current use of usage limits by limit key (see above)" },
+    { name: "json", description: "print only the pricing result as JSON (the contract v1 shape); errors as JSON too" },
     { name: "explain", description: "add the promotions' titles and the coins' limits to the report" },
   ],
   exitCodes: ["0  the cart was priced", "1  errors in the rules, or the cart is not valid JSON or not a valid cart", "2  usage or I/O error (e.g. the cart file cannot be read)"],
@@ -29,23 +32,22 @@ function runEval(args: ParsedArgs, ctx: CommandContext): number {
   const cartPath = optionValue(args, "cart");
   if (cartPath === undefined) throw new UsageError("missing the cart: --cart <cart.json>", "eval");
 
+  const usagePath = optionValue(args, "usage");
+  const json = flag(args, "json");
+
   const files = expandRuleFiles(args.positionals, ctx);
-  if (files.length === 0) throw new UsageError("no .promo files to price the cart with", "eval");
-  let cartText: string;
-  try {
-    cartText = new TextDecoder("utf-8").decode(readFileSync(absolute(ctx.io.cwd, cartPath)));
-  } catch (error) {
-    throw new PathError(`cannot read '${cartPath}': ${describeFsError(error)}`);
-  }
+  const cartText = readText(ctx, cartPath);
+  const usageText = usagePath === undefined ? undefined : readText(ctx, usagePath);
 
   const { host, read } = recordingHost(ctx.io.cwd);
   const { project, diagnostics } = checkProject(files, host);
   const fileCount = new Set<string>([...files, ...read.keys()]).size;
   if (hasErrors(diagnostics)) {
-    ctx.io.stderr(renderDiagnostics(diagnostics, read, fileCount, ctx.color));
+    if (json) ctx.io.stdout(`${JSON.stringify({ priced: false, diagnostics: diagnostics.map(diagnosticJson) }, null, 2)}\n`);
+    else ctx.io.stderr(renderDiagnostics(diagnostics, read, fileCount, ctx.color));
     return EXIT.problems;
   }
-  if (diagnostics.length > 0) ctx.io.stderr(renderFrames(diagnostics, read, ctx.color));
+  if (diagnostics.length > 0 && !json) ctx.io.stderr(renderFrames(diagnostics, read, ctx.color));
 
   const evaluator = interpreterEvaluator(project);
   let input: unknown;
@@ -53,16 +55,23 @@ function runEval(args: ParsedArgs, ctx: CommandContext): number {
     input = value;
     return evaluator.validate(value);
   });
-  const outcome = checked.ok ? evaluator.tryEvaluate(input) : checked;
+  const usage = checked.ok && usageText !== undefined ? parseUsage(usageText, usagePath!, checked.cart.currency) : { ok: true as const, usage: undefined };
+  const outcome = !checked.ok ? checked : !usage.ok ? usage : evaluator.tryEvaluate(input, usage.usage === undefined ? {} : { usage: usage.usage });
   if (!outcome.ok || !checked.ok) {
     const errors = outcome.ok ? [] : outcome.errors;
-    for (const e of errors) ctx.io.stderr(`${cartPath}: ${cartErrorText(e)}\n`);
+    const file = usage.ok ? cartPath : usagePath!;
+    if (json) {
+      const listed = errors.map((e) => ({ file, path: e.path, message: withoutPath(e) }));
+      ctx.io.stdout(`${JSON.stringify({ priced: false, errors: listed }, null, 2)}\n`);
+      return EXIT.problems;
+    }
+    for (const e of errors) ctx.io.stderr(`${file}: ${cartErrorText(e)}\n`);
     ctx.io.stderr(`the cart was not priced (${errors.length === 1 ? "1 error" : `${errors.length} errors`})\n`);
     return EXIT.problems;
   }
 
-  if (flag(args, "json")) {
-    ctx.io.stdout(JSON.stringify(outcome.result, null, 2) + "\n");
+  if (json) {
+    ctx.io.stdout(JSON.stringify(pricingResultJson(outcome.result), null, 2) + "\n");
     return EXIT.ok;
   }
   const explain = flag(args, "explain") ? explanation(project) : undefined;
@@ -189,6 +198,54 @@ function coinsExplanation(result: PricingResult, cart: NormalizedCart, explain: 
  * A cart error as `/lines/0/unitPrice: must be ...`. The runtime's messages start with their path already
  * (`(root)` for the whole cart); a JSON syntax error, which concerns the text rather than a value, drops it.
  */
+function readText(ctx: CommandContext, path: string): string {
+  try {
+    return new TextDecoder("utf-8").decode(readFileSync(absolute(ctx.io.cwd, path)));
+  } catch (error) {
+    throw new PathError(`cannot read '${path}': ${describeFsError(error)}`);
+  }
+}
+
+type UsageResult = { ok: true; usage: Record<string, number> | undefined } | { ok: false; errors: { path: string; message: string }[] };
+
+/**
+ * `--usage`: a JSON object from limit key to current use. Count and coins limits take whole numbers; a budget limit
+ * (`…|budget…` keys) takes the savings already granted as a decimal string in the cart's currency, like every
+ * amount in JSON. Errors name the JSON pointer of the bad entry.
+ */
+export function parseUsage(text: string, label: string, currency: string): UsageResult {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    return { ok: false, errors: [{ path: "", message: `${label} is not valid JSON: ${(error as Error).message}` }] };
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    return { ok: false, errors: [{ path: "", message: "(root): expected an object from limit key to use, e.g. {\"welcome|count|customer:c1\": 1}" }] };
+  }
+  const usage: Record<string, number> = {};
+  const errors: { path: string; message: string }[] = [];
+  for (const [key, entry] of Object.entries(value)) {
+    const path = `/${key.replace(/~/g, "~0").replace(/\//g, "~1")}`;
+    if (key.split("|")[1] === "budget") {
+      const amount = typeof entry === "string" ? parseAmount(entry, currency) : undefined;
+      if (amount?.ok && amount.minor >= 0) usage[key] = amount.minor;
+      else errors.push({ path, message: `${path}: a budget's use must be a decimal string in ${currency}, such as "25.00"` });
+    } else if (typeof entry === "number" && Number.isSafeInteger(entry) && entry >= 0) {
+      usage[key] = entry;
+    } else {
+      errors.push({ path, message: `${path}: must be a whole number of at least 0` });
+    }
+  }
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, usage };
+}
+
+/** A cart error's message without the path it starts with (JSON output carries the path in its own field). */
+function withoutPath(error: { path: string; message: string }): string {
+  const label = error.path === "" ? "(root)" : error.path;
+  return error.message.startsWith(`${label}: `) ? error.message.slice(label.length + 2) : error.message;
+}
+
 function cartErrorText(error: { path: string; message: string }): string {
   const label = error.path === "" ? "(root)" : error.path;
   const message = error.message.startsWith(`${label}: `) ? error.message.slice(label.length + 2) : error.message;

@@ -1,7 +1,7 @@
 import { accessSync, constants, readdirSync, statSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 import { diskHost, normalize, type SourceHost } from "@promo/dsl";
-import { describeFsError, PathError } from "./context.js";
+import { describeFsError, PathError, UsageError } from "./context.js";
 
 export const PROMO_EXTENSION = ".promo";
 
@@ -53,9 +53,13 @@ export function expandPaths(args: readonly string[], cwd: string): ExpandedFiles
       throw new PathError(`cannot read '${arg}': not a file or directory`);
     }
   }
+  // Nothing to work on is a usage error for every command (exit 2), never a silent success.
+  if (files.length === 0) throw new UsageError(`no .promo files found in ${args.map((a) => `'${a}'`).join(", ")}`);
   return { files, emptyDirectories };
 }
 
+// Hand-written rather than readdirSync({ recursive: true }): it prunes node_modules and dot-directories before
+// descending into them (the recursive form lists everything first), and follows symlinked files but not directories.
 function walk(fullDir: string, displayDir: string): string[] {
   const out: string[] = [];
   const visit = (full: string, display: string) => {

@@ -6,11 +6,12 @@ import { flag, type ParsedArgs } from "./args.js";
 import type { Command } from "./command.js";
 import { describeFsError, EXIT, PathError, UsageError, type CommandContext } from "./context.js";
 import { absolute, expandPaths } from "./files.js";
+import { diagnosticJson } from "./rules.js";
 
 export const fmtCommand: Command = {
   name: "fmt",
   summary: "format .promo files in place",
-  usage: "promo fmt <files|dirs...> [--check]",
+  usage: "promo fmt <files|dirs...> [--check] [--json]",
   description:
     "Rewrites each file in the canonical layout when it is not already formatted. The new text is written\n" +
     "to a temporary file beside the original and renamed over it, so a file is never left half-written.\n" +
@@ -27,6 +28,8 @@ export const fmtCommand: Command = {
 function runFmt(args: ParsedArgs, ctx: CommandContext): number {
   if (args.positionals.length === 0) throw new UsageError("missing file or directory to format", "fmt");
   const checkOnly = flag(args, "check");
+  const json = flag(args, "json");
+  const problems: Diagnostic[] = [];
   const { files, emptyDirectories } = expandPaths(args.positionals, ctx.io.cwd);
   for (const dir of emptyDirectories) ctx.io.stderr(`promo: warning: no .promo files found in '${dir}'\n`);
 
@@ -43,12 +46,15 @@ function runFmt(args: ParsedArgs, ctx: CommandContext): number {
     const decoded = decodeSource(file, bytes);
     if (decoded.diagnostics.length > 0) {
       unparseable.push(file);
-      report(ctx, decoded.diagnostics, new SourceFile(file, new TextDecoder("utf-8").decode(bytes)));
+      problems.push(...decoded.diagnostics);
+      if (!json) report(ctx, decoded.diagnostics, new SourceFile(file, new TextDecoder("utf-8").decode(bytes)));
       continue;
     }
     const formatted = formatSource(file, decoded.text);
     if (formatted.text === undefined) {
       unparseable.push(file);
+      problems.push(...formatted.diagnostics);
+      if (json) continue;
       if (formatted.diagnostics.length === 0) ctx.io.stdout(`error: '${file}' does not parse; it was left unchanged\n\n`);
       report(ctx, formatted.diagnostics, new SourceFile(file, decoded.text));
       continue;
@@ -56,14 +62,17 @@ function runFmt(args: ParsedArgs, ctx: CommandContext): number {
     if (formatted.text === decoded.text) continue;
     changed.push(file);
     if (checkOnly) {
-      ctx.io.stdout(`${file}\n`);
+      if (!json) ctx.io.stdout(`${file}\n`);
     } else {
       writeAtomically(full, formatted.text, file);
-      ctx.io.stdout(`formatted ${file}\n`);
+      if (!json) ctx.io.stdout(`formatted ${file}\n`);
     }
   }
 
-  ctx.io.stdout(summary(files.length, changed.length, unparseable.length, checkOnly) + "\n");
+  if (json) {
+    const report = { files: files.length, [checkOnly ? "notFormatted" : "formatted"]: changed, unparseable, diagnostics: problems.map(diagnosticJson) };
+    ctx.io.stdout(`${JSON.stringify(report, null, 2)}\n`);
+  } else ctx.io.stdout(summary(files.length, changed.length, unparseable.length, checkOnly) + "\n");
   if (unparseable.length > 0 || (checkOnly && changed.length > 0)) return EXIT.problems;
   return EXIT.ok;
 }

@@ -1,10 +1,10 @@
-import { formatMoney, type Limit, suggest } from "@promo/runtime";
+import { formatMinor, formatMoney, type Limit, suggest } from "@promo/runtime";
 import { hasErrors, lower, type LoweredPromotion, checkProject } from "@promo/dsl";
 import { flag, optionValue, type ParsedArgs } from "./args.js";
 import type { Command } from "./command.js";
-import { EXIT, UsageError, type CommandContext } from "./context.js";
+import { EXIT, PathError, UsageError, type CommandContext } from "./context.js";
 import { recordingHost } from "./files.js";
-import { expandRuleFiles, renderDiagnostics, styles, table } from "./rules.js";
+import { diagnosticJson, expandRuleFiles, renderDiagnostics, styles, table } from "./rules.js";
 
 type LedgerModule = typeof import("@promo/ledger");
 type Ledger = import("@promo/ledger").Ledger;
@@ -26,7 +26,7 @@ export const ledgerCommand: Command = {
     { name: "store", value: "<store>", description: "sqlite:PATH or postgres://USER@HOST:PORT/DB (default: $PROMO_LEDGER_STORE)" },
     { name: "json", description: "print the status or usage as JSON" },
   ],
-  exitCodes: ["0  done", "1  an unknown promotion, or errors in the rules", "2  usage error, or the store cannot be opened or reached"],
+  exitCodes: ["0  done", "1  an unknown promotion (not in the given rules, or without rules: no use recorded), or errors in the rules", "2  usage error, or the store cannot be opened or reached"],
   run: runLedger,
 };
 
@@ -52,17 +52,20 @@ async function runLedger(args: ParsedArgs, ctx: CommandContext): Promise<number>
       const { host, read } = recordingHost(ctx.io.cwd);
       const { project, diagnostics } = checkProject(files, host);
       if (hasErrors(diagnostics)) {
-        ctx.io.stderr(renderDiagnostics(diagnostics, read, new Set([...files, ...read.keys()]).size, ctx.color));
+        if (ctx.json) ctx.io.stdout(`${JSON.stringify({ diagnostics: diagnostics.map(diagnosticJson) }, null, 2)}\n`);
+        else ctx.io.stderr(renderDiagnostics(diagnostics, read, new Set([...files, ...read.keys()]).size, ctx.color));
         return EXIT.problems;
       }
       const promotions = lower(project).promotions;
       promotion = promotions.find((p) => p.id === promotionId);
       if (!promotion) {
         const close = suggest(promotionId, promotions.map((p) => p.id), 1);
-        ctx.io.stderr(`promo: unknown promotion '${promotionId}' in ${files.length === 1 ? files[0] : `${files.length} rule files`}${close[0] ? `; did you mean '${close[0]}'?` : ""}\n`);
+        const message = `unknown promotion '${promotionId}' in ${files.length === 1 ? files[0] : `${files.length} rule files`}${close[0] ? `; did you mean '${close[0]}'?` : ""}`;
+        if (ctx.json) ctx.io.stdout(`${JSON.stringify({ error: { kind: "unknown-promotion", message } }, null, 2)}\n`);
+        else ctx.io.stderr(`promo: ${message}\n`);
         return EXIT.problems;
       }
-      if (promotion.limits.length === 0) ctx.io.stderr(`promo: note: promotion '${promotionId}' has no usage limit\n`);
+      if (promotion.limits.length === 0 && !ctx.json) ctx.io.stderr(`promo: note: promotion '${promotionId}' has no usage limit\n`);
     }
   }
 
@@ -71,8 +74,7 @@ async function runLedger(args: ParsedArgs, ctx: CommandContext): Promise<number>
     // Loaded only here, so the rest of the CLI never loads a database driver.
     mod = await import("@promo/ledger");
   } catch (error) {
-    ctx.io.stderr(`promo: the ledger package is not installed (@promo/ledger): ${(error as Error).message}\n`);
-    return EXIT.usage;
+    throw new PathError(`the ledger package is not installed (@promo/ledger): ${(error as Error).message}`);
   }
   let ledger: Ledger | undefined;
   try {
@@ -97,21 +99,32 @@ async function runLedger(args: ParsedArgs, ctx: CommandContext): Promise<number>
       return EXIT.ok;
     }
     const rows = await ledger.usage(promotionId!);
+    // Without rule files naming it, a promotion with no counter is unknown here: exit 1 rather than a silent "no use".
+    const unknown = rows.length === 0 && promotion === undefined;
     if (flag(args, "json")) {
-      ctx.io.stdout(`${JSON.stringify({ store: ledger.name, promotion: promotionId, counters: rows }, null, 2)}\n`);
-      return EXIT.ok;
+      const counters = rows.map((r) => usageRowJson(r, promotion));
+      ctx.io.stdout(`${JSON.stringify({ store: ledger.name, promotion: promotionId, counters }, null, 2)}\n`);
+      return unknown ? EXIT.problems : EXIT.ok;
+    }
+    if (unknown) {
+      ctx.io.stderr(`promo: no use recorded for '${promotionId}' in ${ledger.name} (give the rule files to check the name: promo ledger usage ${promotionId} rules/)\n`);
+      return EXIT.problems;
     }
     ctx.io.stdout(renderUsage(promotionId!, ledger.name, rows, promotion, styles(ctx.color)));
     return EXIT.ok;
   } catch (error) {
-    if (error instanceof mod.LedgerUnavailableError || error instanceof RangeError) {
-      ctx.io.stderr(`promo: ${error.message}\n`);
-      return EXIT.usage;
-    }
+    if (error instanceof mod.LedgerUnavailableError || error instanceof RangeError) throw new PathError(error.message);
     throw error;
   } finally {
     await ledger?.close().catch(() => undefined);
   }
+}
+
+/** A counter in JSON: a budget's amounts as decimal strings when the rules give the currency, counts as numbers. */
+function usageRowJson(row: UsageRow, promotion: LoweredPromotion | undefined): unknown {
+  if (promotion === undefined || row.key.split("|")[1] !== "budget") return row;
+  const money = (minor: number) => formatMinor(minor, promotion.currency);
+  return { ...row, used: money(row.used), held: money(row.held), max: money(row.max) };
 }
 
 /** Which of a promotion's limits a counter key belongs to: same kind, entity and period. */

@@ -17,6 +17,19 @@ export type { Command } from "./command.js";
 export const COMMANDS: readonly Command[] = [checkCommand, fmtCommand, compileCommand, evalCommand, testCommand, ledgerCommand];
 
 const HELP_OPTION: OptionSpec = { name: "help", short: "h", description: "show this help" };
+/** Every command takes `--json`: stdout then holds exactly one JSON document, errors included. */
+const JSON_OPTION: OptionSpec = { name: "json", description: "print exactly one JSON document on stdout (errors too)" };
+
+function optionsOf(command: Command): OptionSpec[] {
+  const own = command.options.some((o) => o.name === JSON_OPTION.name) ? command.options : [...command.options, JSON_OPTION];
+  return [...own, HELP_OPTION];
+}
+
+/** `--json` anywhere before a `--`: decided before parsing, so a usage error is reported as JSON too. */
+function wantsJson(argv: readonly string[]): boolean {
+  const end = argv.indexOf("--");
+  return (end < 0 ? argv : argv.slice(0, end)).includes("--json");
+}
 
 /**
  * Runs `promo <argv...>` and returns the exit code. Never throws and never prints a stack trace (unless
@@ -25,41 +38,57 @@ const HELP_OPTION: OptionSpec = { name: "help", short: "h", description: "show t
  */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const env = io.env ?? process.env;
-  const ctx: CommandContext = { io, env, color: useColor(io, env) };
-  try {
-    return await dispatch(argv, ctx);
-  } catch (error) {
-    return reportFailure(error, ctx);
+  if (!wantsJson(argv)) {
+    const ctx: CommandContext = { io, env, color: useColor(io, env), json: false };
+    try {
+      return await dispatch(argv, ctx);
+    } catch (error) {
+      return reportFailure(error, ctx);
+    }
   }
+  // JSON mode: stdout is held back so that a failure part-way replaces whatever was written with one error document.
+  let held = "";
+  const ctx: CommandContext = { io: { ...io, stdout: (text) => void (held += text) }, env, color: false, json: true };
+  let code: number;
+  try {
+    code = await dispatch(argv, ctx);
+  } catch (error) {
+    held = "";
+    code = reportFailure(error, ctx);
+    io.stdout(held);
+    return code;
+  }
+  io.stdout(held);
+  return code;
 }
 
 async function dispatch(argv: readonly string[], ctx: CommandContext): Promise<number> {
   const { io } = ctx;
   const [first, ...rest] = argv;
-  if (first === undefined) throw new UsageError("missing command");
-  if (first === "--help" || first === "-h") {
-    io.stdout(globalUsage());
+  const text = (value: string, key: "help" | "version") => io.stdout(ctx.json ? `${JSON.stringify({ [key]: value }, null, 2)}\n` : value);
+  if (first === undefined || (first === "--json" && rest.length === 0)) throw new UsageError("missing command");
+  if (first === "--help" || first === "-h" || (first === "--json" && (rest[0] === "--help" || rest[0] === "-h"))) {
+    text(globalUsage(), "help");
     return EXIT.ok;
   }
-  if (first === "--version") {
-    io.stdout(`${version()}\n`);
+  if (first === "--version" || (first === "--json" && rest[0] === "--version")) {
+    text(ctx.json ? version() : `${version()}\n`, "version");
     return EXIT.ok;
   }
   if (first === "help") {
-    const topic = rest[0];
-    if (topic === undefined) {
-      io.stdout(globalUsage());
-      return EXIT.ok;
-    }
-    io.stdout(commandUsage(findCommand(topic)));
+    const topic = rest.find((a) => a !== "--json");
+    text(topic === undefined ? globalUsage() : commandUsage(findCommand(topic)), "help");
     return EXIT.ok;
   }
-  if (first.startsWith("-")) throw new UsageError(`unknown option '${first}'`);
+  if (first.startsWith("-")) {
+    const close = suggest(first.replace(/^-+/, ""), ["help", "version"], 1)[0];
+    throw new UsageError(`unknown option '${first}'${close ? `; did you mean '--${close}'?` : ""}`);
+  }
 
   const command = findCommand(first);
-  const args = parseArgs(rest, [...command.options, HELP_OPTION], command.name);
+  const args = parseArgs(rest, optionsOf(command), command.name);
   if (args.options.has(HELP_OPTION.name)) {
-    io.stdout(commandUsage(command));
+    text(commandUsage(command), "help");
     return EXIT.ok;
   }
   return await command.run(args, ctx);
@@ -74,6 +103,13 @@ function findCommand(name: string): Command {
 
 function reportFailure(error: unknown, ctx: CommandContext): number {
   const { io, env } = ctx;
+  if (ctx.json) {
+    const kind = error instanceof UsageError ? "usage" : error instanceof PathError ? "io" : "internal";
+    const message = error instanceof Error ? error.message : String(error);
+    io.stdout(`${JSON.stringify({ error: { kind, message } }, null, 2)}\n`);
+    if (env["PROMO_DEBUG"] === "1" && kind === "internal" && error instanceof Error && error.stack) io.stderr(`${error.stack}\n`);
+    return EXIT.usage;
+  }
   if (error instanceof UsageError) {
     io.stderr(`promo: ${error.message}\n`);
     io.stderr(`run 'promo ${error.command ? `${error.command} ` : ""}--help' for usage\n`);
@@ -95,8 +131,13 @@ const EXIT_CODES = `Exit codes:
   1  errors found (check, compile, eval, test); files not formatted or not
      parseable (fmt); an invalid cart (eval); a failing example (test)
   2  usage or I/O error: unknown command or option, missing argument, a path
-     that does not exist or cannot be read or written, invalid --at; or an
-     internal error
+     that does not exist or cannot be read or written, no .promo files in
+     the given paths, invalid --at; or an internal error
+
+Output: with --json (every command), stdout holds exactly one JSON document,
+errors included ({"error": {"kind", "message"}} for usage and I/O errors);
+amounts are decimal strings, instants ISO 8601. Without --json, reports go
+to stdout and errors that stop a command to stderr; colour only on a terminal.
 `;
 
 export function globalUsage(): string {
@@ -131,7 +172,7 @@ Environment:
 }
 
 export function commandUsage(command: Command): string {
-  const options = [...command.options, HELP_OPTION];
+  const options = optionsOf(command);
   const labels = options.map((o) => `${o.short ? `-${o.short}, ` : "    "}--${o.name}${o.value ? ` ${o.value}` : ""}`);
   const width = Math.max(...labels.map((l) => l.length)) + 2;
   const optionLines = options.map((o, i) => `  ${labels[i]!.padEnd(width)}${o.description}`).join("\n");

@@ -184,3 +184,24 @@ export function costBudgetOption(text: string | undefined, command: string): num
   if (!/^[1-9][0-9]{0,14}$/.test(text)) throw new UsageError(`invalid --cost-budget '${text}': expected a whole number of at least 1, e.g. 10000`, command);
   return Number(text);
 }
+
+/** A diagnostic as plain JSON with a fixed key order, so `--json` output is byte-stable. */
+export function diagnosticJson(d: Diagnostic): unknown {
+  const span = (s: Diagnostic["span"]) => ({
+    file: s.file,
+    start: s.start,
+    end: s.end,
+    startLine: s.startLine,
+    startColumn: s.startColumn,
+    endLine: s.endLine,
+    endColumn: s.endColumn,
+  });
+  return {
+    code: d.code,
+    severity: d.severity,
+    message: d.message,
+    span: span(d.span),
+    related: d.related.map((r) => ({ message: r.message, span: span(r.span) })),
+    fixes: d.fixes.map((f) => ({ title: f.title, edits: f.edits.map((e) => ({ span: span(e.span), newText: e.newText })) })),
+  };
+}

@@ -10,7 +10,7 @@ import { flag, type ParsedArgs } from "./args.js";
 import type { Command } from "./command.js";
 import { EXIT, UsageError, type CommandContext } from "./context.js";
 import { recordingHost } from "./files.js";
-import { expandRuleFiles, plural, renderFrames, styles } from "./rules.js";
+import { diagnosticJson, expandRuleFiles, plural, renderFrames, styles } from "./rules.js";
 
 export const testCommand: Command = {
   name: "test",
@@ -152,10 +152,6 @@ export function disagreement(a: ExampleOutcome, b: ExampleOutcome): string[] {
 function renderOutcome(o: TestOutcome, s: ReturnType<typeof styles>): string {
   const head = `${o.passed ? s.pass("PASS") : s.fail("FAIL")} ${o.file}:${o.line} ${o.name}\n`;
   return head + o.differences.map((d) => `    ${d}\n`).join("");
-}
-
-function diagnosticJson(d: Diagnostic): unknown {
-  return { code: d.code, severity: d.severity, message: d.message, file: d.span.file, line: d.span.startLine, column: d.span.startColumn };
 }
 
 /** A temporary directory for the bundles, created on first use and removed at the end. */

@@ -329,14 +329,25 @@ describe("promo eval", () => {
     expectNoStackTrace(r);
   });
 
-  it("exits 1 with code frames when the rules have errors", async () => {
+  it("exits 1 with code frames on stderr when the rules have errors", async () => {
     write("broken.promo", BROKEN);
     write("cart.json", JSON.stringify(CART));
-    const r = await promo(["eval", "broken.promo", "--cart", "cart.json", "--json"]);
+    const r = await promo(["eval", "broken.promo", "--cart", "cart.json"]);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe("");
     expect(r.stderr).toContain("error[unknown-kind]");
     expect(r.stderr).toMatch(/--> broken\.promo:5:8/);
+  });
+
+  it("with --json, reports the rules' errors as JSON on stdout", async () => {
+    write("broken.promo", BROKEN);
+    write("cart.json", JSON.stringify(CART));
+    const r = await promo(["eval", "broken.promo", "--cart", "cart.json", "--json"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe("");
+    const report = JSON.parse(r.stdout) as { priced: boolean; diagnostics: { code: string; span: { file: string; startLine: number } }[] };
+    expect(report.priced).toBe(false);
+    expect(report.diagnostics[0]).toMatchObject({ code: "unknown-kind", span: { file: "broken.promo", startLine: 5 } });
   });
 
   it("exits 2 when the cart file is missing", async () => {

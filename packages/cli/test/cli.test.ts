@@ -204,11 +204,21 @@ describe("promo check: output", () => {
     expect(human.stdout).toMatch(/in 3 files\n$/);
   });
 
-  it("warns about a directory without .promo files", async () => {
+  it("exits 2 when the paths hold no .promo file (the same for check, fmt, test, compile and eval)", async () => {
     mkdirSync(join(dir, "nothing"));
-    const r = await promo(["check", "nothing"], { cwd: dir });
+    for (const args of [["check"], ["fmt"], ["test"], ["compile", "-o", "out.mjs"], ["eval", "--cart", "cart.json"]]) {
+      const r = await promo([...args, "nothing"], { cwd: dir });
+      expect(r.code, args[0]).toBe(2);
+      expect(r.stdout).toBe("");
+      expect(r.stderr).toContain("no .promo files found in 'nothing'");
+    }
+  });
+
+  it("warns about an empty directory beside files that exist", async () => {
+    mkdirSync(join(dir, "nothing"));
+    write("ok.promo", CLEAN);
+    const r = await promo(["check", "nothing", "ok.promo"], { cwd: dir });
     expect(r.code).toBe(0);
-    expect(r.stdout).toBe("no problems in 0 files\n");
     expect(r.stderr).toContain("no .promo files found in 'nothing'");
   });
 

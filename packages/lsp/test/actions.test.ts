@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fileUri, startClient, type Client } from "./harness.js";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
-const PROMO_BIN = join(ROOT, "packages", "dsl", "bin", "promo.js");
+const PROMO_BIN = join(ROOT, "packages", "cli", "bin", "promo.js");
 const INVALID = join(ROOT, "test", "invalid");
 
 let client: Client;

@@ -6,7 +6,8 @@ import type { Program } from "./program.js";
 /** Thrown by `evaluate` for input that is not a valid cart; every problem is named by its JSON path. */
 export class InvalidCartError extends Error {
   constructor(readonly errors: readonly CartError[]) {
-    super(`invalid cart: ${errors.map((e) => `${e.path || "/"}: ${e.message}`).join("; ")}`);
+    // Each CartError message already starts with the path it is about ("/lines/0/sku: required").
+    super(`invalid cart: ${errors.map((e) => e.message).join("; ")}`);
     this.name = "InvalidCartError";
   }
 }
