@@ -1,7 +1,7 @@
 /**
- * The main job on the bundled examples: check and format-check the rule files, run their examples with both
- * engines, compile each rule file into a bundle (build/<name>.mjs), then price the sample carts in
- * examples/carts/ with those bundles and print the explained results.
+ * The main job on the bundled examples, told briefly for whoever writes promotions: check and format-check the
+ * rule files, run their examples (one line per file), compile each rule file into a bundle (build/<name>.mjs), then
+ * price the sample carts in examples/carts/ with those bundles and print the explained results.
  */
 import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -9,29 +9,54 @@ import { pathToFileURL } from "node:url";
 import { checkProject, diskHost } from "../packages/dsl/dist/index.js";
 import { runCli } from "../packages/cli/dist/main.js";
 import { explanation, renderReport } from "../packages/cli/dist/eval.js";
-import { styles } from "../packages/cli/dist/rules.js";
+import { plural, styles } from "../packages/cli/dist/rules.js";
 
 const root = new URL("..", import.meta.url).pathname;
 const color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
-const io = { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t), isTTY: color, cwd: root };
 const s = styles(color);
-const step = async (args) => {
-  console.log(s.bold(`\n$ promo ${args.join(" ")}`));
-  const code = await runCli(args, io);
-  if (code !== 0) process.exit(code);
-};
 
-await step(["check", "examples"]);
-await step(["fmt", "--check", "examples"]);
-await step(["test", "examples"]);
+/** Runs `promo <args> --json` and returns the parsed document; on a non-zero exit, shows the human output and stops. */
+async function promo(args) {
+  let out = "";
+  const code = await runCli([...args, "--json"], { stdout: (t) => (out += t), stderr: (t) => process.stderr.write(t), isTTY: false, cwd: root });
+  if (code !== 0) {
+    console.log(s.bold(`\n$ promo ${args.join(" ")}`));
+    process.exit(await runCli(args, { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t), isTTY: color, cwd: root }));
+  }
+  return JSON.parse(out);
+}
 
 const ruleFiles = readdirSync(join(root, "examples")).filter((f) => f.endsWith(".promo")).sort();
+const diagnostics = await promo(["check", "examples"]);
+await promo(["fmt", "--check", "examples"]);
+const warnings = diagnostics.length === 0 ? "no problems" : plural(diagnostics.length, "warning");
+console.log(`${s.bold("Rules")}: ${plural(ruleFiles.length, "file")} in examples/, ${warnings}, all formatted.`);
+
+const report = await promo(["test", "examples"]);
+console.log(`\n${s.bold("Examples")} (each run by the interpreter and by the compiled bundle):`);
+const byFile = new Map();
+for (const example of report.examples) byFile.set(example.file, [...(byFile.get(example.file) ?? []), example]);
+const width = Math.max(...[...byFile.keys()].map((f) => f.length));
+for (const [file, examples] of byFile) {
+  const failed = examples.filter((e) => !e.passed).length;
+  const verdict = failed === 0 ? s.pass(`all ${plural(examples.length, "example")} pass`) : s.fail(`${failed} of ${examples.length} fail`);
+  console.log(`  ${file.padEnd(width)}  ${verdict}`);
+}
+
 const carts = readdirSync(join(root, "examples", "carts")).filter((f) => f.endsWith(".json")).sort();
 mkdirSync(join(root, "build"), { recursive: true });
+console.log(`\n${s.bold("Bundles")}:`);
+const bundles = [];
 for (const file of ruleFiles) {
   const stem = file.replace(/\.promo$/, "");
+  const compiled = await promo(["compile", `examples/${file}`, "-o", `build/${stem}.mjs`]);
+  console.log(`  ${`build/${stem}.mjs`.padEnd(width - "examples/".length + "build/".length - ".promo".length + ".mjs".length)}  ${plural(compiled.promotions, "promotion")}, ${Math.round(compiled.bundleBytes / 1024)} kB`);
+  bundles.push({ file, stem });
+}
+
+for (const { file, stem } of bundles) {
   const mine = carts.filter((c) => c.startsWith(`${stem}-`));
-  await step(["compile", `examples/${file}`, "-o", `build/${stem}.mjs`]);
+  if (mine.length === 0) continue;
   const bundle = await import(pathToFileURL(join(root, "build", `${stem}.mjs`)).href);
   const { project } = checkProject([`examples/${file}`], { ...diskHost, readFile: (p) => diskHost.readFile(join(root, p)) });
   const explain = explanation(project);
@@ -39,7 +64,7 @@ for (const file of ruleFiles) {
     const cart = JSON.parse(readFileSync(join(root, "examples", "carts", cartFile), "utf8"));
     const result = bundle.evaluate(cart);
     const normalized = bundle.validate(cart).cart;
-    console.log(s.bold(`\n— examples/carts/${cartFile}, priced by build/${stem}.mjs —\n`));
-    process.stdout.write(renderReport(result, normalized, cartFile, s, explain));
+    console.log(s.bold(`\n— examples/carts/${cartFile}, priced with the rules of examples/${file} —\n`));
+    process.stdout.write(renderReport(result, normalized, cartFile, s, explain, cart));
   }
 }

@@ -75,8 +75,16 @@ function runEval(args: ParsedArgs, ctx: CommandContext): number {
     return EXIT.ok;
   }
   const explain = flag(args, "explain") ? explanation(project) : undefined;
-  ctx.io.stdout(renderReport(outcome.result, checked.cart, cartPath, styles(ctx.color), explain));
+  ctx.io.stdout(renderReport(outcome.result, checked.cart, cartPath, styles(ctx.color), explain, input));
   return EXIT.ok;
+}
+
+/** The normalised cart's lines in the order the cart as written lists their ids. */
+function inWrittenOrder(cart: NormalizedCart, rawCart: unknown): NormalizedCart["lines"] {
+  const written = (rawCart as { lines?: unknown } | undefined)?.lines;
+  if (!Array.isArray(written)) return cart.lines;
+  const position = new Map(written.map((line, i) => [(line as { id?: unknown } | null)?.id, i]));
+  return [...cart.lines].sort((a, b) => (position.get(a.id) ?? 0) - (position.get(b.id) ?? 0));
 }
 
 export interface Explanation {
@@ -90,7 +98,7 @@ export function explanation(project: CheckedProject): Explanation {
 }
 
 /** The human-readable report of one priced cart. */
-export function renderReport(result: PricingResult, cart: NormalizedCart, cartLabel: string, s: Styles, explain?: Explanation): string {
+export function renderReport(result: PricingResult, cart: NormalizedCart, cartLabel: string, s: Styles, explain?: Explanation, rawCart?: unknown): string {
   const currency = result.currency;
   const money = (minor: number) => formatMinor(minor, currency);
   const withCurrency = (amount: string) => `${amount} ${currency}`;
@@ -98,12 +106,14 @@ export function renderReport(result: PricingResult, cart: NormalizedCart, cartLa
   let out = `${s.bold(cartLabel)}: ${plural(cart.lines.length, "line")} in ${currency} at ${new Date(cart.at).toISOString().replace(".000Z", "Z")}\n`;
 
   out += `\n${s.bold("Lines")} ${s.dim(`(${currency})`)}\n`;
-  const byId = new Map(cart.lines.map((l) => [l.id, l]));
+  // In the cart's own order, as written (validation sorts lines by id).
+  const priced = new Map(result.lines.map((l) => [l.id, l]));
   const lineRows = [["id", "quantity", "unit price", "subtotal", "discount", "total"].map((h) => s.dim(h))];
-  for (const line of result.lines) {
-    const input = byId.get(line.id);
+  for (const input of inWrittenOrder(cart, rawCart)) {
+    const line = priced.get(input.id);
+    if (line === undefined) continue;
     const discount = line.discount === money(0) ? line.discount : s.green(line.discount);
-    lineRows.push([line.id, input ? String(input.quantity) : "?", input ? money(input.unitPrice) : "?", line.subtotal, discount, line.total]);
+    lineRows.push([line.id, String(input.quantity), money(input.unitPrice), line.subtotal, discount, line.total]);
   }
   out += table(lineRows, "lrrrrr");
 
@@ -135,15 +145,17 @@ export function renderReport(result: PricingResult, cart: NormalizedCart, cartLa
 
   out += `\n${s.bold("Totals")}\n`;
   const coins = `${plural(result.coins.used, "coin")} used, ${plural(result.coins.earned, "coin")} earned`;
+  // A coins row only where coins play a part: the rules have a coins promotion, or coins were used or earned.
+  const coinRules = explain?.lowered.promotions.some((p) => p.kind === "coins") ?? false;
   const totals = [
     ["subtotal", withCurrency(result.subtotal), ""],
     ["discount", withCurrency(result.discount), ""],
-    ["coins", withCurrency(result.coins.amount), s.dim(coins)],
+    ...(coinRules || result.coins.used > 0 || result.coins.earned > 0 ? [["coins", withCurrency(result.coins.amount), s.dim(coins)]] : []),
     ["shipping", withCurrency(result.shipping), ""],
     ["total", s.bold(withCurrency(result.total)), ""],
   ];
   out += table(totals, "lrl");
-  out += table([["optimal ", result.optimal ? "yes" : s.yellow("no (the search stopped early; this is the best combination found)")]], "ll");
+  if (!result.optimal) out += s.yellow("note: too many combinations to try them all; this is the best one found, not necessarily the best possible\n");
   return out;
 }
 
