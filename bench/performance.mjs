@@ -117,12 +117,6 @@ async function compileText(text) {
   return result;
 }
 
-let bundleCount = 0;
-async function importBundle(code) {
-  const file = join(scratch, `bundle-${bundleCount++}.mjs`);
-  writeFileSync(file, code);
-  return import(pathToFileURL(file).href);
-}
 
 function writeScratch(name, text) {
   const file = join(scratch, name);

@@ -1,6 +1,6 @@
 import { costBudgetOption, diagnosticJson, sourceLookup } from "./rules.js";
 import { isValidLocalDate, isValidLocalTime } from "@promo/runtime";
-import { type CheckOptions, hasErrors, type Diagnostic, renderDiagnostic, renderSummary, MAX_FILE_BYTES, checkFiles, SourceFile } from "@promo/dsl";
+import { type CheckOptions, hasErrors, renderDiagnostic, renderSummary, checkFiles } from "@promo/dsl";
 import { flag, optionValue, type ParsedArgs } from "./args.js";
 import { EXIT, UsageError, type CommandContext } from "./context.js";
 import { expandPaths, recordingHost } from "./files.js";

@@ -611,7 +611,7 @@ describe("hostile input", () => {
     const cyclic: any = minimal();
     cyclic.lines.push(cyclic);
     cyclic.customer = { attributes: cyclic };
-    let deep: any = minimal();
+    const deep: any = minimal();
     let cursor = deep;
     for (let i = 0; i < 100_000; i++) cursor = cursor.x = {};
     let deepArray: any = [];

@@ -330,7 +330,6 @@ export class Printer {
     if ((expr.kind === "And" || expr.kind === "Or") && expr.operands.length > 1) {
       const ops = expr.operands;
       const first = ops[0]!;
-      const last = ops[ops.length - 1]!;
       if (indent + flat.length > MAX_WIDTH || this.pool.has(first.span.end, span.end)) {
         const word = expr.kind === "And" ? "and" : "or";
         const inner = indent + INDENT;
