@@ -21,21 +21,6 @@ if (!existsSync(serverEntry)) {
   process.exit(1);
 }
 
-/**
- * The compiler's bundler (esbuild, a native binary) is reachable from @promo/dsl's index but never used by the
- * language server: the server bundle gets a stand-in that throws if it ever were.
- */
-const noBundler = {
-  name: "no-bundler",
-  setup(b) {
-    b.onResolve({ filter: /^esbuild$/ }, () => ({ path: "esbuild", namespace: "no-bundler" }));
-    b.onLoad({ filter: /.*/, namespace: "no-bundler" }, () => ({
-      contents: 'const missing = () => { throw new Error("bundling is not available in the editor"); };\nexport const build = missing, buildSync = missing;\n',
-      loader: "js",
-    }));
-  },
-};
-
 rmSync(join(here, "dist"), { recursive: true, force: true });
 
 const common = {
@@ -60,8 +45,7 @@ await build({
   ...common,
   entryPoints: [serverEntry],
   outfile: join(here, "dist", "server.js"),
-  plugins: [noBundler],
-  // ES module code reads import.meta.url (the CLI's version lookup); in the CommonJS bundle it is this file.
+  // ES module code may read import.meta.url; in the CommonJS bundle it is this file.
   define: { "import.meta.url": "__promoImportMetaUrl" },
   banner: { js: 'const __promoImportMetaUrl = require("node:url").pathToFileURL(__filename).href;' },
 });
