@@ -5,8 +5,8 @@
  * records every module URL (test/helpers/record-resolutions.mjs), not by reading import statements.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { repoRoot, requireBuild } from "./helpers/cli.js";
 
@@ -89,5 +89,24 @@ describe("dependency trees", () => {
     const tree = [...dependencyTree(join(repoRoot, "packages", "cli")).values()];
     expect(tree.map((p) => p.manifest.name)).toContain("pg");
     expect(tree.filter((p) => p.manifest.gypfile === true || existsSync(join(p.dir, "binding.gyp"))).map((p) => p.manifest.name)).toContain("better-sqlite3");
+  });
+});
+
+describe("published files", () => {
+  it("every source map in a package's dist points at a file the package publishes", () => {
+    for (const name of ["runtime", "ledger", "dsl", "lsp", "cli"]) {
+      const dir = join(repoRoot, "packages", name);
+      const manifest = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { files: string[] };
+      const maps = readdirSync(join(dir, "dist"), { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".map"));
+      expect(maps.length, name).toBeGreaterThan(0);
+      for (const map of maps) {
+        const { sources } = JSON.parse(readFileSync(join(dir, "dist", map), "utf8")) as { sources: string[] };
+        for (const source of sources) {
+          const target = relative(dir, resolve(dir, "dist", dirname(map), source));
+          expect(existsSync(join(dir, target)), `${name}: ${map} → ${target}`).toBe(true);
+          expect(manifest.files.some((f) => target === f || target.startsWith(`${f}/`)), `${name}: ${target} is not in "files"`).toBe(true);
+        }
+      }
+    }
   });
 });
