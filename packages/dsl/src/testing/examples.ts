@@ -2,6 +2,7 @@ import { formatMinor, type CartError, type EvaluateOutcome, type PricingResult }
 import type * as A from "../ast/nodes.js";
 import type { CheckedFile, CheckedProject } from "../checker/checker.js";
 import type { SourceHost } from "../project/host.js";
+import { appendAll } from "../util/arrays.js";
 
 /**
  * Runs the examples written in rule files (`example NAME { cart {...} expect {...} }`): each cart is priced and
@@ -97,7 +98,7 @@ function compareExpectation(expect: A.RecordValue, result: PricingResult, projec
         break;
       case "applied":
       case "rejected":
-        if (value.kind === "ListValue") diffs.push(...compareList(key.text, value, result, money));
+        if (value.kind === "ListValue") appendAll(diffs, compareList(key.text, value, result, money));
         break;
       case "lines":
         if (value.kind !== "ListValue") break;

@@ -348,7 +348,7 @@ function runValidator(
   }
   const normaliser = new Normaliser(customerAttributes, lineAttributes);
   const cart = normaliser.cart(tree.value);
-  errors.push(...normaliser.errors);
+  for (const error of normaliser.errors) errors.push(error); // not push(...): a hostile cart can have many
   if (errors.length > 0 || cart === undefined) {
     if (errors.length === 0) errors.push(cartError("", "is not a valid cart"));
     return { ok: false, errors: finishErrors(errors) };
