@@ -32,3 +32,4 @@ export { createEvaluatorWith, InvalidCartError, type Evaluator, type EvaluateOut
 export { cartSchema, CART_SCHEMA_DIALECT } from "./cart/schema.js";
 export { createCartValidatorWith, parseCartJson, MAX_REPORTED_ERRORS, type CartValidator, type SchemaCheck } from "./cart/validate.js";
 export { hydrateProgram, type ProgramData, type PromotionData, type BenefitData } from "./engine/hydrate.js";
+export { excerpt, quoteExcerpt, EXCERPT_LENGTH } from "./excerpt.js";

@@ -2,7 +2,7 @@ import { parseAmount, plainMinorUnits } from "../money/amount.js";
 import { currencyExponent, isCurrencyCode } from "../money/currencies.js";
 import { isRegionCode } from "../regions.js";
 import { checkDate, parseInstant } from "./instant.js";
-import { AMOUNT_PATTERN, MAX_COUPONS, MAX_LINES, MAX_QUANTITY, MAX_SET_ITEMS, MAX_STRING_LENGTH, PERCENT_PATTERN } from "./schema.js";
+import { AMOUNT_PATTERN, MAX_COUPONS, MAX_LINES, MAX_QUANTITY, MAX_NUMBER_TEXT_LENGTH, MAX_SET_ITEMS, MAX_STRING_LENGTH, PERCENT_PATTERN } from "./schema.js";
 import type { AttributeShape } from "./schema.js";
 import type { NormalizedCart, NormalizedCoupon, NormalizedLine } from "./types.js";
 
@@ -113,7 +113,7 @@ function currencyCode(value: Raw): string {
 
 /** A non-negative amount in minor units of `currency`. */
 function amount(value: Raw, currency: string): number {
-  if (typeof value !== "string") fail();
+  if (typeof value !== "string" || value.length > MAX_NUMBER_TEXT_LENGTH) fail();
   const quick = plainMinorUnits(value, currencyExponent(currency)!);
   if (quick >= 0) return quick;
   if (!AMOUNT.test(value)) fail();
@@ -344,7 +344,7 @@ function attributeValue(value: Raw, shape: AttributeShape, currency: string): un
       return text(value, 0);
     case "decimal":
     case "percent": {
-      if (typeof value !== "string" || !(shape.element === "percent" ? PERCENT : AMOUNT).test(value)) fail();
+      if (typeof value !== "string" || value.length > MAX_NUMBER_TEXT_LENGTH || !(shape.element === "percent" ? PERCENT : AMOUNT).test(value)) fail();
       const number = Number(value);
       if (!Number.isFinite(number) || (shape.element === "percent" && number > 100)) fail();
       return number;
