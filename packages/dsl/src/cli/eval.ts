@@ -9,18 +9,19 @@ import { checkProject } from "../pipeline/frontend.js";
 import { flag, optionValue, type ParsedArgs } from "./args.js";
 import type { Command } from "./command.js";
 import { describeFsError, EXIT, PathError, UsageError, type CommandContext } from "./context.js";
-import { absolute, recordingHost } from "./files.js";
+import { absolute, projectRoot, recordingHost, ROOT_OPTION } from "./files.js";
 import { expandRuleFiles, plural, renderDiagnostics, renderFrames, styles, table, type Styles } from "./rules.js";
 
 export const evalCommand: Command = {
   name: "eval",
   summary: "price a cart (JSON) with .promo rules and explain the result",
-  usage: "promo eval <rules (files|dirs)...> --cart <cart.json> [--json] [--explain]",
+  usage: "promo eval <rules (files|dirs)...> --cart <cart.json> [--json] [--explain] [--root <dir>]",
   description:
     "Checks the rule files (with the files they import) as one project, prices the cart with the reference\n" +
     "interpreter and prints the lines, the applied and rejected promotions and the totals. The cart is JSON in\n" +
     "the cart contract's format. Problems with the rules or the cart go to stderr; stdout holds only the result.",
   options: [
+    ROOT_OPTION,
     { name: "cart", value: "<cart.json>", description: "the cart to price; required" },
     { name: "json", description: "print only the pricing result as JSON (the contract v1 shape)" },
     { name: "explain", description: "add the promotions' titles and the coins' limits to the report" },
@@ -43,7 +44,7 @@ function runEval(args: ParsedArgs, ctx: CommandContext): number {
     throw new PathError(`cannot read '${cartPath}': ${describeFsError(error)}`);
   }
 
-  const { host, read } = recordingHost(ctx.io.cwd);
+  const { host, read } = recordingHost(ctx.io.cwd, projectRoot(args, ctx.io.cwd));
   const { project, diagnostics } = checkProject(files, host);
   const fileCount = new Set<string>([...files, ...read.keys()]).size;
   if (hasErrors(diagnostics)) {

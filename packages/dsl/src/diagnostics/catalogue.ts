@@ -9,6 +9,7 @@ export const CODES = {
   // reading and syntax
   "invalid-utf8": "error",
   "file-too-large": "error",
+  "path-outside-project": "error",
   "unexpected-character": "error",
   "unterminated-string": "error",
   "syntax-error": "error",
@@ -120,6 +121,8 @@ export const Diagnostics = {
     make("scope-cycle", span, `scope ${quoted(cycle[0] ?? "")} refers to itself: ${cycle.map((name) => excerpt(name)).join(" → ")}`),
   referenceTooDeep: (span: DiagnosticSpan, what: "scope" | "group", name: string, limit: number) =>
     make("reference-too-deep", span, `${what} ${quoted(name)} is built from ${what}s more than ${limit} levels deep; the limit is ${limit}`),
+  pathOutsideProject: (span: DiagnosticSpan, path: string, what: "import" | "cart from") =>
+    make("path-outside-project", span, `cannot read ${quoted(path)} (${what}): it is outside the project root; give the root with --root to widen it`),
   importNotFound: (span: DiagnosticSpan, path: string, reason: string) =>
     make("import-not-found", span, `cannot import ${quoted(path)}: ${reason}`),
 

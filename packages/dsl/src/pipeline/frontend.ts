@@ -77,8 +77,17 @@ export function loadProject(rootPath: string, host: SourceHost, cache = new Map<
     files.push(file);
     appendAll(diagnostics, file.diagnostics);
     for (const decl of file.ast.declarations) {
+      // `cart from` files are read later (by `promo test`), but a path outside the project is reported here, with
+      // its span, like an import's.
+      if (decl.kind === "Example" && decl.cartFile && host.contains && !host.contains(host.resolve(path, decl.cartFile.value))) {
+        diagnostics.push(Diagnostics.pathOutsideProject(spanIn(file.source, decl.cartFile.span), decl.cartFile.value, "cart from"));
+      }
       if (decl.kind !== "Import") continue;
       const target = host.resolve(path, decl.path.value);
+      if (host.contains && !host.contains(target)) {
+        diagnostics.push(Diagnostics.pathOutsideProject(spanIn(file.source, decl.path.span), decl.path.value, "import"));
+        continue;
+      }
       const run = () => {
         if (!load(target)) diagnostics.push(importProblem(file.source, decl, "no such file"));
         else visit(target);
