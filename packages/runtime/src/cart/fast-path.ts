@@ -29,6 +29,9 @@ type Raw = unknown;
 /** Thrown (and caught in fastNormalise) to give the cart to the full validator; one value, never allocated anew. */
 const GIVE_UP = Symbol("give up");
 
+/** A UTF-16 surrogate not part of a pair (in `u` mode a pair is one code point, which the class does not match). */
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+
 function fail(): never {
   throw GIVE_UP;
 }
@@ -67,7 +70,7 @@ function items(value: Raw, max: number): Raw[] {
 }
 
 function text(value: Raw, min: number): string {
-  if (typeof value !== "string" || value.length < min || value.length > MAX_STRING_LENGTH) fail();
+  if (typeof value !== "string" || value.length < min || value.length > MAX_STRING_LENGTH || LONE_SURROGATE.test(value)) fail();
   return value;
 }
 
@@ -210,8 +213,10 @@ class FastNormaliser {
     let sorted = true;
     for (let i = 0; i < list.length; i++) {
       const line = this.line(list[i], currency);
-      if (ids.has(line.id)) fail();
-      ids.add(line.id);
+      // Ids equal under Unicode NFC normalisation are duplicates (see validate.ts).
+      const id = line.id.normalize("NFC");
+      if (ids.has(id)) fail();
+      ids.add(id);
       total += line.subtotal;
       if (i > 0 && lines[i - 1]!.id > line.id) sorted = false;
       lines[i] = line;

@@ -165,9 +165,13 @@ class Normaliser {
       const path = `/lines/${index}`;
       const id = get(line, "id");
       if (typeof id === "string") {
-        const first = firstIndexById.get(id);
-        if (first === undefined) firstIndexById.set(id, index);
-        else this.fail(`${path}/id`, `duplicate line id ${quoteExcerpt(id)}`);
+        // Ids that are the same text in Unicode's eyes ("é" precomposed or as e + accent) name the same line; ids
+        // are otherwise compared exactly (case matters: "A1" and "a1" are two lines).
+        const key = id.normalize("NFC");
+        const first = firstIndexById.get(key);
+        if (first === undefined) firstIndexById.set(key, index);
+        else if (id === key && get(raw[first], "id") === id) this.fail(`${path}/id`, `duplicate line id ${quoteExcerpt(id)}`);
+        else this.fail(`${path}/id`, `duplicate line id ${quoteExcerpt(id)}: the same as /lines/${first}/id after Unicode NFC normalisation`);
       }
       const unitPrice = this.amount(get(line, "unitPrice"), `${path}/unitPrice`);
       const quantity = get(line, "quantity");
