@@ -10,6 +10,8 @@ export const CODES = {
   "invalid-utf8": "error",
   "file-too-large": "error",
   "path-outside-project": "error",
+  "time-in-dst-gap": "warning",
+  "time-in-dst-overlap": "warning",
   "unexpected-character": "error",
   "unterminated-string": "error",
   "syntax-error": "error",
@@ -121,6 +123,10 @@ export const Diagnostics = {
     make("scope-cycle", span, `scope ${quoted(cycle[0] ?? "")} refers to itself: ${cycle.map((name) => excerpt(name)).join(" → ")}`),
   referenceTooDeep: (span: DiagnosticSpan, what: "scope" | "group", name: string, limit: number) =>
     make("reference-too-deep", span, `${what} ${quoted(name)} is built from ${what}s more than ${limit} levels deep; the limit is ${limit}`),
+  timeInDstGap: (span: DiagnosticSpan, text: string, zone: string, resolved: string) =>
+    make("time-in-dst-gap", span, `${excerpt(text)} does not exist in ${zone} (the clocks skip it); it is read as ${resolved}`),
+  timeInDstOverlap: (span: DiagnosticSpan, text: string, zone: string, first: string, second: string) =>
+    make("time-in-dst-overlap", span, `${excerpt(text)} happens twice in ${zone} (the clocks go back); it is read as the first, ${first}, not ${second}`),
   pathOutsideProject: (span: DiagnosticSpan, path: string, what: "import" | "cart from") =>
     make("path-outside-project", span, `cannot read ${quoted(path)} (${what}): it is outside the project root; give the root with --root to widen it`),
   importNotFound: (span: DiagnosticSpan, path: string, reason: string) =>
