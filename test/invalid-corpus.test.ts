@@ -5,6 +5,7 @@ import { CODES } from "../packages/dsl/src/diagnostics/catalogue.js";
 import { checkFiles } from "../packages/dsl/src/pipeline/frontend.js";
 import { diskHost, memoryHost } from "../packages/dsl/src/project/host.js";
 import { MAX_FILE_BYTES } from "../packages/dsl/src/parser/parse.js";
+import { confinedHost, ProjectRoot } from "../packages/dsl/src/project/root.js";
 
 /**
  * The corpus of invalid files: each file states, in `# expect: <code> <line>:<col>` comments, exactly the
@@ -25,7 +26,8 @@ describe("invalid corpus", () => {
     const path = join(dir, name);
     const { expected, at } = expectations(path);
     expect(expected.length).toBeGreaterThan(0);
-    const result = checkFiles([path], diskHost, at === undefined ? {} : { at });
+    // Confined to the corpus directory, as `promo check test/invalid/x.promo` is.
+    const result = checkFiles([path], confinedHost(diskHost, new ProjectRoot(dir)), at === undefined ? {} : { at });
     const actual = result.diagnostics.map((d) => `${d.code} ${d.span.startLine}:${d.span.startColumn}`).sort();
     expect(actual).toEqual(expected);
     for (const d of result.diagnostics) expect(d.severity).toBe(CODES[d.code as keyof typeof CODES]);

@@ -3,17 +3,18 @@ import { isValidLocalDate, isValidLocalTime } from "@promo/runtime";
 import { type CheckOptions, hasErrors, renderDiagnostic, renderSummary, checkFiles } from "@promo/dsl";
 import { flag, optionValue, type ParsedArgs } from "./args.js";
 import { EXIT, UsageError, type CommandContext } from "./context.js";
-import { expandPaths, recordingHost } from "./files.js";
+import { expandPaths, projectRoot, recordingHost, ROOT_OPTION } from "./files.js";
 import type { Command } from "./command.js";
 
 export const checkCommand: Command = {
   name: "check",
   summary: "type-check .promo files and report problems",
-  usage: "promo check <files|dirs...> [--json] [--at <instant>] [--cost-budget <n>] [--timings]",
+  usage: "promo check <files|dirs...> [--json] [--at <instant>] [--cost-budget <n>] [--timings] [--root <dir>]",
   description:
     "Parses and checks each file (with the files it imports) and prints every problem as a code frame,\n" +
     "then a summary. Directories are searched recursively for *.promo files.",
   options: [
+    ROOT_OPTION,
     { name: "json", description: "print only a JSON array of the diagnostics (stable order)" },
     {
       name: "at",
@@ -39,7 +40,7 @@ function runCheck(args: ParsedArgs, ctx: CommandContext): number {
   const { files, emptyDirectories } = expandPaths(args.positionals, ctx.io.cwd);
   for (const dir of emptyDirectories) ctx.io.stderr(`promo: warning: no .promo files found in '${dir}'\n`);
 
-  const { host, read } = recordingHost(ctx.io.cwd);
+  const { host, read } = recordingHost(ctx.io.cwd, projectRoot(args, ctx.io.cwd));
   const result = checkFiles(files, host, options);
   const diagnostics = result.diagnostics;
 

@@ -3,13 +3,13 @@ import { hasErrors } from "@promo/dsl";
 import { flag, optionValue, type ParsedArgs } from "./args.js";
 import type { Command } from "./command.js";
 import { EXIT, UsageError, type CommandContext } from "./context.js";
-import { absolute, recordingHost } from "./files.js";
+import { absolute, projectRoot, recordingHost, ROOT_OPTION } from "./files.js";
 import { costBudgetOption, diagnosticJson, expandRuleFiles, formatSize, plural, printTimings, renderDiagnostics, renderFrames, writeFilesAtomically } from "./rules.js";
 
 export const compileCommand: Command = {
   name: "compile",
   summary: "compile .promo files into one JavaScript bundle",
-  usage: "promo compile <files|dirs...> -o <out.mjs> [--minify] [--cost-budget <n>] [--timings] [--json]",
+  usage: "promo compile <files|dirs...> -o <out.mjs> [--minify] [--cost-budget <n>] [--timings] [--root <dir>] [--json]",
   description:
     "Checks the given files (with the files they import) as one project and, when there are no errors, writes\n" +
     "a self-contained ES module pricing carts with those rules, its TypeScript declarations beside it\n" +
@@ -17,6 +17,7 @@ export const compileCommand: Command = {
     "Each file is written through a temporary file and renamed into place; the same input always gives the\n" +
     "same bytes. On errors, the problems are printed as code frames and nothing is written.",
   options: [
+    ROOT_OPTION,
     { name: "out", short: "o", value: "<out.mjs>", description: "the bundle to write (.mjs or .js); required" },
     { name: "minify", description: "minify the bundle" },
     { name: "cost-budget", value: "<n>", description: "the static cost a promotion may have, in operations per cart line (default 10000)" },
@@ -47,7 +48,7 @@ async function runCompile(args: ParsedArgs, ctx: CommandContext): Promise<number
   const files = expandRuleFiles(args.positionals, ctx);
   const json = flag(args, "json");
 
-  const { host, read } = recordingHost(ctx.io.cwd);
+  const { host, read } = recordingHost(ctx.io.cwd, projectRoot(args, ctx.io.cwd));
   const costBudget = costBudgetOption(optionValue(args, "cost-budget"), "compile");
   const result = await compile(files, { host, minify: flag(args, "minify"), ...(costBudget === undefined ? {} : { costBudget }) });
   const fileCount = new Set<string>([...files, ...read.keys()]).size;

@@ -4,13 +4,13 @@ import { type CheckedProject, hasErrors, interpret, interpreterEvaluator, lower,
 import { flag, optionValue, type ParsedArgs } from "./args.js";
 import type { Command } from "./command.js";
 import { describeFsError, EXIT, PathError, UsageError, type CommandContext } from "./context.js";
-import { absolute, recordingHost } from "./files.js";
+import { absolute, projectRoot, recordingHost, ROOT_OPTION } from "./files.js";
 import { diagnosticJson, expandRuleFiles, plural, renderDiagnostics, renderFrames, styles, table, type Styles } from "./rules.js";
 
 export const evalCommand: Command = {
   name: "eval",
   summary: "price a cart (JSON) with .promo rules and explain the result",
-  usage: "promo eval <rules (files|dirs)...> --cart <cart.json> [--usage <usage.json>] [--json] [--explain]",
+  usage: "promo eval <rules (files|dirs)...> --cart <cart.json> [--usage <usage.json>] [--json] [--explain] [--root <dir>]",
   description:
     "Checks the rule files (with the files they import) as one project, prices the cart with the reference\n" +
     "interpreter and prints the lines, the applied and rejected promotions and the totals. The cart is JSON in\n" +
@@ -18,6 +18,7 @@ export const evalCommand: Command = {
     "--usage gives the current use of usage limits, by limit key: a JSON object such as\n" +
     "{\"welcome|count|customer:c1\": 1, \"sale|budget\": \"250.00\"} (counts as numbers, budgets as decimal strings).",
   options: [
+    ROOT_OPTION,
     { name: "cart", value: "<cart.json>", description: "the cart to price; required" },
     { name: "usage", value: "<usage.json>", description: "current use of usage limits by limit key (see above)" },
     { name: "json", description: "print only the pricing result as JSON (the contract v1 shape); errors as JSON too" },
@@ -39,7 +40,7 @@ function runEval(args: ParsedArgs, ctx: CommandContext): number {
   const cartText = readText(ctx, cartPath);
   const usageText = usagePath === undefined ? undefined : readText(ctx, usagePath);
 
-  const { host, read } = recordingHost(ctx.io.cwd);
+  const { host, read } = recordingHost(ctx.io.cwd, projectRoot(args, ctx.io.cwd));
   const { project, diagnostics } = checkProject(files, host);
   const fileCount = new Set<string>([...files, ...read.keys()]).size;
   if (hasErrors(diagnostics)) {

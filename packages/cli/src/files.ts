@@ -1,7 +1,8 @@
 import { accessSync, constants, readdirSync, statSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
-import { diskHost, normalize, type SourceHost } from "@promo/dsl";
+import { diskHost, normalize, ProjectRoot, type SourceHost } from "@promo/dsl";
 import { describeFsError, PathError, UsageError } from "./context.js";
+import { optionValue, type ParsedArgs } from "./args.js";
 
 export const PROMO_EXTENSION = ".promo";
 
@@ -112,7 +113,7 @@ export function absolute(cwd: string, path: string): string {
  * directory) while diagnostics keep the paths as the user wrote them. It remembers the bytes it read, so code
  * frames show exactly the text that was checked, and so the CLI can count the files (roots and imports).
  */
-export function recordingHost(cwd: string): { host: SourceHost; read: Map<string, Uint8Array> } {
+export function recordingHost(cwd: string, root: ProjectRoot): { host: SourceHost; read: Map<string, Uint8Array> } {
   const read = new Map<string, Uint8Array>();
   const host: SourceHost = {
     readFile: (path) => {
@@ -121,6 +122,20 @@ export function recordingHost(cwd: string): { host: SourceHost; read: Map<string
       return bytes;
     },
     resolve: (from, importPath) => diskHost.resolve(from, importPath),
+    contains: (path) => root.contains(path, cwd),
   };
   return { host, read };
+}
+
+/** `--root <dir>`, accepted by every command that reads rule files. */
+export const ROOT_OPTION = {
+  name: "root",
+  value: "<dir>",
+  description: "the project root: import and cart from may only read files inside it (default: the directory that contains every file given)",
+} as const;
+
+/** The project root of a command: `--root`, else the common ancestor of the paths given on the command line. */
+export function projectRoot(args: ParsedArgs, cwd: string, paths: readonly string[] = args.positionals): ProjectRoot {
+  const given = optionValue(args, "root");
+  return given !== undefined ? new ProjectRoot(absolute(cwd, given)) : ProjectRoot.around(paths, cwd);
 }

@@ -47,7 +47,8 @@ function runFmt(args: ParsedArgs, ctx: CommandContext): number {
     if (decoded.diagnostics.length > 0) {
       unparseable.push(file);
       problems.push(...decoded.diagnostics);
-      if (!json) report(ctx, decoded.diagnostics, new SourceFile(file, new TextDecoder("utf-8").decode(bytes)));
+      // No code frame: the bytes of a file that is not UTF-8 text are never shown.
+      if (!json) report(ctx, decoded.diagnostics, new SourceFile(file, ""));
       continue;
     }
     const formatted = formatSource(file, decoded.text);

@@ -3,7 +3,7 @@ import { hasErrors, lower, type LoweredPromotion, checkProject } from "@promo/ds
 import { flag, optionValue, type ParsedArgs } from "./args.js";
 import type { Command } from "./command.js";
 import { EXIT, PathError, UsageError, type CommandContext } from "./context.js";
-import { recordingHost } from "./files.js";
+import { projectRoot, recordingHost, ROOT_OPTION } from "./files.js";
 import { diagnosticJson, expandRuleFiles, renderDiagnostics, styles, table } from "./rules.js";
 
 type LedgerModule = typeof import("@promo/ledger");
@@ -15,7 +15,7 @@ const ACTIONS = ["init", "status", "usage"] as const;
 export const ledgerCommand: Command = {
   name: "ledger",
   summary: "create, inspect and read the redemption ledger (SQLite file or PostgreSQL)",
-  usage: "promo ledger init|status|usage <promotion> [rules (files|dirs)...] --store <sqlite:PATH|postgres://URL> [--json]",
+  usage: "promo ledger init|status|usage <promotion> [rules (files|dirs)...] --store <sqlite:PATH|postgres://URL> [--json] [--root <dir>]",
   description:
     "The ledger records the use of usage limits (docs/language.md, Limits). 'init' creates or upgrades its schema\n" +
     "(idempotent); 'status' counts orders by state and counters; 'usage <promotion>' lists the promotion's counters\n" +
@@ -23,6 +23,7 @@ export const ledgerCommand: Command = {
     "The store is a SQLite file (sqlite:PATH, or a path ending in .db) or a PostgreSQL URL; PROMO_LEDGER_STORE\n" +
     "is used when --store is absent.",
   options: [
+    ROOT_OPTION,
     { name: "store", value: "<store>", description: "sqlite:PATH or postgres://USER@HOST:PORT/DB (default: $PROMO_LEDGER_STORE)" },
     { name: "json", description: "print the status or usage as JSON" },
   ],
@@ -49,7 +50,7 @@ async function runLedger(args: ParsedArgs, ctx: CommandContext): Promise<number>
     const rules = rest.slice(1);
     if (rules.length > 0) {
       const files = expandRuleFiles(rules, ctx);
-      const { host, read } = recordingHost(ctx.io.cwd);
+      const { host, read } = recordingHost(ctx.io.cwd, projectRoot(args, ctx.io.cwd, rules));
       const { project, diagnostics } = checkProject(files, host);
       if (hasErrors(diagnostics)) {
         if (ctx.json) ctx.io.stdout(`${JSON.stringify({ diagnostics: diagnostics.map(diagnosticJson) }, null, 2)}\n`);

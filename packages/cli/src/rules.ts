@@ -11,18 +11,26 @@ import { expandPaths } from "./files.js";
  */
 
 /**
- * Sources for code frames, decoded from the bytes the checker read. Decoding is lenient, so a file with invalid
- * UTF-8 still shows its line.
+ * Sources for code frames, decoded from the bytes the checker read. A file that is not valid UTF-8 gets no code
+ * frame: it may not be a rule file at all, and its bytes are never shown.
  */
 export function sourceLookup(read: ReadonlyMap<string, Uint8Array>): (file: string) => SourceFile | undefined {
   const cache = new Map<string, SourceFile | undefined>();
   return (file) => {
     if (!cache.has(file)) {
       const bytes = read.get(file);
-      cache.set(file, bytes === undefined || bytes.length > MAX_FILE_BYTES ? undefined : new SourceFile(file, new TextDecoder("utf-8").decode(bytes)));
+      cache.set(file, bytes === undefined || bytes.length > MAX_FILE_BYTES ? undefined : strictSource(file, bytes));
     }
     return cache.get(file);
   };
+}
+
+function strictSource(file: string, bytes: Uint8Array): SourceFile | undefined {
+  try {
+    return new SourceFile(file, new TextDecoder("utf-8", { fatal: true }).decode(bytes));
+  } catch {
+    return undefined;
+  }
 }
 
 /** Every diagnostic as a code frame (each followed by a blank line), then the `2 errors in 1 file` summary. */

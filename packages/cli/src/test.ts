@@ -9,20 +9,20 @@ import { compile } from "@promo/dsl/compiler";
 import { flag, type ParsedArgs } from "./args.js";
 import type { Command } from "./command.js";
 import { EXIT, UsageError, type CommandContext } from "./context.js";
-import { recordingHost } from "./files.js";
+import { projectRoot, recordingHost, ROOT_OPTION } from "./files.js";
 import { diagnosticJson, expandRuleFiles, plural, renderFrames, styles } from "./rules.js";
 
 export const testCommand: Command = {
   name: "test",
   summary: "run the examples in .promo files (interpreter and compiled bundle)",
-  usage: "promo test <files|dirs...> [--json]",
+  usage: "promo test <files|dirs...> [--json] [--root <dir>]",
   description:
     "Checks each file as its own project (the file and the files it imports) and runs the examples written in\n" +
     "it twice: with the reference interpreter and with the file compiled to a bundle. An example passes when\n" +
     "both results match its expectation and are identical. Prints PASS or FAIL per example, the differences of\n" +
     "each failure, and a last line `N examples: N passed, N failed`. Files with errors are reported as code\n" +
     "frames and their examples are not run.",
-  options: [{ name: "json", description: "print only a JSON report: every example's outcome and the files with errors" }],
+  options: [{ name: "json", description: "print only a JSON report: every example's outcome and the files with errors" }, ROOT_OPTION],
   exitCodes: ["0  every example passed", "1  an example failed, or a file has errors", "2  usage or I/O error"],
   run: runTest,
 };
@@ -42,7 +42,7 @@ async function runTest(args: ParsedArgs, ctx: CommandContext): Promise<number> {
   const json = flag(args, "json");
   const s = styles(ctx.color);
   const files = expandRuleFiles(args.positionals, ctx);
-  const { host, read } = recordingHost(ctx.io.cwd);
+  const { host, read } = recordingHost(ctx.io.cwd, projectRoot(args, ctx.io.cwd));
   const checked = checkFiles(files, host);
   const errors = checked.diagnostics.filter((d) => d.severity === "error");
   const errorFiles = new Set(errors.map((d) => d.span.file));

@@ -24,6 +24,7 @@ export { interpret } from "./interpreter/interpret.js";
 export { interpreterEvaluator } from "./interpreter/evaluator.js";
 export { runExamples, recordToJson, type ExampleOutcome, type CartEvaluator } from "./testing/examples.js";
 export { diskHost, memoryHost, normalize, type SourceHost } from "./project/host.js";
+export { confinedHost, ProjectRoot } from "./project/root.js";
 export { SourceFile } from "./util/source.js";
 export { formatSource, formatParsed, formatRange, type FormatResult, type FormatEdit, type RangeFormatResult } from "./formatter/format.js";
 export { renderDiagnostic, renderSummary } from "./diagnostics/render.js";

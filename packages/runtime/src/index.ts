@@ -34,3 +34,4 @@ export { createCartValidatorWith, parseCartJson, MAX_REPORTED_ERRORS, type CartV
 export { hydrateProgram, type ProgramData, type PromotionData, type BenefitData } from "./engine/hydrate.js";
 export { editDistance, suggest } from "./text/similar.js";
 export { instantJson, pricingResultJson, reservationJson, type ReservationJson } from "./engine/json.js";
+export { excerpt, quoteExcerpt, EXCERPT_LENGTH } from "./excerpt.js";

@@ -3,6 +3,7 @@ import { Diagnostics } from "../diagnostics/catalogue.js";
 import type { Reporter } from "./context.js";
 import type { CheckedPromotion } from "./promotions.js";
 import type { SymbolTable } from "./symbols.js";
+import { appendAll } from "../util/arrays.js";
 
 /**
  * Bounds on what a rule file can make the tools and the runtime do (docs/language.md, "Bounded cost"):
@@ -30,7 +31,7 @@ function scopeRefs(expr: A.Expr, symbols: SymbolTable): string[] {
   while (stack.length > 0) {
     const e = stack.pop()!;
     if (e.kind === "Path" && e.segments.length === 1 && symbols.scopes.has(e.segments[0]!.text)) out.push(e.segments[0]!.text);
-    else if (e.kind === "And" || e.kind === "Or") stack.push(...e.operands);
+    else if (e.kind === "And" || e.kind === "Or") appendAll(stack, e.operands);
     else if (e.kind === "Not") stack.push(e.operand);
     else if (e.kind === "Compare") stack.push(e.left, e.right);
   }
@@ -137,7 +138,7 @@ export class CostModel {
       switch (e.kind) {
         case "And":
         case "Or":
-          stack.push(...e.operands);
+          appendAll(stack, e.operands);
           break;
         case "Not":
           stack.push(e.operand);
@@ -146,7 +147,7 @@ export class CostModel {
           stack.push(e.left, e.right);
           break;
         case "List":
-          stack.push(...e.items);
+          appendAll(stack, e.items);
           break;
         case "Aggregate":
           total = add(total, this.scopeRefCost(e.scope));

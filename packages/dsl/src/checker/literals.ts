@@ -1,4 +1,5 @@
 import {
+  excerpt,
   CURRENCY_CODES,
   currencyExponent,
   isValidLocalDate,
@@ -45,7 +46,7 @@ export class Literals {
     const currency = this.currencyCode(file, lit.currency);
     if (!currency) return undefined;
     if (file.currency && currency !== file.currency) {
-      this.reporter.report(Diagnostics.currencyMismatch(this.reporter.at(file.source, lit.span), file.currency, currency, `${lit.text} ${currency}`));
+      this.reporter.report(Diagnostics.currencyMismatch(this.reporter.at(file.source, lit.span), file.currency, currency, `${excerpt(lit.text)} ${currency}`));
     }
     const parsed = parseAmount(lit.text, currency);
     if (!parsed.ok) {
@@ -53,12 +54,12 @@ export class Literals {
         const decimals = lit.text.includes(".") ? lit.text.split(".")[1]!.length : 0;
         this.reporter.report(Diagnostics.tooManyDecimals(this.reporter.at(file.source, lit.span), lit.text, currency, currencyExponent(currency) ?? 0, decimals));
       } else {
-        this.reporter.report(Diagnostics.invalidNumber(this.reporter.at(file.source, lit.span), `${lit.text} ${currency} is not a valid amount: ${parsed.message}`));
+        this.reporter.report(Diagnostics.invalidNumber(this.reporter.at(file.source, lit.span), `${excerpt(lit.text)} ${currency} is not a valid amount: ${parsed.message}`));
       }
       return undefined;
     }
     if (parsed.minor < 0 && !options.allowNegative) {
-      this.reporter.report(Diagnostics.negativeAmount(this.reporter.at(file.source, lit.span), `${lit.text} ${currency}`, what));
+      this.reporter.report(Diagnostics.negativeAmount(this.reporter.at(file.source, lit.span), `${excerpt(lit.text)} ${currency}`, what));
       return undefined;
     }
     if (parsed.minor === 0 && options.allowZero === false) {
@@ -73,11 +74,11 @@ export class Literals {
   count(file: FileContext, lit: A.MoneyLit, what: string, min = 1): number | undefined {
     if (lit.text === "") return undefined;
     if (lit.currency) {
-      this.reporter.report(Diagnostics.typeMismatch(this.reporter.at(file.source, lit.span), `${what} is a number, not money (${lit.text} ${lit.currency.text})`));
+      this.reporter.report(Diagnostics.typeMismatch(this.reporter.at(file.source, lit.span), `${what} is a number, not money (${excerpt(lit.text)} ${lit.currency.text})`));
       return undefined;
     }
     if (!/^-?\d+$/.test(lit.text)) {
-      this.reporter.report(Diagnostics.invalidNumber(this.reporter.at(file.source, lit.span), `${what} must be a whole number, not ${lit.text}`));
+      this.reporter.report(Diagnostics.invalidNumber(this.reporter.at(file.source, lit.span), `${what} must be a whole number, not ${excerpt(lit.text)}`));
       return undefined;
     }
     const value = Number(lit.text);
@@ -86,7 +87,7 @@ export class Literals {
       return undefined;
     }
     if (value < min || !Number.isSafeInteger(value)) {
-      this.reporter.report(Diagnostics.invalidNumber(this.reporter.at(file.source, lit.span), `${what} must be at least ${min}, not ${lit.text}`));
+      this.reporter.report(Diagnostics.invalidNumber(this.reporter.at(file.source, lit.span), `${what} must be at least ${min}, not ${excerpt(lit.text)}`));
       return undefined;
     }
     return value;
@@ -96,16 +97,16 @@ export class Literals {
   percent(file: FileContext, lit: A.PercentLit, what: string): { numerator: number; denominator: number } | undefined {
     const value = Number(lit.text);
     if (value < 0) {
-      this.reporter.report(Diagnostics.negativeAmount(this.reporter.at(file.source, lit.span), `${lit.text}%`, what));
+      this.reporter.report(Diagnostics.negativeAmount(this.reporter.at(file.source, lit.span), `${excerpt(lit.text)}%`, what));
       return undefined;
     }
     if (value > 100) {
-      this.reporter.report(Diagnostics.percentOver100(this.reporter.at(file.source, lit.span), `${lit.text}%`));
+      this.reporter.report(Diagnostics.percentOver100(this.reporter.at(file.source, lit.span), `${excerpt(lit.text)}%`));
       return undefined;
     }
     const ratio = parsePercent(lit.text.replace(/^0+(?=\d)/, ""));
     if (!ratio) {
-      this.reporter.report(Diagnostics.invalidNumber(this.reporter.at(file.source, lit.span), `${lit.text}% is not a valid percentage`));
+      this.reporter.report(Diagnostics.invalidNumber(this.reporter.at(file.source, lit.span), `${excerpt(lit.text)}% is not a valid percentage`));
       return undefined;
     }
     return ratio;

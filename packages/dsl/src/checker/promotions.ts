@@ -6,6 +6,7 @@ import type { DurationUnit, FileContext, ResolvedWindow, Reporter, Tables } from
 import type { ExpressionChecker } from "./expressions.js";
 import type { Literals } from "./literals.js";
 import { BUILTIN_GROUPS, KINDS, type PromotionKind, type SymbolTable } from "./symbols.js";
+import { describeInstant, mapLocalTime } from "./dst.js";
 
 /** A promotion after checking: its clauses folded to values, for the compiler, interpreter and editor. */
 export interface CheckedPromotion {
@@ -269,6 +270,16 @@ export class PromotionChecker {
     return this.tables.windows.get(symbol.decl.window.id);
   }
 
+  /** A window bound in a DST gap or overlap is resolved by a rule (language.md, Windows): say which instant it became. */
+  private warnAboutOffsetChange(file: FileContext, lit: A.DateTimeLit, ms: number, zone: string): void {
+    const local = this.literals.localDateTime(file, lit);
+    if (!local) return;
+    const mapping = mapLocalTime(local, zone);
+    const span = this.at(file, lit.span);
+    if (mapping.kind === "gap") this.reporter.report(Diagnostics.timeInDstGap(span, lit.text, zone, describeInstant(ms, zone)));
+    else if (mapping.kind === "overlap") this.reporter.report(Diagnostics.timeInDstOverlap(span, lit.text, zone, describeInstant(mapping.instants[0], zone), describeInstant(mapping.instants[1], zone)));
+  }
+
   windowSpec(spec: A.WindowSpec, file: FileContext): ResolvedWindow | undefined {
     const cached = this.tables.windows.get(spec.id);
     if (cached) return cached;
@@ -280,6 +291,8 @@ export class PromotionChecker {
       this.reporter.report(Diagnostics.windowEndBeforeStart(this.at(file, spec.span), spec.start.text, spec.end.text));
       return undefined;
     }
+    this.warnAboutOffsetChange(file, spec.start, start, zone);
+    this.warnAboutOffsetChange(file, spec.end, end, zone);
     const window = { startMs: start, endMs: end + 999, zone };
     this.tables.windows.set(spec.id, window);
     return window;

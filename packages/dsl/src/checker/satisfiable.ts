@@ -1,6 +1,7 @@
 import type * as A from "../ast/nodes.js";
 import { Diagnostics } from "../diagnostics/catalogue.js";
 import type { FileContext, Reporter, Tables } from "./context.js";
+import { appendAll } from "../util/arrays.js";
 
 /**
  * Finds conjunctions that can never hold, such as `subtotal exceeds 25.00 USD and subtotal at most 20.00 USD`:
@@ -32,7 +33,7 @@ function walk(expr: A.Expr, visit: (e: A.Expr) => void): void {
   while (stack.length > 0) {
     const e = stack.pop()!;
     visit(e);
-    if (e.kind === "And" || e.kind === "Or") stack.push(...e.operands);
+    if (e.kind === "And" || e.kind === "Or") appendAll(stack, e.operands);
     else if (e.kind === "Not") stack.push(e.operand);
   }
 }

@@ -1,4 +1,5 @@
 import { replaceFix, type Diagnostic, type DiagnosticSpan, type Fix, type RelatedInformation, type Severity } from "./diagnostic.js";
+import { excerpt } from "@promo/runtime";
 
 /**
  * Every diagnostic code, with one constructor each. Codes are stable: tools and tests match on them, and
@@ -8,6 +9,9 @@ export const CODES = {
   // reading and syntax
   "invalid-utf8": "error",
   "file-too-large": "error",
+  "path-outside-project": "error",
+  "time-in-dst-gap": "warning",
+  "time-in-dst-overlap": "warning",
   "unexpected-character": "error",
   "unterminated-string": "error",
   "syntax-error": "error",
@@ -58,6 +62,14 @@ export const CODES = {
 
 export type DiagnosticCode = keyof typeof CODES;
 
+/**
+ * A name or text from the rule file as a message quotes it: in single quotes, cut to its first 40 characters plus
+ * "…" and its length when longer, so that a 5 MB identifier never becomes a 5 MB message.
+ */
+function quoted(text: string): string {
+  return `'${excerpt(text)}'`;
+}
+
 function make(
   code: DiagnosticCode,
   span: DiagnosticSpan,
@@ -69,12 +81,12 @@ function make(
 
 function didYouMean(suggestions: readonly string[]): string {
   if (suggestions.length === 0) return "";
-  if (suggestions.length === 1) return `; did you mean '${suggestions[0]}'?`;
-  return `; did you mean ${suggestions.map((s) => `'${s}'`).join(", ")}?`;
+  if (suggestions.length === 1) return `; did you mean ${quoted(suggestions[0]!)}?`;
+  return `; did you mean ${suggestions.map((s) => `${quoted(s)}`).join(", ")}?`;
 }
 
 function suggestionFixes(span: DiagnosticSpan, suggestions: readonly string[]): Fix[] {
-  return suggestions.map((s) => replaceFix(`Change to '${s}'`, span, s));
+  return suggestions.map((s) => replaceFix(`Change to ${quoted(s)}`, span, s));
 }
 
 export const Diagnostics = {
@@ -95,24 +107,30 @@ export const Diagnostics = {
     make("too-many-errors", span, `${total - shown} more diagnostics in this file were not shown (limit ${shown})`),
 
   duplicateId: (span: DiagnosticSpan, what: string, name: string, first: DiagnosticSpan) =>
-    make("duplicate-id", span, `duplicate ${what} '${name}'`, { related: [{ message: `'${name}' is first declared here`, span: first }] }),
+    make("duplicate-id", span, `duplicate ${what} ${quoted(name)}`, { related: [{ message: `${quoted(name)} is first declared here`, span: first }] }),
   unknownName: (span: DiagnosticSpan, what: string, name: string, suggestions: readonly string[]) =>
-    make("unknown-name", span, `unknown ${what} '${name}'${didYouMean(suggestions)}`, { fixes: suggestionFixes(span, suggestions) }),
+    make("unknown-name", span, `unknown ${what} ${quoted(name)}${didYouMean(suggestions)}`, { fixes: suggestionFixes(span, suggestions) }),
   unknownField: (span: DiagnosticSpan, owner: string, name: string, suggestions: readonly string[]) =>
-    make("unknown-field", span, `'${owner}' has no field '${name}'${didYouMean(suggestions)}`, { fixes: suggestionFixes(span, suggestions) }),
+    make("unknown-field", span, `${quoted(owner)} has no field ${quoted(name)}${didYouMean(suggestions)}`, { fixes: suggestionFixes(span, suggestions) }),
   fieldNotAvailable: (span: DiagnosticSpan, message: string) => make("field-not-available", span, message),
   unknownKind: (span: DiagnosticSpan, name: string, suggestions: readonly string[], known: readonly string[]) =>
-    make("unknown-kind", span, `unknown kind '${name}'${didYouMean(suggestions)} (kinds: ${known.join(", ")})`, {
+    make("unknown-kind", span, `unknown kind ${quoted(name)}${didYouMean(suggestions)} (kinds: ${known.join(", ")})`, {
       fixes: suggestionFixes(span, suggestions),
     }),
   reservedName: (span: DiagnosticSpan, name: string) =>
-    make("reserved-name", span, `'${name}' is reserved by the language and cannot name a declaration`),
+    make("reserved-name", span, `${quoted(name)} is reserved by the language and cannot name a declaration`),
   scopeCycle: (span: DiagnosticSpan, cycle: readonly string[]) =>
-    make("scope-cycle", span, `scope '${cycle[0]}' refers to itself: ${cycle.join(" → ")}`),
+    make("scope-cycle", span, `scope ${quoted(cycle[0] ?? "")} refers to itself: ${cycle.map((name) => excerpt(name)).join(" → ")}`),
   referenceTooDeep: (span: DiagnosticSpan, what: "scope" | "group", name: string, limit: number) =>
-    make("reference-too-deep", span, `${what} '${name}' is built from ${what}s more than ${limit} levels deep; the limit is ${limit}`),
+    make("reference-too-deep", span, `${what} ${quoted(name)} is built from ${what}s more than ${limit} levels deep; the limit is ${limit}`),
+  timeInDstGap: (span: DiagnosticSpan, text: string, zone: string, resolved: string) =>
+    make("time-in-dst-gap", span, `${excerpt(text)} does not exist in ${zone} (the clocks skip it); it is read as ${resolved}`),
+  timeInDstOverlap: (span: DiagnosticSpan, text: string, zone: string, first: string, second: string) =>
+    make("time-in-dst-overlap", span, `${excerpt(text)} happens twice in ${zone} (the clocks go back); it is read as the first, ${first}, not ${second}`),
+  pathOutsideProject: (span: DiagnosticSpan, path: string, what: "import" | "cart from") =>
+    make("path-outside-project", span, `cannot read ${quoted(path)} (${what}): it is outside the project root; give the root with --root to widen it`),
   importNotFound: (span: DiagnosticSpan, path: string, reason: string) =>
-    make("import-not-found", span, `cannot import '${path}': ${reason}`),
+    make("import-not-found", span, `cannot import ${quoted(path)}: ${reason}`),
 
   typeMismatch: (span: DiagnosticSpan, message: string) => make("type-mismatch", span, message),
   moneyVsPercent: (span: DiagnosticSpan, context: string) =>
@@ -120,11 +138,11 @@ export const Diagnostics = {
   currencyMismatch: (span: DiagnosticSpan, expected: string, actual: string, context: string) =>
     make("currency-mismatch", span, `${context} is in ${actual} but ${expected} is expected`),
   unknownCurrency: (span: DiagnosticSpan, code: string, suggestions: readonly string[]) =>
-    make("unknown-currency", span, `unknown currency '${code}' (not an ISO 4217 code)${didYouMean(suggestions)}`, {
+    make("unknown-currency", span, `unknown currency ${quoted(code)} (not an ISO 4217 code)${didYouMean(suggestions)}`, {
       fixes: suggestionFixes(span, suggestions),
     }),
   missingCurrency: (span: DiagnosticSpan, text: string, currency: string | undefined) =>
-    make("missing-currency", span, `${text} is money and needs a currency${currency ? ` (this file is in ${currency})` : ""}`, {
+    make("missing-currency", span, `${excerpt(text)} is money and needs a currency${currency ? ` (this file is in ${currency})` : ""}`, {
       fixes: currency ? [replaceFix(`Add ${currency}`, span, `${text} ${currency}`)] : [],
     }),
   fileCurrencyMissing: (span: DiagnosticSpan, suggested: string | undefined) =>
@@ -132,44 +150,44 @@ export const Diagnostics = {
       fixes: suggested ? [{ title: `Declare currency ${suggested}`, edits: [{ span: { ...span, end: span.start, endLine: span.startLine, endColumn: span.startColumn }, newText: `currency ${suggested}\n\n` }] }] : [],
     }),
   tooManyDecimals: (span: DiagnosticSpan, text: string, currency: string, allowed: number, given: number) =>
-    make("too-many-decimals", span, `${text} ${currency} has ${given} decimal${given === 1 ? "" : "s"} but ${currency} has ${allowed}`),
-  percentOver100: (span: DiagnosticSpan, text: string) => make("percent-over-100", span, `${text} is over 100%`),
-  negativeAmount: (span: DiagnosticSpan, text: string, what: string) => make("negative-amount", span, `${what} cannot be negative (${text})`),
+    make("too-many-decimals", span, `${excerpt(text)} ${currency} has ${given} decimal${given === 1 ? "" : "s"} but ${currency} has ${allowed}`),
+  percentOver100: (span: DiagnosticSpan, text: string) => make("percent-over-100", span, `${excerpt(text)} is over 100%`),
+  negativeAmount: (span: DiagnosticSpan, text: string, what: string) => make("negative-amount", span, `${what} cannot be negative (${excerpt(text)})`),
   invalidNumber: (span: DiagnosticSpan, message: string) => make("invalid-number", span, message),
   unknownUnit: (span: DiagnosticSpan, unit: string, allowed: readonly string[], suggestions: readonly string[]) =>
-    make("unknown-unit", span, `unknown unit '${unit}'${didYouMean(suggestions)} (expected ${allowed.join(", ")})`, {
+    make("unknown-unit", span, `unknown unit ${quoted(unit)}${didYouMean(suggestions)} (expected ${allowed.join(", ")})`, {
       fixes: suggestionFixes(span, suggestions),
     }),
   unknownTimeZone: (span: DiagnosticSpan, zone: string, suggestions: readonly string[]) =>
-    make("unknown-time-zone", span, `unknown time zone '${zone}' (expected an IANA name such as America/Los_Angeles)${didYouMean(suggestions)}`, {
+    make("unknown-time-zone", span, `unknown time zone ${quoted(zone)} (expected an IANA name such as America/Los_Angeles)${didYouMean(suggestions)}`, {
       fixes: suggestionFixes(span, suggestions),
     }),
-  invalidDateTime: (span: DiagnosticSpan, text: string, reason: string) => make("invalid-date-time", span, `invalid date-time ${text}: ${reason}`),
+  invalidDateTime: (span: DiagnosticSpan, text: string, reason: string) => make("invalid-date-time", span, `invalid date-time ${excerpt(text)}: ${reason}`),
   windowEndBeforeStart: (span: DiagnosticSpan, start: string, end: string) =>
     make("window-end-before-start", span, `the window ends (${end}) before it starts (${start})`),
   unknownRegion: (span: DiagnosticSpan, code: string, suggestions: readonly string[]) =>
-    make("unknown-region", span, `unknown region '${code}' (not an ISO 3166-1 alpha-2 code)${didYouMean(suggestions)}`, {
+    make("unknown-region", span, `unknown region ${quoted(code)} (not an ISO 3166-1 alpha-2 code)${didYouMean(suggestions)}`, {
       fixes: suggestionFixes(span, suggestions),
     }),
 
   missingClause: (span: DiagnosticSpan, promotion: string, clause: string, example: string) =>
-    make("missing-clause", span, `promotion '${promotion}' has no '${clause}' clause (e.g. ${example})`),
+    make("missing-clause", span, `promotion ${quoted(promotion)} has no ${quoted(clause)} clause (e.g. ${example})`),
   duplicateClause: (span: DiagnosticSpan, clause: string, first: DiagnosticSpan) =>
-    make("duplicate-clause", span, `'${clause}' is given twice`, { related: [{ message: "first given here", span: first }] }),
+    make("duplicate-clause", span, `${quoted(clause)} is given twice`, { related: [{ message: "first given here", span: first }] }),
   clauseNotAllowed: (span: DiagnosticSpan, message: string) => make("clause-not-allowed", span, message),
   duplicateCode: (span: DiagnosticSpan, code: string, other: string, first: DiagnosticSpan) =>
-    make("duplicate-code", span, `code '${code}' is already used by promotion '${other}' (codes compare case-insensitively)`, {
-      related: [{ message: `'${other}' uses it here`, span: first }],
+    make("duplicate-code", span, `code ${quoted(code)} is already used by promotion ${quoted(other)} (codes compare case-insensitively)`, {
+      related: [{ message: `${quoted(other)} uses it here`, span: first }],
     }),
   priorityTie: (span: DiagnosticSpan, priority: string, other: string, first: DiagnosticSpan, free: number) =>
-    make("priority-tie", span, `priority ${priority} is also the priority of '${other}'; priorities must differ so the order is explicit`, {
-      related: [{ message: `'${other}' has priority ${priority}`, span: first }],
+    make("priority-tie", span, `priority ${priority} is also the priority of ${quoted(other)}; priorities must differ so the order is explicit`, {
+      related: [{ message: `${quoted(other)} has priority ${priority}`, span: first }],
       fixes: [replaceFix(`Change to priority ${free}`, span, String(free))],
     }),
   conflictingSelection: (span: DiagnosticSpan, mode: string, other: string, first: DiagnosticSpan) =>
-    make("conflicting-selection", span, `selection '${mode}' conflicts with '${other}'`, { related: [{ message: "declared here", span: first }] }),
+    make("conflicting-selection", span, `selection ${quoted(mode)} conflicts with ${quoted(other)}`, { related: [{ message: "declared here", span: first }] }),
   costOverBudget: (span: DiagnosticSpan, promotion: string, cost: string, budget: number) =>
-    make("cost-over-budget", span, `promotion '${promotion}' costs ${cost} operations per cart line (its condition and benefit, named scopes expanded); the budget is ${budget}`),
+    make("cost-over-budget", span, `promotion ${quoted(promotion)} costs ${cost} operations per cart line (its condition and benefit, named scopes expanded); the budget is ${budget}`),
   invalidExample: (span: DiagnosticSpan, message: string) => make("invalid-example", span, message),
   invalidLimit: (span: DiagnosticSpan, message: string) => make("invalid-limit", span, message),
 
@@ -177,7 +195,7 @@ export const Diagnostics = {
     make("never-true", span, message, { related }),
   windowPassed: (span: DiagnosticSpan, end: string, at: string) =>
     make("window-passed", span, `the window ended at ${end}, before ${at}: this promotion can no longer apply`),
-  unusedDeclaration: (span: DiagnosticSpan, what: string, name: string) => make("unused-declaration", span, `${what} '${name}' is never used`),
+  unusedDeclaration: (span: DiagnosticSpan, what: string, name: string) => make("unused-declaration", span, `${what} ${quoted(name)} is never used`),
   cancelWithoutLimit: (span: DiagnosticSpan, promotion: string) =>
-    make("cancel-without-limit", span, `promotion '${promotion}' has no usage limit kept across orders, so 'on cancel' has nothing to give back or keep`),
+    make("cancel-without-limit", span, `promotion ${quoted(promotion)} has no usage limit kept across orders, so 'on cancel' has nothing to give back or keep`),
 };

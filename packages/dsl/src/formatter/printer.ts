@@ -2,6 +2,7 @@ import type * as A from "../ast/nodes.js";
 import { lex } from "../lexer/lexer.js";
 import { Kw, LBrace, RBrace } from "../lexer/tokens.js";
 import type { Comment, ParseResult } from "../parser/parse.js";
+import { appendAll } from "../util/arrays.js";
 
 /** Lines longer than this break (top-level `and`/`or` chains, records and value lists). */
 export const MAX_WIDTH = 100;
@@ -145,7 +146,7 @@ export class Printer {
       const itemBlank = leading.length > 0 ? this.blankBefore(item.span.start) : separated(this.blankBefore(item.span.start));
       for (let k = 0; k <= hoisted && k < body.length; k++) body[k]!.blank = k === 0 ? itemBlank : false;
       const first = out.length;
-      out.push(...body);
+      appendAll(out, body);
       options.onItem?.(index, first, out.length - 1);
       prevEnd = item.span.end;
       prevLast = body[body.length - 1];

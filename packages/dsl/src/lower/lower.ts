@@ -4,6 +4,7 @@ import type { CheckedProject } from "../checker/checker.js";
 import type { ResolvedWindow } from "../checker/context.js";
 import type { CheckedPromotion } from "../checker/promotions.js";
 import type { SourceFile } from "../util/source.js";
+import { appendAll } from "../util/arrays.js";
 
 /**
  * Lowering: the checked AST becomes plain promotion specs with every constant folded (money in minor units,
@@ -260,10 +261,10 @@ function readsAfterDiscounts(expr: A.Expr): boolean {
   while (stack.length > 0) {
     const e = stack.pop()!;
     if (e.kind === "Aggregate" && e.base === "after") return true;
-    if (e.kind === "And" || e.kind === "Or") stack.push(...e.operands);
+    if (e.kind === "And" || e.kind === "Or") appendAll(stack, e.operands);
     else if (e.kind === "Not") stack.push(e.operand);
     else if (e.kind === "Compare") stack.push(e.left, e.right);
-    else if (e.kind === "List") stack.push(...e.items);
+    else if (e.kind === "List") appendAll(stack, e.items);
   }
   return false;
 }

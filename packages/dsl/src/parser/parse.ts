@@ -7,6 +7,7 @@ import { lex, type LexResult } from "../lexer/lexer.js";
 import { Kw, LBrace, LBracket, LParen, RBrace, RBracket, RParen } from "../lexer/tokens.js";
 import { SourceFile } from "../util/source.js";
 import { getParser } from "./parser.js";
+import { appendAll } from "../util/arrays.js";
 
 /** Deeper nesting than this is refused before parsing, so hostile input cannot overflow the stack. */
 export const MAX_NESTING = 64;
@@ -156,7 +157,7 @@ function parseWhole(source: SourceFile, lexed: LexResult, builder: AstBuilder, d
   parser.input = [];
 
   const ast = builder.file(cst, text.length);
-  diagnostics.push(...problemsOf(builder, source));
+  appendAll(diagnostics, problemsOf(builder, source));
   return { source, ast, comments: commentsOf(lexed.comments), diagnostics };
 }
 

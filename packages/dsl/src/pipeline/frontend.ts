@@ -5,6 +5,7 @@ import { sortDiagnostics, spanIn, type Diagnostic } from "../diagnostics/diagnos
 import { decodeSource, parseSource, type ParseResult } from "../parser/parse.js";
 import type { SourceHost } from "../project/host.js";
 import { SourceFile } from "../util/source.js";
+import { appendAll } from "../util/arrays.js";
 
 /**
  * The front end as a list of named stages (read → parse → imports → check), so each can be timed and dumped.
@@ -74,10 +75,19 @@ export function loadProject(rootPath: string, host: SourceHost, cache = new Map<
     const file = load(path);
     if (!file) return;
     files.push(file);
-    diagnostics.push(...file.diagnostics);
+    appendAll(diagnostics, file.diagnostics);
     for (const decl of file.ast.declarations) {
+      // `cart from` files are read later (by `promo test`), but a path outside the project is reported here, with
+      // its span, like an import's.
+      if (decl.kind === "Example" && decl.cartFile && host.contains && !host.contains(host.resolve(path, decl.cartFile.value))) {
+        diagnostics.push(Diagnostics.pathOutsideProject(spanIn(file.source, decl.cartFile.span), decl.cartFile.value, "cart from"));
+      }
       if (decl.kind !== "Import") continue;
       const target = host.resolve(path, decl.path.value);
+      if (host.contains && !host.contains(target)) {
+        diagnostics.push(Diagnostics.pathOutsideProject(spanIn(file.source, decl.path.span), decl.path.value, "import"));
+        continue;
+      }
       const run = () => {
         if (!load(target)) diagnostics.push(importProblem(file.source, decl, "no such file"));
         else visit(target);
@@ -113,7 +123,7 @@ export function checkFiles(rootPaths: readonly string[], host: SourceHost, optio
     const project = loadProject(root, host, cache, timer);
     const checked = timer.time("check", () => check(project.files, options));
     projects.push(checked);
-    all.push(...project.diagnostics, ...checked.diagnostics);
+    appendAll(appendAll(all, project.diagnostics), checked.diagnostics);
   }
   return { projects, diagnostics: dedupe(all), timings: timer.list() };
 }
@@ -135,7 +145,7 @@ export function checkProject(
   const diagnostics: Diagnostic[] = [];
   for (const root of rootPaths) {
     const loaded = loadProject(root, host, cache, timer);
-    diagnostics.push(...loaded.diagnostics);
+    appendAll(diagnostics, loaded.diagnostics);
     for (const file of loaded.files) files.set(file.source.path, file);
   }
   const project = timer.time("check", () => check([...files.values()], options));

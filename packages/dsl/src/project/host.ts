@@ -5,6 +5,12 @@ export interface SourceHost {
   /** The file's bytes, or undefined when it does not exist or cannot be read. */
   readFile(path: string): Uint8Array | undefined;
   resolve(fromFile: string, importPath: string): string;
+  /**
+   * Whether the project may read `path` (a resolved `import` or `cart from` path): false for a path outside the
+   * project root (see project/root.ts), which is then reported as `path-outside-project` and never read. A host
+   * without it (memory hosts, the bare `diskHost`) puts no limit.
+   */
+  contains?(path: string): boolean;
 }
 
 export const diskHost: SourceHost = {

@@ -2,6 +2,8 @@ import { formatMinor, type CartError, type EvaluateOutcome, type PricingResult }
 import type * as A from "../ast/nodes.js";
 import type { CheckedFile, CheckedProject } from "../checker/checker.js";
 import type { SourceHost } from "../project/host.js";
+import { appendAll } from "../util/arrays.js";
+import { excerpt } from "@promo/runtime";
 
 /**
  * Runs the examples written in rule files (`example NAME { cart {...} expect {...} }`): each cart is priced and
@@ -33,12 +35,21 @@ function runExample(decl: A.ExampleDecl, file: CheckedFile, project: CheckedProj
   if (decl.cart) cart = { currency: file.currency, ...(recordToJson(decl.cart, project) as object) };
   else if (decl.cartFile && host) {
     const path = host.resolve(source.path, decl.cartFile.value);
+    // Refused before reading (the checker reported path-outside-project); and a file's bytes never reach a message:
+    // JSON.parse's own messages quote the text, so only the fact is reported.
+    if (host.contains && !host.contains(path)) return { ...base, passed: false, differences: [`the cart file ${excerpt(path)} is outside the project root`] };
     const bytes = host.readFile(path);
-    if (!bytes) return { ...base, passed: false, differences: [`cannot read the cart file ${path}`] };
+    if (!bytes) return { ...base, passed: false, differences: [`cannot read the cart file ${excerpt(path)}`] };
+    let text: string;
     try {
-      cart = JSON.parse(new TextDecoder().decode(bytes));
-    } catch (error) {
-      return { ...base, passed: false, differences: [`the cart file ${path} is not JSON: ${(error as Error).message}`] };
+      text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    } catch {
+      return { ...base, passed: false, differences: [`the cart file ${excerpt(path)} is not UTF-8 text`] };
+    }
+    try {
+      cart = JSON.parse(text);
+    } catch {
+      return { ...base, passed: false, differences: [`the cart file ${excerpt(path)} is not valid JSON`] };
     }
   } else return { ...base, passed: false, differences: ["the example has no cart"] };
   const outcome = evaluate(cart);
@@ -97,7 +108,7 @@ function compareExpectation(expect: A.RecordValue, result: PricingResult, projec
         break;
       case "applied":
       case "rejected":
-        if (value.kind === "ListValue") diffs.push(...compareList(key.text, value, result, money));
+        if (value.kind === "ListValue") appendAll(diffs, compareList(key.text, value, result, money));
         break;
       case "lines":
         if (value.kind !== "ListValue") break;

@@ -2,7 +2,7 @@ import { parseAmount, plainMinorUnits } from "../money/amount.js";
 import { currencyExponent, isCurrencyCode } from "../money/currencies.js";
 import { isRegionCode } from "../regions.js";
 import { checkDate, parseInstant } from "./instant.js";
-import { AMOUNT_PATTERN, MAX_COUPONS, MAX_LINES, MAX_QUANTITY, MAX_SET_ITEMS, MAX_STRING_LENGTH, PERCENT_PATTERN } from "./schema.js";
+import { AMOUNT_PATTERN, MAX_COUPONS, MAX_LINES, MAX_QUANTITY, MAX_NUMBER_TEXT_LENGTH, MAX_SET_ITEMS, MAX_STRING_LENGTH, PERCENT_PATTERN } from "./schema.js";
 import type { AttributeShape } from "./schema.js";
 import type { NormalizedCart, NormalizedCoupon, NormalizedLine } from "./types.js";
 
@@ -28,6 +28,9 @@ type Raw = unknown;
 
 /** Thrown (and caught in fastNormalise) to give the cart to the full validator; one value, never allocated anew. */
 const GIVE_UP = Symbol("give up");
+
+/** A UTF-16 surrogate not part of a pair (in `u` mode a pair is one code point, which the class does not match). */
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
 
 function fail(): never {
   throw GIVE_UP;
@@ -67,7 +70,7 @@ function items(value: Raw, max: number): Raw[] {
 }
 
 function text(value: Raw, min: number): string {
-  if (typeof value !== "string" || value.length < min || value.length > MAX_STRING_LENGTH) fail();
+  if (typeof value !== "string" || value.length < min || value.length > MAX_STRING_LENGTH || LONE_SURROGATE.test(value)) fail();
   return value;
 }
 
@@ -113,7 +116,7 @@ function currencyCode(value: Raw): string {
 
 /** A non-negative amount in minor units of `currency`. */
 function amount(value: Raw, currency: string): number {
-  if (typeof value !== "string") fail();
+  if (typeof value !== "string" || value.length > MAX_NUMBER_TEXT_LENGTH) fail();
   const quick = plainMinorUnits(value, currencyExponent(currency)!);
   if (quick >= 0) return quick;
   if (!AMOUNT.test(value)) fail();
@@ -210,8 +213,10 @@ class FastNormaliser {
     let sorted = true;
     for (let i = 0; i < list.length; i++) {
       const line = this.line(list[i], currency);
-      if (ids.has(line.id)) fail();
-      ids.add(line.id);
+      // Ids equal under Unicode NFC normalisation are duplicates (see validate.ts).
+      const id = line.id.normalize("NFC");
+      if (ids.has(id)) fail();
+      ids.add(id);
       total += line.subtotal;
       if (i > 0 && lines[i - 1]!.id > line.id) sorted = false;
       lines[i] = line;
@@ -344,7 +349,7 @@ function attributeValue(value: Raw, shape: AttributeShape, currency: string): un
       return text(value, 0);
     case "decimal":
     case "percent": {
-      if (typeof value !== "string" || !(shape.element === "percent" ? PERCENT : AMOUNT).test(value)) fail();
+      if (typeof value !== "string" || value.length > MAX_NUMBER_TEXT_LENGTH || !(shape.element === "percent" ? PERCENT : AMOUNT).test(value)) fail();
       const number = Number(value);
       if (!Number.isFinite(number) || (shape.element === "percent" && number > 100)) fail();
       return number;

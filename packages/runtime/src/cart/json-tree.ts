@@ -46,6 +46,9 @@ function article(noun: string): string {
 }
 
 /** JSON pointer of a child: built only when a problem is reported (or once per container), never per leaf. */
+/** A UTF-16 surrogate not part of a pair (in `u` mode a pair is one code point, which the class does not match). */
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+
 function childPath(parent: string, key: string | number | undefined): string {
   return key === undefined ? parent : `${parent}/${typeof key === "number" ? key : escapePointerSegment(key)}`;
 }
@@ -61,6 +64,8 @@ class Copier {
   copy(value: unknown, parent: string, key: string | number | undefined, depth: number): JsonValue {
     switch (typeof value) {
       case "string":
+        // Not Unicode text: it cannot be printed, compared or stored faithfully, so it is refused wherever it is.
+        return LONE_SURROGATE.test(value) ? this.fail(parent, key, "contains a lone UTF-16 surrogate; strings must be valid Unicode text") : value;
       case "boolean":
         return value;
       case "number":
@@ -96,6 +101,10 @@ class Copier {
     const out = Object.create(null) as JsonObject;
     if (depth >= MAX_CONTAINER_DEPTH) return out;
     for (const key of Object.keys(value)) {
+      if (LONE_SURROGATE.test(key)) {
+        this.fail(path, undefined, "has a property name with a lone UTF-16 surrogate; strings must be valid Unicode text");
+        continue;
+      }
       // Read once, as JSON.stringify reads it (a getter runs once; what it returns is what is checked).
       let item: unknown;
       try {

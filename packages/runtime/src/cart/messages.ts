@@ -1,12 +1,9 @@
 import type { ErrorObject } from "ajv";
 import { editDistance } from "../text/similar.js";
+import { quoteExcerpt } from "../excerpt.js";
 import { cartError, escapePointerSegment } from "./errors.js";
 import type { CartError } from "./types.js";
 
-function truncate(text: string, max: number): string {
-  const chars = [...text];
-  return chars.length <= max ? text : `${chars.slice(0, max).join("")}…`;
-}
 
 /** A JSON value as an error message shows it: `the number 19.99`, `the string "M"`, `an array`. */
 export function describeJson(value: unknown): string {
@@ -16,7 +13,7 @@ export function describeJson(value: unknown): string {
     case "number":
       return `the number ${String(value)}`;
     case "string":
-      return `the string ${JSON.stringify(truncate(value, 60))}`;
+      return `the string ${quoteExcerpt(value)}`;
     case "boolean":
       return String(value);
     case "object":
@@ -27,7 +24,7 @@ export function describeJson(value: unknown): string {
 }
 
 function quoted(value: unknown): string {
-  return typeof value === "string" ? JSON.stringify(truncate(value, 60)) : describeJson(value);
+  return typeof value === "string" ? quoteExcerpt(value) : describeJson(value);
 }
 
 /** What a value of each schema definition looks like, for "must be …" messages. */
@@ -112,12 +109,12 @@ function unknownProperty(error: ErrorObject, definition: string | undefined): st
   const hint = guess === undefined ? "" : `; did you mean ${JSON.stringify(guess)}?`;
   if (definition === "customerAttributes" || definition === "lineAttributes") {
     const owner = definition === "customerAttributes" ? "customer" : "line";
-    if (hint !== "") return `unknown attribute ${JSON.stringify(name)}${hint}`;
-    if (known.length === 0) return `unknown attribute ${JSON.stringify(name)} (no ${owner} attributes are declared)`;
+    if (hint !== "") return `unknown attribute ${quoteExcerpt(name)}${hint}`;
+    if (known.length === 0) return `unknown attribute ${quoteExcerpt(name)} (no ${owner} attributes are declared)`;
     const listed = known.length <= 10 ? known.join(", ") : `${known.slice(0, 10).join(", ")}, …`;
-    return `unknown attribute ${JSON.stringify(name)} (declared ${owner} attributes: ${listed})`;
+    return `unknown attribute ${quoteExcerpt(name)} (declared ${owner} attributes: ${listed})`;
   }
-  return `unknown property ${JSON.stringify(name)}${hint}`;
+  return `unknown property ${quoteExcerpt(name)}${hint}`;
 }
 
 /** One ajv error as a cart error: the pointer of the offending value and a plain-English message naming it. */

@@ -34,6 +34,12 @@ export const MAX_LINES = 10_000;
 export const MAX_COUPONS = 100;
 export const MAX_QUANTITY = 1_000_000;
 export const MAX_STRING_LENGTH = 256;
+/**
+ * Amounts, decimals and percentages are at most this many characters: the largest amount (2^53 - 1 minor units)
+ * has 18 with its sign and point, so a longer one is hostile or a mistake, and is rejected before any pattern
+ * scans it.
+ */
+export const MAX_NUMBER_TEXT_LENGTH = 64;
 /** Tags, segments, risk flags and set attributes. */
 export const MAX_SET_ITEMS = 1_000;
 
@@ -183,6 +189,7 @@ function stringDefinitions(): Record<string, object> {
   const amount = {
     description: 'An amount in major units as a decimal string, e.g. "19.99"; never a JSON number.',
     type: "string",
+    maxLength: MAX_NUMBER_TEXT_LENGTH,
     pattern: AMOUNT_PATTERN,
   };
   const instant = {
@@ -195,8 +202,8 @@ function stringDefinitions(): Record<string, object> {
   const text = { type: "string", maxLength: MAX_STRING_LENGTH };
   return {
     [DEFINITION.amount]: amount,
-    [DEFINITION.decimal]: { description: 'A decimal string, e.g. "2.5".', type: "string", pattern: AMOUNT_PATTERN },
-    [DEFINITION.percent]: { description: 'A percentage as a decimal string from "0" to "100", e.g. "12.5".', type: "string", pattern: PERCENT_PATTERN },
+    [DEFINITION.decimal]: { description: 'A decimal string, e.g. "2.5".', type: "string", maxLength: MAX_NUMBER_TEXT_LENGTH, pattern: AMOUNT_PATTERN },
+    [DEFINITION.percent]: { description: 'A percentage as a decimal string from "0" to "100", e.g. "12.5".', type: "string", maxLength: MAX_NUMBER_TEXT_LENGTH, pattern: PERCENT_PATTERN },
     [DEFINITION.instant]: instant,
     [DEFINITION.nullableInstant]: nullable(instant),
     [DEFINITION.date]: { description: 'A calendar date, e.g. "2026-11-10".', type: "string", pattern: DATE_PATTERN },

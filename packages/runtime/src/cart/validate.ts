@@ -1,4 +1,5 @@
 import type { ErrorObject } from "ajv";
+import { excerpt, quoteExcerpt } from "../excerpt.js";
 import { formatMinor, parseAmount } from "../money/amount.js";
 import { isCurrencyCode } from "../money/currencies.js";
 import { isRegionCode } from "../regions.js";
@@ -10,7 +11,7 @@ import { fastNormalise } from "./fast-path.js";
 import { findJsonSyntaxProblem } from "./json-syntax.js";
 import { fromAjvError } from "./messages.js";
 import type { DefinitionNames } from "./messages.js";
-import { AMOUNT_PATTERN, attributeShapes, cartSchema } from "./schema.js";
+import { AMOUNT_PATTERN, attributeShapes, cartSchema, MAX_NUMBER_TEXT_LENGTH } from "./schema.js";
 import type { AttributeShape } from "./schema.js";
 import type {
   AttributeSpec,
@@ -89,8 +90,9 @@ class Normaliser {
 
   /** A decimal-string amount → minor units of the cart's currency. */
   amount(value: JsonValue | undefined, path: string): number | undefined {
-    if (typeof value !== "string" || !AMOUNT.test(value)) return undefined; // the schema reported it
-    if (value.startsWith("-") && /[1-9]/.test(value)) return this.fail(path, `must not be negative, not ${value}`);
+    // Over-long or malformed: the schema reported it (the length before any pattern scans the text).
+    if (typeof value !== "string" || value.length > MAX_NUMBER_TEXT_LENGTH || !AMOUNT.test(value)) return undefined;
+    if (value.startsWith("-") && /[1-9]/.test(value)) return this.fail(path, `must not be negative, not ${excerpt(value)}`);
     if (this.currency === undefined) return undefined;
     const parsed = parseAmount(value, this.currency);
     if (!parsed.ok) return this.fail(path, parsed.message);
@@ -163,9 +165,13 @@ class Normaliser {
       const path = `/lines/${index}`;
       const id = get(line, "id");
       if (typeof id === "string") {
-        const first = firstIndexById.get(id);
-        if (first === undefined) firstIndexById.set(id, index);
-        else this.fail(`${path}/id`, `duplicate line id ${JSON.stringify(id)}`);
+        // Ids that are the same text in Unicode's eyes ("é" precomposed or as e + accent) name the same line; ids
+        // are otherwise compared exactly (case matters: "A1" and "a1" are two lines).
+        const key = id.normalize("NFC");
+        const first = firstIndexById.get(key);
+        if (first === undefined) firstIndexById.set(key, index);
+        else if (id === key && get(raw[first], "id") === id) this.fail(`${path}/id`, `duplicate line id ${quoteExcerpt(id)}`);
+        else this.fail(`${path}/id`, `duplicate line id ${quoteExcerpt(id)}: the same as /lines/${first}/id after Unicode NFC normalisation`);
       }
       const unitPrice = this.amount(get(line, "unitPrice"), `${path}/unitPrice`);
       const quantity = get(line, "quantity");
@@ -229,7 +235,7 @@ class Normaliser {
       }
       const first = firstIndexByKey.get(key);
       if (first !== undefined) {
-        this.fail(`${path}/code`, `duplicate coupon code ${JSON.stringify(code)} (same as /coupons/${first}/code; codes compare case-insensitively)`);
+        this.fail(`${path}/code`, `duplicate coupon code ${quoteExcerpt(code)} (same as /coupons/${first}/code; codes compare case-insensitively)`);
         return;
       }
       firstIndexByKey.set(key, index);
@@ -277,10 +283,10 @@ class Normaliser {
         return typeof value === "string" ? value : undefined;
       case "decimal":
       case "percent": {
-        if (typeof value !== "string" || !AMOUNT.test(value)) return undefined;
+        if (typeof value !== "string" || value.length > MAX_NUMBER_TEXT_LENGTH || !AMOUNT.test(value)) return undefined;
         const number = Number(value);
-        if (!Number.isFinite(number)) return this.fail(path, `${value} is too large`);
-        if (shape.element === "percent" && number > 100) return this.fail(path, `${value} is more than 100 percent`);
+        if (!Number.isFinite(number)) return this.fail(path, `${excerpt(value)} is too large`);
+        if (shape.element === "percent" && number > 100) return this.fail(path, `${excerpt(value)} is more than 100 percent`);
         return number;
       }
       case "date": {
@@ -342,13 +348,17 @@ function runValidator(
   // A value the copy already rejected was replaced by null; ajv's complaint about that null would only repeat it.
   const replaced = new Set(tree.errors.map((error) => error.path));
   if (!validateShape(tree.value)) {
-    for (const error of (validateShape.errors ?? []) as ErrorObject[]) {
-      if (!replaced.has(error.instancePath)) errors.push(fromAjvError(error, names));
+    const ajvErrors = (validateShape.errors ?? []) as ErrorObject[];
+    // A string over its length limit is reported as such; whether it also matches the pattern does not matter.
+    const tooLong = new Set(ajvErrors.filter((error) => error.keyword === "maxLength").map((error) => error.instancePath));
+    for (const error of ajvErrors) {
+      if (replaced.has(error.instancePath) || (error.keyword === "pattern" && tooLong.has(error.instancePath))) continue;
+      errors.push(fromAjvError(error, names));
     }
   }
   const normaliser = new Normaliser(customerAttributes, lineAttributes);
   const cart = normaliser.cart(tree.value);
-  errors.push(...normaliser.errors);
+  for (const error of normaliser.errors) errors.push(error); // not push(...): a hostile cart can have many
   if (errors.length > 0 || cart === undefined) {
     if (errors.length === 0) errors.push(cartError("", "is not a valid cart"));
     return { ok: false, errors: finishErrors(errors) };

@@ -1,9 +1,13 @@
 import { Decimal } from "decimal.js";
 import { currencyExponent } from "./currencies.js";
+import { excerpt, quoteExcerpt } from "../excerpt.js";
 
 // A private clone so nothing we do (or anyone else does) to the global
 // Decimal configuration can change how amounts are converted.
 const ExactDecimal = Decimal.clone({ precision: 40 });
+
+/** Longer texts are refused unread (the cart schema's limit for amounts, MAX_NUMBER_TEXT_LENGTH, is the same). */
+const MAX_AMOUNT_TEXT_LENGTH = 64;
 
 export type ParseAmountFailureReason = "syntax" | "unknown-currency" | "too-many-decimals" | "out-of-range";
 
@@ -65,7 +69,7 @@ function plural(count: number, noun: string): string {
 function outOfRange(text: string, currency: string): ParseAmountResult {
   return failure(
     "out-of-range",
-    `${text} ${currency} is outside the supported range of ±${Number.MAX_SAFE_INTEGER} minor units`,
+    `${excerpt(text)} ${currency} is outside the supported range of ±${Number.MAX_SAFE_INTEGER} minor units`,
   );
 }
 
@@ -81,19 +85,23 @@ function outOfRange(text: string, currency: string): ParseAmountResult {
 export function parseAmount(text: string, currency: string): ParseAmountResult {
   const exponent = currencyExponent(currency);
   if (exponent === undefined) {
-    return failure("unknown-currency", `${JSON.stringify(currency)} is not an ISO 4217 currency code (amount ${JSON.stringify(text)})`);
+    return failure("unknown-currency", `${quoteExcerpt(currency)} is not an ISO 4217 currency code (amount ${quoteExcerpt(text)})`);
   }
   const quick = plainMinorUnits(text, exponent);
   if (quick >= 0) return { ok: true, minor: quick };
+  // The longest amount in range has 18 characters: a longer text is refused before any pattern scans it.
+  if (text.length > MAX_AMOUNT_TEXT_LENGTH) {
+    return failure("out-of-range", `${quoteExcerpt(text)} is too long for a ${currency} amount (at most ${MAX_AMOUNT_TEXT_LENGTH} characters)`);
+  }
 
   const match = PLAIN_DECIMAL.exec(text);
   if (match === null) {
-    return failure("syntax", `${JSON.stringify(text)} is not a valid ${currency} amount; expected plain decimal notation such as 19.99`);
+    return failure("syntax", `${quoteExcerpt(text)} is not a valid ${currency} amount; expected plain decimal notation such as 19.99`);
   }
 
   const decimals = match[1]?.length ?? 0;
   if (decimals > exponent) {
-    return failure("too-many-decimals", `${text} has ${plural(decimals, "decimal")} but ${currency} has ${exponent}`);
+    return failure("too-many-decimals", `${excerpt(text)} has ${plural(decimals, "decimal")} but ${currency} has ${exponent}`);
   }
 
   const integerDigits = text.replace(/^-/, "").split(".")[0]?.length ?? 0;
@@ -115,7 +123,7 @@ export function parseAmount(text: string, currency: string): ParseAmountResult {
 
 function requireExponent(currency: string): number {
   const exponent = currencyExponent(currency);
-  if (exponent === undefined) throw new RangeError(`${JSON.stringify(currency)} is not an ISO 4217 currency code`);
+  if (exponent === undefined) throw new RangeError(`${quoteExcerpt(currency)} is not an ISO 4217 currency code`);
   return exponent;
 }
 
