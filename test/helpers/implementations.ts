@@ -21,11 +21,14 @@ export interface Priced {
   lines: { id: string; subtotal: string; discount: string; total: string }[];
 }
 
-export type PricedOutcome = { ok: true; result: Priced; optimal: boolean; savings: bigint } | { ok: false; errors: { path: string; message: string }[] };
+export type PricedOutcome =
+  | { ok: true; result: Priced; optimal: boolean; savings: bigint; /** The reference only: candidates that qualified. */ qualified?: number }
+  | { ok: false; errors: { path: string; message: string }[] };
 
 export interface PricingEngine {
   readonly name: "reference" | "interpreter" | "compiled";
-  price(cart: unknown, options?: { usage?: Record<string, number>; maxSearchSteps?: number }): PricedOutcome;
+  /** `selection` is for the reference only: first-by-priority gives a lower bound for best-for-buyer. */
+  price(cart: unknown, options?: { usage?: Record<string, number>; maxSearchSteps?: number; selection?: "first-by-priority" }): PricedOutcome;
 }
 
 const minorOf = (text: string): bigint => BigInt(text.replace(".", ""));
@@ -66,20 +69,20 @@ function fromRuntime(name: "interpreter" | "compiled", evaluate: (cart: unknown,
   };
 }
 
-export function referenceEngine(project: CheckedProject, maxContested?: number): PricingEngine & { qualified(cart: unknown): number } {
+export function referenceEngine(project: CheckedProject, maxContested?: number): PricingEngine {
   const reference = referenceEvaluator(project);
-  const run = (cart: unknown, options?: { usage?: Record<string, number> }) =>
-    reference.tryEvaluate(cart, { ...(options?.usage ? { usage: options.usage } : {}), ...(maxContested !== undefined ? { maxContested } : {}) });
+  const run = (cart: unknown, options?: { usage?: Record<string, number>; selection?: "first-by-priority" }) =>
+    reference.tryEvaluate(cart, {
+      ...(options?.usage ? { usage: options.usage } : {}),
+      ...(options?.selection ? { selection: options.selection } : {}),
+      ...(maxContested !== undefined ? { maxContested } : {}),
+    });
   return {
     name: "reference",
     price(cart, options) {
       const outcome = run(cart, options);
       if (!outcome.ok) return outcome;
-      return { ok: true, result: observable(outcome.result), optimal: outcome.result.optimal, savings: outcome.result.savings };
-    },
-    qualified(cart) {
-      const outcome = run(cart);
-      return outcome.ok ? outcome.result.qualified : 0;
+      return { ok: true, result: observable(outcome.result), optimal: outcome.result.optimal, savings: outcome.result.savings, qualified: outcome.result.qualified };
     },
   };
 }

@@ -47,6 +47,8 @@ export interface PriceOptions {
   usage?: Usage;
   /** Above this many contested promotions the reference gives up exact enumeration (2^n combinations). */
   maxContested?: number;
+  /** Overrides the rules' selection mode (first-by-priority gives a lower bound for best-for-buyer). */
+  selection?: "best-for-buyer" | "first-by-priority";
 }
 
 interface Candidate {
@@ -101,29 +103,32 @@ export function price(rules: RefRules, cart: RefCart, options: PriceOptions = {}
   const run = (members: readonly Candidate[]) => simulate(members, pristine(), cart, rules, ctxOf);
   let chosen: Candidate[];
   let optimal = true;
-  if (rules.selection === "first-by-priority") {
+  if ((options.selection ?? rules.selection) === "first-by-priority") {
     chosen = [];
     for (const c of qualified) {
       const { steps, failed } = run([...chosen, c]);
-      if (failed.has(c.rank)) rejected.set(c.rank, failed.get(c.rank)!);
-      else if (violations(steps, rules).length > 0) rejected.set(c.rank, "not-combinable");
-      else chosen.push(c);
+      if (!failed.has(c.rank) && violations(steps, rules).length === 0) chosen.push(c);
     }
   } else {
     ({ chosen, optimal } = bestForBuyer(qualified, rules, run, options.maxContested ?? 16));
   }
 
-  const { steps, failed } = run(chosen);
+  const { steps } = run(chosen);
   const chosenRanks = new Set(steps.map((s) => s.c.rank));
   for (const c of qualified) {
-    if (chosenRanks.has(c.rank) || rejected.has(c.rank)) continue;
-    if (failed.has(c.rank)) {
-      rejected.set(c.rank, failed.get(c.rank)!);
+    if (chosenRanks.has(c.rank)) continue;
+    // Why a qualified promotion was left out (docs/language.md, Decisions): first a conflict of what it gives on
+    // its own with the chosen combination (exclusivity, or the first stacking rule it breaks: `not-best` for a per-line
+    // rule, `not-combinable` for any other); then whether it applies at its place; else a combination without it
+    // saves more.
+    const alone = attempt(c, pristine(), cart, rules, ctxOf) as Step;
+    const conflict = conflictWith(alone, steps, rules);
+    if (conflict) {
+      rejected.set(c.rank, conflict);
       continue;
     }
     const withIt = run([...chosen, c]);
-    if (withIt.failed.has(c.rank)) rejected.set(c.rank, withIt.failed.get(c.rank)!);
-    else rejected.set(c.rank, violations(withIt.steps, rules).every((v) => v === "line") ? "not-best" : "not-combinable");
+    rejected.set(c.rank, withIt.failed.get(c.rank) ?? "not-best");
   }
 
   const state = pristine();
@@ -277,6 +282,26 @@ function violations(steps: readonly Step[], rules: RefRules): string[] {
   return out;
 }
 
+/** The first conflict of one step with the steps of a combination: exclusivity, then the rules in order. */
+function conflictWith(step: Step, taken: readonly Step[], rules: RefRules): "not-combinable" | "not-best" | undefined {
+  const p = step.c.p;
+  if (taken.some((t) => excluded(p, t.c.p))) return "not-combinable";
+  const entities = (s: Step, per: string): string[] => {
+    if (per === "order" || per === "customer") return [""];
+    const touched = s.lines.flatMap((a, i) => (a > 0n ? [i] : []));
+    return per === "line" ? touched.map(String) : [...new Set(touched.map((i) => storeOf(i)))];
+  };
+  for (const rule of rules.stacking) {
+    if (!rule.members.has(p.id)) continue;
+    const counted = taken.filter((t) => rule.members.has(t.c.p.id) && !(rule.max === 1 && combines(p, t.c.p)));
+    for (const key of entities(step, rule.per)) {
+      const others = counted.filter((t) => entities(t, rule.per).includes(key));
+      if (others.length + 1 > rule.max) return rule.per === "line" ? "not-best" : "not-combinable";
+    }
+  }
+  return undefined;
+}
+
 let storeOf: (i: number) => string = () => "";
 function stepStore(_s: Step, i: number): string {
   return storeOf(i);
@@ -326,29 +351,47 @@ function attempt(c: Candidate, state: State, cart: RefCart, rules: RefRules, ctx
   return { c, lines, shipping };
 }
 
-interface Unit {
+/**
+ * The units of the lines in a scope, as runs: one run per line holds that line's units, which all cost its unit
+ * price. Working on runs rather than on single units keeps quantities up to 10^6 cheap; every operation below is
+ * still "unit by unit" (take the N dearest units, the cheapest M of every N, …), only counted in runs.
+ */
+interface Run {
   line: number;
   price: bigint;
+  count: number;
 }
 
-/** Every unit of the lines in a scope, one entry per unit. */
-function unitsOf(scope: A.Expr | null, cart: RefCart, ctx: Context, accept: (l: RefLine) => boolean = () => true): Unit[] {
-  const units: Unit[] = [];
+function runsOf(scope: A.Expr | null, cart: RefCart, ctx: Context, accept: (l: RefLine) => boolean = () => true): Run[] {
+  const runs: Run[] = [];
   cart.lines.forEach((l, i) => {
-    if (!inScope(scope, ctx, l) || !accept(l)) return;
-    for (let k = 0; k < l.quantity; k++) units.push({ line: i, price: l.unitPrice });
+    if (inScope(scope, ctx, l) && accept(l)) runs.push({ line: i, price: l.unitPrice, count: l.quantity });
   });
-  return units;
+  return runs;
 }
 
 /** The most expensive units first, ties by line id (lines are sorted by id already). */
-const dearestFirst = (a: Unit, b: Unit) => (a.price !== b.price ? (a.price > b.price ? -1 : 1) : a.line - b.line);
-const cheapestFirst = (a: Unit, b: Unit) => (a.price !== b.price ? (a.price < b.price ? -1 : 1) : a.line - b.line);
+const dearestFirst = (a: Run, b: Run) => (a.price !== b.price ? (a.price > b.price ? -1 : 1) : a.line - b.line);
+const cheapestFirst = (a: Run, b: Run) => (a.price !== b.price ? (a.price < b.price ? -1 : 1) : a.line - b.line);
 
-/** Per-line discounts from unit discounts, each line capped at what is left of it. */
-function perLine(units: readonly { line: number; off: bigint }[], state: State): bigint[] {
+/** The first n units of ordered runs. */
+function firstUnits(runs: readonly Run[], n: number | null): Run[] {
+  if (n === null) return [...runs];
+  const out: Run[] = [];
+  let left = n;
+  for (const r of runs) {
+    if (left <= 0) break;
+    const take = Math.min(left, r.count);
+    out.push({ ...r, count: take });
+    left -= take;
+  }
+  return out;
+}
+
+/** Per-line discounts from (line, discount) pairs, each line capped at what is left of it. */
+function perLine(offs: readonly { line: number; off: bigint }[], state: State): bigint[] {
   const out = state.remaining.map(() => 0n);
-  for (const u of units) out[u.line]! += u.off;
+  for (const u of offs) out[u.line]! += u.off;
   return out.map((a, i) => min(a, state.remaining[i]!));
 }
 
@@ -358,6 +401,56 @@ function allocate(amount: bigint, scope: A.Expr | null, state: State, cart: RefC
   const weights = cart.lines.map((l, i) => ({ key: l.id, weight: inIt[i] ? state.remaining[i]! : 0n }));
   const left = sum(weights.map((w) => w.weight));
   return largestRemainder(min(amount, left), weights);
+}
+
+/**
+ * Packs, one after another: each takes, for every listed SKU, the dearest unit left of that SKU (a SKU listed k
+ * times takes k units). Packs whose units come from the same lines are identical, so they are counted together.
+ */
+function packOffs(skus: readonly string[], price: bigint, cart: RefCart, ctx: Context): { line: number; off: bigint }[] {
+  const need = new Map<string, number>();
+  for (const sku of skus) need.set(sku, (need.get(sku) ?? 0) + 1);
+  const pools = new Map<string, Run[]>();
+  for (const sku of need.keys()) pools.set(sku, runsOf(null, cart, ctx, (l) => l.sku === sku).sort(dearestFirst));
+  const offs: { line: number; off: bigint }[] = [];
+  for (;;) {
+    // How many identical packs the head runs allow (at least 1 when each SKU's head run holds its k units).
+    let batch = Infinity;
+    for (const [sku, k] of need) {
+      const head = pools.get(sku)![0];
+      batch = Math.min(batch, head ? Math.floor(head.count / k) : 0);
+    }
+    const units: Run[] = [];
+    let count = 1;
+    if (batch >= 1) {
+      count = batch;
+      for (const [sku, k] of need) {
+        const head = pools.get(sku)![0]!;
+        units.push({ line: head.line, price: head.price, count: k });
+        head.count -= k * count;
+        if (head.count === 0) pools.get(sku)!.shift();
+      }
+    } else {
+      // One pack, unit by unit, across runs.
+      for (const [sku, k] of need) {
+        const pool = pools.get(sku)!;
+        if (pool.reduce((a, r) => a + r.count, 0) < k) return offs;
+        for (let j = 0; j < k; j++) {
+          const head = pool[0]!;
+          units.push({ line: head.line, price: head.price, count: 1 });
+          if (--head.count === 0) pool.shift();
+        }
+      }
+    }
+    const value = sum(units.map((u) => u.price * BigInt(u.count)));
+    if (value <= price) continue;
+    // Split over the pack's lines by the value of the pack's units on each line.
+    const byLine = new Map<number, bigint>();
+    for (const u of units) byLine.set(u.line, (byLine.get(u.line) ?? 0n) + u.price * BigInt(u.count));
+    const lines = [...byLine.keys()].sort((a, b) => a - b);
+    const shares = largestRemainder(value - price, lines.map((i) => ({ key: cart.lines[i]!.id, weight: byLine.get(i)! })));
+    lines.forEach((line, j) => offs.push({ line, off: shares[j]! * BigInt(count) }));
+  }
 }
 
 function benefitAmounts(b: RefBenefit, state: State, cart: RefCart, ctx: Context): { lines: bigint[]; shipping: bigint } {
@@ -372,44 +465,21 @@ function benefitAmounts(b: RefBenefit, state: State, cart: RefCart, ctx: Context
       return { lines: allocate(amount, b.scope, state, cart, ctx), shipping: 0n };
     }
     case "amount-each": {
-      let units = unitsOf(b.scope, cart, ctx).sort(dearestFirst);
-      if (b.maxUnits !== null) units = units.slice(0, b.maxUnits);
-      return { lines: perLine(units.map((u) => ({ line: u.line, off: min(b.amount, u.price) })), state), shipping: 0n };
+      const runs = firstUnits(runsOf(b.scope, cart, ctx).sort(dearestFirst), b.maxUnits);
+      return { lines: perLine(runs.map((r) => ({ line: r.line, off: min(b.amount, r.price) * BigInt(r.count) })), state), shipping: 0n };
     }
     case "fixed-price": {
-      let units = unitsOf(b.scope, cart, ctx).sort(dearestFirst);
-      if (b.maxUnits !== null) units = units.slice(0, b.maxUnits);
-      return { lines: perLine(units.map((u) => ({ line: u.line, off: u.price > b.price ? u.price - b.price : 0n })), state), shipping: 0n };
+      const runs = firstUnits(runsOf(b.scope, cart, ctx).sort(dearestFirst), b.maxUnits);
+      return { lines: perLine(runs.map((r) => ({ line: r.line, off: (r.price > b.price ? r.price - b.price : 0n) * BigInt(r.count) })), state), shipping: 0n };
     }
     case "cheapest-free": {
-      const units = unitsOf(b.scope, cart, ctx).sort(cheapestFirst);
-      const free = Math.floor(units.length / b.every) * b.free;
-      return { lines: perLine(units.slice(0, free).map((u) => ({ line: u.line, off: u.price })), state), shipping: 0n };
+      const runs = runsOf(b.scope, cart, ctx).sort(cheapestFirst);
+      const units = runs.reduce((a, r) => a + r.count, 0);
+      const free = Math.floor(units / b.every) * b.free;
+      return { lines: perLine(firstUnits(runs, free).map((r) => ({ line: r.line, off: r.price * BigInt(r.count) })), state), shipping: 0n };
     }
-    case "pack": {
-      // Pools of units per SKU, dearest first; each pack takes the dearest unit left for each listed SKU.
-      const pools = new Map<string, Unit[]>();
-      for (const sku of new Set(b.skus)) pools.set(sku, unitsOf(null, cart, ctx, (l) => l.sku === sku).sort(dearestFirst));
-      const offs: { line: number; off: bigint }[] = [];
-      for (;;) {
-        const pack: Unit[] = [];
-        for (const sku of b.skus) {
-          const unit = pools.get(sku)!.shift();
-          if (!unit) break;
-          pack.push(unit);
-        }
-        if (pack.length < b.skus.length) break;
-        const value = sum(pack.map((u) => u.price));
-        if (value <= b.price) continue;
-        // The pack's discount is split over its lines by the value of the pack's units on each line.
-        const byLine = new Map<number, bigint>();
-        for (const u of pack) byLine.set(u.line, (byLine.get(u.line) ?? 0n) + u.price);
-        const lines = [...byLine.keys()];
-        const shares = largestRemainder(value - b.price, lines.map((i) => ({ key: cart.lines[i]!.id, weight: byLine.get(i)! })));
-        lines.forEach((line, k) => offs.push({ line, off: shares[k]! }));
-      }
-      return { lines: perLine(offs, state), shipping: 0n };
-    }
+    case "pack":
+      return { lines: perLine(packOffs(b.skus, b.price, cart, ctx), state), shipping: 0n };
     case "shipping-free":
       return { lines: none, shipping: state.shipping };
     case "shipping-amount":
