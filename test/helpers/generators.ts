@@ -468,6 +468,11 @@ export interface WideRules {
   stacking: StackingModel[];
   select: null | "best-for-buyer" | "first-by-priority";
   earn: null | { coins: number; perCents: number; daily: number | null };
+  /**
+   * Many promotions that all qualify and contend for the same lines: automatic, no condition, window or limit,
+   * at most one per line. Such files make the best-for-buyer search large (the engine's step bound, `optimal: false`).
+   */
+  stress: boolean;
 }
 
 export const wideRulesArb: fc.Arbitrary<WideRules> = fc.record({
@@ -475,12 +480,23 @@ export const wideRulesArb: fc.Arbitrary<WideRules> = fc.record({
   promotions: fc.oneof(
     { weight: 6, arbitrary: fc.array(widePromotionArb, { minLength: 1, maxLength: 6 }) },
     { weight: 3, arbitrary: fc.array(widePromotionArb, { minLength: 7, maxLength: 14 }) },
-    { weight: 1, arbitrary: fc.array(widePromotionArb, { minLength: 15, maxLength: 30 }) },
+    { weight: 1, arbitrary: fc.array(widePromotionArb, { minLength: 15, maxLength: 30, size: "max" }) },
   ),
   stacking: fc.array(stackingArb, { maxLength: 4 }),
   select: fc.constantFrom(null, "best-for-buyer" as const, "first-by-priority" as const),
   earn: fc.option(fc.record({ coins: fc.constantFrom(1, 5), perCents: fc.constantFrom(100, 250), daily: fc.option(fc.integer({ min: 1, max: 80 }), { nil: null }) }), { nil: null }),
+  stress: fc.oneof({ weight: 5, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
 });
+
+/** The model as rendered: a stress model's promotions lose what would keep them from qualifying. */
+function effective(model: WideRules): WideRules {
+  if (!model.stress) return model;
+  return {
+    ...model,
+    promotions: model.promotions.map((p) => ({ ...p, base: { ...p.base, kind: "automatic", condition: null, exclusive: null, combines: null }, atoms: [], window: "none", limits: [] })),
+    stacking: [{ max: 1, selector: "any", per: "line" }, ...model.stacking.filter((r) => r.per !== "order" && r.per !== "customer")],
+  };
+}
 
 const WIDE_SELECTORS = ["automatic", "selected-coupon", "store-coupon", "platform-coupon", "promo-code", "shipping", "coupons", "any", "g", "p0", "p1", "p2", "p7", "p20", "[p0, p3]"];
 
@@ -493,7 +509,7 @@ function wideSelector(word: string, n: number): string {
 /** The promotion's kind as rendered: at most one coins promotion per file, the others become automatic. */
 export function wideKinds(model: WideRules): PromotionModel["kind"][] {
   let coins = false;
-  return model.promotions.map((p) => {
+  return effective(model).promotions.map((p) => {
     if (p.base.kind !== "coins") return p.base.kind;
     if (coins) return "automatic";
     coins = true;
@@ -505,7 +521,8 @@ export function wideCode(i: number): string {
   return `C${i}`;
 }
 
-export function renderWideRules(model: WideRules): string {
+export function renderWideRules(wide: WideRules): string {
+  const model = effective(wide);
   const { currency } = model;
   const m = (cents: number) => `${wideMoney(wideScaled(cents, currency), currency)} ${currency}`;
   const n = model.promotions.length;
