@@ -1,3 +1,4 @@
+import { appendFileSync } from "node:fs";
 import { periodBucket } from "../../packages/reference/src/time.js";
 import { checkRules, errorsOf } from "./engines.js";
 import { renderWideCart, renderWideRules, wideKinds, WIDE_CURRENCIES, WIDE_INSTANTS, type WideCart, type WideRules } from "./generators.js";
@@ -81,8 +82,12 @@ function referenceBound(lines: number, promotions: number): number {
 
 const referenceCache = new WeakMap<PreparedWide, Map<number, ReturnType<typeof referenceEngine>>>();
 
+const progressFile = process.env["PROMO_REFERENCE_PROGRESS"];
+
 export function checkWideCase(prepared: PreparedWide, cartModel: WideCart): void {
   tally.cases++;
+  // Long runs (test:deep) can report how far they got, for an honest rate when they are cut short.
+  if (progressFile && tally.cases % 10_000 === 0) appendFileSync(progressFile, `${new Date().toISOString()} ${JSON.stringify(tally)}\n`);
   const cart = renderWideCart(cartModel, prepared.model.currency);
   const usage = wideUsage(prepared.model, cartModel);
   const fail = (what: string, detail: string): never => {
