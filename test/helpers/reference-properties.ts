@@ -91,7 +91,10 @@ export function checkWideCase(prepared: PreparedWide, cartModel: WideCart): void
   const cart = renderWideCart(cartModel, prepared.model.currency);
   const usage = wideUsage(prepared.model, cartModel);
   const fail = (what: string, detail: string): never => {
-    throw new Disagreement(what, prepared.text, cart, usage, detail);
+    const disagreement = new Disagreement(what, prepared.text, cart, usage, detail);
+    // The first counterexample, before shrinking (which can take long with many carts per rule file).
+    if (progressFile) appendFileSync(progressFile, `${disagreement.message}\n`);
+    throw disagreement;
   };
   const bound = referenceBound(cartModel.lines.length, prepared.model.promotions.length);
   let byBound = referenceCache.get(prepared);

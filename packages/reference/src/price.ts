@@ -96,8 +96,10 @@ export function price(rules: RefRules, cart: RefCart, options: PriceOptions = {}
   for (const c of gated) {
     if (c.p.kind === "coins") continue;
     const outcome = attempt(c, pristine(), cart, rules, ctxOf);
-    if ("reason" in outcome) rejected.set(c.rank, outcome.reason);
-    else qualified.push(c);
+    // A condition that reads amounts after discounts is decided at the promotion's place in each combination, so
+    // failing on the undiscounted cart does not rule it out (docs/language.md, Decisions under the reasons).
+    if (!("reason" in outcome) || (outcome.reason === "condition" && readsAfterDiscounts(c.p.condition))) qualified.push(c);
+    else rejected.set(c.rank, outcome.reason);
   }
 
   const run = (members: readonly Candidate[]) => simulate(members, pristine(), cart, rules, ctxOf);
@@ -121,7 +123,11 @@ export function price(rules: RefRules, cart: RefCart, options: PriceOptions = {}
     // its own with the chosen combination (exclusivity, or the first stacking rule it breaks: `not-best` for a per-line
     // rule, `not-combinable` for any other); then whether it applies at its place; else a combination without it
     // saves more.
-    const alone = attempt(c, pristine(), cart, rules, ctxOf) as Step;
+    const alone = attempt(c, pristine(), cart, rules, ctxOf);
+    if ("reason" in alone) {
+      rejected.set(c.rank, alone.reason);
+      continue;
+    }
     const conflict = conflictWith(alone, steps, rules);
     if (conflict) {
       rejected.set(c.rank, conflict);
@@ -507,6 +513,24 @@ function coinDeduction(c: Candidate, state: State, cart: RefCart, _rules: RefRul
   if (c.coinCap !== null) used = min(used, c.coinCap);
   used = used < 0n ? 0n : (used / step) * step;
   return { used, amount: (used * b.per) / b.coins, eligible };
+}
+
+/** Whether a condition reads an aggregate `after discounts` (its outcome then depends on the combination). */
+function readsAfterDiscounts(expr: A.Expr | null): boolean {
+  if (!expr) return false;
+  switch (expr.kind) {
+    case "Aggregate":
+      return expr.base === "after";
+    case "And":
+    case "Or":
+      return expr.operands.some(readsAfterDiscounts);
+    case "Not":
+      return readsAfterDiscounts(expr.operand);
+    case "Compare":
+      return readsAfterDiscounts(expr.left) || readsAfterDiscounts(expr.right);
+    default:
+      return false;
+  }
 }
 
 function gcd(a: bigint, b: bigint): bigint {
