@@ -1,5 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { cartSchemaModuleSource, type AttributeSpec, type EvaluateOutcome } from "@promo/runtime/node";
@@ -32,8 +31,14 @@ let scratch: string | undefined;
 let counter = 0;
 const validators = new Map<string, string>();
 
+/**
+ * Inside the repository, not the system's temporary directory: a cart validator for declared attributes imports
+ * ajv's runtime helpers (`ajv/dist/runtime/equal`), which resolve only from under the repository's node_modules.
+ */
 function scratchDir(): string {
-  scratch ??= mkdtempSync(join(tmpdir(), "promo-engines-"));
+  const cache = join(repoRoot, "node_modules", ".cache");
+  mkdirSync(cache, { recursive: true });
+  scratch ??= mkdtempSync(join(cache, "promo-engines-"));
   return scratch;
 }
 
@@ -61,7 +66,14 @@ function validatorUrl(attributes: readonly AttributeSpec[]): string {
   let url = validators.get(key);
   if (!url) {
     const file = join(scratchDir(), `validator-${validators.size}.mjs`);
-    writeFileSync(file, cartSchemaModuleSource(attributes));
+    const imports = new Set<string>();
+    // ajv's standalone code requires its runtime helpers (set attributes need `equal`); an ES module imports them.
+    const source = cartSchemaModuleSource(attributes).replace(/require\("(ajv\/dist\/runtime\/[a-z]+)"\)/g, (_m, path: string) => {
+      const name = `__ajv_${path.split("/").pop()}`;
+      imports.add(`import ${name} from "${path}.js";`);
+      return name;
+    });
+    writeFileSync(file, [...imports].join("\n") + "\n" + source);
     url = pathToFileURL(file).href;
     validators.set(key, url);
   }

@@ -330,3 +330,389 @@ export function shuffled<T>(list: readonly T[], seed: number): T[] {
   }
   return out;
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Wide models: rule files and carts as users write them, for the differential test against the reference model
+// (test/reference-properties.test.ts): up to 30 promotions, up to 200 lines, quantities to 10^6, amounts near the
+// supported maximum, every benefit kind and stacking clause, usage limits (budgets, per store, per customer, per
+// period) with usage, declared attributes of every type, coins, JPY/KWD/BHD, windows across DST changes.
+
+export const WIDE_CURRENCIES = { USD: 2, JPY: 0, KWD: 3, BHD: 3, EUR: 2 } as const;
+export type WideCurrency = keyof typeof WIDE_CURRENCIES;
+
+/** Minor units (a bigint-safe integer) as a decimal string in a currency of the wide set. */
+export function wideMoney(minor: number, currency: WideCurrency): string {
+  const exp = WIDE_CURRENCIES[currency];
+  const digits = String(minor).padStart(exp + 1, "0");
+  return exp === 0 ? digits : `${digits.slice(0, digits.length - exp)}.${digits.slice(digits.length - exp)}`;
+}
+
+function wideScaled(cents: number, currency: WideCurrency): number {
+  return WIDE_CURRENCIES[currency] === 3 ? cents * 10 + (cents % 7) : cents;
+}
+
+/** Declared attributes, one of every type (customer and line). */
+export const WIDE_ATTRIBUTES = [
+  "attribute customer.tier: int",
+  "attribute customer.score: decimal",
+  "attribute customer.nick: string",
+  "attribute customer.vipFlag: bool",
+  "attribute customer.rate: percent",
+  "attribute customer.since: date",
+  "attribute customer.seen: datetime",
+  "attribute customer.home: region",
+  "attribute customer.cur: currency",
+  "attribute customer.credit: money",
+  "attribute customer.labels: set of string",
+  "attribute customer.regions: set of region",
+  "attribute line.size: string",
+  "attribute line.colours: set of string",
+  "attribute line.weight: decimal",
+  "attribute line.fragile: bool",
+  "attribute line.pieces: int",
+];
+
+function wideScopes(currency: WideCurrency): Record<string, string> {
+  return {
+    ...SCOPES,
+    sized: 'line.size in ["S", "M"]',
+    red: 'line.colours contains "red"',
+    heavy: "line.weight at least 2.5",
+    fragile: "line.fragile",
+    cheap: `line.unitPrice below ${wideMoney(wideScaled(500, currency), currency)} ${currency}`,
+    bundle: "line.pieces exceeds 1 and not fragile",
+  };
+}
+const WIDE_SCOPE_NAMES = [...Object.keys(SCOPES), "sized", "red", "heavy", "fragile", "cheap", "bundle"];
+
+const ATTRIBUTE_ATOMS = [
+  "customer.tier at least 2",
+  "customer.score exceeds 1.5",
+  'customer.nick is "bob"',
+  "customer.vipFlag",
+  "customer.rate at most 12.5%",
+  "customer.since below 2025-01-01",
+  "customer.seen at least 2026-11-01 00:00:00 in UTC",
+  "customer.home in [US, CA]",
+  "customer.cur is EUR",
+  "customer.credit at least {10}",
+  'customer.labels contains "gold"',
+  "customer.regions contains FR",
+  'customer.nick is not "eve"',
+  "cart.at at least 2026-11-10 12:00:00 in Asia/Shanghai",
+  'cart.paymentMethod is "card"',
+  "customer.previousOrders at most 3",
+  "customer.region not in [FR, DE]",
+];
+
+type WideAtom = { attr: number } | { base: Atom };
+const wideAtomArb: fc.Arbitrary<WideAtom> = fc.oneof(
+  { weight: 3, arbitrary: atomArb.map((base) => ({ base })) },
+  { weight: 2, arbitrary: fc.nat({ max: ATTRIBUTE_ATOMS.length - 1 }).map((attr) => ({ attr })) },
+);
+
+type WideScopeRef = { named: string } | { inline: "store-y" | "sku-c" };
+const wideScopeRefArb: fc.Arbitrary<WideScopeRef> = fc.oneof(
+  { weight: 5, arbitrary: fc.constantFrom(...WIDE_SCOPE_NAMES).map((named) => ({ named })) },
+  { weight: 1, arbitrary: fc.constantFrom("store-y" as const, "sku-c" as const).map((inline) => ({ inline })) },
+);
+
+export interface WideLimit {
+  kind: "count" | "budget" | "coins";
+  n: number;
+  per: null | "customer" | "store" | "order";
+  period: null | "day" | "week" | "month" | "year";
+}
+const wideLimitArb: fc.Arbitrary<WideLimit> = fc.record({
+  kind: fc.constantFrom("count" as const, "budget" as const, "coins" as const),
+  n: fc.oneof(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 4, max: 5000 })),
+  per: fc.constantFrom(null, "customer" as const, "store" as const, "order" as const),
+  period: fc.constantFrom(null, "day" as const, "week" as const, "month" as const, "year" as const),
+});
+
+export type WideWindow = "none" | "sale" | "dst-spring" | "dst-fall" | "dst-day";
+const WINDOWS: Record<Exclude<WideWindow, "none">, string> = {
+  sale: "from 2026-11-10 00:00:00 to 2026-11-11 23:59:59 in America/Los_Angeles",
+  "dst-spring": "from 2026-03-08 02:30:00 to 2026-03-08 03:30:00 in America/New_York",
+  "dst-fall": "from 2026-11-01 01:30:00 to 2026-11-01 01:45:00 in America/New_York",
+  "dst-day": "from 2026-10-31 12:00:00 to 2026-11-01 01:00:00 in America/New_York",
+};
+
+export interface WidePromotion {
+  base: PromotionModel;
+  atoms: WideAtom[];
+  joiner: "and" | "or";
+  scope: WideScopeRef;
+  window: WideWindow;
+  limits: WideLimit[];
+  expires: null | "2 days" | "1 month" | "36 hours";
+  locked: boolean;
+  transferable: boolean;
+}
+
+const widePromotionArb: fc.Arbitrary<WidePromotion> = fc.record({
+  base: promotionArb,
+  atoms: fc.array(wideAtomArb, { maxLength: 3 }),
+  joiner: fc.constantFrom("and" as const, "or" as const),
+  scope: wideScopeRefArb,
+  window: fc.oneof({ weight: 6, arbitrary: fc.constant("none" as const) }, { weight: 3, arbitrary: fc.constantFrom("sale" as const, "dst-spring" as const, "dst-fall" as const, "dst-day" as const) }),
+  limits: fc.oneof({ weight: 3, arbitrary: fc.constant([]) }, { weight: 2, arbitrary: fc.array(wideLimitArb, { minLength: 1, maxLength: 3 }) }),
+  expires: fc.constantFrom(null, null, "2 days" as const, "1 month" as const, "36 hours" as const),
+  locked: fc.boolean(),
+  transferable: fc.boolean(),
+});
+
+export interface WideRules {
+  currency: WideCurrency;
+  promotions: WidePromotion[];
+  stacking: StackingModel[];
+  select: null | "best-for-buyer" | "first-by-priority";
+  earn: null | { coins: number; perCents: number; daily: number | null };
+  /**
+   * Many promotions that all qualify and contend for the same lines: automatic, no condition, window or limit,
+   * at most one per line. Such files make the best-for-buyer search large (the engine's step bound, `optimal: false`).
+   */
+  stress: boolean;
+}
+
+export const wideRulesArb: fc.Arbitrary<WideRules> = fc.record({
+  currency: fc.constantFrom("USD" as const, "USD" as const, "JPY" as const, "KWD" as const, "BHD" as const, "EUR" as const),
+  promotions: fc.oneof(
+    { weight: 6, arbitrary: fc.array(widePromotionArb, { minLength: 1, maxLength: 6 }) },
+    { weight: 3, arbitrary: fc.array(widePromotionArb, { minLength: 7, maxLength: 14 }) },
+    { weight: 1, arbitrary: fc.array(widePromotionArb, { minLength: 15, maxLength: 30, size: "max" }) },
+  ),
+  stacking: fc.array(stackingArb, { maxLength: 4 }),
+  select: fc.constantFrom(null, "best-for-buyer" as const, "first-by-priority" as const),
+  earn: fc.option(fc.record({ coins: fc.constantFrom(1, 5), perCents: fc.constantFrom(100, 250), daily: fc.option(fc.integer({ min: 1, max: 80 }), { nil: null }) }), { nil: null }),
+  stress: fc.oneof({ weight: 5, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
+});
+
+/** The model as rendered: a stress model's promotions lose what would keep them from qualifying. */
+function effective(model: WideRules): WideRules {
+  if (!model.stress) return model;
+  return {
+    ...model,
+    promotions: model.promotions.map((p) => ({ ...p, base: { ...p.base, kind: "automatic", condition: null, exclusive: null, combines: null }, atoms: [], window: "none", limits: [] })),
+    stacking: [{ max: 1, selector: "any", per: "line" }, ...model.stacking.filter((r) => r.per !== "order" && r.per !== "customer")],
+  };
+}
+
+const WIDE_SELECTORS = ["automatic", "selected-coupon", "store-coupon", "platform-coupon", "promo-code", "shipping", "coupons", "any", "g", "p0", "p1", "p2", "p7", "p20", "[p0, p3]"];
+
+function wideSelector(word: string, n: number): string {
+  if (word === "[p0, p3]") return n > 3 ? "[p0, p3]" : "[p0, automatic]";
+  if (/^p\d+$/.test(word)) return Number(word.slice(1)) < n ? word : "p0";
+  return word;
+}
+
+/** The promotion's kind as rendered: at most one coins promotion per file, the others become automatic. */
+export function wideKinds(model: WideRules): PromotionModel["kind"][] {
+  let coins = false;
+  return effective(model).promotions.map((p) => {
+    if (p.base.kind !== "coins") return p.base.kind;
+    if (coins) return "automatic";
+    coins = true;
+    return "coins";
+  });
+}
+
+export function wideCode(i: number): string {
+  return `C${i}`;
+}
+
+export function renderWideRules(wide: WideRules): string {
+  const model = effective(wide);
+  const { currency } = model;
+  const m = (cents: number) => `${wideMoney(wideScaled(cents, currency), currency)} ${currency}`;
+  const n = model.promotions.length;
+  const kinds = wideKinds(model);
+  const scopeText = (s: WideScopeRef) => ("named" in s ? s.named : s.inline === "store-y" ? '(line.store is "y")' : '(line.sku is "C")');
+  const blocks = model.promotions.map((p, i) => {
+    const kind = kinds[i]!;
+    const base = p.base;
+    const lines = [`promotion p${i} {`, `  title "promotion ${i}"`, `  kind ${kind}`];
+    const coded = CODED.has(kind) || ((kind === "shipping" || kind === "coins") && base.hasCode);
+    if (coded) lines.push(`  code "${wideCode(i)}"`);
+    if (p.window !== "none") lines.push(`  valid ${WINDOWS[p.window]}`);
+    if (coded && p.expires) lines.push(`  expires ${p.expires} after activation`);
+    if (coded && p.locked) lines.push("  locked 30 minutes after failed payment");
+    if (coded && !p.transferable) lines.push("  not transferable");
+    const atoms = [
+      ...(base.condition ? base.condition.atoms.map((a) => ({ base: a }) as WideAtom) : []),
+      ...p.atoms,
+    ].map((a) => ("base" in a ? renderAtom(a.base, currency === "BHD" ? "KWD" : (currency as Currency)) : ATTRIBUTE_ATOMS[a.attr]!.replace("{10}", m(1000))).replace(/ (KWD)$/, ` ${currency}`));
+    if (atoms.length > 0) lines.push(`  when ${atoms.join(` ${p.joiner} `)}`);
+    if (kind === "shipping") {
+      const s = base.shipping;
+      lines.push(`  give ${s.b === "free" ? "free shipping" : s.b === "amount" ? `${m(s.cents)} off shipping` : `${s.pct}% off shipping`}`);
+    } else if (kind === "coins") {
+      const c = base.coins;
+      const per = Math.max(1, wideScaled(c.perCents, currency));
+      lines.push(`  give coins at ${c.coins} per ${wideMoney(per, currency)} ${currency}${c.capPct === null ? "" : ` up to ${c.capPct}% of order`}${c.scope ? ` on ${scopeText(p.scope)}` : ""}`);
+    } else {
+      // The item benefit of the base model, its scope widened to the wide scopes.
+      const b = base.item;
+      const target = "target" in b && b.target === "order" ? "order" : scopeText(p.scope);
+      switch (b.b) {
+        case "amount":
+          lines.push(`  give ${m(b.cents)} off ${target}`);
+          break;
+        case "percent":
+          lines.push(`  give ${b.pct}% off ${target}${b.after ? " after discounts" : ""}${b.cap === null ? "" : ` up to ${m(b.cap)}`}`);
+          break;
+        case "each":
+          lines.push(`  give ${m(b.cents)} off each unit of ${scopeText(p.scope)}${b.max === null ? "" : ` max ${b.max} ${b.max === 1 ? "unit" : "units"}`}`);
+          break;
+        case "price":
+          lines.push(`  give price ${m(b.cents)} on ${scopeText(p.scope)}${b.max === null ? "" : ` max ${b.max} ${b.max === 1 ? "unit" : "units"}`}`);
+          break;
+        case "pack":
+          lines.push(`  give pack [${b.skus.map((s) => JSON.stringify(s)).join(", ")}] for ${m(b.cents)}`);
+          break;
+        case "cheapest":
+          lines.push(`  give cheapest ${b.free} free for every ${b.every} of ${scopeText(p.scope)}`);
+          break;
+      }
+    }
+    if (base.priority) lines.push(`  priority ${10 + i}`);
+    if (base.exclusive === "all") lines.push("  exclusive");
+    else if (base.exclusive) lines.push(`  exclusive with ${wideSelector(base.exclusive.with, n)}`);
+    if (base.combines) lines.push(`  combines with ${wideSelector(base.combines, n)}`);
+    for (const l of p.limits) {
+      if (l.kind === "coins" && kind !== "coins") continue;
+      const amount = l.kind === "budget" ? `budget ${m(l.n)}` : l.kind === "coins" ? `${l.n} coins` : `${l.n} redemptions`;
+      lines.push(`  limit ${amount}${l.per ? ` per ${l.per}` : ""}${l.period ? ` per ${l.period}` : ""}`);
+    }
+    lines.push("}");
+    return lines.join("\n");
+  });
+  if (model.stacking.length > 0 || model.select) {
+    const rules = model.stacking.map((s) => `  at most ${s.max} of ${wideSelector(s.selector === "selected-coupon" ? "g" : s.selector, n)} per ${s.per}`);
+    if (model.select) rules.push(`  select ${model.select}`);
+    blocks.push(["stacking {", ...rules, "}"].join("\n"));
+  }
+  if (model.earn) blocks.push(`earn ${model.earn.coins} coins per ${m(model.earn.perCents)}${model.earn.daily === null ? "" : ` limit ${model.earn.daily} coins per customer per day`}`);
+  const scopes = Object.entries(wideScopes(currency)).map(([name, pred]) => `scope ${name} = ${pred}`);
+  return [`currency ${currency}`, ...WIDE_ATTRIBUTES, "group g = [p0, platform-coupon]", ...scopes, ...blocks].join("\n\n") + "\n";
+}
+
+export interface WideCart {
+  lines: (Omit<LineModel, "id"> & { size: string | null; colours: string[]; weight: string | null; fragile: boolean | null; pieces: number | null })[];
+  /** normal: cents; big: quantities to 10^6; max: amounts near the supported maximum (the cart total stays valid). */
+  scale: "normal" | "big" | "max";
+  ids: number;
+  at: number;
+  customerId: boolean;
+  firstOrder: boolean;
+  vip: boolean;
+  country: "US" | "FR";
+  shippingCents: number;
+  coupons: { code: number; spelling: 0 | 1 | 2; activated: number; owner: boolean; failed: boolean }[];
+  useCoins: boolean;
+  coins: number;
+  attributes: boolean;
+  usage: number[];
+  otherCurrency: boolean;
+}
+
+/** Instants around the windows above: the 11.11 sale, and both DST changes in New York. */
+export const WIDE_INSTANTS = [
+  "2026-11-09T23:30:00Z", "2026-11-10T08:00:00Z", "2026-11-10T12:30:00Z", "2026-11-11T07:59:59Z", "2026-11-12T07:59:59.999Z",
+  "2026-11-12T08:00:00Z", "2026-11-12T20:00:00Z", "2026-03-08T06:59:59Z", "2026-03-08T07:00:00Z", "2026-03-08T07:30:00Z",
+  "2026-03-08T07:30:00.999Z", "2026-03-08T07:30:01Z", "2026-03-08T08:30:00Z", "2026-11-01T05:29:59Z", "2026-11-01T05:30:00Z",
+  "2026-11-01T05:45:59.999Z", "2026-11-01T05:46:00Z", "2026-11-01T06:30:00Z", "2026-11-01T04:59:59Z", "2026-10-31T16:00:00Z",
+];
+const ACTIVATIONS = [null, "2026-10-30T12:00:00Z", "2026-11-09T12:00:00Z", "2026-03-06T07:30:00Z", "2026-10-01T00:00:00Z", "2026-11-01T05:30:00Z"];
+
+const wideLineArb = fc.record({
+  sku: fc.constantFrom("A", "B", "C", "D"),
+  store: fc.constantFrom("x", "y", "z"),
+  tags: fc.subarray(["a", "b", "c"]),
+  cents: fc.oneof({ weight: 8, arbitrary: fc.integer({ min: 0, max: 5000 }) }, { weight: 1, arbitrary: fc.constantFrom(1, 3, 99, 333, 100000) }),
+  quantity: fc.oneof({ weight: 6, arbitrary: fc.integer({ min: 1, max: 4 }) }, { weight: 1, arbitrary: fc.integer({ min: 5, max: 40 }) }),
+  size: fc.constantFrom(null, "S", "M", "L"),
+  colours: fc.subarray(["red", "blue"]),
+  weight: fc.constantFrom(null, "1", "2.5", "2.49", "10.125"),
+  fragile: fc.constantFrom(null, true, false),
+  pieces: fc.constantFrom(null, 1, 2, 6),
+});
+
+export const wideCartArb: fc.Arbitrary<WideCart> = fc.record({
+  lines: fc.oneof(
+    { weight: 12, arbitrary: fc.array(wideLineArb, { minLength: 1, maxLength: 8 }) },
+    { weight: 3, arbitrary: fc.array(wideLineArb, { minLength: 9, maxLength: 40 }) },
+    { weight: 1, arbitrary: fc.array(wideLineArb, { minLength: 41, maxLength: 200 }) },
+  ),
+  scale: fc.constantFrom("normal" as const, "normal" as const, "normal" as const, "normal" as const, "big" as const, "max" as const),
+  ids: fc.nat({ max: 3 }),
+  at: fc.nat({ max: WIDE_INSTANTS.length - 1 }),
+  customerId: fc.oneof({ weight: 8, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
+  firstOrder: fc.boolean(),
+  vip: fc.boolean(),
+  country: fc.constantFrom("US" as const, "FR" as const),
+  shippingCents: fc.integer({ min: 0, max: 1200 }),
+  coupons: fc.uniqueArray(
+    fc.record({ code: fc.nat({ max: 29 }), spelling: fc.constantFrom(0 as const, 1 as const, 2 as const), activated: fc.nat({ max: ACTIVATIONS.length - 1 }), owner: fc.boolean(), failed: fc.boolean() }),
+    { maxLength: 12, selector: (c) => c.code },
+  ),
+  useCoins: fc.boolean(),
+  coins: fc.oneof(fc.integer({ min: 0, max: 5000 }), fc.integer({ min: 0, max: 1_000_000_000 })),
+  attributes: fc.boolean(),
+  usage: fc.array(fc.nat({ max: 5 }), { minLength: 8, maxLength: 8 }),
+  otherCurrency: fc.oneof({ weight: 15, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
+});
+
+/** The largest supported amount (lines plus shipping), less room for the shipping price. */
+const MAX_MINOR = Number.MAX_SAFE_INTEGER - 1_000_000;
+
+/** The cart as the JSON contract. Amounts at scale "max" keep the cart's total within the supported range. */
+export function renderWideCart(cart: WideCart, currency: WideCurrency): Record<string, unknown> {
+  const cur: WideCurrency = cart.otherCurrency ? (currency === "USD" ? "BHD" : "USD") : currency;
+  const count = cart.lines.length;
+  const lines = cart.lines.map((l, i) => {
+    let quantity = l.quantity;
+    let minor = wideScaled(l.cents, cur);
+    if (cart.scale === "big") quantity = [1, 999_999, 1_000_000, 12_345][(i + l.cents) % 4]!;
+    if (cart.scale === "big") minor = Math.min(minor, Math.floor(MAX_MINOR / count / quantity / 2));
+    if (cart.scale === "max") minor = Math.floor(MAX_MINOR / count / quantity) - (l.cents % 3);
+    const id = [`l${i}`, `line-${count - i}`, `${String.fromCharCode(97 + (i % 26))}${i}`, `Z${i * 7}`][cart.ids]!;
+    const line: Record<string, unknown> = { id, sku: l.sku, store: l.store, unitPrice: wideMoney(Math.max(0, minor), cur), quantity, tags: l.tags };
+    if (cart.attributes) {
+      const attributes: Record<string, unknown> = {};
+      if (l.size !== null) attributes["size"] = l.size;
+      attributes["colours"] = l.colours;
+      if (l.weight !== null) attributes["weight"] = l.weight;
+      if (l.fragile !== null) attributes["fragile"] = l.fragile;
+      if (l.pieces !== null) attributes["pieces"] = l.pieces;
+      line["attributes"] = attributes;
+    }
+    return line;
+  });
+  const customer: Record<string, unknown> = { region: cart.vip ? "CA" : "US", previousOrders: cart.firstOrder ? 0 : 2, segments: cart.vip ? ["vip"] : [], coins: cart.coins, coinsEarnedToday: cart.coins % 50 };
+  if (cart.customerId) customer["id"] = "c1";
+  if (cart.attributes) {
+    customer["attributes"] = {
+      tier: cart.coins % 4, score: cart.vip ? "1.75" : "1.5", nick: cart.vip ? "bob" : "eve", vipFlag: cart.vip, rate: cart.firstOrder ? "12.5" : "20",
+      since: cart.firstOrder ? "2026-01-01" : "2024-12-31", seen: cart.vip ? "2026-11-01T00:00:00Z" : "2026-10-31T23:59:59Z", home: cart.vip ? "CA" : "FR",
+      cur: cart.vip ? "EUR" : "USD", credit: wideMoney(wideScaled(cart.coins % 2000, cur), cur), labels: cart.vip ? ["gold"] : [], regions: cart.firstOrder ? ["FR", "US"] : [],
+    };
+  }
+  return {
+    currency: cur,
+    at: WIDE_INSTANTS[cart.at]!,
+    customer,
+    lines,
+    shipping: { country: cart.country, price: wideMoney(wideScaled(cart.shippingCents, cur), cur) },
+    coupons: cart.coupons.map((c) => {
+      const code = wideCode(c.code);
+      const coupon: Record<string, unknown> = { code: c.spelling === 0 ? code : c.spelling === 1 ? code.toLowerCase() : ` ${code} ` };
+      if (ACTIVATIONS[c.activated]) coupon["activatedAt"] = ACTIVATIONS[c.activated];
+      if (c.owner) coupon["owner"] = c.activated % 2 === 0 ? "c1" : "c2";
+      if (c.failed) coupon["lastFailedPaymentAt"] = WIDE_INSTANTS[(cart.at + c.code) % WIDE_INSTANTS.length];
+      return coupon;
+    }),
+    useCoins: cart.useCoins,
+    paymentMethod: cart.vip ? "card" : "wallet",
+  };
+}

@@ -57,8 +57,12 @@ function byUnits(benefit: Benefit, cart: NormalizedCart, remaining: number[]): {
         if (pack.length < benefit.skus.length) break;
         const saving = pack.reduce((sum, u) => sum + u.price, 0) - benefit.price;
         if (saving <= 0) continue;
-        const shares = allocateLargestRemainder(saving, pack.map((u) => u.price));
-        give(pack.map((u, k) => ({ index: u.index, amount: shares[k]! })));
+        // Split over the pack's lines by the value of the pack's units on each line, lines in index order (docs: Pack).
+        const byLine = new Map<number, number>();
+        for (const u of pack) byLine.set(u.index, (byLine.get(u.index) ?? 0) + u.price);
+        const indexes = [...byLine.keys()].sort((a, b) => a - b);
+        const shares = allocateLargestRemainder(saving, indexes.map((index) => byLine.get(index)!));
+        give(indexes.map((index, k) => ({ index, amount: shares[k]! })));
       }
       break;
     }

@@ -1,7 +1,7 @@
-import { NEGATED } from "@promo/runtime";
 import type * as A from "../ast/nodes.js";
 import type { Tables } from "../checker/context.js";
-import { exprText, isLiteral, literalValue, valueKind } from "../lower/describe.js";
+import { isLiteral, literalValue, valueKind } from "../lower/describe.js";
+import { comparisonHead, comparisonTail, literalComparisonFails, negationFails, NONE_HOLDS, notTrue, REASON_SEPARATOR } from "../lower/failure-messages.js";
 import type { LoweredProgram } from "../lower/lower.js";
 import { programData } from "../lower/program-data.js";
 import type { SourceFile } from "../util/source.js";
@@ -205,22 +205,20 @@ class Emitter {
           return fn;
         });
         // Nested: each alternative is tried only when the ones before it failed; all failing gives every reason.
-        let inner: Code = _`return "none of these holds: " + ${join(reasons.map((r) => _`${r}`), _` + "; " + `)};`;
+        let inner: Code = _`return ${NONE_HOLDS} + ${join(reasons.map((r) => _`${r}`), _` + ${REASON_SEPARATOR} + `)};`;
         for (let i = fns.length - 1; i >= 0; i--) {
           inner = block([_`const ${reasons[i]!} = ${fns[i]!}(${env.ctx!}, ${env.cart}, ${env.coupon!});`, _`if (${reasons[i]!} !== undefined) ${inner}`]);
         }
         return inner;
       }
       case "Not":
-        return _`if (${this.bool(expr.operand, env)}) return ${exprText(file, expr.operand) + " holds"};`;
+        return _`if (${this.bool(expr.operand, env)}) return ${negationFails(file, expr.operand)};`;
       case "Compare": {
         const left = this.locals.name("left");
         const right = this.locals.name("right");
-        const negated = NEGATED[expr.op];
-        const tail = ` ${negated} ${exprText(file, expr.right)}`;
         const subject = isLiteral(expr.left)
-          ? literal(exprText(file, expr.left) + tail)
-          : _`${exprText(file, expr.left) + " "} + ${this.rt("describeValue")}(${left}, ${valueKind(this.tables, expr.left)}, ${env.cart}.currency) + ${tail}`;
+          ? literal(literalComparisonFails(file, expr))
+          : _`${comparisonHead(file, expr)} + ${this.rt("describeValue")}(${left}, ${valueKind(this.tables, expr.left)}, ${env.cart}.currency) + ${comparisonTail(file, expr)}`;
         return block([
           _`const ${left} = ${this.value(expr.left, env)};`,
           _`const ${right} = ${this.value(expr.right, env)};`,
@@ -229,8 +227,7 @@ class Emitter {
       }
       default: {
         const v = this.locals.name("value");
-        const text = exprText(file, expr);
-        return block([_`const ${v} = ${this.value(expr, env)};`, _`if (${v} !== true) return ${v} === null || ${v} === undefined ? ${text + " is missing"} : ${text + " is false"};`]);
+        return block([_`const ${v} = ${this.value(expr, env)};`, _`if (${v} !== true) return ${v} === null || ${v} === undefined ? ${notTrue(file, expr, true)} : ${notTrue(file, expr, false)};`]);
       }
     }
   }

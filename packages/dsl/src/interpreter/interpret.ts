@@ -4,7 +4,6 @@ import {
   describeValue,
   hydrateProgram,
   lineField,
-  NEGATED,
   type Condition,
   type ConditionContext,
   type LinePredicate,
@@ -14,7 +13,8 @@ import {
 } from "@promo/runtime";
 import type * as A from "../ast/nodes.js";
 import type { Tables } from "../checker/context.js";
-import { exprText, isLiteral, literalValue, valueKind } from "../lower/describe.js";
+import { isLiteral, literalValue, valueKind } from "../lower/describe.js";
+import { literalComparisonFails, negationFails, noneHolds, notTrue, valueComparisonFails } from "../lower/failure-messages.js";
 import type { LoweredProgram } from "../lower/lower.js";
 import { programData } from "../lower/program-data.js";
 import type { SourceFile } from "../util/source.js";
@@ -84,22 +84,23 @@ class Walker {
           if (why === undefined) return undefined;
           reasons.push(why);
         }
-        return `none of these holds: ${reasons.join("; ")}`;
+        return noneHolds(reasons);
       }
       case "Not":
-        return this.failure(expr.operand, file, env) === undefined ? `${exprText(file, expr.operand)} holds` : undefined;
+        return this.failure(expr.operand, file, env) === undefined ? negationFails(file, expr.operand) : undefined;
       case "Compare": {
         const left = this.value(expr.left, env);
         const right = this.value(expr.right, env);
         if (compare(expr.op, left, right)) return undefined;
         const currency = env.cart.currency;
-        const subject = isLiteral(expr.left) ? exprText(file, expr.left) : `${exprText(file, expr.left)} ${describeValue(left, valueKind(this.tables, expr.left), currency)}`;
-        return `${subject} ${NEGATED[expr.op]} ${exprText(file, expr.right)}`;
+        return isLiteral(expr.left)
+          ? literalComparisonFails(file, expr)
+          : valueComparisonFails(file, expr, describeValue(left, valueKind(this.tables, expr.left), currency));
       }
       default: {
         const value = this.value(expr, env);
         if (value === true) return undefined;
-        return `${exprText(file, expr)} is ${value === null || value === undefined ? "missing" : "false"}`;
+        return notTrue(file, expr, value === null || value === undefined);
       }
     }
   }

@@ -277,12 +277,17 @@ function packs(skus: readonly string[], price: number, cart: NormalizedCart, rem
   }
 }
 
-/** `count` packs of these units (one per entry, in pack order) at `price` each. */
+/** `count` packs of these units (one entry per unit) at `price` each. */
 function addPacks(pack: readonly Run[], count: number, price: number, out: LineDiscounts): void {
   let sum = 0;
   for (const unit of pack) sum += unit.price;
   const saving = sum - price;
   if (saving <= 0) return;
-  const shares = allocateLargestRemainder(saving, pack.map((unit) => unit.price));
-  pack.forEach((unit, k) => out.add(unit.index, count * shares[k]!));
+  // Split over the pack's lines, not its units: by the value of the pack's units on each line, lines in index (id)
+  // order, so equal remainders go to the line whose id comes first (docs/language.md, Pack).
+  const byLine = new Map<number, number>();
+  for (const unit of pack) byLine.set(unit.index, (byLine.get(unit.index) ?? 0) + unit.price);
+  const indexes = [...byLine.keys()].sort((a, b) => a - b);
+  const shares = allocateLargestRemainder(saving, indexes.map((index) => byLine.get(index)!));
+  indexes.forEach((index, k) => out.add(index, count * shares[k]!));
 }

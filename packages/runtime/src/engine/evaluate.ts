@@ -511,13 +511,21 @@ function priceCoins(
   const cap = benefit.cap === null ? Infinity : Math.floor((itemsTotal * benefit.cap.numerator) / benefit.cap.denominator);
   const balanceValue = Math.floor((cart.customer.coins * benefit.per) / benefit.coins);
   const limit = Math.min(cap, eligibleValue, balanceValue);
-  const used = Math.min(Math.floor((limit * benefit.coins) / benefit.per), benefit.maxCoins ?? Infinity);
+  // Whole coins worth whole minor units: C coins per AMOUNT go in steps of C / gcd(C, AMOUNT), so no coin is
+  // taken for a fraction of a minor unit (docs/language.md, Coins).
+  const step = benefit.coins / gcd(benefit.coins, benefit.per);
+  const fits = Math.min(Math.floor((limit * benefit.coins) / benefit.per), benefit.maxCoins ?? Infinity);
+  const used = Math.floor(fits / step) * step;
   const amount = Math.floor((used * benefit.per) / benefit.coins);
   if (used <= 0 || amount <= 0) {
     if (eligibleValue === 0) return reject("no-eligible-lines", "no line in the cart can be paid with coins");
     return reject("condition", cart.customer.coins === 0 ? "the customer has no coins" : "the coins' limits leave nothing to deduct");
   }
   return { used, amount };
+}
+
+function gcd(a: number, b: number): number {
+  return b === 0 ? a : gcd(b, a % b);
 }
 
 function earnedCoins(program: Program, cart: NormalizedCart, paidForItems: number): number {
