@@ -13,7 +13,7 @@ async function patiently(fn) {
     try {
       return await fn();
     } catch (error) {
-      if (!(error instanceof LedgerUnavailableError) || attempt >= 200) throw error;
+      if (!(error instanceof LedgerUnavailableError) || attempt >= 600) throw error;
       await sleep(25);
     }
   }
