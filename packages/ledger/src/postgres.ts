@@ -156,17 +156,12 @@ class PostgresStore implements Store {
         return new Map(rows.map((r) => [r.key, { slices: r.slices, max: Number(r.max) }]));
       },
       lockCounters: async (rows) => {
-        const keys = rows.map((r) => r.key);
-        // Lock first: for existing counters (every hot one) no insert, which would wait on the row lock anyway.
-        const select = "SELECT key, used, max, allotted, slices FROM promo_ledger_counters WHERE key = ANY($1::text[]) ORDER BY key FOR UPDATE";
-        let locked = await q<{ key: string; used: string; max: string; allotted: string; slices: number }>(select, [keys]);
-        if (locked.length < keys.length) {
-          await q(
-            "INSERT INTO promo_ledger_counters (key, used, max) SELECT k, 0, m FROM unnest($1::text[], $2::bigint[]) AS t(k, m) ORDER BY k ON CONFLICT (key) DO NOTHING",
-            [keys, rows.map((r) => r.max)],
-          );
-          locked = await q(select, [keys]);
-        }
+        // One round trip: creates missing counters and locks every row (a no-op update on a conflict locks it), in key order.
+        const locked = await q<{ key: string; used: string; max: string; allotted: string; slices: number }>(
+          `INSERT INTO promo_ledger_counters AS c (key, used, max) SELECT k, 0, m FROM unnest($1::text[], $2::bigint[]) AS t(k, m) ORDER BY k
+           ON CONFLICT (key) DO UPDATE SET key = c.key RETURNING c.key, c.used, c.max, c.allotted, c.slices`,
+          [rows.map((r) => r.key), rows.map((r) => r.max)],
+        );
         return new Map(locked.map((r) => [r.key, { used: Number(r.used), max: Number(r.max), allotted: Number(r.allotted), slices: r.slices }]));
       },
       held: async (keys, now, exclude) => {
@@ -178,8 +173,10 @@ class PostgresStore implements Store {
       },
       sliceHeld: async (key, slice, now, exclude) => {
         const rows = await q<{ slice: number; held: string }>(
-          "SELECT slice, SUM(amount) AS held FROM promo_ledger_reservations WHERE key = $1 AND state = 'held' AND expires_at > $2 AND order_id <> $3 AND (slice = $4::int OR ($4::int IS NULL AND slice >= 0)) GROUP BY slice",
-          [key, now, exclude, slice],
+          slice === null
+            ? "SELECT slice, SUM(amount) AS held FROM promo_ledger_reservations WHERE key = $1 AND state = 'held' AND expires_at > $2 AND order_id <> $3 AND slice >= 0 GROUP BY slice"
+            : "SELECT slice, SUM(amount) AS held FROM promo_ledger_reservations WHERE key = $1 AND state = 'held' AND expires_at > $2 AND order_id <> $3 AND slice = $4 GROUP BY slice",
+          slice === null ? [key, now, exclude] : [key, now, exclude, slice],
         );
         return new Map(rows.map((r) => [r.slice, Number(r.held)]));
       },
