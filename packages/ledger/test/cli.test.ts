@@ -81,6 +81,21 @@ describe("promo ledger on SQLite", () => {
     expect(JSON.parse(promo("ledger", "status", "--store", path, "--json").stdout)).toMatchObject({ orders: { held: 1, committed: 1 }, counters: 2 });
   });
 
+  it("shows each hot limit's spent, reserved, leased and free budget, and its slices", async () => {
+    const ledger = await sqliteLedger(path, { hot: { keys: ["launch|budget"], slices: 2, refill: 1000 } });
+    await ledger.reserve("h1", [{ promotion: "launch", limit: 1, key: "launch|budget", amount: 300, max: 500000, onCancel: "keep" }]);
+    await ledger.commit("h1");
+    await ledger.reserve("h2", [{ promotion: "launch", limit: 1, key: "launch|budget", amount: 200, max: 500000, onCancel: "keep" }]);
+    await ledger.close();
+    const text = promo("ledger", "status", "--store", store).stdout;
+    expect(text).toContain("  hot limit launch|budget  max 500000: 800 spent, 450 reserved, 500 leased, 498250 free\n");
+    expect(text).toMatch(/ {4}slice +cap +spent +reserved +free\n/);
+    const json = JSON.parse(promo("ledger", "status", "--store", store, "--json").stdout);
+    const hot = json.hot.find((h: { key: string }) => h.key === "launch|budget");
+    expect(hot).toMatchObject({ max: 500000, spent: 800, reserved: 450, leased: 500, free: 498250 });
+    expect(hot.slices).toHaveLength(2);
+  });
+
   it("names an unknown promotion, with a suggestion", () => {
     const run = promo("ledger", "usage", "lanuch", rules, "--store", store);
     expect(run.status).toBe(1);
