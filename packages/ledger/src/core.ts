@@ -229,6 +229,16 @@ async function placeExact(tx: Tx, hot: HotPolicy, orderId: string, r: StoredRese
   return chosen;
 }
 
+/** Locks the slices of an order's hot reservations; true when one of them cannot take its amount any more. */
+async function slicesShort(tx: Tx, rows: readonly StoredReservation[]): Promise<boolean> {
+  for (const r of rows) {
+    if (r.slice < 0) continue;
+    const s = await tx.lockSlice(r.key, r.slice);
+    if (s.cap - s.used < r.amount) return true;
+  }
+  return false;
+}
+
 /** Records the held use of an order's reservations for good (the order's hold is live). */
 async function spend(tx: Tx, rows: readonly StoredReservation[], sign: 1 | -1): Promise<void> {
   const plain = rows.filter((r) => r.slice < 0);
@@ -349,7 +359,14 @@ export class StoreLedger implements Ledger {
       if (order.state === "committed") return { ok: true, orderId, status: "already-committed" };
       if (order.state === "cancelled") return { ok: false, orderId, reason: "cancelled", message: `order ${orderId} was cancelled` };
       const rows = await tx.reservations(orderId);
-      if (order.expiresAt <= now) {
+      // A live hold whose slice no longer has room for it was counted as lapsed by an exact pass of another
+      // instance (whose clock ran ahead): like a lapsed hold, it commits only what still fits.
+      if (order.expiresAt > now && !(await slicesShort(tx, rows))) {
+        await spend(tx, rows, 1);
+        await tx.writeOrder(orderId, "committed", order.expiresAt, now, null);
+        return { ok: true, orderId, status: "committed" };
+      }
+      {
         // The hold lapsed: others may have taken its room since. Commit only what still fits, counted exactly.
         const refused = await place(tx, this.hot, orderId, rows, now, true);
         if (refused) return { ok: false, orderId, reason: "limit", refused, message: `the hold expired and ${refusalMessage(refused)}` };
@@ -357,9 +374,6 @@ export class StoreLedger implements Ledger {
         await spend(tx, rows, 1);
         return { ok: true, orderId, status: "committed" };
       }
-      await spend(tx, rows, 1);
-      await tx.writeOrder(orderId, "committed", order.expiresAt, now, null);
-      return { ok: true, orderId, status: "committed" };
     });
   }
 

@@ -94,6 +94,23 @@ function suite(store: StoreFactory) {
     expect((await a!.status()).hot[0]).toMatchObject({ spent: 1000, reserved: 0, leased: 0, free: 0 });
   });
 
+  it("stays within the limit when instances' clocks disagree about a hold's expiry", async () => {
+    const { ledger: behind, cleanup, reopen } = await store.open({ holdMs: HOLD, now: () => clock, hot: { keys: ["sale|budget"], slices: 1 } });
+    cleanups.push(cleanup);
+    const ahead = await reopen({ holdMs: HOLD, now: () => clock + HOLD, hot: { keys: ["sale|budget"], slices: 1 } });
+    try {
+      expect((await behind.reserve("slow", [budget(600, 1000)])).ok).toBe(true);
+      // For the instance ahead, the slow hold has lapsed: it takes the room.
+      expect((await ahead.reserve("fast", [budget(500, 1000)])).ok).toBe(true);
+      expect(await behind.commit("slow")).toMatchObject({ ok: true, status: "committed" });
+      expect(await ahead.commit("fast")).toMatchObject({ ok: false, reason: "limit", refused: { used: 600, amount: 500 } });
+      await ahead.release("fast");
+      expect(await behind.usage("sale")).toEqual([{ key: "sale|budget", used: 600, held: 0, max: 1000 }]);
+    } finally {
+      await ahead.close();
+    }
+  });
+
   it("gives a cancelled order's use back to its slice", async () => {
     const [ledger] = await instances(1, { keys: ["sale|budget"], slices: 2 });
     await ledger!.reserve("a", [budget(1000, 1000)]);
