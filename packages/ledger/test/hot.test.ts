@@ -111,6 +111,19 @@ function suite(store: StoreFactory) {
     }
   });
 
+  it("slices per-period counts chosen by a test on the key, each period its own counter", async () => {
+    const ledgers = await instances(2, { keys: (key) => key.startsWith("sale|count|day:"), slices: 4 });
+    const today = (day: string): Reservation => ({ promotion: "sale", limit: 2, key: `sale|count|day:${day}`, amount: 1, max: 5, onCancel: "return" });
+    const outcomes: boolean[] = [];
+    for (let i = 0; i < 8; i++) outcomes.push((await ledgers[i % ledgers.length]!.reserve(`d${i}`, [today("2026-11-11")])).ok);
+    expect(outcomes).toEqual([true, true, true, true, true, false, false, false]);
+    expect((await ledgers[0]!.reserve("next-day", [today("2026-11-12")])).ok).toBe(true);
+    expect((await ledgers[0]!.status()).hot.map((h) => [h.key, h.reserved])).toEqual([
+      ["sale|count|day:2026-11-11", 5],
+      ["sale|count|day:2026-11-12", 1],
+    ]);
+  });
+
   it("gives a cancelled order's use back to its slice", async () => {
     const [ledger] = await instances(1, { keys: ["sale|budget"], slices: 2 });
     await ledger!.reserve("a", [budget(1000, 1000)]);
