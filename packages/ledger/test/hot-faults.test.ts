@@ -113,10 +113,13 @@ describe("SQLite: 128 checkouts against a sliced budget of K orders, with random
   });
 
   it(`commits exactly K orders, ${RUNS} runs`, async () => {
+    let total = 0;
     for (let run = 0; run < RUNS; run++) {
       const { killed } = await raceWithFaults(`sqlite:${path}`, ledger, `s${run}`, randomKills);
       expect(killed).toBeGreaterThan(0);
+      total += killed;
     }
+    console.log(`SQLite: ${RUNS} runs, exactly ${K} orders committed in each, ${total} checkout processes killed in all`);
   }, 60_000 + RUNS * 30_000);
 });
 
@@ -133,10 +136,13 @@ describePostgres("PostgreSQL: 128 checkouts against a sliced budget of K orders,
   });
 
   it(`commits exactly K orders with random kills, ${RUNS} runs`, async () => {
+    let total = 0;
     for (let run = 0; run < RUNS; run++) {
       const { killed } = await raceWithFaults(db.url, ledger, `k${run}`, randomKills);
       expect(killed).toBeGreaterThan(0);
+      total += killed;
     }
+    console.log(`PostgreSQL: ${RUNS} runs, exactly ${K} orders committed in each, ${total} checkout processes killed in all`);
   }, 60_000 + RUNS * 30_000);
 
   it("commits exactly K orders while connections are dropped mid-transaction (pg_terminate_backend)", async () => {
