@@ -6,7 +6,8 @@
  * run interleaved in the same run, in alternating order, on the same store and processes: ratios come from one run.
  * Prints orders/s and reserve latency (p50, p99) per row and judges the targets; never asserts.
  * PostgreSQL runs when PROMO_BENCH_POSTGRES_URL or PROMO_TEST_POSTGRES_URL names a server (scripts/test-postgres.sh).
- * PROMO_BENCH_SECONDS (default 3) per round, PROMO_BENCH_ROUNDS (default 2) rounds per design.
+ * PROMO_BENCH_SECONDS (default 3) per round, PROMO_BENCH_ROUNDS (default 2) rounds per design, PROMO_BENCH_CHECKOUTS
+ * (default 1,8,32,128); PROMO_BENCH_WAITS=1 prints what the PostgreSQL backends wait for, sample by sample.
  */
 import { fork } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -41,16 +42,37 @@ function spawn(store) {
 const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
 let run = 0;
 
-/** One round: `n` processes check out for SECONDS against one design's budget key. */
-async function round(workers, n, design) {
+/**
+ * One round: `n` processes check out for SECONDS against one design's budget key. `sample` (PostgreSQL) counts the
+ * checkouts' server backends that wait for a row lock, every 20 ms: the queue on a hot row, independent of CPU speed.
+ */
+async function round(workers, n, design, sample) {
   const start = performance.now();
+  const waits = [];
+  let sampling = true;
+  const sampler = sample
+    ? (async () => {
+        while (sampling) {
+          waits.push(await sample());
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+      })()
+    : Promise.resolve();
   const results = await Promise.all(workers.slice(0, n).map((w, i) => w.ask({ op: "run", key: design.key, seconds: SECONDS, prefix: `r${run}-${i}` })));
+  sampling = false;
+  await sampler;
   run++;
   const elapsed = (performance.now() - start) / 1000;
-  return { orders: results.reduce((s, r) => s + r.orders, 0), refused: results.reduce((s, r) => s + r.refused, 0), elapsed, latencies: results.flatMap((r) => r.latencies) };
+  return {
+    orders: results.reduce((s, r) => s + r.orders, 0),
+    refused: results.reduce((s, r) => s + r.refused, 0),
+    elapsed,
+    latencies: results.flatMap((r) => r.latencies),
+    waits,
+  };
 }
 
-async function benchStore(label, store, open) {
+async function benchStore(label, store, open, sample) {
   // The schema, and the hot key sliced once up front (as an operator would before the sale).
   const setup = await open();
   await setup.close();
@@ -61,12 +83,13 @@ async function benchStore(label, store, open) {
   const rows = [];
   try {
     for (const n of LEVELS) {
-      const acc = DESIGNS.map(() => ({ orders: 0, refused: 0, elapsed: 0, latencies: [] }));
+      const acc = DESIGNS.map(() => ({ orders: 0, refused: 0, elapsed: 0, latencies: [], waits: [] }));
       for (let r = 0; r < ROUNDS; r++) {
         // Alternate which design goes first, so drift in the machine's load falls on both.
         const order = r % 2 === 0 ? [0, 1] : [1, 0];
         for (const d of order) {
-          const m = await round(workers, n, DESIGNS[d]);
+          const m = await round(workers, n, DESIGNS[d], sample);
+          acc[d].waits.push(...m.waits);
           acc[d].orders += m.orders;
           acc[d].refused += m.refused;
           acc[d].elapsed += m.elapsed;
@@ -75,7 +98,8 @@ async function benchStore(label, store, open) {
       }
       DESIGNS.forEach((design, d) => {
         const sorted = acc[d].latencies.sort((a, b) => a - b);
-        rows.push({ store: label, n, design: design.name, sliced: d === 1, ordersPerSecond: acc[d].orders / acc[d].elapsed, p50: quantile(sorted, 0.5), p99: quantile(sorted, 0.99), refused: acc[d].refused });
+        const waiting = acc[d].waits.length ? acc[d].waits.reduce((a, b) => a + b, 0) / acc[d].waits.length : NaN;
+        rows.push({ store: label, n, design: design.name, sliced: d === 1, ordersPerSecond: acc[d].orders / acc[d].elapsed, p50: quantile(sorted, 0.5), p99: quantile(sorted, 0.99), refused: acc[d].refused, waiting });
       });
       console.error(`${label}: ${n} checkouts done`);
     }
@@ -99,8 +123,21 @@ try {
     await admin.query(`CREATE DATABASE ${name}`);
     const dbUrl = new URL(url);
     dbUrl.pathname = `/${name}`;
+    let sample = async () =>
+      Number(
+        (await admin.query("SELECT count(*) AS n FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock' AND wait_event IN ('tuple', 'transactionid')", [name])).rows[0].n,
+      );
+    if (process.env.PROMO_BENCH_WAITS) {
+      // Diagnostics: every kind of wait the checkouts' backends are in, summed over the samples, per round.
+      const plain = sample;
+      sample = async () => {
+        const rows = (await admin.query("SELECT wait_event_type || ':' || wait_event AS w, count(*) AS n FROM pg_stat_activity WHERE datname = $1 AND wait_event IS NOT NULL AND pid <> pg_backend_pid() GROUP BY 1", [name])).rows;
+        console.error(rows.map((r) => `${r.w}=${r.n}`).join(" "));
+        return plain();
+      };
+    }
     try {
-      rows.push(...(await benchStore("PostgreSQL", dbUrl.toString(), () => postgresLedger(dbUrl.toString(), { migrate: true }))));
+      rows.push(...(await benchStore("PostgreSQL", dbUrl.toString(), () => postgresLedger(dbUrl.toString(), { migrate: true }), sample)));
     } finally {
       await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await admin.end();
@@ -116,12 +153,12 @@ const fmt = (n) => (Number.isFinite(n) ? Math.round(n).toLocaleString("en-US") :
 const ms = (n) => (Number.isFinite(n) ? n.toFixed(1) : "–");
 console.log(`\nLedger: orders reserving a hot money budget and a per-customer count, then committing (checkouts are processes;`);
 console.log(`${ROUNDS} interleaved rounds of ${SECONDS} s per design and row; load average ${load.toFixed(1)} at the start)\n`);
-console.log("| store | concurrent checkouts | design | orders/s | reserve p50 (ms) | reserve p99 (ms) | sliced ÷ current, orders/s |");
-console.log("| --- | ---: | --- | ---: | ---: | ---: | ---: |");
+console.log("| store | concurrent checkouts | design | orders/s | reserve p50 (ms) | reserve p99 (ms) | checkouts waiting on a row lock (mean) | sliced ÷ current, orders/s |");
+console.log("| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |");
 for (const r of rows) {
   const current = rows.find((x) => x.store === r.store && x.n === r.n && !x.sliced);
   const ratio = r.sliced ? `${(r.ordersPerSecond / current.ordersPerSecond).toFixed(1)}×` : "";
-  console.log(`| ${r.store} | ${r.n} | ${r.design} | ${fmt(r.ordersPerSecond)} | ${ms(r.p50)} | ${ms(r.p99)} | ${ratio} |`);
+  console.log(`| ${r.store} | ${r.n} | ${r.design} | ${fmt(r.ordersPerSecond)} | ${ms(r.p50)} | ${ms(r.p99)} | ${ms(r.waiting)} | ${ratio} |`);
 }
 const pgAt = (n, sliced) => rows.find((r) => r.store === "PostgreSQL" && r.n === n && r.sliced === sliced);
 if (pgAt(32, true) && pgAt(32, false) && pgAt(1, true)) {

@@ -38,7 +38,7 @@ async function raceWithFaults(
   ledger: Ledger,
   run: string,
   fault: (checkouts: Checkout[], until: Promise<unknown>) => Promise<void>,
-): Promise<{ killed: number }> {
+): Promise<{ killed: number; deadHolds: number }> {
   const key = `${run}|budget`;
   const checkouts = Array.from({ length: PROCESSES }, () => new Checkout(store, HOLD_MS, { hot: hotOf(key) }));
   let killed = 0;
@@ -75,7 +75,10 @@ async function raceWithFaults(
     expect(customers).toHaveLength(K);
     const hot = (await ledger.status()).hot.find((h) => h.key === key)!;
     expect(hot).toMatchObject({ spent: K * AMOUNT, reserved: 0, leased: 0, free: 0 });
-    return { killed };
+    // Holds left by checkouts that died between reserve and commit (expired by now).
+    const deadHolds = await ledger.sweep();
+    if (killed === 0) expect(deadHolds).toBe(0);
+    return { killed, deadHolds };
   } finally {
     await Promise.all(checkouts.map((c) => c.exit().catch(() => undefined)));
   }
@@ -105,7 +108,7 @@ describe("SQLite: 128 checkouts against a sliced budget of K orders, with random
   const path = join(scratch.dir, "hot.db");
   let ledger: Ledger;
   beforeAll(async () => {
-    ledger = await sqliteLedger(path);
+    ledger = await sqliteLedger(path, { holdMs: HOLD_MS });
   });
   afterAll(async () => {
     await ledger.close();
@@ -114,12 +117,15 @@ describe("SQLite: 128 checkouts against a sliced budget of K orders, with random
 
   it(`commits exactly K orders, ${RUNS} runs`, async () => {
     let total = 0;
+    let holds = 0;
     for (let run = 0; run < RUNS; run++) {
-      const { killed } = await raceWithFaults(`sqlite:${path}`, ledger, `s${run}`, randomKills);
+      const { killed, deadHolds } = await raceWithFaults(`sqlite:${path}`, ledger, `s${run}`, randomKills);
       expect(killed).toBeGreaterThan(0);
       total += killed;
+      holds += deadHolds;
     }
-    console.log(`SQLite: ${RUNS} runs, exactly ${K} orders committed in each, ${total} checkout processes killed in all`);
+    expect(holds).toBeGreaterThan(0);
+    console.log(`SQLite: ${RUNS} runs, exactly ${K} orders committed in each; ${total} checkout processes killed, leaving ${holds} holds between reserve and commit`);
   }, 60_000 + RUNS * 30_000);
 });
 
@@ -128,7 +134,7 @@ describePostgres("PostgreSQL: 128 checkouts against a sliced budget of K orders,
   let ledger: Ledger;
   beforeAll(async () => {
     db = await freshPostgres();
-    ledger = await postgresLedger(db.url, { migrate: true, poolSize: 4 });
+    ledger = await postgresLedger(db.url, { migrate: true, poolSize: 4, holdMs: HOLD_MS });
   });
   afterAll(async () => {
     await ledger?.close();
@@ -137,12 +143,15 @@ describePostgres("PostgreSQL: 128 checkouts against a sliced budget of K orders,
 
   it(`commits exactly K orders with random kills, ${RUNS} runs`, async () => {
     let total = 0;
+    let holds = 0;
     for (let run = 0; run < RUNS; run++) {
-      const { killed } = await raceWithFaults(db.url, ledger, `k${run}`, randomKills);
+      const { killed, deadHolds } = await raceWithFaults(db.url, ledger, `k${run}`, randomKills);
       expect(killed).toBeGreaterThan(0);
       total += killed;
+      holds += deadHolds;
     }
-    console.log(`PostgreSQL: ${RUNS} runs, exactly ${K} orders committed in each, ${total} checkout processes killed in all`);
+    expect(holds).toBeGreaterThan(0);
+    console.log(`PostgreSQL: ${RUNS} runs, exactly ${K} orders committed in each; ${total} checkout processes killed, leaving ${holds} holds between reserve and commit`);
   }, 60_000 + RUNS * 30_000);
 
   it("commits exactly K orders while connections are dropped mid-transaction (pg_terminate_backend)", async () => {
