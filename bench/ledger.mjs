@@ -2,7 +2,7 @@
  * Ledger benchmark: a hot money budget plus a per-customer limit, as at an 11.11 peak. Every order reserves the
  * budget and its buyer's count, then commits. Checkouts are separate processes (bench/ledger-checkout.mjs, one
  * connection each): 1, 8, 32 and 128 at once, on SQLite (WAL, synchronous=FULL) and PostgreSQL. The current design
- * (one counter row per budget, locked by every order) and the sliced one (hot.ts: the budget drawn from slices)
+ * (one counter row per budget, locked by every order) and the sliced one (the budget drawn from slices)
  * run interleaved in the same run, in alternating order, on the same store and processes: ratios come from one run.
  * Prints orders/s and reserve latency (p50, p99) per row and judges the targets; never asserts.
  * PostgreSQL runs when PROMO_BENCH_POSTGRES_URL or PROMO_TEST_POSTGRES_URL names a server (scripts/test-postgres.sh).

@@ -39,7 +39,7 @@ export interface LedgerOptions {
   holdMs?: number;
   /** The clock, in epoch milliseconds (default Date.now). */
   now?: () => number;
-  /** Hot limits: which counters are split into slices so that no single row is locked by every order (hot.ts). */
+  /** Hot limits: which counters are split into slices so that no single row is locked by every order (core.ts, placeInSlice and placeExact). */
   hot?: HotOptions;
 }
 
