@@ -229,12 +229,30 @@ async function placeExact(tx: Tx, hot: HotPolicy, orderId: string, r: StoredRese
   return chosen;
 }
 
-/** Locks the slices of an order's hot reservations; true when one of them cannot take its amount any more. */
-async function slicesShort(tx: Tx, rows: readonly StoredReservation[]): Promise<boolean> {
+/**
+ * Locks what an order with a live hold spends from and says whether its use no longer fits next to committed use
+ * and other orders' live holds. It always fits unless another transaction, whose clock was later than ours (another
+ * process, or this one stalled since it read the clock), counted this hold as lapsed and gave its room away.
+ */
+async function noRoomLeft(tx: Tx, orderId: string, rows: readonly StoredReservation[], now: number): Promise<boolean> {
+  const plain = rows.filter((r) => r.slice < 0);
+  if (plain.length > 0) {
+    const counters = await tx.lockCounters(plain);
+    const held = await tx.held(
+      plain.map((r) => r.key),
+      now,
+      orderId,
+    );
+    for (const r of plain) {
+      const c = counters.get(r.key)!;
+      if (c.used + c.allotted + (held.get(r.key) ?? 0) + r.amount > r.max) return true;
+    }
+  }
   for (const r of rows) {
     if (r.slice < 0) continue;
     const s = await tx.lockSlice(r.key, r.slice);
-    if (s.cap - s.used < r.amount) return true;
+    const held = (await tx.sliceHeld(r.key, r.slice, now, orderId)).get(r.slice) ?? 0;
+    if (s.cap - s.used - held < r.amount) return true;
   }
   return false;
 }
@@ -359,9 +377,9 @@ export class StoreLedger implements Ledger {
       if (order.state === "committed") return { ok: true, orderId, status: "already-committed" };
       if (order.state === "cancelled") return { ok: false, orderId, reason: "cancelled", message: `order ${orderId} was cancelled` };
       const rows = await tx.reservations(orderId);
-      // A live hold whose slice no longer has room for it was counted as lapsed by an exact pass of another
-      // instance (whose clock ran ahead): like a lapsed hold, it commits only what still fits.
-      if (order.expiresAt > now && !(await slicesShort(tx, rows))) {
+      // A live hold that no longer fits was counted as lapsed by a transaction with a later clock: like a lapsed
+      // hold, it commits only what still fits.
+      if (order.expiresAt > now && !(await noRoomLeft(tx, orderId, rows, now))) {
         await spend(tx, rows, 1);
         await tx.writeOrder(orderId, "committed", order.expiresAt, now, null);
         return { ok: true, orderId, status: "committed" };

@@ -94,22 +94,25 @@ function suite(store: StoreFactory) {
     expect((await a!.status()).hot[0]).toMatchObject({ spent: 1000, reserved: 0, leased: 0, free: 0 });
   });
 
-  it("stays within the limit when instances' clocks disagree about a hold's expiry", async () => {
-    const { ledger: behind, cleanup, reopen } = await store.open({ holdMs: HOLD, now: () => clock, hot: { keys: ["sale|budget"], slices: 1 } });
-    cleanups.push(cleanup);
-    const ahead = await reopen({ holdMs: HOLD, now: () => clock + HOLD, hot: { keys: ["sale|budget"], slices: 1 } });
-    try {
-      expect((await behind.reserve("slow", [budget(600, 1000)])).ok).toBe(true);
-      // For the instance ahead, the slow hold has lapsed: it takes the room.
-      expect((await ahead.reserve("fast", [budget(500, 1000)])).ok).toBe(true);
-      expect(await behind.commit("slow")).toMatchObject({ ok: true, status: "committed" });
-      expect(await ahead.commit("fast")).toMatchObject({ ok: false, reason: "limit", refused: { used: 600, amount: 500 } });
-      await ahead.release("fast");
-      expect(await behind.usage("sale")).toEqual([{ key: "sale|budget", used: 600, held: 0, max: 1000 }]);
-    } finally {
-      await ahead.close();
-    }
-  });
+  for (const sliced of [true, false])
+    it(`stays within the limit when instances' clocks disagree about a hold's expiry (${sliced ? "sliced" : "plain"} counter)`, async () => {
+      const hot: HotOptions = sliced ? { keys: ["sale|budget"], slices: 1 } : {};
+      const { ledger: behind, cleanup, reopen } = await store.open({ holdMs: HOLD, now: () => clock, hot });
+      cleanups.push(cleanup);
+      const ahead = await reopen({ holdMs: HOLD, now: () => clock + HOLD, hot });
+      try {
+        expect((await behind.reserve("slow", [budget(600, 1000)])).ok).toBe(true);
+        // For the instance ahead, the slow hold has lapsed: it takes the room.
+        expect((await ahead.reserve("fast", [budget(500, 1000)])).ok).toBe(true);
+        // For the instance behind, both holds are live: the slow order no longer fits next to the fast one.
+        expect(await behind.commit("slow")).toMatchObject({ ok: false, reason: "limit", refused: { used: 500, amount: 600 } });
+        expect(await ahead.commit("fast")).toMatchObject({ ok: true, status: "committed" });
+        await behind.release("slow");
+        expect(await behind.usage("sale")).toEqual([{ key: "sale|budget", used: 500, held: 0, max: 1000 }]);
+      } finally {
+        await ahead.close();
+      }
+    });
 
   it("slices per-period counts chosen by a test on the key, each period its own counter", async () => {
     const ledgers = await instances(2, { keys: (key) => key.startsWith("sale|count|day:"), slices: 4 });
