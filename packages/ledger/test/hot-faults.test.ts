@@ -77,7 +77,6 @@ async function raceWithFaults(
     expect(hot).toMatchObject({ spent: K * AMOUNT, reserved: 0, leased: 0, free: 0 });
     // Holds left by checkouts that died between reserve and commit (expired by now).
     const deadHolds = await ledger.sweep();
-    if (killed === 0) expect(deadHolds).toBe(0);
     return { killed, deadHolds };
   } finally {
     await Promise.all(checkouts.map((c) => c.exit().catch(() => undefined)));
