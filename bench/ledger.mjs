@@ -1,62 +1,120 @@
 /**
- * Ledger benchmark: reservations per second on each store (memory, SQLite, PostgreSQL). Each order reserves what a
- * typical limited coupon asks (a per-customer count and a global money budget, a hot key every order locks), then
- * commits, as a checkout does (so live holds stay few). Prints, for one checkout at a time, reserve/s (time in
- * reserve only) and orders/s (reserve + commit), and orders/s for concurrent checkouts; never asserts. PostgreSQL runs when
- * PROMO_BENCH_POSTGRES_URL or PROMO_TEST_POSTGRES_URL names a server (see scripts/test-postgres.sh); each run
- * uses a fresh database.
+ * Ledger benchmark: a hot money budget plus a per-customer limit, as at an 11.11 peak. Every order reserves the
+ * budget and its buyer's count, then commits. Checkouts are separate processes (bench/ledger-checkout.mjs, one
+ * connection each): 1, 8, 32 and 128 at once, on SQLite (WAL, synchronous=FULL) and PostgreSQL. The current design
+ * (one counter row per budget, locked by every order) and the sliced one (the budget drawn from slices)
+ * run interleaved in the same run, in alternating order, on the same store and processes: ratios come from one run.
+ * Prints orders/s and reserve latency (p50, p99) per row and judges the targets; never asserts.
+ * PostgreSQL runs when PROMO_BENCH_POSTGRES_URL or PROMO_TEST_POSTGRES_URL names a server (scripts/test-postgres.sh).
+ * PROMO_BENCH_SECONDS (default 3) per round, PROMO_BENCH_ROUNDS (default 2) rounds per design, PROMO_BENCH_CHECKOUTS
+ * (default 1,8,32,128); PROMO_BENCH_WAITS=1 prints what the PostgreSQL backends wait for, sample by sample.
  */
+import { fork } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
-import { memoryLedger, postgresLedger, sqliteLedger } from "../packages/ledger/dist/index.js";
+import { postgresLedger, sqliteLedger } from "../packages/ledger/dist/index.js";
 
 const SECONDS = Number(process.env.PROMO_BENCH_SECONDS ?? 3);
-const CONCURRENCY = 8;
-let run = 0;
-const order = (i) => [
-  { promotion: "launch", limit: 0, key: `launch|count|customer:c${i}`, amount: 1, max: 1, onCancel: "return" },
-  { promotion: "launch", limit: 1, key: "launch|budget", amount: 500, max: Number.MAX_SAFE_INTEGER, onCancel: "return" },
+const ROUNDS = Number(process.env.PROMO_BENCH_ROUNDS ?? 2);
+const LEVELS = (process.env.PROMO_BENCH_CHECKOUTS ?? "1,8,32,128").split(",").map(Number);
+const DESIGNS = [
+  { name: "current: one counter row", key: "sale|budget-plain" },
+  { name: "sliced (32 slices)", key: "sale|budget-hot" },
 ];
+const HOT_KEY = DESIGNS[1].key;
 
-/** Reserve + commit orders for SECONDS with `concurrency` checkouts at once; orders/s and reserve/s (time in reserve). */
-async function measure(ledger, concurrency) {
-  const prefix = `r${run++}-`;
-  let next = 0;
-  let inReserve = 0;
-  const deadline = performance.now() + SECONDS * 1000;
+function spawn(store) {
+  const child = fork(join(import.meta.dirname, "ledger-checkout.mjs"), [store, HOT_KEY], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const ready = new Promise((resolve, reject) => {
+    child.once("message", (m) => (m.ready ? resolve() : reject(new Error("checkout process did not start"))));
+    child.once("exit", (code) => reject(new Error(`checkout process exited (${code})`)));
+  });
+  const ask = (message) =>
+    new Promise((resolve) => {
+      child.once("message", resolve);
+      child.send(message);
+    });
+  return { child, ready, ask };
+}
+
+const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+let run = 0;
+
+/**
+ * One round: `n` processes check out for SECONDS against one design's budget key. `sample` (PostgreSQL) counts the
+ * checkouts' server backends that wait for a row lock, every 20 ms: the queue on a hot row, independent of CPU speed.
+ */
+async function round(workers, n, design, sample) {
   const start = performance.now();
-  const worker = async () => {
-    while (performance.now() < deadline) {
-      const id = prefix + next++;
-      const t = performance.now();
-      const r = await ledger.reserve(id, order(id));
-      inReserve += performance.now() - t;
-      if (r.ok) await ledger.commit(id);
-    }
+  const waits = [];
+  let sampling = true;
+  const sampler = sample
+    ? (async () => {
+        while (sampling) {
+          waits.push(await sample());
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+      })()
+    : Promise.resolve();
+  const results = await Promise.all(workers.slice(0, n).map((w, i) => w.ask({ op: "run", key: design.key, seconds: SECONDS, prefix: `r${run}-${i}` })));
+  sampling = false;
+  await sampler;
+  run++;
+  const elapsed = (performance.now() - start) / 1000;
+  return {
+    orders: results.reduce((s, r) => s + r.orders, 0),
+    refused: results.reduce((s, r) => s + r.refused, 0),
+    elapsed,
+    latencies: results.flatMap((r) => r.latencies),
+    waits,
   };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  return { orders: next / ((performance.now() - start) / 1000), reserves: next / (inReserve / 1000 / concurrency) };
 }
 
-async function bench(name, open, concurrency) {
-  const ledger = await open();
+async function benchStore(label, store, open, sample) {
+  // The schema, and the hot key sliced once up front (as an operator would before the sale).
+  const setup = await open();
+  await setup.close();
+  const workers = [];
+  const most = Math.max(...LEVELS);
+  for (let i = 0; i < most; i++) workers.push(spawn(store));
+  await Promise.all(workers.map((w) => w.ready));
+  const rows = [];
   try {
-    const one = await measure(ledger, 1);
-    const many = await measure(ledger, concurrency);
-    return { name, reserveOnly: one.reserves, one: one.orders, full: many.orders, concurrency };
+    for (const n of LEVELS) {
+      const acc = DESIGNS.map(() => ({ orders: 0, refused: 0, elapsed: 0, latencies: [], waits: [] }));
+      for (let r = 0; r < ROUNDS; r++) {
+        // Alternate which design goes first, so drift in the machine's load falls on both.
+        const order = r % 2 === 0 ? [0, 1] : [1, 0];
+        for (const d of order) {
+          const m = await round(workers, n, DESIGNS[d], sample);
+          acc[d].waits.push(...m.waits);
+          acc[d].orders += m.orders;
+          acc[d].refused += m.refused;
+          acc[d].elapsed += m.elapsed;
+          acc[d].latencies.push(...m.latencies);
+        }
+      }
+      DESIGNS.forEach((design, d) => {
+        const sorted = acc[d].latencies.sort((a, b) => a - b);
+        const waiting = acc[d].waits.length ? acc[d].waits.reduce((a, b) => a + b, 0) / acc[d].waits.length : NaN;
+        rows.push({ store: label, n, design: design.name, sliced: d === 1, ordersPerSecond: acc[d].orders / acc[d].elapsed, p50: quantile(sorted, 0.5), p99: quantile(sorted, 0.99), refused: acc[d].refused, waiting });
+      });
+      console.error(`${label}: ${n} checkouts done`);
+    }
   } finally {
-    await ledger.close();
+    await Promise.all(workers.map((w) => new Promise((resolve) => (w.child.once("exit", resolve), w.child.send({ op: "exit" })))));
   }
+  return rows;
 }
 
+const load = loadavg()[0];
 const scratch = mkdtempSync(join(tmpdir(), "promo-ledger-bench-"));
 const rows = [];
 try {
-  rows.push(await bench("memory", async () => memoryLedger(), CONCURRENCY));
-  rows.push(await bench("SQLite (WAL, synchronous=FULL, the default)", () => sqliteLedger(join(scratch, "full.db")), CONCURRENCY));
-  rows.push(await bench("SQLite (WAL, synchronous=NORMAL)", () => sqliteLedger(join(scratch, "normal.db"), { synchronous: "normal" }), CONCURRENCY));
+  const path = join(scratch, "bench.db");
+  rows.push(...(await benchStore("SQLite", `sqlite:${path}`, () => sqliteLedger(path))));
   const url = process.env.PROMO_BENCH_POSTGRES_URL ?? process.env.PROMO_TEST_POSTGRES_URL;
   if (url) {
     const name = `ledger_bench_${process.pid}`;
@@ -65,8 +123,21 @@ try {
     await admin.query(`CREATE DATABASE ${name}`);
     const dbUrl = new URL(url);
     dbUrl.pathname = `/${name}`;
+    let sample = async () =>
+      Number(
+        (await admin.query("SELECT count(*) AS n FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock' AND wait_event IN ('tuple', 'transactionid')", [name])).rows[0].n,
+      );
+    if (process.env.PROMO_BENCH_WAITS) {
+      // Diagnostics: every kind of wait the checkouts' backends are in, summed over the samples, per round.
+      const plain = sample;
+      sample = async () => {
+        const rows = (await admin.query("SELECT wait_event_type || ':' || wait_event AS w, count(*) AS n FROM pg_stat_activity WHERE datname = $1 AND wait_event IS NOT NULL AND pid <> pg_backend_pid() GROUP BY 1", [name])).rows;
+        console.error(rows.map((r) => `${r.w}=${r.n}`).join(" "));
+        return plain();
+      };
+    }
     try {
-      rows.push(await bench("PostgreSQL (pool of 8)", () => postgresLedger(dbUrl.toString(), { migrate: true, poolSize: CONCURRENCY }), CONCURRENCY));
+      rows.push(...(await benchStore("PostgreSQL", dbUrl.toString(), () => postgresLedger(dbUrl.toString(), { migrate: true }), sample)));
     } finally {
       await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await admin.end();
@@ -78,8 +149,22 @@ try {
   rmSync(scratch, { recursive: true, force: true });
 }
 
-const fmt = (n) => Math.round(n).toLocaleString("en-US");
-console.log(`\nLedger: orders reserving a per-customer count and a money budget (${SECONDS} s each)\n`);
-console.log(`| store | reserve/s, one checkout | orders/s (reserve + commit), one checkout | orders/s, ${CONCURRENCY} concurrent checkouts |`);
-console.log("| --- | ---: | ---: | ---: |");
-for (const r of rows) console.log(`| ${r.name} | ${fmt(r.reserveOnly)} | ${fmt(r.one)} | ${fmt(r.full)} |`);
+const fmt = (n) => (Number.isFinite(n) ? Math.round(n).toLocaleString("en-US") : "–");
+const ms = (n) => (Number.isFinite(n) ? n.toFixed(1) : "–");
+console.log(`\nLedger: orders reserving a hot money budget and a per-customer count, then committing (checkouts are processes;`);
+console.log(`${ROUNDS} interleaved rounds of ${SECONDS} s per design and row; load average ${load.toFixed(1)} at the start)\n`);
+console.log("| store | concurrent checkouts | design | orders/s | reserve p50 (ms) | reserve p99 (ms) | checkouts waiting on a row lock (mean) | sliced ÷ current, orders/s |");
+console.log("| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |");
+for (const r of rows) {
+  const current = rows.find((x) => x.store === r.store && x.n === r.n && !x.sliced);
+  const ratio = r.sliced ? `${(r.ordersPerSecond / current.ordersPerSecond).toFixed(1)}×` : "";
+  console.log(`| ${r.store} | ${r.n} | ${r.design} | ${fmt(r.ordersPerSecond)} | ${ms(r.p50)} | ${ms(r.p99)} | ${ms(r.waiting)} | ${ratio} |`);
+}
+const pgAt = (n, sliced) => rows.find((r) => r.store === "PostgreSQL" && r.n === n && r.sliced === sliced);
+if (pgAt(32, true) && pgAt(32, false) && pgAt(1, true)) {
+  const speedup = pgAt(32, true).ordersPerSecond / pgAt(32, false).ordersPerSecond;
+  const latency = pgAt(32, true).p99 / pgAt(1, true).p99;
+  console.log("\nTargets (PostgreSQL, one hot budget, 32 concurrent checkouts):");
+  console.log(`- orders/s ≥ 20× today's: ${speedup.toFixed(1)}× ${speedup >= 20 ? "✅" : "❌"}`);
+  console.log(`- p99 reserve latency ≤ 3× the uncontended p99: ${ms(pgAt(32, true).p99)} ms vs ${ms(pgAt(1, true).p99)} ms = ${latency.toFixed(1)}× ${latency <= 3 ? "✅" : "❌"}`);
+}

@@ -18,7 +18,7 @@ export const ledgerCommand: Command = {
   usage: "promo ledger init|status|usage <promotion> [rules (files|dirs)...] --store <sqlite:PATH|postgres://URL> [--json] [--root <dir>]",
   description:
     "The ledger records the use of usage limits (docs/language.md, Limits). 'init' creates or upgrades its schema\n" +
-    "(idempotent); 'status' counts orders by state and counters; 'usage <promotion>' lists the promotion's counters\n" +
+    "(idempotent); 'status' counts orders by state and counters, and shows each sliced (hot) limit; 'usage <promotion>' lists the promotion's counters\n" +
     "(used, held by live reservations, maximum), grouped by the promotion's limits when rule files are given.\n" +
     "The store is a SQLite file (sqlite:PATH, or a path ending in .db) or a PostgreSQL URL; PROMO_LEDGER_STORE\n" +
     "is used when --store is absent.",
@@ -94,7 +94,8 @@ async function runLedger(args: ParsedArgs, ctx: CommandContext): Promise<number>
         ctx.io.stdout(
           `ledger ${status.store} (schema version ${status.schemaVersion})\n` +
             `  orders    ${o.held} held, ${o.expired} expired holds, ${o.committed} committed, ${o.cancelled} cancelled\n` +
-            `  counters  ${status.counters}\n`,
+            `  counters  ${status.counters}\n` +
+            renderHotLimits(status.hot ?? []),
         );
       }
       return EXIT.ok;
@@ -126,6 +127,16 @@ function usageRowJson(row: UsageRow, promotion: LoweredPromotion | undefined): u
   if (promotion === undefined || row.key.split("|")[1] !== "budget") return row;
   const money = (minor: number) => formatMinor(minor, promotion.currency);
   return { ...row, used: money(row.used), held: money(row.held), max: money(row.max) };
+}
+
+/** Per sliced (hot) limit: spent, reserved, leased to slices and free, then each slice. */
+function renderHotLimits(hot: readonly import("@promo/ledger").HotLimitStatus[]): string {
+  let out = "";
+  for (const h of hot) {
+    out += `  hot limit ${h.key}  max ${h.max}: ${h.spent} spent, ${h.reserved} reserved, ${h.leased} leased, ${h.free} free\n`;
+    out += table([["slice", "cap", "spent", "reserved", "free"], ...h.slices.map((s) => [String(s.slice), String(s.cap), String(s.spent), String(s.reserved), String(s.free)])], "rrrrr", "    ");
+  }
+  return out;
 }
 
 /** Which of a promotion's limits a counter key belongs to: same kind, entity and period. */

@@ -8,8 +8,11 @@ import {
   type Refusal,
   type ReleaseOutcome,
   type ReserveOutcome,
+  type HotLimitStatus,
+  type HotOptions,
   type UsageRow,
 } from "./types.js";
+import { readReservation } from "./reservation-input.js";
 
 export type OrderState = "held" | "committed" | "cancelled";
 
@@ -26,19 +29,58 @@ export interface StoredReservation {
   amount: number;
   max: number;
   onCancel: "return" | "keep";
+  /** The slice of a hot key that holds this use, or -1: the key's counter row itself. */
+  slice: number;
+}
+
+/** A counter row: committed use outside slices, the maximum it was last set to, what its slices were allotted. */
+export interface CounterRow {
+  used: number;
+  max: number;
+  /** Sum of the caps of its slices. */
+  allotted: number;
+  /** Number of slices (0: a plain counter). */
+  slices: number;
+}
+
+export interface SliceRow {
+  slice: number;
+  /** Budget allotted to the slice. */
+  cap: number;
+  /** Committed use drawn from it. */
+  used: number;
 }
 
 /**
  * One transaction of a store. The memory and SQLite stores run one transaction at a time (SQLite across processes
- * through `BEGIN IMMEDIATE`); PostgreSQL locks the order's row and the counters' rows it touches.
+ * through `BEGIN IMMEDIATE`); PostgreSQL locks the rows it touches: the order's, then plain counters in key order,
+ * then for each hot key one slice (or all of them, in slice order, for an exact pass) and its counter row.
  */
 export interface Tx {
   /** The order, locked for the rest of the transaction. */
   order(orderId: string): Promise<OrderRow | undefined>;
-  /** Creates missing counters and locks them, in key order; returns committed use per key. */
-  lockCounters(rows: readonly { key: string; max: number }[]): Promise<Map<string, number>>;
-  /** Live holds per key at `now`, other orders' only. */
+  /** Existing counters' slice counts (0: a plain counter) and maxima, read without locking. */
+  sliceCounts(keys: readonly string[]): Promise<Map<string, { slices: number; max: number }>>;
+  /** Creates missing counters and locks them, in key order. */
+  lockCounters(rows: readonly { key: string; max: number }[]): Promise<Map<string, CounterRow>>;
+  /** Live holds per key at `now` that sit on the counter row itself (slice -1), other orders' only. */
   held(keys: readonly string[], now: number, excludeOrder: string): Promise<Map<string, number>>;
+  /** Live holds of a hot key per slice (of one slice, or of all when `slice` is null), other orders' only. */
+  sliceHeld(key: string, slice: number | null, now: number, excludeOrder: string): Promise<Map<number, number>>;
+  /**
+   * Locks one slice of `key` with `cap - used >= amount`, trying slices from `from` on and skipping those another
+   * transaction holds (PostgreSQL: SKIP LOCKED); undefined when there is none.
+   */
+  claimSlice(key: string, amount: number, from: number, slices: number): Promise<SliceRow | undefined>;
+  /** Locks one slice, waiting for it. */
+  lockSlice(key: string, slice: number): Promise<SliceRow>;
+  /** Locks every slice of a key, in slice order (an exact pass). */
+  lockSlices(key: string): Promise<SliceRow[]>;
+  /** Splits a counter into `slices` empty slices. */
+  createSlices(key: string, slices: number): Promise<void>;
+  adjustSlice(key: string, slice: number, capDelta: number, usedDelta: number): Promise<void>;
+  /** Changes a counter's allotment (and sets its maximum unless null). */
+  adjustAllotted(key: string, delta: number, max: number | null): Promise<void>;
   reservations(orderId: string): Promise<StoredReservation[]>;
   /** Replaces the order's reservations and sets its state. */
   writeOrder(orderId: string, state: OrderState, expiresAt: number, now: number, rows: readonly StoredReservation[] | null): Promise<void>;
@@ -51,27 +93,38 @@ export interface Store {
   readonly schemaVersion: number;
   migrate(): Promise<void>;
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
-  /** Committed use and other orders' live holds, outside any transaction. */
+  /** Committed use (slices included) and other orders' live holds, outside any transaction. */
   read(keys: readonly string[], now: number, excludeOrder: string | null): Promise<{ used: Map<string, number>; held: Map<string, number> }>;
   counters(prefix: string, now: number): Promise<UsageRow[]>;
-  status(now: number): Promise<Omit<LedgerStatus, "store" | "schemaVersion">>;
+  status(now: number): Promise<Omit<LedgerStatus, "store" | "schemaVersion" | "hot">>;
+  /** The raw state of every sliced counter, for `status`. */
+  hotState(now: number): Promise<HotState[]>;
   sweep(now: number): Promise<number>;
   close(): Promise<void>;
+}
+
+export interface HotState {
+  key: string;
+  counter: CounterRow;
+  /** Live holds on the counter row itself (taken before the key was sliced). */
+  heldUnsliced: number;
+  slices: (SliceRow & { held: number })[];
 }
 
 /** The reservations of a result (or a list), one per key: limits sharing a key count the same use, the smallest maximum wins. */
 export function mergeReservations(source: PricingResult | readonly Reservation[]): StoredReservation[] {
   const list: readonly Reservation[] = Array.isArray(source) ? source : (source as PricingResult).applied.flatMap((a) => a.reservations ?? []);
   const byKey = new Map<string, StoredReservation>();
-  for (const r of list) {
+  for (const raw of list) {
+    const r = readReservation(raw);
     if (!Number.isSafeInteger(r.amount) || r.amount <= 0 || !Number.isSafeInteger(r.max) || r.max < 0) {
-      throw new RangeError(`reservation ${r.key}: amount and max must be whole numbers (amount > 0), got ${r.amount} of ${r.max}`);
+      throw new RangeError(`reservation ${r.key}: amount and max must be whole numbers (amount > 0), got ${String(raw.amount)} of ${String(raw.max)}`);
     }
     const seen = byKey.get(r.key);
     if (seen) {
       seen.amount = Math.max(seen.amount, r.amount);
       seen.max = Math.min(seen.max, r.max);
-    } else byKey.set(r.key, { key: r.key, promotion: r.promotion, limit: r.limit, amount: r.amount, max: r.max, onCancel: r.onCancel });
+    } else byKey.set(r.key, { ...r, slice: -1 });
   }
   return [...byKey.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
@@ -84,26 +137,183 @@ function refusalMessage(r: Refusal): string {
   return `limit ${r.limit + 1} of ${r.promotion} refused: ${r.used} used of ${r.max}, ${r.amount} asked (${r.key})`;
 }
 
-/** The first reservation that does not fit next to committed use and other orders' live holds. */
-async function firstRefusal(tx: Tx, orderId: string, rows: readonly StoredReservation[], now: number): Promise<Refusal | undefined> {
+/** The transaction must run again: `exact` asks for an exact pass over the slices of hot keys. */
+class RunAgain extends Error {
+  constructor(readonly exact: boolean) {
+    super("run the ledger transaction again");
+  }
+}
+
+/** Places an order's reservations (setting each row's slice) or names the first limit that refuses. */
+async function place(tx: Tx, hot: HotPolicy, orderId: string, rows: StoredReservation[], now: number, exact: boolean): Promise<Refusal | undefined> {
   if (rows.length === 0) return undefined;
-  const used = await tx.lockCounters(rows);
-  const held = await tx.held(
-    rows.map((r) => r.key),
-    now,
-    orderId,
-  );
+  const sliced = await tx.sliceCounts(rows.map((r) => r.key));
+  const slicesOf = (r: StoredReservation) => sliced.get(r.key)?.slices ?? 0;
+  const plain = rows.filter((r) => slicesOf(r) === 0 && !(exact && hot.wants(r.key)));
+  if (!exact && plain.some((r) => hot.wants(r.key))) throw new RunAgain(true); // the first exact pass slices the key
+  // A hot limit whose maximum changed (the rules were edited) is rebalanced against the new maximum first.
+  if (!exact && rows.some((r) => slicesOf(r) > 0 && sliced.get(r.key)!.max !== r.max)) throw new RunAgain(true);
+  if (plain.length > 0) {
+    const counters = await tx.lockCounters(plain);
+    // Sliced since we looked: its use lives in slices now.
+    if (plain.some((r) => counters.get(r.key)!.slices > 0)) throw new RunAgain(exact);
+    const held = await tx.held(
+      plain.map((r) => r.key),
+      now,
+      orderId,
+    );
+    for (const r of plain) {
+      const current = counters.get(r.key)!.used + (held.get(r.key) ?? 0);
+      if (current + r.amount > r.max) return { promotion: r.promotion, limit: r.limit, key: r.key, max: r.max, used: current, amount: r.amount };
+      r.slice = -1;
+    }
+  }
   for (const r of rows) {
-    const current = (used.get(r.key) ?? 0) + (held.get(r.key) ?? 0);
-    if (current + r.amount > r.max) return { promotion: r.promotion, limit: r.limit, key: r.key, max: r.max, used: current, amount: r.amount };
+    if (plain.includes(r)) continue;
+    const placed = exact ? await placeExact(tx, hot, orderId, r, now) : await placeInSlice(tx, hot, orderId, r, now, slicesOf(r));
+    if (typeof placed !== "number") return placed;
+    r.slice = placed;
   }
   return undefined;
+}
+
+/** What the counter row of a hot key can still allot: its maximum less use and holds outside slices and the slices' caps. */
+function unallotted(r: StoredReservation, c: CounterRow, heldUnsliced: number): number {
+  return r.max - c.used - heldUnsliced - c.allotted;
+}
+
+/** The fast path: one slice, and the counter row only to refill it. */
+async function placeInSlice(tx: Tx, hot: HotPolicy, orderId: string, r: StoredReservation, now: number, slices: number): Promise<number | Refusal> {
+  const from = hot.home % slices;
+  const s = (await tx.claimSlice(r.key, r.amount, from, slices)) ?? (await tx.lockSlice(r.key, from));
+  const free = s.cap - s.used - ((await tx.sliceHeld(r.key, s.slice, now, orderId)).get(s.slice) ?? 0);
+  if (free >= r.amount) return s.slice;
+  const c = (await tx.lockCounters([r])).get(r.key)!;
+  if (c.max !== r.max) throw new RunAgain(true); // a changed maximum: rebalance against it
+  const pool = unallotted(r, c, (await tx.held([r.key], now, orderId)).get(r.key) ?? 0);
+  const need = r.amount - free;
+  if (pool >= need) {
+    const grant = Math.min(pool, Math.max(need, hot.refill(r.max, slices)));
+    await tx.adjustSlice(r.key, s.slice, grant, 0);
+    await tx.adjustAllotted(r.key, grant, null);
+    return s.slice;
+  }
+  if (hot.exactRefusal) throw new RunAgain(true);
+  return { promotion: r.promotion, limit: r.limit, key: r.key, max: r.max, used: r.max - pool - free, amount: r.amount };
+}
+
+/**
+ * The exact pass: every slice locked, the whole limit counted, each slice shrunk to what it spends and holds, and
+ * the remainder handed to one slice (a chunk of it) and the counter row. Refuses only when the limit is used up.
+ */
+async function placeExact(tx: Tx, hot: HotPolicy, orderId: string, r: StoredReservation, now: number): Promise<number | Refusal> {
+  let slices = await tx.lockSlices(r.key);
+  const c = (await tx.lockCounters([r])).get(r.key)!;
+  if (slices.length === 0) {
+    if (c.slices > 0) throw new RunAgain(true); // sliced by another instance after we looked
+    await tx.createSlices(r.key, hot.slices);
+    slices = Array.from({ length: hot.slices }, (_, slice) => ({ slice, cap: 0, used: 0 }));
+  }
+  const heldBySlice = await tx.sliceHeld(r.key, null, now, orderId);
+  const heldUnsliced = (await tx.held([r.key], now, orderId)).get(r.key) ?? 0;
+  const spentInSlices = slices.reduce((sum, s) => sum + s.used + (heldBySlice.get(s.slice) ?? 0), 0);
+  const used = c.used + heldUnsliced + spentInSlices;
+  if (used + r.amount > r.max) return { promotion: r.promotion, limit: r.limit, key: r.key, max: r.max, used, amount: r.amount };
+  const chosen = hot.home % slices.length;
+  const grant = Math.min(r.max - used, Math.max(r.amount, hot.refill(r.max, slices.length)));
+  for (const s of slices) {
+    const cap = s.used + (heldBySlice.get(s.slice) ?? 0) + (s.slice === chosen ? grant : 0);
+    if (cap !== s.cap) await tx.adjustSlice(r.key, s.slice, cap - s.cap, 0);
+  }
+  await tx.adjustAllotted(r.key, spentInSlices + grant - c.allotted, r.max);
+  return chosen;
+}
+
+/**
+ * Locks what an order with a live hold spends from and says whether its use no longer fits next to committed use
+ * and other orders' live holds. It always fits unless another transaction, whose clock was later than ours (another
+ * process, or this one stalled since it read the clock), counted this hold as lapsed and gave its room away.
+ */
+async function noRoomLeft(tx: Tx, orderId: string, rows: readonly StoredReservation[], now: number): Promise<boolean> {
+  const plain = rows.filter((r) => r.slice < 0);
+  if (plain.length > 0) {
+    const counters = await tx.lockCounters(plain);
+    const held = await tx.held(
+      plain.map((r) => r.key),
+      now,
+      orderId,
+    );
+    for (const r of plain) {
+      const c = counters.get(r.key)!;
+      if (c.used + c.allotted + (held.get(r.key) ?? 0) + r.amount > r.max) return true;
+    }
+  }
+  for (const r of rows) {
+    if (r.slice < 0) continue;
+    const s = await tx.lockSlice(r.key, r.slice);
+    const held = (await tx.sliceHeld(r.key, r.slice, now, orderId)).get(r.slice) ?? 0;
+    if (s.cap - s.used - held < r.amount) return true;
+  }
+  return false;
+}
+
+/** Records the held use of an order's reservations for good (the order's hold is live). */
+async function spend(tx: Tx, rows: readonly StoredReservation[], sign: 1 | -1): Promise<void> {
+  const plain = rows.filter((r) => r.slice < 0);
+  if (plain.length > 0) await tx.lockCounters(plain);
+  for (const r of plain) await tx.addUsed(r.key, sign * r.amount, sign > 0 ? r.max : null);
+  for (const r of rows) if (r.slice >= 0) await tx.adjustSlice(r.key, r.slice, 0, sign * r.amount);
+}
+
+/** Which keys to slice and how: the ledger's `hot` options, plus keys this instance saw above the rate. */
+class HotPolicy {
+  readonly slices: number;
+  readonly exactRefusal: boolean;
+  /** This instance's preferred slice: instances spread over slices, like escrow accounts of their own. */
+  readonly home = Math.floor(Math.random() * 1_000_003);
+  private readonly chunk: number | undefined;
+  private readonly keys: (key: string) => boolean;
+  private readonly rate: number;
+  private readonly hotByRate = new Set<string>();
+  private window = { second: 0, counts: new Map<string, number>() };
+
+  constructor(options: HotOptions = {}) {
+    this.slices = options.slices ?? 16;
+    if (!Number.isSafeInteger(this.slices) || this.slices < 1 || this.slices > 1024) throw new RangeError("hot.slices must be a whole number from 1 to 1024");
+    this.chunk = options.refill;
+    if (this.chunk !== undefined && (!Number.isSafeInteger(this.chunk) || this.chunk < 1)) throw new RangeError("hot.refill must be a positive whole number");
+    this.exactRefusal = options.exactRefusal ?? true;
+    const keys = options.keys;
+    this.keys = typeof keys === "function" ? keys : keys ? ((set) => (k: string) => set.has(k))(new Set(keys)) : () => false;
+    this.rate = options.aboveRate ?? Number.POSITIVE_INFINITY;
+  }
+
+  wants(key: string): boolean {
+    return this.keys(key) || this.hotByRate.has(key);
+  }
+
+  refill(max: number, slices: number): number {
+    return this.chunk ?? Math.max(1, Math.ceil(max / (4 * slices)));
+  }
+
+  /** Counts a reservation of each key in the current second; a key above the rate is sliced from now on. */
+  observe(keys: readonly string[], now: number): void {
+    if (this.rate === Number.POSITIVE_INFINITY) return;
+    const second = Math.floor(now / 1000);
+    if (second !== this.window.second) this.window = { second, counts: new Map() };
+    for (const key of keys) {
+      const n = (this.window.counts.get(key) ?? 0) + 1;
+      this.window.counts.set(key, n);
+      if (n > this.rate) this.hotByRate.add(key);
+    }
+  }
 }
 
 /** The ledger's rules, the same over every store. */
 export class StoreLedger implements Ledger {
   private readonly holdMs: number;
   private readonly now: () => number;
+  private readonly hot: HotPolicy;
 
   constructor(
     private readonly store: Store,
@@ -112,6 +322,7 @@ export class StoreLedger implements Ledger {
     this.holdMs = options.holdMs ?? DEFAULT_HOLD_MS;
     if (!Number.isSafeInteger(this.holdMs) || this.holdMs <= 0) throw new RangeError("holdMs must be a positive whole number of milliseconds");
     this.now = options.now ?? Date.now;
+    this.hot = new HotPolicy(options.hot);
   }
 
   get name(): string {
@@ -122,17 +333,34 @@ export class StoreLedger implements Ledger {
     return this.store.migrate();
   }
 
+  /** Runs a transaction, again when it asks to (a key sliced meanwhile, or an exact pass needed). */
+  private async run<T>(fn: (tx: Tx, exact: boolean) => Promise<T>): Promise<T> {
+    let exact = false;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.store.transaction((tx) => fn(tx, exact));
+      } catch (error) {
+        if (!(error instanceof RunAgain) || attempt >= 10) throw error;
+        exact ||= error.exact;
+      }
+    }
+  }
+
   async reserve(orderId: string, source: PricingResult | readonly Reservation[]): Promise<ReserveOutcome> {
     validOrderId(orderId);
     const rows = mergeReservations(source);
-    return this.store.transaction(async (tx) => {
+    this.hot.observe(
+      rows.map((r) => r.key),
+      this.now(),
+    );
+    return this.run(async (tx, exact) => {
       const now = this.now();
       const order = await tx.order(orderId);
       if (order?.state === "committed") return { ok: true, orderId, status: "already-committed", expiresAt: null };
       if (order?.state === "cancelled") return { ok: false, orderId, reason: "cancelled", message: `order ${orderId} was cancelled` };
       if (order?.state === "held" && order.expiresAt > now) return { ok: true, orderId, status: "already-reserved", expiresAt: order.expiresAt };
       // New, or a hold that expired: reserve afresh.
-      const refused = await firstRefusal(tx, orderId, rows, now);
+      const refused = await place(tx, this.hot, orderId, rows, now, exact);
       if (refused) return { ok: false, orderId, reason: "limit", refused, message: refusalMessage(refused) };
       const expiresAt = now + this.holdMs;
       await tx.writeOrder(orderId, "held", expiresAt, now, rows);
@@ -142,27 +370,34 @@ export class StoreLedger implements Ledger {
 
   async commit(orderId: string): Promise<CommitOutcome> {
     validOrderId(orderId);
-    return this.store.transaction(async (tx) => {
+    return this.run(async (tx) => {
       const now = this.now();
       const order = await tx.order(orderId);
       if (!order) return { ok: false, orderId, reason: "unknown-order", message: `order ${orderId} holds no reservation (never reserved, or released)` };
       if (order.state === "committed") return { ok: true, orderId, status: "already-committed" };
       if (order.state === "cancelled") return { ok: false, orderId, reason: "cancelled", message: `order ${orderId} was cancelled` };
       const rows = await tx.reservations(orderId);
-      if (order.expiresAt <= now) {
-        // The hold lapsed: others may have taken its room since. Commit only what still fits.
-        const refused = await firstRefusal(tx, orderId, rows, now);
+      // A live hold that no longer fits was counted as lapsed by a transaction with a later clock: like a lapsed
+      // hold, it commits only what still fits.
+      if (order.expiresAt > now && !(await noRoomLeft(tx, orderId, rows, now))) {
+        await spend(tx, rows, 1);
+        await tx.writeOrder(orderId, "committed", order.expiresAt, now, null);
+        return { ok: true, orderId, status: "committed" };
+      }
+      {
+        // The hold lapsed: others may have taken its room since. Commit only what still fits, counted exactly.
+        const refused = await place(tx, this.hot, orderId, rows, now, true);
         if (refused) return { ok: false, orderId, reason: "limit", refused, message: `the hold expired and ${refusalMessage(refused)}` };
-      } else if (rows.length > 0) await tx.lockCounters(rows);
-      for (const r of rows) await tx.addUsed(r.key, r.amount, r.max);
-      await tx.writeOrder(orderId, "committed", order.expiresAt, now, null);
-      return { ok: true, orderId, status: "committed" };
+        await tx.writeOrder(orderId, "committed", order.expiresAt, now, rows);
+        await spend(tx, rows, 1);
+        return { ok: true, orderId, status: "committed" };
+      }
     });
   }
 
   async release(orderId: string): Promise<ReleaseOutcome> {
     validOrderId(orderId);
-    return this.store.transaction(async (tx) => {
+    return this.run(async (tx) => {
       const now = this.now();
       const order = await tx.order(orderId);
       if (!order) return { ok: true, orderId, status: "unknown-order", returned: false };
@@ -173,8 +408,7 @@ export class StoreLedger implements Ledger {
       }
       const rows = await tx.reservations(orderId);
       const back = rows.filter((r) => r.onCancel === "return");
-      if (back.length > 0) await tx.lockCounters(back);
-      for (const r of back) await tx.addUsed(r.key, -r.amount, null);
+      await spend(tx, back, -1);
       await tx.writeOrder(orderId, "cancelled", order.expiresAt, now, null);
       return { ok: true, orderId, status: "cancelled", returned: back.length > 0 };
     });
@@ -195,8 +429,10 @@ export class StoreLedger implements Ledger {
   }
 
   async status(): Promise<LedgerStatus> {
-    const rest = await this.store.status(this.now());
-    return { store: this.store.name, schemaVersion: this.store.schemaVersion, ...rest };
+    const now = this.now();
+    const rest = await this.store.status(now);
+    const hot = (await this.store.hotState(now)).map(hotStatus);
+    return { store: this.store.name, schemaVersion: this.store.schemaVersion, ...rest, hot };
   }
 
   sweep(): Promise<number> {
@@ -206,6 +442,15 @@ export class StoreLedger implements Ledger {
   close(): Promise<void> {
     return this.store.close();
   }
+}
+
+/** spent + reserved + leased + free = max. */
+export function hotStatus(h: HotState): HotLimitStatus {
+  const slices = h.slices.map((s) => ({ slice: s.slice, cap: s.cap, spent: s.used, reserved: s.held, free: Math.max(0, s.cap - s.used - s.held) }));
+  const spent = h.counter.used + slices.reduce((n, s) => n + s.spent, 0);
+  const reserved = h.heldUnsliced + slices.reduce((n, s) => n + s.reserved, 0);
+  const leased = slices.reduce((n, s) => n + s.free, 0);
+  return { key: h.key, max: h.counter.max, spent, reserved, leased, free: h.counter.max - spent - reserved - leased, slices };
 }
 
 /** Runs async sections one at a time (a connection that must not interleave transactions). */

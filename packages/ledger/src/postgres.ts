@@ -1,9 +1,9 @@
 import { createRequire } from "node:module";
 import type * as PgTypes from "pg";
-import { StoreLedger, type OrderState, type Store, type StoredReservation, type Tx } from "./core.js";
+import { StoreLedger, type HotState, type OrderState, type SliceRow, type Store, type StoredReservation, type Tx } from "./core.js";
 import { LedgerUnavailableError, type Ledger, type LedgerOptions, type UsageRow } from "./types.js";
 
-export const POSTGRES_SCHEMA_VERSION = 1;
+export const POSTGRES_SCHEMA_VERSION = 2;
 
 /** Version 1 of the schema; every statement is idempotent. Migrations take an advisory lock so two instances never race. */
 const MIGRATIONS: readonly string[] = [
@@ -32,6 +32,18 @@ const MIGRATIONS: readonly string[] = [
      PRIMARY KEY (order_id, key)
    );
    CREATE INDEX IF NOT EXISTS promo_ledger_live_holds ON promo_ledger_reservations (key, expires_at) WHERE state = 'held';`,
+  // 2: slices of hot counters (core.ts): a counter's budget handed out to slice rows, a hold placed on one slice.
+  `ALTER TABLE promo_ledger_counters ADD COLUMN IF NOT EXISTS slices INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE promo_ledger_counters ADD COLUMN IF NOT EXISTS allotted BIGINT NOT NULL DEFAULT 0;
+   ALTER TABLE promo_ledger_reservations ADD COLUMN IF NOT EXISTS slice INTEGER NOT NULL DEFAULT -1;
+   CREATE TABLE IF NOT EXISTS promo_ledger_slices (
+     key TEXT NOT NULL,
+     slice INTEGER NOT NULL,
+     cap BIGINT NOT NULL DEFAULT 0,
+     used BIGINT NOT NULL DEFAULT 0 CHECK (used <= cap),
+     PRIMARY KEY (key, slice)
+   );
+   CREATE INDEX IF NOT EXISTS promo_ledger_slice_holds ON promo_ledger_reservations (key, slice, expires_at) WHERE state = 'held';`,
 ];
 const MIGRATION_LOCK = 7_411_011; // pg_advisory_xact_lock key for schema changes
 
@@ -83,6 +95,7 @@ class PostgresStore implements Store {
       throw new LedgerUnavailableError(this.name, `lost the connection to the database server: ${message}`, error);
     }
     if (code === "42P01") throw new LedgerUnavailableError(this.name, "no ledger schema in this database (run 'promo ledger init')", error);
+    if (code === "42703") throw new LedgerUnavailableError(this.name, `the ledger schema is older than this ledger (${POSTGRES_SCHEMA_VERSION}): run 'promo ledger init' to upgrade it`, error);
     throw error;
   }
 
@@ -138,29 +151,63 @@ class PostgresStore implements Store {
         const rows = await q<{ state: OrderState; expires_at: string }>("SELECT state, expires_at FROM promo_ledger_orders WHERE order_id = $1 FOR UPDATE", [id]);
         return rows[0] ? { state: rows[0].state, expiresAt: Number(rows[0].expires_at) } : undefined;
       },
+      sliceCounts: async (keys) => {
+        const rows = await q<{ key: string; slices: number; max: string }>("SELECT key, slices, max FROM promo_ledger_counters WHERE key = ANY($1::text[])", [keys]);
+        return new Map(rows.map((r) => [r.key, { slices: r.slices, max: Number(r.max) }]));
+      },
       lockCounters: async (rows) => {
-        const keys = rows.map((r) => r.key);
-        await q(
-          "INSERT INTO promo_ledger_counters (key, used, max) SELECT k, 0, m FROM unnest($1::text[], $2::bigint[]) AS t(k, m) ORDER BY k ON CONFLICT (key) DO NOTHING",
-          [keys, rows.map((r) => r.max)],
+        // One round trip: creates missing counters and locks every row (a no-op update on a conflict locks it), in key order.
+        const locked = await q<{ key: string; used: string; max: string; allotted: string; slices: number }>(
+          `INSERT INTO promo_ledger_counters AS c (key, used, max) SELECT k, 0, m FROM unnest($1::text[], $2::bigint[]) AS t(k, m) ORDER BY k
+           ON CONFLICT (key) DO UPDATE SET key = c.key RETURNING c.key, c.used, c.max, c.allotted, c.slices`,
+          [rows.map((r) => r.key), rows.map((r) => r.max)],
         );
-        const locked = await q<{ key: string; used: string }>("SELECT key, used FROM promo_ledger_counters WHERE key = ANY($1::text[]) ORDER BY key FOR UPDATE", [keys]);
-        return new Map(locked.map((r) => [r.key, Number(r.used)]));
+        return new Map(locked.map((r) => [r.key, { used: Number(r.used), max: Number(r.max), allotted: Number(r.allotted), slices: r.slices }]));
       },
       held: async (keys, now, exclude) => {
         const rows = await q<{ key: string; held: string }>(
-          "SELECT key, SUM(amount) AS held FROM promo_ledger_reservations WHERE state = 'held' AND expires_at > $1 AND order_id <> $2 AND key = ANY($3::text[]) GROUP BY key",
+          "SELECT key, SUM(amount) AS held FROM promo_ledger_reservations WHERE state = 'held' AND expires_at > $1 AND order_id <> $2 AND slice = -1 AND key = ANY($3::text[]) GROUP BY key",
           [now, exclude, keys],
         );
         return new Map(rows.map((r) => [r.key, Number(r.held)]));
       },
+      sliceHeld: async (key, slice, now, exclude) => {
+        const rows = await q<{ slice: number; held: string }>(
+          slice === null
+            ? "SELECT slice, SUM(amount) AS held FROM promo_ledger_reservations WHERE key = $1 AND state = 'held' AND expires_at > $2 AND order_id <> $3 AND slice >= 0 GROUP BY slice"
+            : "SELECT slice, SUM(amount) AS held FROM promo_ledger_reservations WHERE key = $1 AND state = 'held' AND expires_at > $2 AND order_id <> $3 AND slice = $4 GROUP BY slice",
+          slice === null ? [key, now, exclude] : [key, now, exclude, slice],
+        );
+        return new Map(rows.map((r) => [r.slice, Number(r.held)]));
+      },
+      claimSlice: async (key, amount, from, n) => {
+        const rows = await q<{ slice: number; cap: string; used: string }>(
+          "SELECT slice, cap, used FROM promo_ledger_slices WHERE key = $1 AND cap - used >= $2 ORDER BY (slice - $3::int + $4::int) % $4::int LIMIT 1 FOR UPDATE SKIP LOCKED",
+          [key, amount, from, n],
+        );
+        return rows[0] ? sliceRow(rows[0]) : undefined;
+      },
+      lockSlice: async (key, slice) =>
+        sliceRow((await q<{ slice: number; cap: string; used: string }>("SELECT slice, cap, used FROM promo_ledger_slices WHERE key = $1 AND slice = $2 FOR UPDATE", [key, slice]))[0]!),
+      lockSlices: async (key) =>
+        (await q<{ slice: number; cap: string; used: string }>("SELECT slice, cap, used FROM promo_ledger_slices WHERE key = $1 ORDER BY slice FOR UPDATE", [key])).map(sliceRow),
+      createSlices: async (key, n) => {
+        await q("INSERT INTO promo_ledger_slices (key, slice) SELECT $1, generate_series(0, $2 - 1) ON CONFLICT DO NOTHING", [key, n]);
+        await q("UPDATE promo_ledger_counters SET slices = $2 WHERE key = $1", [key, n]);
+      },
+      adjustSlice: async (key, slice, capDelta, usedDelta) => {
+        await q("UPDATE promo_ledger_slices SET cap = cap + $3, used = used + $4 WHERE key = $1 AND slice = $2", [key, slice, capDelta, usedDelta]);
+      },
+      adjustAllotted: async (key, delta, max) => {
+        await q("UPDATE promo_ledger_counters SET allotted = allotted + $2, max = COALESCE($3, max) WHERE key = $1", [key, delta, max]);
+      },
       reservations: async (id) =>
         (
-          await q<{ key: string; promotion: string; limit_index: number; amount: string; max: string; on_cancel: "return" | "keep" }>(
-            "SELECT key, promotion, limit_index, amount, max, on_cancel FROM promo_ledger_reservations WHERE order_id = $1 ORDER BY key",
+          await q<{ key: string; promotion: string; limit_index: number; amount: string; max: string; on_cancel: "return" | "keep"; slice: number }>(
+            "SELECT key, promotion, limit_index, amount, max, on_cancel, slice FROM promo_ledger_reservations WHERE order_id = $1 ORDER BY key",
             [id],
           )
-        ).map((r): StoredReservation => ({ key: r.key, promotion: r.promotion, limit: r.limit_index, amount: Number(r.amount), max: Number(r.max), onCancel: r.on_cancel })),
+        ).map((r): StoredReservation => ({ key: r.key, promotion: r.promotion, limit: r.limit_index, amount: Number(r.amount), max: Number(r.max), onCancel: r.on_cancel, slice: r.slice })),
       writeOrder: async (id, state, expiresAt, now, rows) => {
         await q(
           "INSERT INTO promo_ledger_orders (order_id, state, expires_at, updated_at) VALUES ($1, $2, $3, $4) ON CONFLICT (order_id) DO UPDATE SET state = excluded.state, expires_at = excluded.expires_at, updated_at = excluded.updated_at",
@@ -173,9 +220,20 @@ class PostgresStore implements Store {
         await q("DELETE FROM promo_ledger_reservations WHERE order_id = $1", [id]);
         if (rows.length === 0) return;
         await q(
-          `INSERT INTO promo_ledger_reservations (order_id, key, promotion, limit_index, amount, max, on_cancel, state, expires_at)
-           SELECT $1, k, p, l, a, m, c, $2, $3 FROM unnest($4::text[], $5::text[], $6::int[], $7::bigint[], $8::bigint[], $9::text[]) AS t(k, p, l, a, m, c)`,
-          [id, state, expiresAt, rows.map((r) => r.key), rows.map((r) => r.promotion), rows.map((r) => r.limit), rows.map((r) => r.amount), rows.map((r) => r.max), rows.map((r) => r.onCancel)],
+          `INSERT INTO promo_ledger_reservations (order_id, key, promotion, limit_index, amount, max, on_cancel, state, expires_at, slice)
+           SELECT $1, k, p, l, a, m, c, $2, $3, s FROM unnest($4::text[], $5::text[], $6::int[], $7::bigint[], $8::bigint[], $9::text[], $10::int[]) AS t(k, p, l, a, m, c, s)`,
+          [
+            id,
+            state,
+            expiresAt,
+            rows.map((r) => r.key),
+            rows.map((r) => r.promotion),
+            rows.map((r) => r.limit),
+            rows.map((r) => r.amount),
+            rows.map((r) => r.max),
+            rows.map((r) => r.onCancel),
+            rows.map((r) => r.slice),
+          ],
         );
       },
       deleteOrder: async (id) => {
@@ -217,7 +275,10 @@ class PostgresStore implements Store {
   }
 
   async read(keys: readonly string[], now: number, excludeOrder: string | null) {
-    const used = await this.query<{ key: string; used: string }>("SELECT key, used FROM promo_ledger_counters WHERE key = ANY($1::text[])", [keys]);
+    const used = await this.query<{ key: string; used: string }>(
+      "SELECT c.key, c.used + COALESCE((SELECT SUM(s.used) FROM promo_ledger_slices s WHERE s.key = c.key), 0) AS used FROM promo_ledger_counters c WHERE c.key = ANY($1::text[])",
+      [keys],
+    );
     const held = await this.query<{ key: string; held: string }>(
       "SELECT key, SUM(amount) AS held FROM promo_ledger_reservations WHERE state = 'held' AND expires_at > $1 AND order_id <> $2 AND key = ANY($3::text[]) GROUP BY key",
       [now, excludeOrder ?? "", keys],
@@ -228,7 +289,7 @@ class PostgresStore implements Store {
   async counters(prefix: string, now: number): Promise<UsageRow[]> {
     const end = prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
     const rows = await this.query<{ key: string; used: string; max: string }>(
-      "SELECT key, used, max FROM promo_ledger_counters WHERE key >= $1 AND key < $2 ORDER BY key COLLATE \"C\"",
+      "SELECT c.key, c.used + COALESCE((SELECT SUM(s.used) FROM promo_ledger_slices s WHERE s.key = c.key), 0) AS used, c.max FROM promo_ledger_counters c WHERE c.key >= $1 AND c.key < $2 ORDER BY c.key COLLATE \"C\"",
       [prefix, end],
     );
     const { held } = await this.read(
@@ -250,6 +311,32 @@ class PostgresStore implements Store {
     return { orders, counters: Number(counters[0]!.n) };
   }
 
+  async hotState(now: number): Promise<HotState[]> {
+    const counters = await this.query<{ key: string; used: string; max: string; allotted: string; slices: number }>(
+      "SELECT key, used, max, allotted, slices FROM promo_ledger_counters WHERE slices > 0 ORDER BY key COLLATE \"C\"",
+    );
+    const out: HotState[] = [];
+    for (const c of counters) {
+      const slices = await this.query<{ slice: number; cap: string; used: string; held: string }>(
+        `SELECT s.slice, s.cap, s.used, COALESCE((SELECT SUM(r.amount) FROM promo_ledger_reservations r
+           WHERE r.key = s.key AND r.slice = s.slice AND r.state = 'held' AND r.expires_at > $2), 0) AS held
+         FROM promo_ledger_slices s WHERE s.key = $1 ORDER BY s.slice`,
+        [c.key, now],
+      );
+      const unsliced = await this.query<{ held: string | null }>(
+        "SELECT SUM(amount) AS held FROM promo_ledger_reservations WHERE key = $1 AND slice = -1 AND state = 'held' AND expires_at > $2",
+        [c.key, now],
+      );
+      out.push({
+        key: c.key,
+        counter: { used: Number(c.used), max: Number(c.max), allotted: Number(c.allotted), slices: c.slices },
+        heldUnsliced: Number(unsliced[0]?.held ?? 0),
+        slices: slices.map((s) => ({ ...sliceRow(s), held: Number(s.held) })),
+      });
+    }
+    return out;
+  }
+
   sweep(now: number): Promise<number> {
     return this.transaction(async (tx) => {
       const expired = await this.query<{ order_id: string }>("SELECT order_id FROM promo_ledger_orders WHERE state = 'held' AND expires_at <= $1", [now]);
@@ -268,6 +355,10 @@ class PostgresStore implements Store {
   async close(): Promise<void> {
     await this.pool.end();
   }
+}
+
+function sliceRow(r: { slice: number; cap: string; used: string }): SliceRow {
+  return { slice: r.slice, cap: Number(r.cap), used: Number(r.used) };
 }
 
 function loadDriver(): typeof PgTypes {

@@ -1,18 +1,25 @@
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import type BetterSqlite3 from "better-sqlite3";
-import { Mutex, StoreLedger, type OrderState, type Store, type StoredReservation, type Tx } from "./core.js";
+import { Mutex, StoreLedger, type HotState, type OrderState, type SliceRow, type Store, type StoredReservation, type Tx } from "./core.js";
 import { LedgerUnavailableError, type Ledger, type LedgerOptions, type UsageRow } from "./types.js";
 
-export const SQLITE_SCHEMA_VERSION = 1;
+export const SQLITE_SCHEMA_VERSION = 2;
 
-/** Version 1 of the schema; every statement is idempotent. */
+/** The schema (version 2: slices of hot counters); every statement is idempotent. Columns added in 2 are in COLUMNS. */
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS promo_ledger_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS promo_ledger_counters (
   key TEXT PRIMARY KEY,
   used INTEGER NOT NULL DEFAULT 0,
   max INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS promo_ledger_slices (
+  key TEXT NOT NULL,
+  slice INTEGER NOT NULL,
+  cap INTEGER NOT NULL DEFAULT 0,
+  used INTEGER NOT NULL DEFAULT 0 CHECK (used <= cap),
+  PRIMARY KEY (key, slice)
 );
 CREATE TABLE IF NOT EXISTS promo_ledger_orders (
   order_id TEXT PRIMARY KEY,
@@ -34,6 +41,13 @@ CREATE TABLE IF NOT EXISTS promo_ledger_reservations (
 );
 CREATE INDEX IF NOT EXISTS promo_ledger_live_holds ON promo_ledger_reservations (key, expires_at) WHERE state = 'held';
 `;
+/** Columns of version 2, added to a version-1 database by `migrate`. */
+const COLUMNS: readonly [table: string, column: string, definition: string][] = [
+  ["promo_ledger_counters", "slices", "INTEGER NOT NULL DEFAULT 0"],
+  ["promo_ledger_counters", "allotted", "INTEGER NOT NULL DEFAULT 0"],
+  ["promo_ledger_reservations", "slice", "INTEGER NOT NULL DEFAULT -1"],
+];
+const INDEXES = "CREATE INDEX IF NOT EXISTS promo_ledger_slice_holds ON promo_ledger_reservations (key, slice, expires_at) WHERE state = 'held';";
 
 export interface SqliteLedgerOptions extends LedgerOptions {
   /** Create or upgrade the schema when opening (default true). */
@@ -79,26 +93,50 @@ class SqliteStore implements Store {
     return {
       order: db.prepare<[string], { state: OrderState; expires_at: number }>("SELECT state, expires_at FROM promo_ledger_orders WHERE order_id = ?"),
       insertCounter: db.prepare("INSERT INTO promo_ledger_counters (key, used, max) VALUES (?, 0, ?) ON CONFLICT (key) DO NOTHING"),
-      counter: db.prepare<[string], { used: number }>("SELECT used FROM promo_ledger_counters WHERE key = ?"),
+      counter: db.prepare<[string], { used: number; max: number; allotted: number; slices: number }>("SELECT used, max, allotted, slices FROM promo_ledger_counters WHERE key = ?"),
+      sliceCounts: db.prepare<[string], { key: string; slices: number; max: number }>("SELECT key, slices, max FROM promo_ledger_counters WHERE key IN (SELECT value FROM json_each(?))"),
       held: db.prepare<[number, string, string], { key: string; held: number }>(
         "SELECT key, SUM(amount) AS held FROM promo_ledger_reservations WHERE state = 'held' AND expires_at > ? AND order_id <> ? AND key IN (SELECT value FROM json_each(?)) GROUP BY key",
       ),
-      used: db.prepare<[string], { key: string; used: number }>("SELECT key, used FROM promo_ledger_counters WHERE key IN (SELECT value FROM json_each(?))"),
-      reservations: db.prepare<[string], { key: string; promotion: string; limit_index: number; amount: number; max: number; on_cancel: "return" | "keep" }>(
-        "SELECT key, promotion, limit_index, amount, max, on_cancel FROM promo_ledger_reservations WHERE order_id = ? ORDER BY key",
+      heldUnsliced: db.prepare<[number, string, string], { key: string; held: number }>(
+        "SELECT key, SUM(amount) AS held FROM promo_ledger_reservations WHERE state = 'held' AND expires_at > ? AND order_id <> ? AND slice = -1 AND key IN (SELECT value FROM json_each(?)) GROUP BY key",
+      ),
+      sliceHeld: db.prepare<[string, number, string], { slice: number; held: number }>(
+        "SELECT slice, SUM(amount) AS held FROM promo_ledger_reservations WHERE key = ? AND slice >= 0 AND state = 'held' AND expires_at > ? AND order_id <> ? GROUP BY slice",
+      ),
+      oneSliceHeld: db.prepare<[string, number, number, string], { held: number | null }>(
+        "SELECT SUM(amount) AS held FROM promo_ledger_reservations WHERE key = ? AND slice = ? AND state = 'held' AND expires_at > ? AND order_id <> ?",
+      ),
+      claimSlice: db.prepare<[string, number, number, number, number], SliceRow>(
+        "SELECT slice, cap, used FROM promo_ledger_slices WHERE key = ? AND cap - used >= ? ORDER BY (slice - ? + ?) % ? LIMIT 1",
+      ),
+      slice: db.prepare<[string, number], SliceRow>("SELECT slice, cap, used FROM promo_ledger_slices WHERE key = ? AND slice = ?"),
+      slices: db.prepare<[string], SliceRow>("SELECT slice, cap, used FROM promo_ledger_slices WHERE key = ? ORDER BY slice"),
+      insertSlice: db.prepare("INSERT INTO promo_ledger_slices (key, slice, cap, used) VALUES (?, ?, 0, 0) ON CONFLICT DO NOTHING"),
+      setSlices: db.prepare("UPDATE promo_ledger_counters SET slices = ? WHERE key = ?"),
+      adjustSlice: db.prepare("UPDATE promo_ledger_slices SET cap = cap + ?, used = used + ? WHERE key = ? AND slice = ?"),
+      adjustAllotted: db.prepare("UPDATE promo_ledger_counters SET allotted = allotted + ?, max = COALESCE(?, max) WHERE key = ?"),
+      used: db.prepare<[string], { key: string; used: number }>(
+        "SELECT c.key, c.used + COALESCE((SELECT SUM(s.used) FROM promo_ledger_slices s WHERE s.key = c.key), 0) AS used FROM promo_ledger_counters c WHERE c.key IN (SELECT value FROM json_each(?))",
+      ),
+      hotCounters: db.prepare<[], { key: string; used: number; max: number; allotted: number; slices: number }>(
+        "SELECT key, used, max, allotted, slices FROM promo_ledger_counters WHERE slices > 0 ORDER BY key",
+      ),
+      reservations: db.prepare<[string], { key: string; promotion: string; limit_index: number; amount: number; max: number; on_cancel: "return" | "keep"; slice: number }>(
+        "SELECT key, promotion, limit_index, amount, max, on_cancel, slice FROM promo_ledger_reservations WHERE order_id = ? ORDER BY key",
       ),
       upsertOrder: db.prepare(
         "INSERT INTO promo_ledger_orders (order_id, state, expires_at, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (order_id) DO UPDATE SET state = excluded.state, expires_at = excluded.expires_at, updated_at = excluded.updated_at",
       ),
       deleteReservations: db.prepare("DELETE FROM promo_ledger_reservations WHERE order_id = ?"),
       insertReservation: db.prepare(
-        "INSERT INTO promo_ledger_reservations (order_id, key, promotion, limit_index, amount, max, on_cancel, state, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO promo_ledger_reservations (order_id, key, promotion, limit_index, amount, max, on_cancel, state, expires_at, slice) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
       ),
       setReservationState: db.prepare("UPDATE promo_ledger_reservations SET state = ?, expires_at = ? WHERE order_id = ?"),
       deleteOrder: db.prepare("DELETE FROM promo_ledger_orders WHERE order_id = ?"),
       addUsed: db.prepare("UPDATE promo_ledger_counters SET used = used + ?, max = COALESCE(?, max) WHERE key = ?"),
       counters: db.prepare<[string, string], { key: string; used: number; max: number }>(
-        "SELECT key, used, max FROM promo_ledger_counters WHERE key >= ? AND key < ? ORDER BY key",
+        "SELECT c.key, c.used + COALESCE((SELECT SUM(s.used) FROM promo_ledger_slices s WHERE s.key = c.key), 0) AS used, c.max FROM promo_ledger_counters c WHERE c.key >= ? AND c.key < ? ORDER BY c.key",
       ),
       orderStates: db.prepare<[number], { state: string; n: number }>(
         "SELECT CASE WHEN state = 'held' AND expires_at <= ? THEN 'expired' ELSE state END AS state, COUNT(*) AS n FROM promo_ledger_orders GROUP BY 1",
@@ -113,6 +151,7 @@ class SqliteStore implements Store {
       const version = this.version();
       if (version === 0) throw new LedgerUnavailableError(this.name, "no ledger schema in this database (run 'promo ledger init' or open it with migrate)");
       if (version > SQLITE_SCHEMA_VERSION) throw new LedgerUnavailableError(this.name, `schema version ${version} is newer than this ledger (${SQLITE_SCHEMA_VERSION})`);
+      if (version < SQLITE_SCHEMA_VERSION) throw new LedgerUnavailableError(this.name, `schema version ${version} is older than this ledger (${SQLITE_SCHEMA_VERSION}): run 'promo ledger init' to upgrade it`);
       this.statements = this.prepare();
     }
     return this.statements;
@@ -131,6 +170,11 @@ class SqliteStore implements Store {
         this.db.exec("BEGIN IMMEDIATE");
         try {
           this.db.exec(SCHEMA);
+          for (const [table, column, definition] of COLUMNS) {
+            const present = this.db.prepare(`SELECT 1 FROM pragma_table_info('${table}') WHERE name = ?`).get(column);
+            if (!present) this.db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${definition}`);
+          }
+          this.db.exec(INDEXES);
           this.db
             .prepare("INSERT INTO promo_ledger_meta (name, value) VALUES ('schema_version', ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value")
             .run(String(SQLITE_SCHEMA_VERSION));
@@ -154,23 +198,41 @@ class SqliteStore implements Store {
             const row = s.order.get(id);
             return row ? { state: row.state, expiresAt: row.expires_at } : undefined;
           },
+          sliceCounts: async (keys) => new Map(s.sliceCounts.all(JSON.stringify(keys)).map((r) => [r.key, { slices: r.slices, max: r.max }])),
           lockCounters: async (rows) => {
             // The whole database is this transaction's (BEGIN IMMEDIATE): creating the rows is all the locking needed.
-            const used = new Map<string, number>();
+            const out = new Map<string, { used: number; max: number; allotted: number; slices: number }>();
             for (const r of rows) {
               s.insertCounter.run(r.key, r.max);
-              used.set(r.key, s.counter.get(r.key)!.used);
+              out.set(r.key, s.counter.get(r.key)!);
             }
-            return used;
+            return out;
           },
-          held: async (keys, now, exclude) => new Map(s.held.all(now, exclude, JSON.stringify(keys)).map((r) => [r.key, r.held])),
+          held: async (keys, now, exclude) => new Map(s.heldUnsliced.all(now, exclude, JSON.stringify(keys)).map((r) => [r.key, r.held])),
+          sliceHeld: async (key, slice, now, exclude) =>
+            slice === null ? new Map(s.sliceHeld.all(key, now, exclude).map((r) => [r.slice, r.held])) : new Map([[slice, s.oneSliceHeld.get(key, slice, now, exclude)?.held ?? 0]]),
+          claimSlice: async (key, amount, from, n) => s.claimSlice.get(key, amount, from, n, n),
+          lockSlice: async (key, slice) => s.slice.get(key, slice)!,
+          lockSlices: async (key) => s.slices.all(key),
+          createSlices: async (key, n) => {
+            for (let i = 0; i < n; i++) s.insertSlice.run(key, i);
+            s.setSlices.run(n, key);
+          },
+          adjustSlice: async (key, slice, capDelta, usedDelta) => {
+            s.adjustSlice.run(capDelta, usedDelta, key, slice);
+          },
+          adjustAllotted: async (key, delta, max) => {
+            s.adjustAllotted.run(delta, max, key);
+          },
           reservations: async (id) =>
-            s.reservations.all(id).map((r): StoredReservation => ({ key: r.key, promotion: r.promotion, limit: r.limit_index, amount: r.amount, max: r.max, onCancel: r.on_cancel })),
+            s.reservations
+              .all(id)
+              .map((r): StoredReservation => ({ key: r.key, promotion: r.promotion, limit: r.limit_index, amount: r.amount, max: r.max, onCancel: r.on_cancel, slice: r.slice })),
           writeOrder: async (id, state, expiresAt, now, rows) => {
             s.upsertOrder.run(id, state, expiresAt, now);
             if (rows) {
               s.deleteReservations.run(id);
-              for (const r of rows) s.insertReservation.run(id, r.key, r.promotion, r.limit, r.amount, r.max, r.onCancel, state, expiresAt);
+              for (const r of rows) s.insertReservation.run(id, r.key, r.promotion, r.limit, r.amount, r.max, r.onCancel, state, expiresAt, r.slice);
             } else s.setReservationState.run(state, expiresAt, id);
           },
           deleteOrder: async (id) => {
@@ -224,6 +286,23 @@ class SqliteStore implements Store {
       const orders = { held: 0, expired: 0, committed: 0, cancelled: 0 };
       for (const r of this.s.orderStates.all(now)) orders[r.state as keyof typeof orders] = r.n;
       return { orders, counters: this.s.counterCount.get()!.n };
+    } catch (error) {
+      return this.fail(error);
+    }
+  }
+
+  async hotState(now: number): Promise<HotState[]> {
+    try {
+      return this.s.hotCounters.all().map((c) => {
+        const held = new Map(this.s.sliceHeld.all(c.key, now, "").map((r) => [r.slice, r.held]));
+        const unsliced = this.s.heldUnsliced.all(now, "", JSON.stringify([c.key]))[0]?.held ?? 0;
+        return {
+          key: c.key,
+          counter: { used: c.used, max: c.max, allotted: c.allotted, slices: c.slices },
+          heldUnsliced: unsliced,
+          slices: this.s.slices.all(c.key).map((sl) => ({ ...sl, held: held.get(sl.slice) ?? 0 })),
+        };
+      });
     } catch (error) {
       return this.fail(error);
     }

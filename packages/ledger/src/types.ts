@@ -39,6 +39,57 @@ export interface LedgerOptions {
   holdMs?: number;
   /** The clock, in epoch milliseconds (default Date.now). */
   now?: () => number;
+  /** Hot limits: which counters are split into slices so that no single row is locked by every order (core.ts, placeInSlice and placeExact). */
+  hot?: HotOptions;
+}
+
+/**
+ * Slicing of hot limits (docs/language.md, "Limits under contention"). A sliced counter keeps its maximum in one
+ * row but hands it out to `slices` rows in chunks; an order locks one slice (skipping slices other orders hold),
+ * so concurrent checkouts do not queue on one row. Slicing is recorded in the store: once a key is sliced, every
+ * instance uses its slices, whatever its own options say.
+ */
+export interface HotOptions {
+  /** Keys to slice: a list of limit keys, or a test on the key (opt-in per limit). */
+  keys?: readonly string[] | ((key: string) => boolean);
+  /** Slice a key once this instance reserves it more than this many times within one second (automatic). */
+  aboveRate?: number;
+  /** Slices per hot key (default 16). */
+  slices?: number;
+  /**
+   * A slice that runs dry takes a chunk of the unallotted remainder (default: the maximum ÷ (4 × slices), at
+   * least what the order needs).
+   */
+  refill?: number;
+  /**
+   * When a slice cannot be refilled, lock every slice of the key and move their unspent budget to where it is
+   * needed before refusing (default true): a refusal then means the whole limit is used. With `false`, an order
+   * may be refused while other slices still hold up to (slices − 1) × (refill + the largest order) of budget.
+   */
+  exactRefusal?: boolean;
+}
+
+/** One slice of a hot limit: `cap` is what was allotted to it, `spent` committed, `reserved` held by live holds. */
+export interface SliceStatus {
+  slice: number;
+  cap: number;
+  spent: number;
+  reserved: number;
+  free: number;
+}
+
+/**
+ * A hot limit's budget: `spent + reserved + leased + free = max`, where `leased` is allotted to slices but neither
+ * spent nor reserved yet, and `free` is not allotted to any slice.
+ */
+export interface HotLimitStatus {
+  key: string;
+  max: number;
+  spent: number;
+  reserved: number;
+  leased: number;
+  free: number;
+  slices: SliceStatus[];
 }
 
 export const DEFAULT_HOLD_MS = 15 * 60_000;
@@ -82,6 +133,8 @@ export interface LedgerStatus {
   schemaVersion: number;
   orders: { held: number; expired: number; committed: number; cancelled: number };
   counters: number;
+  /** Sliced (hot) limits, by key. */
+  hot: HotLimitStatus[];
 }
 
 /** The ledger cannot reach or use its database (connection refused, server restarting, file locked too long). */

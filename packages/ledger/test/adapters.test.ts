@@ -124,7 +124,7 @@ function suite(store: StoreFactory) {
       { key: "p|count|customer:a", used: 1, held: 0, max: 1 },
       { key: "p|count|customer:b", used: 0, held: 1, max: 1 },
     ]);
-    expect(await ledger.status()).toMatchObject({ schemaVersion: 1, orders: { held: 1, committed: 1 }, counters: 4 });
+    expect(await ledger.status()).toMatchObject({ schemaVersion: 2, orders: { held: 1, committed: 1 }, counters: 4 });
   });
 
   it("accepts an order without reservations", async () => {
@@ -140,7 +140,7 @@ function suite(store: StoreFactory) {
   it("migrates idempotently", async () => {
     await ledger.migrate();
     await ledger.migrate();
-    expect((await ledger.status()).schemaVersion).toBe(1);
+    expect((await ledger.status()).schemaVersion).toBe(2);
   });
 }
 

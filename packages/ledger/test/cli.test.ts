@@ -32,7 +32,7 @@ function promo(...args: string[]) {
 }
 
 async function exercise(store: string) {
-  expect(promo("ledger", "init", "--store", store)).toMatchObject({ status: 0, stdout: expect.stringContaining("schema version 1, ready") });
+  expect(promo("ledger", "init", "--store", store)).toMatchObject({ status: 0, stdout: expect.stringContaining("schema version 2, ready") });
   expect(promo("ledger", "init", "--store", store).status).toBe(0);
   expect(promo("ledger", "status", "--store", store)).toMatchObject({ status: 0, stdout: expect.stringContaining("0 held, 0 expired holds, 0 committed, 0 cancelled") });
 }
@@ -79,6 +79,21 @@ describe("promo ledger on SQLite", () => {
       { key: "launch|count|customer:c1", used: 1, held: 0, max: 1 },
     ]);
     expect(JSON.parse(promo("ledger", "status", "--store", path, "--json").stdout)).toMatchObject({ orders: { held: 1, committed: 1 }, counters: 2 });
+  });
+
+  it("shows each hot limit's spent, reserved, leased and free budget, and its slices", async () => {
+    const ledger = await sqliteLedger(path, { hot: { keys: ["launch|budget"], slices: 2, refill: 1000 } });
+    await ledger.reserve("h1", [{ promotion: "launch", limit: 1, key: "launch|budget", amount: 300, max: 500000, onCancel: "keep" }]);
+    await ledger.commit("h1");
+    await ledger.reserve("h2", [{ promotion: "launch", limit: 1, key: "launch|budget", amount: 200, max: 500000, onCancel: "keep" }]);
+    await ledger.close();
+    const text = promo("ledger", "status", "--store", store).stdout;
+    expect(text).toContain("  hot limit launch|budget  max 500000: 800 spent, 450 reserved, 500 leased, 498250 free\n");
+    expect(text).toMatch(/ {4}slice +cap +spent +reserved +free\n/);
+    const json = JSON.parse(promo("ledger", "status", "--store", store, "--json").stdout);
+    const hot = json.hot.find((h: { key: string }) => h.key === "launch|budget");
+    expect(hot).toMatchObject({ max: 500000, spent: 800, reserved: 450, leased: 500, free: 498250 });
+    expect(hot.slices).toHaveLength(2);
   });
 
   it("names an unknown promotion, with a suggestion", () => {

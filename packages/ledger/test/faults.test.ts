@@ -1,13 +1,10 @@
 import type { Reservation } from "@promo/runtime";
-import { execFile } from "node:child_process";
-import { readFileSync } from "node:fs";
-import { promisify } from "node:util";
-import { userInfo } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LedgerUnavailableError, postgresLedger, sqliteLedger, type Ledger } from "../src/index.js";
 import { Checkout } from "./processes.js";
+import { pgCtl } from "./pg-ctl.js";
 import { describePostgres, freshPostgres, scratchDir } from "./stores.js";
 
 const HOLD_MS = 1_000;
@@ -72,30 +69,6 @@ describe("SQLite: a process killed between reserve and commit", () => {
     await expect(sqliteLedger(join(scratch.dir, "nope", "x.db"), { mustExist: true })).rejects.toThrow(/no such file/);
   });
 });
-
-/**
- * Runs pg_ctl on the test server as its owner (PostgreSQL refuses root), without blocking the event loop so the
- * checkouts keep running. The server logs to a file: a restarted postmaster must not inherit our pipes.
- */
-async function pgCtl(...args: string[]): Promise<void> {
-  const ctl = process.env["PROMO_TEST_PG_CTL"];
-  const data = process.env["PROMO_TEST_PG_DATA"];
-  const owner = process.env["PROMO_TEST_PG_USER"];
-  if (!ctl || !data) throw new Error("restarting PostgreSQL needs PROMO_TEST_PG_CTL and PROMO_TEST_PG_DATA (scripts/test-postgres.sh start exports them)");
-  const log = join(data, "..", "server.log");
-  const command = owner && owner !== userInfo().username ? ["runuser", "-u", owner, "--", ctl] : [ctl];
-  try {
-    await promisify(execFile)(command[0]!, [...command.slice(1), "-D", data, "-l", log, "-w", "-t", "60", ...args], { timeout: 90_000 });
-  } catch (error) {
-    let tail = "";
-    try {
-      tail = readFileSync(log, "utf8").slice(-2000);
-    } catch {
-      // no log to show
-    }
-    throw new Error(`pg_ctl ${args.join(" ")} failed: ${(error as Error).message}\n${tail}`);
-  }
-}
 
 describePostgres("PostgreSQL: faults", () => {
   let db: Awaited<ReturnType<typeof freshPostgres>>;

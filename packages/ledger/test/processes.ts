@@ -8,8 +8,13 @@ export class Checkout {
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   readonly ready: Promise<void>;
 
-  constructor(store: string, holdMs: number) {
-    this.child = fork(join(import.meta.dirname, "worker.mjs"), [store, String(holdMs)], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  constructor(store: string, holdMs: number, options: Record<string, unknown> = {}) {
+    this.child = fork(join(import.meta.dirname, "worker.mjs"), [store, String(holdMs), JSON.stringify(options)], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+    // A killed process answers nothing more: what it was asked fails.
+    this.child.on("exit", () => {
+      for (const p of this.pending.values()) p.reject(new Error("checkout process died"));
+      this.pending.clear();
+    });
     this.ready = new Promise((resolve, reject) => {
       this.child.once("error", reject);
       this.child.once("exit", (code) => reject(new Error(`checkout process exited early (${code})`)));
@@ -40,7 +45,12 @@ export class Checkout {
     });
   }
 
+  get dead(): boolean {
+    return this.child.exitCode !== null || this.child.signalCode !== null;
+  }
+
   async exit(): Promise<void> {
+    if (this.dead) return;
     const exited = new Promise<void>((resolve) => this.child.once("exit", () => resolve()));
     await this.ask("exit").catch(() => undefined);
     await exited;

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { describe, it } from "vitest";
+import { StoreLedger, type Store } from "../src/core.js";
 import { memoryLedger, postgresLedger, sqliteLedger, type Ledger, type LedgerOptions } from "../src/index.js";
 
 /**
@@ -57,19 +58,29 @@ export function scratchDir(): { dir: string; remove: () => void } {
 export interface StoreFactory {
   name: string;
   postgres: boolean;
-  /** A fresh, migrated ledger and a cleanup. */
-  open(options?: LedgerOptions): Promise<{ ledger: Ledger; cleanup: () => Promise<void> }>;
+  /** A fresh, migrated ledger, a cleanup, and a way to open more ledger instances on the same store. */
+  open(options?: LedgerOptions): Promise<{ ledger: Ledger; cleanup: () => Promise<void>; reopen: (options?: LedgerOptions) => Promise<Ledger> }>;
 }
 
 export const STORES: StoreFactory[] = [
-  { name: "memory", postgres: false, open: async (options) => ({ ledger: memoryLedger(options), cleanup: async () => undefined }) },
+  {
+    name: "memory",
+    postgres: false,
+    open: async (options) => {
+      const ledger = memoryLedger(options);
+      // Another instance on the same memory store: what separate checkout instances are to a database.
+      const store = (ledger as unknown as { store: Store }).store;
+      return { ledger, cleanup: async () => undefined, reopen: async (more) => new StoreLedger(store, more) };
+    },
+  },
   {
     name: "sqlite",
     postgres: false,
     open: async (options) => {
       const scratch = scratchDir();
-      const ledger = await sqliteLedger(join(scratch.dir, "ledger.db"), options);
-      return { ledger, cleanup: async () => (await ledger.close(), scratch.remove()) };
+      const path = join(scratch.dir, "ledger.db");
+      const ledger = await sqliteLedger(path, options);
+      return { ledger, cleanup: async () => (await ledger.close(), scratch.remove()), reopen: (more) => sqliteLedger(path, more) };
     },
   },
   {
@@ -78,7 +89,7 @@ export const STORES: StoreFactory[] = [
     open: async (options) => {
       const db = await freshPostgres();
       const ledger = await postgresLedger(db.url, { ...options, migrate: true });
-      return { ledger, cleanup: async () => (await ledger.close(), await db.drop()) };
+      return { ledger, cleanup: async () => (await ledger.close(), await db.drop()), reopen: (more) => postgresLedger(db.url, { ...more, poolSize: 4 }) };
     },
   },
 ];
