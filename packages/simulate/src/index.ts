@@ -21,3 +21,5 @@ export { DEPTH_BUCKETS, TOP_CHANGES, LISTED_PROBLEMS, ORDER_LEVEL, depthBucket, 
 export { listInputFiles, readLines, InputError, type InputFile } from "./input.js";
 export type { BundleModule } from "./evaluate-cart.js";
 export { generateCarts, prng, type GenerateOptions } from "./generate.js";
+export { renderHtmlReport } from "./html.js";
+export { progressDisplay, type ProgressDisplay } from "./progress.js";
