@@ -223,6 +223,14 @@ describe("bad input", () => {
     expect(report.incomplete).toEqual(["no carts were simulated"]);
   });
 
+  it("--sample: the first N lines, equal to a loop over them, marked incomplete", async () => {
+    const report = await simulateToReport({ path: current.path }, cartsFile, { workers: 1, sample: 300 });
+    expect(report.input.records).toBe(300);
+    expect(report.complete).toBe(false);
+    expect(report.incomplete).toEqual(["--sample 300: only the first 300 carts were simulated"]);
+    expectVersionEqualsLoop(report.current, directLoop(lines.slice(0, 300), current.module, "USD"));
+  });
+
   it("an empty input is simulated as nothing, and says so", async () => {
     const path = join(work.dir, "empty.ndjson");
     writeFileSync(path, "\n\n");
