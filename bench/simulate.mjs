@@ -4,7 +4,7 @@
 // run after performance.mjs, which rewrites the file). Never asserts; not part of `npm test`.
 //   node bench/simulate.mjs [--sizes 250000,1000000] [--workers 2]
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -29,7 +29,8 @@ try {
   for (const size of sizes) {
     const carts = join(dir, `carts-${size}.ndjson`);
     execFileSync(node, [join(root, "scripts/generate-carts.mjs"), "--carts", String(size), "--out", carts], { stdio: "inherit" });
-    const bytes = readFileSync(carts).length;
+    // statSync, not reading the file: Linux carries a forked parent's peak RSS into the child's maxRSS.
+    const bytes = statSync(carts).size;
     const before = load();
     const out = execFileSync(node, [join(here, "simulate-run.mjs"), bundle, carts, String(workers)], { encoding: "utf8" });
     const result = JSON.parse(out.trim().split("\n").pop());
