@@ -115,6 +115,23 @@ describe("promo simulate", () => {
     expect(report.incomplete.join(" ")).toMatch(/cut\.ndjson\.gz: truncated gzip data/);
   });
 
+  it("takes a compiled bundle as rules, and --usage as the limits' initial use", () => {
+    const bundle = join(work.dir, "limited.mjs");
+    expect(spawnPromo(["compile", join(repoRoot, "packages", "simulate", "test", "fixtures", "limited.promo"), "-o", bundle]).status).toBe(0);
+    const usage = join(work.dir, "usage.json");
+    writeFileSync(usage, JSON.stringify({ "launch|budget": 1192_00 }));
+    const run = spawnPromo(["simulate", bundle, "--carts", carts, "--usage", usage, "--json", "--workers", "1"]);
+    expect(run.status).toBe(0);
+    const report = json(run.stdout) as { initialUsage: boolean; current: { promotions: { id: string; applied: number }[] } };
+    expect(report.initialUsage).toBe(true);
+    // 8.00 of the 1200.00 budget left: two redemptions of 4.00.
+    expect(report.current.promotions.find((p) => p.id === "launch")!.applied).toBe(2);
+    writeFileSync(usage, `{"launch|budget": "lots"}`);
+    const bad = spawnPromo(["simulate", bundle, "--carts", carts, "--usage", usage]);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(/usage\.json: the use of 'launch\|budget' must be a number of at least 0/);
+  });
+
   it("help lists simulate", () => {
     const run = spawnPromo(["--help"]);
     expect(run.stdout).toMatch(/simulate\s+replay historical carts/);
