@@ -15,7 +15,7 @@ export function progressDisplay(stream: NodeJS.WriteStream = process.stderr): Pr
   const bar = new cliProgress.SingleBar(
     {
       stream,
-      format: "simulating |{bar}| {percentage}% | {carts} carts | {rate} carts/s | ETA {eta_formatted}",
+      format: "simulating |{bar}| {percentage}% | {carts} carts | {rate} carts/s | ETA {remaining}",
       hideCursor: true,
       clearOnComplete: true,
       etaBuffer: 50,
@@ -25,11 +25,20 @@ export function progressDisplay(stream: NodeJS.WriteStream = process.stderr): Pr
   let started = false;
   return {
     update(event) {
-      const payload = { carts: event.records.toLocaleString("en-US"), rate: event.elapsedMs > 0 ? Math.round((event.records * 1000) / event.elapsedMs).toLocaleString("en-US") : "0" };
+      // The share of the input done: the share of bytes read, scaled by the share of the lines read that are priced.
+      const read = event.bytesTotal > 0 ? Math.min(1, event.bytesRead / event.bytesTotal) : 0;
+      const fraction = event.taken > 0 ? read * (event.records / event.taken) : 0;
+      const remaining = fraction > 0 ? Math.round((event.elapsedMs * (1 - fraction)) / fraction / 1000) : undefined;
+      const payload = {
+        carts: event.records.toLocaleString("en-US"),
+        rate: event.elapsedMs > 0 ? Math.round((event.records * 1000) / event.elapsedMs).toLocaleString("en-US") : "0",
+        remaining: remaining === undefined ? "--" : remaining >= 120 ? `${Math.round(remaining / 60)}m` : `${remaining}s`,
+      };
+      const value = Math.round(fraction * 1000);
       if (!started) {
-        bar.start(Math.max(1, event.bytesTotal), Math.min(event.bytesRead, event.bytesTotal), payload);
+        bar.start(1000, value, payload);
         started = true;
-      } else bar.update(Math.min(event.bytesRead, event.bytesTotal), payload);
+      } else bar.update(value, payload);
     },
     stop() {
       if (started) bar.stop();

@@ -37,6 +37,8 @@ export interface ProgressEvent {
   type: "progress";
   /** Lines taken (after sharding and sampling) and priced or rejected so far. */
   records: number;
+  /** Lines taken and sent to be priced so far (records + those in flight). */
+  taken: number;
   bytesRead: number;
   bytesTotal: number;
   elapsedMs: number;
@@ -340,7 +342,7 @@ export async function* simulate(rules: BundleSource, carts: string | readonly st
         await flush();
         if (Date.now() - lastProgress >= interval) {
           lastProgress = Date.now();
-          yield { type: "progress", records, bytesRead: bytesBefore + bytesRead, bytesTotal, elapsedMs: Date.now() - started };
+          yield { type: "progress", records, taken, bytesRead: bytesBefore + bytesRead, bytesTotal, elapsedMs: Date.now() - started };
         }
         if (sampleReached) break;
       }
@@ -353,7 +355,7 @@ export async function* simulate(rules: BundleSource, carts: string | readonly st
       for (const t of tallies) mergeTally(tally, t);
     }
     const elapsedMs = Date.now() - started;
-    yield { type: "progress", records: tally.input.records, bytesRead: bytesTotal, bytesTotal, elapsedMs };
+    yield { type: "progress", records: tally.input.records, taken, bytesRead: bytesTotal, bytesTotal, elapsedMs };
     const report = buildReport(tally, {
       currency,
       rules: { current: rulesInfo(currentLabel, current.program), against: against ? rulesInfo(againstLabel, against.program) : null },
