@@ -168,6 +168,16 @@ describe("shards merge into the unsharded report exactly", () => {
     expect(figures(merged)).toEqual(figures(whole));
   });
 
+  it("4 shards of mostly invalid lines: the capped problem list merges exactly", async () => {
+    const path = join(work.dir, "mixed.ndjson");
+    writeCarts(path, { carts: 600, seed: 5, corruptEvery: 2, otherCurrencyEvery: 7 });
+    const whole = await simulateToReport({ path: current.path }, path, { workers: 0 });
+    expect(whole.input.invalid + whole.input.otherCurrency).toBeGreaterThan(300);
+    expect(whole.input.problems).toHaveLength(100);
+    const parts = await Promise.all([1, 2, 3, 4].map((index) => simulateToReport({ path: current.path }, path, { workers: 0, shard: { index, count: 4 } })));
+    expect(figures(mergeReports(parts))).toEqual(figures(whole));
+  });
+
   it("a merge missing a shard is incomplete and says which", async () => {
     const parts = await Promise.all([1, 2].map((index) => simulateToReport({ path: current.path }, cartsFile, { workers: 0, shard: { index, count: 3 } })));
     const merged = mergeReports(parts);

@@ -1,4 +1,4 @@
-import { buildReport, REPORT_FORMAT, REPORT_VERSION, ReportError, tallyFromReport, type SimulationReport } from "./report.js";
+import { buildReport, NO_CARTS_REASON, REPORT_FORMAT, REPORT_VERSION, ReportError, tallyFromReport, type SimulationReport } from "./report.js";
 import { mergeTally } from "./tally.js";
 
 /** The reason a shard's partial report carries, removed again when every shard is merged. */
@@ -44,7 +44,7 @@ export function mergeReports(reports: readonly SimulationReport[], labels: reado
       if (included.includes(s)) throw new ReportError(`${label}: shard ${s}/${shardCount} is included twice`);
       included.push(s);
     }
-    for (const reason of r.incomplete) if (!SHARD_REASON.test(reason)) incomplete.add(reason);
+    for (const reason of r.incomplete) if (!SHARD_REASON.test(reason) && reason !== NO_CARTS_REASON) incomplete.add(reason);
     for (const note of r.notes) notes.add(note);
     if (i > 0) mergeTally(tally, tallyFromReport(r));
   });

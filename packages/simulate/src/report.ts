@@ -227,11 +227,14 @@ export interface ReportMeta {
 export const NO_FUNDING_NOTE = "no funding declared in the results: cost is reported as one figure (not split by funder)";
 export const FUNDING_NOTE = "cost is also split by funder, as declared in the results";
 
+/** The reason of a report without a simulated cart (recomputed by a merge, where other parts may have some). */
+export const NO_CARTS_REASON = "no carts were simulated";
+
 export function buildReport(tally: Tally, meta: ReportMeta): SimulationReport {
   const { currency } = meta;
   const funded = tally.current.funded || (tally.against?.funded ?? false);
   const incomplete = [...meta.incomplete];
-  if (tally.input.simulated === 0 && !incomplete.some((r) => r.startsWith("no cart"))) incomplete.push("no carts were simulated");
+  if (tally.input.simulated === 0 && !incomplete.some((r) => r.startsWith("no cart"))) incomplete.push(NO_CARTS_REASON);
   return {
     format: REPORT_FORMAT,
     version: REPORT_VERSION,
