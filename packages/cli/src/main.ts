@@ -8,13 +8,14 @@ import { EXIT, PathError, UsageError, useColor, type CliIo, type CommandContext 
 import { evalCommand } from "./eval.js";
 import { fmtCommand } from "./fmt.js";
 import { ledgerCommand } from "./ledger.js";
+import { simulateCommand } from "./simulate.js";
 import { testCommand } from "./test.js";
 
 export type { CliIo } from "./context.js";
 export type { Command } from "./command.js";
 
 /** The subcommands, in the order `promo --help` lists them: one file each plus one entry here (`cli/command.ts`). */
-export const COMMANDS: readonly Command[] = [checkCommand, fmtCommand, compileCommand, evalCommand, testCommand, ledgerCommand];
+export const COMMANDS: readonly Command[] = [checkCommand, fmtCommand, compileCommand, evalCommand, testCommand, ledgerCommand, simulateCommand];
 
 const HELP_OPTION: OptionSpec = { name: "help", short: "h", description: "show this help" };
 /** Every command takes `--json`: stdout then holds exactly one JSON document, errors included. */
