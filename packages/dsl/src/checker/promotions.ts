@@ -225,7 +225,8 @@ export class PromotionChecker {
   /** The kind decides which benefits fit: coins deduct coins, shipping promotions discount shipping. */
   private kindAndBenefit(out: CheckedPromotion, file: FileContext, seen: Map<string, A.Clause>): void {
     const benefit = out.benefit;
-    if (!benefit || !out.kind) return;
+    // An empty span is a benefit the parser could not read, already reported: nothing to say about its kind.
+    if (!benefit || !out.kind || benefit.span.start === benefit.span.end) return;
     const isShippingBenefit = benefit.kind === "FreeShipping" || (benefit.kind === "Discount" && benefit.target.kind === "ShippingTarget");
     const span = this.at(file, benefit.span);
     if (benefit.kind === "Coins" && out.kind !== "coins") {
