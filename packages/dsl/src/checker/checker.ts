@@ -2,7 +2,7 @@ import type * as A from "../ast/nodes.js";
 import { Diagnostics } from "../diagnostics/catalogue.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { ParseResult } from "../parser/parse.js";
-import { newTables, Reporter, type FileContext, type Tables } from "./context.js";
+import { newTables, Reporter, type FileContext, type Tables, type WritableTables } from "./context.js";
 import { DEFAULT_COST_BUDGET, reportCostOverBudget, reportDeepReferences, reportScopeCycles } from "./bounds.js";
 import { ExampleChecker } from "./examples.js";
 import { ExpressionChecker } from "./expressions.js";
@@ -27,6 +27,7 @@ export interface CheckedFile {
 export interface CheckedProject {
   files: CheckedFile[];
   diagnostics: Diagnostic[];
+  /** Read-only after checking: only the checker's stages write the tables (through CheckState.tables). */
   tables: Tables;
   symbols: SymbolTable;
   promotions: CheckedPromotion[];
@@ -43,7 +44,7 @@ export interface CheckState {
   readonly files: readonly ParseResult[];
   readonly options: CheckOptions;
   readonly reporter: Reporter;
-  readonly tables: Tables;
+  readonly tables: WritableTables;
   readonly symbols: SymbolTable;
   readonly literals: Literals;
   readonly expressions: ExpressionChecker;
@@ -192,7 +193,7 @@ export function check(files: ParseResult[], options: CheckOptions = {}): Checked
 /** Runs the given stages in order (all of CHECK_STAGES, or a prefix of them in a stage's tests), timing each. */
 export function runStages(stages: readonly CheckStage[], files: ParseResult[], options: CheckOptions = {}): CheckedProject {
   const reporter = new Reporter();
-  const tables = newTables();
+  const tables: WritableTables = newTables();
   const symbols = new SymbolTable(reporter);
   const literals = new Literals(reporter, tables);
   const expressions = new ExpressionChecker(reporter, tables, literals, symbols);

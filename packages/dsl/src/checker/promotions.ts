@@ -2,7 +2,7 @@ import type * as A from "../ast/nodes.js";
 import { Diagnostics } from "../diagnostics/catalogue.js";
 import { suggest } from "../util/similar.js";
 import type { SourceFile } from "../util/source.js";
-import type { DurationUnit, FileContext, ResolvedWindow, Reporter, Tables } from "./context.js";
+import type { DurationUnit, FileContext, ResolvedWindow, Reporter, WritableTables } from "./context.js";
 import type { ExpressionChecker } from "./expressions.js";
 import type { Literals } from "./literals.js";
 import { BUILTIN_GROUPS, KINDS, type PromotionKind, type SymbolTable } from "./symbols.js";
@@ -78,7 +78,7 @@ export const CLAUSE_WORDS: Record<A.Clause["kind"], string> = {
 export class PromotionChecker {
   constructor(
     private readonly reporter: Reporter,
-    private readonly tables: Tables,
+    private readonly tables: WritableTables,
     private readonly literals: Literals,
     private readonly symbols: SymbolTable,
     private readonly expressions: ExpressionChecker,
