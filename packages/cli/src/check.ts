@@ -55,8 +55,8 @@ function runCheck(args: ParsedArgs, ctx: CommandContext): number {
 
   if (flag(args, "timings")) {
     const total = result.timings.reduce((sum, t) => sum + t.ms, 0);
-    for (const t of result.timings) ctx.io.stderr(`${t.stage.padEnd(8)} ${t.ms.toFixed(1).padStart(9)} ms\n`);
-    ctx.io.stderr(`${"total".padEnd(8)} ${total.toFixed(1).padStart(9)} ms\n`);
+    for (const t of result.timings) ctx.io.stderr(`${t.stage.padEnd(24)} ${t.ms.toFixed(1).padStart(9)} ms\n`);
+    ctx.io.stderr(`${"total".padEnd(24)} ${total.toFixed(1).padStart(9)} ms\n`);
   }
 
   return hasErrors(diagnostics) ? EXIT.problems : EXIT.ok;

@@ -50,8 +50,8 @@ export function renderFrames(diagnostics: readonly Diagnostic[], read: ReadonlyM
 /** `--timings`: one line per stage and a total, on stderr, in the format of `promo check --timings`. */
 export function printTimings(ctx: CommandContext, timings: readonly { stage: string; ms: number }[]): void {
   const total = timings.reduce((sum, t) => sum + t.ms, 0);
-  for (const t of timings) ctx.io.stderr(`${t.stage.padEnd(8)} ${t.ms.toFixed(1).padStart(9)} ms\n`);
-  ctx.io.stderr(`${"total".padEnd(8)} ${total.toFixed(1).padStart(9)} ms\n`);
+  for (const t of timings) ctx.io.stderr(`${t.stage.padEnd(24)} ${t.ms.toFixed(1).padStart(9)} ms\n`);
+  ctx.io.stderr(`${"total".padEnd(24)} ${total.toFixed(1).padStart(9)} ms\n`);
 }
 
 export function plural(n: number, word: string, many = `${word}s`): string {

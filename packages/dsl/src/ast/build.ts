@@ -80,9 +80,15 @@ const CLAUSE_RULES = new Set([
   "combinesClause",
   "limitClause",
   "onCancelClause",
+  "maxPerClause",
 ]);
 
-const BENEFIT_RULES = ["discountBenefit", "priceBenefit", "packBenefit", "cheapestBenefit", "freeShippingBenefit", "coinsBenefit"];
+const BENEFIT_RULES = ["discountBenefit", "priceBenefit", "packBenefit", "cheapestBenefit", "freeShippingBenefit", "coinsBenefit", "nthUnitBenefit"];
+
+/** `>` and friends, which the parser accepts only to report them: the comparator each one means. */
+const SYMBOL_COMPARATORS: Record<string, A.Comparator> = { ">": "exceeds", ">=": "at least", "<": "below", "<=": "at most", "==": "is", "!=": "is not" };
+
+const ORDINALS: Record<string, number> = { second: 2, third: 3, fourth: 4, fifth: 5, sixth: 6, seventh: 7, eighth: 8, ninth: 9, tenth: 10 };
 
 function tokenSpan(t: IToken): A.Span {
   return { start: t.startOffset, end: (t.endOffset ?? t.startOffset) + 1 };
@@ -117,10 +123,15 @@ function nodeSpan(node: CstNode | undefined, fallback: number): A.Span {
   return start === Infinity ? { start: fallback, end: fallback } : { start, end };
 }
 
-export interface BuildProblem {
-  kind: "unterminated-string";
-  span: A.Span;
-}
+/**
+ * What the builder itself finds: an unterminated string, and phrasings the grammar accepts only so that they can
+ * be reported once, with the language's own way of saying it (`replacement`, when there is exactly one).
+ */
+export type BuildProblem =
+  | { kind: "unterminated-string"; span: A.Span }
+  | { kind: "operator-symbol"; span: A.Span; symbol: string; replacement: A.Comparator }
+  | { kind: "max-per-entity"; span: A.Span; written: string; replacement: string }
+  | { kind: "nth-unit-benefit"; span: A.Span; written: string; replacement: string | undefined };
 
 export class AstBuilder {
   readonly problems: BuildProblem[] = [];
@@ -311,6 +322,9 @@ export class AstBuilder {
         return { kind: "Combines", id, span, with: this.selector(sub(c, "selector")) };
       case "limitClause":
         return { kind: "Limit", id, span, limit: this.limitSpec(sub(c, "limitSpec")) };
+      case "maxPerClause":
+        this.maxPerEntity(inner);
+        return undefined;
       case "onCancelClause":
         return { kind: "OnCancel", id, span, event: this.name(tok(c, "event"), span.end), action: this.name(tok(c, "action"), span.end), object: this.name(tok(c, "object"), span.end) };
       default:
@@ -385,6 +399,16 @@ export class AstBuilder {
         };
       case "freeShippingBenefit":
         return { kind: "FreeShipping", id, span };
+      case "nthUnitBenefit": {
+        this.nthUnit(inner!);
+        // An empty span marks a benefit that could not be read (already reported): the checker skips its kind.
+        // A scope it names is kept (as the target of an empty discount), so it is resolved and counts as used.
+        const at = { start: span.start, end: span.start };
+        const scope = sub(c, "scopeRef");
+        if (!scope) return { kind: "FreeShipping", id, span: at };
+        const nothing: A.MoneyLit = { kind: "Number", id: freshId(), span: at, text: "", currency: undefined };
+        return { kind: "Discount", id, span: at, value: nothing, eachUnit: false, target: this.scopeRef(scope), base: undefined, cap: undefined, maxUnits: undefined };
+      }
       case "coinsBenefit": {
         const percent = tok(c, "PercentLiteral");
         const scope = sub(c, "scopeRef");
@@ -427,6 +451,10 @@ export class AstBuilder {
   private maxUnits(node: CstNode | undefined): A.MaxUnits | undefined {
     if (!node) return undefined;
     const c = node.children as Children;
+    if (c["perEntity"]) {
+      this.maxPerEntity(node);
+      return undefined;
+    }
     return {
       kind: "MaxUnits",
       id: freshId(),
@@ -434,6 +462,51 @@ export class AstBuilder {
       count: this.number(tok(c, "NumberLiteral")),
       unitWord: this.name(tok(c, "Kw_unit") ?? tok(c, "Identifier")),
     };
+  }
+
+  /** `max 1 units per customer`: a usage limit, written `limit 1 per customer`. */
+  private maxPerEntity(node: CstNode): void {
+    const c = node.children as Children;
+    const span = this.span(node);
+    const count = validToken(tok(c, "NumberLiteral"))?.image ?? "1";
+    const unit = validToken(tok(c, "Identifier"))?.image;
+    const per = subs(c, "perEntity").map((p) => this.idName(sub(p.children as Children, "idName")).text);
+    const words = [tok(c, "Kw_max"), tok(c, "NumberLiteral"), tok(c, "Kw_unit") ?? tok(c, "Identifier")].flatMap((t) => (validToken(t) ? [t!.image] : []));
+    const written = [...words, ...per.map((p) => `per ${p}`)].join(" ");
+    // `units` counted units of a benefit; a limit counts redemptions, which it names `uses` or `redemptions`.
+    const keptUnit = unit === "uses" || unit === "redemptions" ? ` ${unit}` : "";
+    this.problems.push({ kind: "max-per-entity", span, written, replacement: `limit ${count}${keptUnit}${per.map((p) => ` per ${p}`).join("")}` });
+  }
+
+  /** `second unit at 50%`: the fix is `cheapest 1 free for every N of S` only for a free Nth unit of a named scope. */
+  private nthUnit(node: CstNode): void {
+    const c = node.children as Children;
+    const span = this.span(node);
+    const ordinal = validToken(tok(c, "ordinal"))?.image ?? "";
+    const every = ORDINALS[ordinal.toLowerCase()];
+    const percent = validToken(tok(c, "PercentLiteral"));
+    const free = Boolean(c["Kw_free"]) || (percent !== undefined && /^100(\.0+)?%$/.test(percent.image) && Boolean(c["Kw_off"]));
+    const scope = sub(c, "scopeRef");
+    const scopeText = scope ? this.sourceOf(scope) : undefined;
+    const replacement = free && every !== undefined && scopeText !== undefined ? `cheapest 1 free for every ${every} of ${scopeText}` : undefined;
+    this.problems.push({ kind: "nth-unit-benefit", span, written: this.sourceOf(node), replacement });
+  }
+
+  /** The tokens of a node, joined by single spaces (the source text as the formatter would print a phrase). */
+  private sourceOf(node: CstNode): string {
+    const tokens: IToken[] = [];
+    const visit = (n: CstNode) => {
+      for (const list of Object.values(n.children)) for (const child of list ?? []) if (isToken(child)) { if (validToken(child)) tokens.push(child); } else visit(child);
+    };
+    visit(node);
+    return tokens
+      .sort((a, b) => a.startOffset - b.startOffset)
+      .map((t) => t.image)
+      .join(" ")
+      .replace(/\( /g, "(")
+      .replace(/ \)/g, ")")
+      .replace(/ \./g, ".")
+      .replace(/\. /g, ".");
   }
 
   private target(node: CstNode): A.Target {
@@ -619,8 +692,14 @@ export class AstBuilder {
     else if (cc["Kw_below"]) op = "below";
     else if (cc["Kw_is"]) op = cc["Kw_not"] ? "is not" : "is";
     else if (cc["Kw_contains"]) op = "contains";
+    else if (cc["ComparisonSymbol"]) op = "exceeds";
     else op = cc["Kw_not"] ? "not in" : "in";
     const opSpan = this.span(comparator);
+    const symbol = validToken(tok(cc, "ComparisonSymbol"));
+    if (symbol) {
+      op = SYMBOL_COMPARATORS[symbol.image] ?? "exceeds";
+      this.problems.push({ kind: "operator-symbol", span: opSpan, symbol: symbol.image, replacement: op });
+    }
     const right = this.operand(sub(c, "right"));
     return { kind: "Compare", id: freshId(), span: { start: left.span.start, end: Math.max(right.span.end, opSpan.end) }, op, opSpan, left, right };
   }

@@ -2,7 +2,7 @@ import type * as A from "../ast/nodes.js";
 import { Diagnostics } from "../diagnostics/catalogue.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { ParseResult } from "../parser/parse.js";
-import { newTables, Reporter, type FileContext, type Tables } from "./context.js";
+import { newTables, Reporter, type FileContext, type Tables, type WritableTables } from "./context.js";
 import { DEFAULT_COST_BUDGET, reportCostOverBudget, reportDeepReferences, reportScopeCycles } from "./bounds.js";
 import { ExampleChecker } from "./examples.js";
 import { ExpressionChecker } from "./expressions.js";
@@ -27,6 +27,7 @@ export interface CheckedFile {
 export interface CheckedProject {
   files: CheckedFile[];
   diagnostics: Diagnostic[];
+  /** Read-only after checking: only the checker's stages write the tables (through CheckState.tables). */
   tables: Tables;
   symbols: SymbolTable;
   promotions: CheckedPromotion[];
@@ -34,24 +35,172 @@ export interface CheckedProject {
   selection: "best-for-buyer" | "first-by-priority";
   earn: { decl: A.EarnDecl; file: CheckedFile } | undefined;
   examples: { decl: A.ExampleDecl; file: CheckedFile }[];
+  /** Each checker stage's time, in stage order. */
+  timings: CheckStageTiming[];
 }
+
+/** What the stages share while checking one project; each stage reads what earlier stages left here. */
+export interface CheckState {
+  readonly files: readonly ParseResult[];
+  readonly options: CheckOptions;
+  readonly reporter: Reporter;
+  readonly tables: WritableTables;
+  readonly symbols: SymbolTable;
+  readonly literals: Literals;
+  readonly expressions: ExpressionChecker;
+  readonly promotions: PromotionChecker;
+  readonly examples: ExampleChecker;
+  readonly project: CheckedProject;
+  /** Per checked file: its source and currency (set by the `currencies` stage). */
+  readonly contexts: Map<CheckedFile, FileContext>;
+  /** `select` rules of every stacking declaration, in file order (set by `declarations`). */
+  readonly selections: { mode: string; span: A.Span; file: FileContext }[];
+}
+
+/** One pass of the checker (OPA's compiler style): a name for timings and tests, and the work. */
+export interface CheckStage {
+  readonly name: string;
+  run(state: CheckState): void;
+}
+
+/** How long one stage took, in milliseconds (`promo check --timings` lists them as `check:<name>`). */
+export interface CheckStageTiming {
+  stage: string;
+  ms: number;
+}
+
+/**
+ * The checker's passes, in the order they must run. Each comment says what the stage needs from the stages
+ * before it; a stage's tests are in packages/dsl/test/checker/<name>.test.ts.
+ */
+export const CHECK_STAGES: readonly CheckStage[] = [
+  {
+    // Needs nothing: reads each file's `currency` declaration. Every later stage checks money against it.
+    name: "currencies",
+    run(state) {
+      for (const parsed of state.files) {
+        const file: CheckedFile = { parsed, currency: fileCurrency(parsed, state.literals, state.reporter) };
+        state.project.files.push(file);
+        state.contexts.set(file, { source: parsed.source, currency: file.currency });
+      }
+    },
+  },
+  {
+    // Needs nothing: declares every name (scopes, windows, groups, promotions, attributes), so that a reference
+    // may come before its declaration; reports duplicate and reserved names.
+    name: "symbols",
+    run(state) {
+      state.symbols.collect(state.files);
+    },
+  },
+  {
+    // Needs currencies and symbols: resolves named windows to instants, which promotions read by name.
+    name: "windows",
+    run(state) {
+      for (const file of state.project.files) {
+        const ctx = state.contexts.get(file)!;
+        for (const decl of file.parsed.ast.declarations) if (decl.kind === "Window") state.promotions.windowSpec(decl.window, ctx);
+      }
+    },
+  },
+  {
+    // Needs windows resolved and every name declared: types scopes, groups, promotions, stacking and earn rules,
+    // fills the side tables, and collects promotions, stacking rules and examples into the project.
+    name: "declarations",
+    run(state) {
+      for (const file of state.project.files) {
+        const ctx = state.contexts.get(file)!;
+        for (const decl of file.parsed.ast.declarations) declaration(state, decl, file, ctx);
+      }
+      const mode = state.selections[0]?.mode;
+      if (mode === "first-by-priority" || mode === "best-for-buyer") state.project.selection = mode;
+    },
+  },
+  {
+    // Needs the declarations' types and the project's promotions: an example's cart and expectations name them.
+    name: "examples",
+    run(state) {
+      for (const { decl, file } of state.project.examples) state.examples.example(decl, state.contexts.get(file)!);
+    },
+  },
+  {
+    // Needs the symbols' references (recorded while typing declarations): follows scopes through scopes.
+    name: "scope-cycles",
+    run(state) {
+      const { symbols } = state;
+      const scopeRoots = state.project.files.flatMap((file) =>
+        file.parsed.ast.declarations.flatMap((decl) => (decl.kind === "Scope" && symbols.scopes.get(decl.name.text)?.decl === decl ? [decl.name.text] : [])),
+      );
+      reportScopeCycles(scopeRoots, symbols, state.reporter);
+    },
+  },
+  {
+    // Needs scope cycles reported (a cycle is not also reported as too deep) and the references.
+    name: "reference-depth",
+    run(state) {
+      reportDeepReferences(state.symbols, state.reporter);
+    },
+  },
+  {
+    // Needs the checked promotions and the references, with cycles known: the cost expands named scopes.
+    name: "cost",
+    run(state) {
+      reportCostOverBudget(state.project.promotions, state.symbols, state.options.costBudget ?? DEFAULT_COST_BUDGET, state.reporter);
+    },
+  },
+  {
+    // Needs the checked promotions (their codes).
+    name: "duplicate-codes",
+    run(state) {
+      reportDuplicateCodes(state.project.promotions, state.reporter);
+    },
+  },
+  {
+    // Needs the checked promotions (their priorities).
+    name: "priority-ties",
+    run(state) {
+      reportPriorityTies(state.project.promotions, state.reporter);
+    },
+  },
+  {
+    // Needs the collected examples.
+    name: "example-names",
+    run(state) {
+      reportExampleNames(state.project.examples, state.reporter);
+    },
+  },
+  {
+    // Needs every reference recorded: by declarations (scopes, windows, groups in promotions) and examples.
+    name: "unused",
+    run(state) {
+      reportUnused(state.project.files, state.symbols, state.reporter);
+    },
+  },
+  {
+    // Needs the checked promotions' resolved windows; runs only with `--at`.
+    name: "passed-windows",
+    run(state) {
+      if (state.options.at !== undefined) reportPassedWindows(state.project.promotions, state.options.at, state.reporter);
+    },
+  },
+];
 
 /** Type-checks a project (a root file and its imports). Never throws on user input; problems are diagnostics. */
 export function check(files: ParseResult[], options: CheckOptions = {}): CheckedProject {
+  return runStages(CHECK_STAGES, files, options);
+}
+
+/** Runs the given stages in order (all of CHECK_STAGES, or a prefix of them in a stage's tests), timing each. */
+export function runStages(stages: readonly CheckStage[], files: ParseResult[], options: CheckOptions = {}): CheckedProject {
   const reporter = new Reporter();
-  const tables = newTables();
+  const tables: WritableTables = newTables();
   const symbols = new SymbolTable(reporter);
   const literals = new Literals(reporter, tables);
   const expressions = new ExpressionChecker(reporter, tables, literals, symbols);
   const promotions = new PromotionChecker(reporter, tables, literals, symbols, expressions);
   const examples = new ExampleChecker(reporter, tables, literals, symbols);
-
-  const checkedFiles = files.map((parsed) => ({ parsed, currency: fileCurrency(parsed, literals, reporter) }));
-  const contexts = new Map(checkedFiles.map((f) => [f, { source: f.parsed.source, currency: f.currency } satisfies FileContext]));
-  symbols.collect(files);
-
   const project: CheckedProject = {
-    files: checkedFiles,
+    files: [],
     diagnostics: reporter.diagnostics,
     tables,
     symbols,
@@ -60,69 +209,53 @@ export function check(files: ParseResult[], options: CheckOptions = {}): Checked
     selection: "best-for-buyer",
     earn: undefined,
     examples: [],
+    timings: [],
   };
-  const selections: { mode: string; span: A.Span; file: FileContext }[] = [];
-
-  // Windows first: promotions refer to them by name and read their resolved instants.
-  for (const file of checkedFiles) {
-    const ctx = contexts.get(file)!;
-    for (const decl of file.parsed.ast.declarations) if (decl.kind === "Window") promotions.windowSpec(decl.window, ctx);
+  const state: CheckState = { files, options, reporter, tables, symbols, literals, expressions, promotions, examples, project, contexts: new Map(), selections: [] };
+  for (const stage of stages) {
+    const start = performance.now();
+    stage.run(state);
+    project.timings.push({ stage: stage.name, ms: performance.now() - start });
   }
-  for (const file of checkedFiles) {
-    const ctx = contexts.get(file)!;
-    for (const decl of file.parsed.ast.declarations) {
-      switch (decl.kind) {
-        case "Scope":
-          expressions.condition(decl.predicate, { file: ctx, mode: "line", couponAvailable: false }, "a scope");
-          findNeverTrue(decl.predicate, ctx, tables, reporter);
-          break;
-        case "Group":
-          promotions.group(decl, ctx);
-          break;
-        case "Promotion": {
-          const checked = promotions.promotion(decl, ctx);
-          if (checked.condition) findNeverTrue(checked.condition, ctx, tables, reporter);
-          project.promotions.push(checked);
-          break;
-        }
-        case "Stacking":
-          promotions.stacking(decl, ctx, selections);
-          for (const rule of decl.rules) if (rule.kind === "AtMost") project.stacking.push({ rule, file });
-          break;
-        case "Earn":
-          if (project.earn) {
-            reporter.report(Diagnostics.duplicateClause(reporter.at(file.parsed.source, decl.span), "earn", reporter.at(project.earn.file.parsed.source, project.earn.decl.span)));
-            break;
-          }
-          project.earn = { decl, file };
-          literals.count(ctx, decl.coins, "the coins earned", 1);
-          literals.money(ctx, decl.per, "the amount that earns them", { allowZero: false });
-          for (const limit of decl.limits) promotions.limit(limit, ctx, "earn");
-          break;
-        case "Example":
-          project.examples.push({ decl, file });
-          break;
-        default:
-          break;
-      }
-    }
-  }
-  for (const { decl, file } of project.examples) examples.example(decl, contexts.get(file)!);
-  const mode = selections[0]?.mode;
-  if (mode === "first-by-priority" || mode === "best-for-buyer") project.selection = mode;
-
-  const scopeRoots = checkedFiles.flatMap((file) =>
-    file.parsed.ast.declarations.flatMap((decl) => (decl.kind === "Scope" && symbols.scopes.get(decl.name.text)?.decl === decl ? [decl.name.text] : [])),
-  );
-  reportScopeCycles(scopeRoots, symbols, reporter);
-  reportDeepReferences(symbols, reporter);
-  reportCostOverBudget(project.promotions, symbols, options.costBudget ?? DEFAULT_COST_BUDGET, reporter);
-  reportDuplicateCodes(project.promotions, reporter);
-  reportPriorityTies(project.promotions, reporter);
-  reportExampleNames(project.examples, reporter);
-  reportUnused(checkedFiles, symbols, reporter);
-  if (options.at !== undefined) reportPassedWindows(project.promotions, options.at, reporter);
   return project;
+}
+
+function declaration(state: CheckState, decl: A.Declaration, file: CheckedFile, ctx: FileContext): void {
+  const { project, reporter, tables, literals, promotions } = state;
+  switch (decl.kind) {
+    case "Scope":
+      state.expressions.condition(decl.predicate, { file: ctx, mode: "line", couponAvailable: false }, "a scope");
+      findNeverTrue(decl.predicate, ctx, tables, reporter);
+      break;
+    case "Group":
+      promotions.group(decl, ctx);
+      break;
+    case "Promotion": {
+      const checked = promotions.promotion(decl, ctx);
+      if (checked.condition) findNeverTrue(checked.condition, ctx, tables, reporter);
+      project.promotions.push(checked);
+      break;
+    }
+    case "Stacking":
+      promotions.stacking(decl, ctx, state.selections);
+      for (const rule of decl.rules) if (rule.kind === "AtMost") project.stacking.push({ rule, file });
+      break;
+    case "Earn":
+      if (project.earn) {
+        reporter.report(Diagnostics.duplicateClause(reporter.at(file.parsed.source, decl.span), "earn", reporter.at(project.earn.file.parsed.source, project.earn.decl.span)));
+        break;
+      }
+      project.earn = { decl, file };
+      literals.count(ctx, decl.coins, "the coins earned", 1);
+      literals.money(ctx, decl.per, "the amount that earns them", { allowZero: false });
+      for (const limit of decl.limits) promotions.limit(limit, ctx, "earn");
+      break;
+    case "Example":
+      project.examples.push({ decl, file });
+      break;
+    default:
+      break;
+  }
 }
 
 function fileCurrency(parsed: ParseResult, literals: Literals, reporter: Reporter): string | undefined {

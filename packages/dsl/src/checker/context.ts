@@ -24,23 +24,40 @@ export interface ResolvedWindow {
   zone: string;
 }
 
-/** Side tables keyed by node id (cel-go's way): the AST itself stays immutable. */
+/**
+ * Side tables keyed by node id (cel-go's way): the AST itself stays immutable. This is the view every phase after
+ * the checker gets (lower, emit, the interpreter, the language server): read-only, so that only the checker
+ * decides a node's type, reference or value.
+ */
 export interface Tables {
-  types: Map<number, Type>;
-  refs: Map<number, Symbol>;
+  readonly types: ReadonlyMap<number, Type>;
+  readonly refs: ReadonlyMap<number, Symbol>;
   /** Money literals in minor units of their currency. */
-  money: Map<number, { minor: number; currency: string }>;
+  readonly money: ReadonlyMap<number, { minor: number; currency: string }>;
   /** Date-time literals resolved to epoch milliseconds (literals with a zone only). */
-  instants: Map<number, number>;
+  readonly instants: ReadonlyMap<number, number>;
   /** Window specs resolved to epoch milliseconds. */
-  windows: Map<number, ResolvedWindow>;
+  readonly windows: ReadonlyMap<number, ResolvedWindow>;
   /** Duration nodes resolved to an amount and a canonical plural unit. */
-  durations: Map<number, { amount: number; unit: DurationUnit }>;
+  readonly durations: ReadonlyMap<number, { amount: number; unit: DurationUnit }>;
+}
+
+/**
+ * The same tables as the checker fills them. Only checker modules import this type; the checked project hands
+ * them out typed as `Tables` (the same Maps, not copies, so checking stays as fast).
+ */
+export interface WritableTables extends Tables {
+  readonly types: Map<number, Type>;
+  readonly refs: Map<number, Symbol>;
+  readonly money: Map<number, { minor: number; currency: string }>;
+  readonly instants: Map<number, number>;
+  readonly windows: Map<number, ResolvedWindow>;
+  readonly durations: Map<number, { amount: number; unit: DurationUnit }>;
 }
 
 export type DurationUnit = "seconds" | "minutes" | "hours" | "days" | "weeks" | "months" | "years";
 
-export function newTables(): Tables {
+export function newTables(): WritableTables {
   return { types: new Map(), refs: new Map(), money: new Map(), instants: new Map(), windows: new Map(), durations: new Map() };
 }
 
@@ -59,3 +76,9 @@ export class Reporter {
     this.diagnostics.push(d);
   }
 }
+
+// Checked when the package builds: the read-only view of every table offers no writer.
+type Writers = "set" | "delete" | "clear";
+type HasNoWriters<T> = Extract<keyof T, Writers> extends never ? true : false;
+const tablesAreReadOnly: { [K in keyof Tables]: HasNoWriters<Tables[K]> } = { types: true, refs: true, money: true, instants: true, windows: true, durations: true };
+void tablesAreReadOnly;

@@ -2,7 +2,7 @@ import { isCurrencyCode, isRegionCode } from "@promo/runtime";
 import type * as A from "../ast/nodes.js";
 import { Diagnostics } from "../diagnostics/catalogue.js";
 import { suggest } from "../util/similar.js";
-import type { FileContext, Reporter, Tables } from "./context.js";
+import type { FileContext, Reporter, WritableTables } from "./context.js";
 import type { Literals } from "./literals.js";
 import type { SymbolTable } from "./symbols.js";
 import type { Type } from "./types.js";
@@ -123,7 +123,7 @@ export class ExampleChecker {
 
   constructor(
     private readonly reporter: Reporter,
-    private readonly tables: Tables,
+    private readonly tables: WritableTables,
     private readonly literals: Literals,
     private readonly symbols: SymbolTable,
   ) {}

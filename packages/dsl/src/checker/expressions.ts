@@ -2,7 +2,7 @@ import { CURRENCY_CODES, isCurrencyCode, isRegionCode, REGION_CODES } from "@pro
 import type * as A from "../ast/nodes.js";
 import { Diagnostics } from "../diagnostics/catalogue.js";
 import { suggest } from "../util/similar.js";
-import type { FileContext, Reporter, Symbol, Tables } from "./context.js";
+import type { FileContext, Reporter, Symbol, WritableTables } from "./context.js";
 import type { Literals } from "./literals.js";
 import type { SymbolTable } from "./symbols.js";
 import { BUILTIN_FIELDS, builtinFieldsOf, compatible, isNumeric, T, typeName, type Type } from "./types.js";
@@ -22,7 +22,7 @@ const ORDERING = new Set<A.Comparator>(["exceeds", "at least", "at most", "below
 export class ExpressionChecker {
   constructor(
     private readonly reporter: Reporter,
-    private readonly tables: Tables,
+    private readonly tables: WritableTables,
     private readonly literals: Literals,
     private readonly symbols: SymbolTable,
   ) {}

@@ -13,7 +13,7 @@ import {
 import type * as A from "../ast/nodes.js";
 import { Diagnostics } from "../diagnostics/catalogue.js";
 import { suggest } from "../util/similar.js";
-import type { FileContext, Reporter, Tables } from "./context.js";
+import type { FileContext, Reporter, WritableTables } from "./context.js";
 
 /**
  * Folding of literals to exact values, with their diagnostics: money to integer minor units (by the ISO 4217
@@ -22,7 +22,7 @@ import type { FileContext, Reporter, Tables } from "./context.js";
 export class Literals {
   constructor(
     private readonly reporter: Reporter,
-    private readonly tables: Tables,
+    private readonly tables: WritableTables,
   ) {}
 
   /** Checks a currency code; reports unknown codes with suggestions. */

@@ -2,7 +2,7 @@ import type * as A from "../ast/nodes.js";
 import { Diagnostics } from "../diagnostics/catalogue.js";
 import { suggest } from "../util/similar.js";
 import type { SourceFile } from "../util/source.js";
-import type { DurationUnit, FileContext, ResolvedWindow, Reporter, Tables } from "./context.js";
+import type { DurationUnit, FileContext, ResolvedWindow, Reporter, WritableTables } from "./context.js";
 import type { ExpressionChecker } from "./expressions.js";
 import type { Literals } from "./literals.js";
 import { BUILTIN_GROUPS, KINDS, type PromotionKind, type SymbolTable } from "./symbols.js";
@@ -79,7 +79,7 @@ export const CLAUSE_WORDS: Record<A.Clause["kind"], string> = {
 export class PromotionChecker {
   constructor(
     private readonly reporter: Reporter,
-    private readonly tables: Tables,
+    private readonly tables: WritableTables,
     private readonly literals: Literals,
     private readonly symbols: SymbolTable,
     private readonly expressions: ExpressionChecker,
@@ -226,7 +226,8 @@ export class PromotionChecker {
   /** The kind decides which benefits fit: coins deduct coins, shipping promotions discount shipping. */
   private kindAndBenefit(out: CheckedPromotion, file: FileContext, seen: Map<string, A.Clause>): void {
     const benefit = out.benefit;
-    if (!benefit || !out.kind) return;
+    // An empty span is a benefit the parser could not read, already reported: nothing to say about its kind.
+    if (!benefit || !out.kind || benefit.span.start === benefit.span.end) return;
     const isShippingBenefit = benefit.kind === "FreeShipping" || (benefit.kind === "Discount" && benefit.target.kind === "ShippingTarget");
     const span = this.at(file, benefit.span);
     if (benefit.kind === "Coins" && out.kind !== "coins") {

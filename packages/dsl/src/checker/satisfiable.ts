@@ -1,6 +1,6 @@
 import type * as A from "../ast/nodes.js";
 import { Diagnostics } from "../diagnostics/catalogue.js";
-import type { FileContext, Reporter, Tables } from "./context.js";
+import type { FileContext, Reporter, WritableTables } from "./context.js";
 import { appendAll } from "../util/arrays.js";
 
 /**
@@ -22,7 +22,7 @@ interface Facts {
 
 const FLIP: Partial<Record<A.Comparator, A.Comparator>> = { exceeds: "below", below: "exceeds", "at least": "at most", "at most": "at least", is: "is" };
 
-export function findNeverTrue(expr: A.Expr, file: FileContext, tables: Tables, reporter: Reporter): void {
+export function findNeverTrue(expr: A.Expr, file: FileContext, tables: WritableTables, reporter: Reporter): void {
   walk(expr, (node) => {
     if (node.kind === "And") checkConjunction(node, file, tables, reporter);
   });
@@ -47,7 +47,7 @@ function subjectKey(e: A.Expr): string | undefined {
   return undefined;
 }
 
-function literalValue(e: A.Expr, tables: Tables): { numeric?: number; text?: string } | undefined {
+function literalValue(e: A.Expr, tables: WritableTables): { numeric?: number; text?: string } | undefined {
   if (e.kind === "Number") {
     if (e.currency) {
       const money = tables.money.get(e.id);
@@ -61,7 +61,7 @@ function literalValue(e: A.Expr, tables: Tables): { numeric?: number; text?: str
   return undefined;
 }
 
-function checkConjunction(and: A.AndExpr, file: FileContext, tables: Tables, reporter: Reporter): void {
+function checkConjunction(and: A.AndExpr, file: FileContext, tables: WritableTables, reporter: Reporter): void {
   const facts = new Map<string, Facts>();
   for (const operand of and.operands) {
     if (operand.kind !== "Compare") continue;

@@ -17,6 +17,8 @@ export const CODES = {
   "syntax-error": "error",
   "nesting-too-deep": "error",
   "too-many-errors": "warning",
+  "operator-symbol": "error",
+  "nth-unit-benefit": "error",
   // names
   "duplicate-id": "error",
   "unknown-name": "error",
@@ -103,6 +105,17 @@ export const Diagnostics = {
   syntaxError: (span: DiagnosticSpan, message: string) => make("syntax-error", span, message),
   nestingTooDeep: (span: DiagnosticSpan, limit: number) =>
     make("nesting-too-deep", span, `nesting is deeper than ${limit} levels; the rest of the file was not parsed`),
+  operatorSymbol: (span: DiagnosticSpan, symbol: string, word: string) =>
+    make("operator-symbol", span, `comparisons are written in words: '${symbol}' is '${word}' (see Operators in docs/language.md)`, {
+      fixes: [replaceFix(`Change to '${word}'`, span, word)],
+    }),
+  nthUnitBenefit: (span: DiagnosticSpan, written: string, replacement: string | undefined) =>
+    make(
+      "nth-unit-benefit",
+      span,
+      `'${written}' is not a benefit of the language: a free Nth unit is 'cheapest 1 free for every N of S', a percentage off every unit of a scope is 'P% off S', a set price for a set of SKUs is 'pack [...] for AMOUNT'`,
+      { fixes: replacement ? [replaceFix(`Change to '${replacement}'`, span, replacement)] : [] },
+    ),
   tooManyErrors: (span: DiagnosticSpan, shown: number, total: number) =>
     make("too-many-errors", span, `${total - shown} more diagnostics in this file were not shown (limit ${shown})`),
 
@@ -189,7 +202,8 @@ export const Diagnostics = {
   costOverBudget: (span: DiagnosticSpan, promotion: string, cost: string, budget: number) =>
     make("cost-over-budget", span, `promotion ${quoted(promotion)} costs ${cost} operations per cart line (its condition and benefit, named scopes expanded); the budget is ${budget}`),
   invalidExample: (span: DiagnosticSpan, message: string) => make("invalid-example", span, message),
-  invalidLimit: (span: DiagnosticSpan, message: string) => make("invalid-limit", span, message),
+  invalidLimit: (span: DiagnosticSpan, message: string, replacement?: string) =>
+    make("invalid-limit", span, message, { fixes: replacement ? [replaceFix(`Change to '${replacement}'`, span, replacement)] : [] }),
 
   neverTrue: (span: DiagnosticSpan, message: string, related: RelatedInformation[] = []) =>
     make("never-true", span, message, { related }),

@@ -51,6 +51,10 @@ export const Comma = createToken({ name: "Comma", pattern: ",", label: "','" });
 export const Colon = createToken({ name: "Colon", pattern: ":", label: "':'" });
 export const Dot = createToken({ name: "Dot", pattern: ".", label: "'.'" });
 export const Equals = createToken({ name: "Equals", pattern: "=", label: "'='" });
+// `>`, `>=`, `<`, `<=`, `==`, `!=`: not the language's comparators (it writes `exceeds`, `at least`, ...), but
+// lexed so that the parser accepts them where a comparator goes and the AST builder reports one diagnostic with
+// the word as a fix, instead of an unexpected character followed by a cascade of syntax errors.
+export const ComparisonSymbol = createToken({ name: "ComparisonSymbol", pattern: /[<>]=?|[=!]=/, label: "a comparator" });
 
 const keywordTokens: TokenType[] = [];
 const FIELD_KEYWORDS = new Set(["quantity", "subtotal", "currency", "at", "code", "coins", "price", "count"]);
@@ -172,6 +176,7 @@ export const ALL_TOKENS: TokenType[] = [
   Comma,
   Colon,
   Dot,
+  ComparisonSymbol,
   Equals,
   Word,
   FieldWord,

@@ -91,7 +91,19 @@ export function parseSource(path: string, text: string, { chunked = true }: { ch
 }
 
 function problemsOf(builder: AstBuilder, source: SourceFile): Diagnostic[] {
-  return builder.problems.map((problem) => Diagnostics.unterminatedString(spanIn(source, problem.span)));
+  return builder.problems.map((problem) => {
+    const span = spanIn(source, problem.span);
+    switch (problem.kind) {
+      case "unterminated-string":
+        return Diagnostics.unterminatedString(span);
+      case "operator-symbol":
+        return Diagnostics.operatorSymbol(span, problem.symbol, problem.replacement);
+      case "max-per-entity":
+        return Diagnostics.invalidLimit(span, `a usage limit is written '${problem.replacement}', not '${problem.written}' (see Limits in docs/language.md)`, problem.replacement);
+      case "nth-unit-benefit":
+        return Diagnostics.nthUnitBenefit(span, problem.written, problem.replacement);
+    }
+  });
 }
 
 /**

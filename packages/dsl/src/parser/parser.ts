@@ -218,6 +218,7 @@ export class PromoParser extends CstParser {
       { ALT: () => this.SUBRULE(this.combinesClause) },
       { ALT: () => this.SUBRULE(this.limitClause) },
       { ALT: () => this.SUBRULE(this.onCancelClause) },
+      { ALT: () => this.SUBRULE(this.maxPerClause) },
       ]),
     );
     this.CONSUME(T.RBrace);
@@ -292,6 +293,7 @@ export class PromoParser extends CstParser {
       { ALT: () => this.SUBRULE(this.cheapestBenefit) },
       { ALT: () => this.SUBRULE(this.freeShippingBenefit) },
       { ALT: () => this.SUBRULE(this.coinsBenefit) },
+      { ALT: () => this.SUBRULE(this.nthUnitBenefit) },
     ]);
   });
 
@@ -368,12 +370,18 @@ export class PromoParser extends CstParser {
       },
       { ALT: () => this.SUBRULE(this.target) },
     ]);
-    this.OPTION(() => this.SUBRULE(this.discountBase));
+    // `before/after discounts` and `up to AMOUNT` in either order (the formatter prints the base first).
+    let based = false;
+    this.OPTION(() => {
+      this.SUBRULE(this.discountBase);
+      based = true;
+    });
     this.OPTION2(() => {
       this.CONSUME(Kw.up);
       this.CONSUME(Kw.to);
       this.SUBRULE2(this.money, { LABEL: "cap" });
     });
+    this.OPTION4({ GATE: () => !based, DEF: () => this.SUBRULE2(this.discountBase) });
     this.OPTION3(() => this.SUBRULE(this.maxUnits));
   });
 
@@ -382,10 +390,59 @@ export class PromoParser extends CstParser {
     this.CONSUME(Kw.discounts);
   });
 
+  /**
+   * `max 3 units`. `max 1 units per customer` (or `max 1 per customer`) is a usage limit written the way shops
+   * say it: accepted here so that the AST builder can report it with `limit 1 per customer` as the fix.
+   */
   maxUnits = this.RULE("maxUnits", () => {
     this.CONSUME(Kw.max);
     this.CONSUME(T.NumberLiteral);
-    this.OR([{ ALT: () => this.CONSUME(Kw.unit) }, { ALT: () => this.CONSUME(T.Identifier) }]);
+    this.OR([
+      {
+        ALT: () => {
+          this.OR2([{ ALT: () => this.CONSUME(Kw.unit) }, { ALT: () => this.CONSUME(T.Identifier) }]);
+          this.MANY(() => this.SUBRULE(this.perEntity));
+        },
+      },
+      { ALT: () => this.AT_LEAST_ONE(() => this.SUBRULE2(this.perEntity)) },
+    ]);
+  });
+
+  /** `max 1 per customer` as a clause of its own: a usage limit, reported with `limit 1 per customer` as the fix. */
+  maxPerClause = this.RULE("maxPerClause", () => {
+    this.CONSUME(Kw.max);
+    this.CONSUME(T.NumberLiteral);
+    this.OPTION(() => this.OR([{ ALT: () => this.CONSUME(Kw.unit) }, { ALT: () => this.CONSUME(T.Identifier) }]));
+    this.AT_LEAST_ONE(() => this.SUBRULE(this.perEntity));
+  });
+
+  perEntity = this.RULE("perEntity", () => {
+    this.CONSUME(Kw.per);
+    this.SUBRULE(this.idName);
+  });
+
+  /**
+   * `second unit at 50%`, `second unit free of socks`: multi-buy as shops write it, which the language says with
+   * `cheapest M free for every N of S` or a percentage off. Accepted here so that the AST builder reports it
+   * with the language's way (and a fix where there is exactly one).
+   */
+  nthUnitBenefit = this.RULE("nthUnitBenefit", () => {
+    this.CONSUME(T.Identifier, { LABEL: "ordinal" });
+    this.CONSUME(Kw.unit);
+    this.OPTION(() => this.OR([{ ALT: () => this.CONSUME(Kw.at) }, { ALT: () => this.CONSUME(Kw.for) }]));
+    this.OR2([
+      {
+        ALT: () => {
+          this.CONSUME(T.PercentLiteral);
+          this.OPTION2(() => this.CONSUME(Kw.off));
+        },
+      },
+      { ALT: () => this.CONSUME(Kw.free) },
+    ]);
+    this.OPTION3(() => {
+      this.OR3([{ ALT: () => this.CONSUME(Kw.of) }, { ALT: () => this.CONSUME(Kw.on) }]);
+      this.SUBRULE(this.scopeRef);
+    });
   });
 
   target = this.RULE("target", () => {
@@ -619,6 +676,8 @@ export class PromoParser extends CstParser {
         },
       },
       { ALT: () => this.CONSUME(Kw.contains) },
+      // `>` and friends: reported by the AST builder with the word to write instead (see tokens.ts).
+      { ALT: () => this.CONSUME(T.ComparisonSymbol) },
     ]);
   });
 
