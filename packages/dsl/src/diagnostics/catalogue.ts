@@ -117,8 +117,11 @@ export const Diagnostics = {
   typeMismatch: (span: DiagnosticSpan, message: string) => make("type-mismatch", span, message),
   moneyVsPercent: (span: DiagnosticSpan, context: string) =>
     make("money-vs-percent", span, `money is compared with a percentage in ${context}; compare money with money (e.g. 25.00 USD) or a percentage with a percentage`),
-  currencyMismatch: (span: DiagnosticSpan, expected: string, actual: string, context: string) =>
-    make("currency-mismatch", span, `${context} is in ${actual} but ${expected} is expected`),
+  /** `replacement`: the literal rewritten in the expected currency, offered as the fix (a literal only). */
+  currencyMismatch: (span: DiagnosticSpan, expected: string, actual: string, context: string, replacement?: string) =>
+    make("currency-mismatch", span, `${context} is in ${actual} but ${expected} is expected`, {
+      fixes: replacement === undefined ? [] : [replaceFix(`Use ${expected}, the file's currency`, span, replacement)],
+    }),
   unknownCurrency: (span: DiagnosticSpan, code: string, suggestions: readonly string[]) =>
     make("unknown-currency", span, `unknown currency '${code}' (not an ISO 4217 code)${didYouMean(suggestions)}`, {
       fixes: suggestionFixes(span, suggestions),
