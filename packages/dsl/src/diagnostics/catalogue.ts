@@ -91,8 +91,8 @@ export const Diagnostics = {
   syntaxError: (span: DiagnosticSpan, message: string) => make("syntax-error", span, message),
   nestingTooDeep: (span: DiagnosticSpan, limit: number) =>
     make("nesting-too-deep", span, `nesting is deeper than ${limit} levels; the rest of the file was not parsed`),
-  tooManyErrors: (span: DiagnosticSpan, shown: number, total: number) =>
-    make("too-many-errors", span, `${total - shown} more diagnostics in this file were not shown (limit ${shown})`),
+  tooManyErrors: (span: DiagnosticSpan, shown: number, total: number, where: "file" | "declaration" = "file") =>
+    make("too-many-errors", span, `${total - shown} more diagnostics in this ${where} were not shown (limit ${shown})`),
 
   duplicateId: (span: DiagnosticSpan, what: string, name: string, first: DiagnosticSpan) =>
     make("duplicate-id", span, `duplicate ${what} '${name}'`, { related: [{ message: `'${name}' is first declared here`, span: first }] }),
