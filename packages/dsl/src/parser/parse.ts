@@ -85,10 +85,11 @@ export function parseSource(path: string, text: string, { chunked = true }: { ch
   }
 
   const inChunks = chunked ? parseInChunks(lexed.tokens, builder) : undefined;
-  if (inChunks !== undefined) {
+  if (Array.isArray(inChunks)) {
     return { source, ast: builder.fileOf(inChunks, text.length), comments: commentsOf(lexed.comments), diagnostics: [...diagnostics, ...problemsOf(builder, source)] };
   }
   // A fresh builder: a chunked attempt may have consumed node ids and met problems.
+  if (inChunks === "syntax-error") return parseRecovering(source, lexed, diagnostics);
   return parseWhole(source, lexed, new AstBuilder(path), diagnostics);
 }
 
@@ -100,12 +101,12 @@ function problemsOf(builder: AstBuilder, source: SourceFile): Diagnostic[] {
  * Large files are parsed a run of declarations at a time, each run's concrete syntax tree turned into AST and
  * dropped before the next, so that it dies young instead of being copied around by the garbage collector with the
  * rest of a 10,000-promotion file. The grammar is a sequence of declarations and LL, so when every run parses
- * without an error, the runs' declarations are exactly the whole file's. Any syntax error sends the file through
- * the whole-file parse, which reports it with the usual recovery.
+ * without an error, the runs' declarations are exactly the whole file's. A syntax error in a run sends the file
+ * straight to the bounded recovery (recovery.ts), which reports it.
  */
 const CHUNK_TOKENS = 4_000;
 
-function parseInChunks(tokens: IToken[], builder: AstBuilder): Declaration[] | undefined {
+function parseInChunks(tokens: IToken[], builder: AstBuilder): Declaration[] | "syntax-error" | undefined {
   if (tokens.length <= 2 * CHUNK_TOKENS) return undefined;
   // Without recovery: a run with an error gives up at once (recovery would parse the junk only to be discarded).
   const parser = getStrictParser();
@@ -126,7 +127,7 @@ function parseInChunks(tokens: IToken[], builder: AstBuilder): Declaration[] | u
     const cst = parser.file();
     const failed = parser.errors.length > 0;
     parser.input = [];
-    if (failed) return undefined;
+    if (failed) return "syntax-error";
     for (const decl of builder.declarations(cst)) declarations.push(decl);
     from = i;
   }
@@ -150,11 +151,15 @@ function parseWhole(source: SourceFile, lexed: LexResult, builder: AstBuilder, d
     diagnostics.push(...problemsOf(builder, source));
     return { source, ast, comments: commentsOf(lexed.comments), diagnostics };
   }
+  return parseRecovering(source, lexed, diagnostics);
+}
+
+function parseRecovering(source: SourceFile, lexed: LexResult, diagnostics: Diagnostic[]): ParseResult {
   // A fresh builder: the strict attempt may have consumed node ids and met problems.
-  const recoveryBuilder = new AstBuilder(source.path);
-  const recovered = recoverParse(source, lexed.tokens, recoveryBuilder, MAX_DIAGNOSTICS_PER_FILE);
-  diagnostics.push(...recovered.diagnostics, ...problemsOf(recoveryBuilder, source));
-  const ast = recoveryBuilder.fileOf(recovered.declarations, text.length);
+  const builder = new AstBuilder(source.path);
+  const recovered = recoverParse(source, lexed.tokens, builder, MAX_DIAGNOSTICS_PER_FILE);
+  diagnostics.push(...recovered.diagnostics, ...problemsOf(builder, source));
+  const ast = builder.fileOf(recovered.declarations, source.text.length);
   return { source, ast, comments: commentsOf(lexed.comments), diagnostics, recovery: recovered.stats };
 }
 
