@@ -13,7 +13,7 @@
  * (neither option) rewrites bench/results.md.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { arch, cpus, loadavg, platform, release, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -483,6 +483,9 @@ the garbage collector's pauses, and so the p99, larger than a checkout's.
 console.log(`\n${report}`);
 if (quick || sizesArg) console.log(`partial run (--quick or --sizes): bench/results.md left as it was (${totalSeconds.toFixed(0)} s)`);
 else {
-  writeFileSync(here("./results.md"), report);
+  // Sections other scripts maintain (between their markers, e.g. bench/recovery.mjs) are kept.
+  const previous = existsSync(here("./results.md")) ? readFileSync(here("./results.md"), "utf8") : "";
+  const kept = previous.match(/\n<!-- bench\/[\w.-]+ -->[\s\S]*?<!-- end -->\n/g) ?? [];
+  writeFileSync(here("./results.md"), report + kept.join(""));
   console.log(`wrote bench/results.md (${totalSeconds.toFixed(0)} s)`);
 }

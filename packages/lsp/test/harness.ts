@@ -35,8 +35,10 @@ export function fileUri(path: string): string {
   return pathToFileURL(path).href;
 }
 
-export async function startClient(options: { rootPath?: string } = {}): Promise<Client> {
-  const child = spawn(process.execPath, [BIN, "--stdio"], { stdio: ["pipe", "pipe", "pipe"] });
+/** `command`: how to start the server instead of the built bin (e.g. `npx promo-lsp --stdio` in an installed project). */
+export async function startClient(options: { rootPath?: string; command?: { file: string; args: string[]; cwd: string } } = {}): Promise<Client> {
+  const { file, args, cwd } = options.command ?? { file: process.execPath, args: [BIN, "--stdio"], cwd: undefined };
+  const child = spawn(file, args, { stdio: ["pipe", "pipe", "pipe"], cwd });
   // A server that exits (as it should after `exit`) closes its pipes; late writes must not become test errors.
   child.stdin!.on("error", () => {});
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));

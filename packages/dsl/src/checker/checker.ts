@@ -1,7 +1,7 @@
 import type * as A from "../ast/nodes.js";
 import { Diagnostics } from "../diagnostics/catalogue.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
-import type { ParseResult } from "../parser/parse.js";
+import { MAX_DIAGNOSTICS_PER_FILE, type ParseResult } from "../parser/parse.js";
 import { newTables, Reporter, type FileContext, type Tables, type WritableTables } from "./context.js";
 import { DEFAULT_COST_BUDGET, reportCostOverBudget, reportDeepReferences, reportScopeCycles } from "./bounds.js";
 import { ExampleChecker } from "./examples.js";
@@ -217,6 +217,7 @@ export function runStages(stages: readonly CheckStage[], files: ParseResult[], o
     stage.run(state);
     project.timings.push({ stage: stage.name, ms: performance.now() - start });
   }
+  capBrokenFiles(files, reporter.diagnostics);
   return project;
 }
 
@@ -256,6 +257,35 @@ function declaration(state: CheckState, decl: A.Declaration, file: CheckedFile, 
     default:
       break;
   }
+}
+
+/**
+ * A file that did not parse is checked as far as recovery got, but declarations recovered from pasted junk yield
+ * mostly noise: its checker diagnostics are capped like its syntax errors (the first 100, then a count).
+ */
+function capBrokenFiles(files: readonly ParseResult[], diagnostics: Diagnostic[]): void {
+  const broken = new Set(files.filter((f) => f.recovery !== undefined).map((f) => f.source.path));
+  if (broken.size === 0) return;
+  const kept = new Map<string, number>();
+  const dropped = new Map<string, { first: Diagnostic; count: number }>();
+  const result = diagnostics.filter((d) => {
+    if (!broken.has(d.span.file)) return true;
+    const n = kept.get(d.span.file) ?? 0;
+    if (n < MAX_DIAGNOSTICS_PER_FILE) {
+      kept.set(d.span.file, n + 1);
+      return true;
+    }
+    const entry = dropped.get(d.span.file);
+    if (entry) entry.count++;
+    else dropped.set(d.span.file, { first: d, count: 1 });
+    return false;
+  });
+  for (const { first, count } of dropped.values()) {
+    const at = { ...first.span, end: first.span.start, endLine: first.span.startLine, endColumn: first.span.startColumn };
+    result.push(Diagnostics.tooManyErrors(at, MAX_DIAGNOSTICS_PER_FILE, MAX_DIAGNOSTICS_PER_FILE + count));
+  }
+  diagnostics.length = 0;
+  for (const d of result) diagnostics.push(d);
 }
 
 function fileCurrency(parsed: ParseResult, literals: Literals, reporter: Reporter): string | undefined {

@@ -46,7 +46,7 @@ export class Literals {
     const currency = this.currencyCode(file, lit.currency);
     if (!currency) return undefined;
     if (file.currency && currency !== file.currency) {
-      this.reporter.report(Diagnostics.currencyMismatch(this.reporter.at(file.source, lit.span), file.currency, currency, `${excerpt(lit.text)} ${currency}`));
+      this.reporter.report(Diagnostics.currencyMismatch(this.reporter.at(file.source, lit.span), file.currency, currency, `${excerpt(lit.text)} ${currency}`, `${lit.text} ${file.currency}`));
     }
     const parsed = parseAmount(lit.text, currency);
     if (!parsed.ok) {

@@ -116,8 +116,8 @@ export const Diagnostics = {
       `'${written}' is not a benefit of the language: a free Nth unit is 'cheapest 1 free for every N of S', a percentage off every unit of a scope is 'P% off S', a set price for a set of SKUs is 'pack [...] for AMOUNT'`,
       { fixes: replacement ? [replaceFix(`Change to '${replacement}'`, span, replacement)] : [] },
     ),
-  tooManyErrors: (span: DiagnosticSpan, shown: number, total: number) =>
-    make("too-many-errors", span, `${total - shown} more diagnostics in this file were not shown (limit ${shown})`),
+  tooManyErrors: (span: DiagnosticSpan, shown: number, total: number, where: "file" | "declaration" = "file") =>
+    make("too-many-errors", span, `${total - shown} more diagnostics in this ${where} were not shown (limit ${shown})`),
 
   duplicateId: (span: DiagnosticSpan, what: string, name: string, first: DiagnosticSpan) =>
     make("duplicate-id", span, `duplicate ${what} ${quoted(name)}`, { related: [{ message: `${quoted(name)} is first declared here`, span: first }] }),
@@ -148,8 +148,11 @@ export const Diagnostics = {
   typeMismatch: (span: DiagnosticSpan, message: string) => make("type-mismatch", span, message),
   moneyVsPercent: (span: DiagnosticSpan, context: string) =>
     make("money-vs-percent", span, `money is compared with a percentage in ${context}; compare money with money (e.g. 25.00 USD) or a percentage with a percentage`),
-  currencyMismatch: (span: DiagnosticSpan, expected: string, actual: string, context: string) =>
-    make("currency-mismatch", span, `${context} is in ${actual} but ${expected} is expected`),
+  /** `replacement`: the literal rewritten in the expected currency, offered as the fix (a literal only). */
+  currencyMismatch: (span: DiagnosticSpan, expected: string, actual: string, context: string, replacement?: string) =>
+    make("currency-mismatch", span, `${context} is in ${actual} but ${expected} is expected`, {
+      fixes: replacement === undefined ? [] : [replaceFix(`Use ${expected}, the file's currency`, span, replacement)],
+    }),
   unknownCurrency: (span: DiagnosticSpan, code: string, suggestions: readonly string[]) =>
     make("unknown-currency", span, `unknown currency ${quoted(code)} (not an ISO 4217 code)${didYouMean(suggestions)}`, {
       fixes: suggestionFixes(span, suggestions),

@@ -6,7 +6,8 @@ import { spanIn, type Diagnostic } from "../diagnostics/diagnostic.js";
 import { lex, type LexResult } from "../lexer/lexer.js";
 import { Kw, LBrace, LBracket, LParen, RBrace, RBracket, RParen } from "../lexer/tokens.js";
 import { SourceFile } from "../util/source.js";
-import { getParser } from "./parser.js";
+import { getStrictParser } from "./parser.js";
+import { recoverParse, type RecoveryStats } from "./recovery.js";
 import { appendAll } from "../util/arrays.js";
 
 /** Deeper nesting than this is refused before parsing, so hostile input cannot overflow the stack. */
@@ -26,6 +27,8 @@ export interface ParseResult {
   ast: PromoFile;
   comments: Comment[];
   diagnostics: Diagnostic[];
+  /** Present when the file did not parse: the counted work of its error recovery. */
+  recovery?: RecoveryStats;
 }
 
 /** Bytes → text. Invalid UTF-8 is reported at its first bad byte and the file is not parsed further. */
@@ -83,10 +86,11 @@ export function parseSource(path: string, text: string, { chunked = true }: { ch
   }
 
   const inChunks = chunked ? parseInChunks(lexed.tokens, builder) : undefined;
-  if (inChunks !== undefined) {
+  if (Array.isArray(inChunks)) {
     return { source, ast: builder.fileOf(inChunks, text.length), comments: commentsOf(lexed.comments), diagnostics: [...diagnostics, ...problemsOf(builder, source)] };
   }
   // A fresh builder: a chunked attempt may have consumed node ids and met problems.
+  if (inChunks === "syntax-error") return parseRecovering(source, lexed, diagnostics);
   return parseWhole(source, lexed, new AstBuilder(path), diagnostics);
 }
 
@@ -110,14 +114,15 @@ function problemsOf(builder: AstBuilder, source: SourceFile): Diagnostic[] {
  * Large files are parsed a run of declarations at a time, each run's concrete syntax tree turned into AST and
  * dropped before the next, so that it dies young instead of being copied around by the garbage collector with the
  * rest of a 10,000-promotion file. The grammar is a sequence of declarations and LL, so when every run parses
- * without an error, the runs' declarations are exactly the whole file's. Any syntax error sends the file through
- * the whole-file parse, which reports it with the usual recovery.
+ * without an error, the runs' declarations are exactly the whole file's. A syntax error in a run sends the file
+ * straight to the bounded recovery (recovery.ts), which reports it.
  */
 const CHUNK_TOKENS = 4_000;
 
-function parseInChunks(tokens: IToken[], builder: AstBuilder): Declaration[] | undefined {
+function parseInChunks(tokens: IToken[], builder: AstBuilder): Declaration[] | "syntax-error" | undefined {
   if (tokens.length <= 2 * CHUNK_TOKENS) return undefined;
-  const parser = getParser();
+  // Without recovery: a run with an error gives up at once (recovery would parse the junk only to be discarded).
+  const parser = getStrictParser();
   const declarations: Declaration[] = [];
   let from = 0;
   let depth = 0;
@@ -135,42 +140,41 @@ function parseInChunks(tokens: IToken[], builder: AstBuilder): Declaration[] | u
     const cst = parser.file();
     const failed = parser.errors.length > 0;
     parser.input = [];
-    if (failed) return undefined;
+    if (failed) return "syntax-error";
     for (const decl of builder.declarations(cst)) declarations.push(decl);
     from = i;
   }
   return declarations;
 }
 
+/**
+ * A first pass without recovery: a valid file is parsed exactly once, and a broken one stops at its first error
+ * and goes to the bounded, segment-by-segment recovery (recovery.ts) instead of whole-file recovery, whose cost
+ * and error count grow with the amount of junk.
+ */
 function parseWhole(source: SourceFile, lexed: LexResult, builder: AstBuilder, diagnostics: Diagnostic[]): ParseResult {
   const text = source.text;
-  const parser = getParser();
-  parser.input = lexed.tokens;
-  const cst = parser.file();
-  const seen = new Set<string>();
-  let syntaxErrors = 0;
-  for (const error of parser.errors) {
-    if (syntaxErrors === MAX_DIAGNOSTICS_PER_FILE) {
-      const at = Number.isNaN(error.token.startOffset) ? text.length : error.token.startOffset;
-      diagnostics.push(Diagnostics.tooManyErrors(spanIn(source, { start: at, end: at }), MAX_DIAGNOSTICS_PER_FILE, parser.errors.length));
-      break;
-    }
-    const token = error.token;
-    const previous = (error as { previousToken?: IToken }).previousToken;
-    const at = Number.isNaN(token.startOffset) ? (previous?.endOffset ?? text.length - 1) + 1 : token.startOffset;
-    const end = Number.isNaN(token.startOffset) ? at : (token.endOffset ?? at) + 1;
-    // Recovery can report the same position twice (once per enclosing rule); one report is enough.
-    const key = `${at}:${error.message}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    syntaxErrors++;
-    diagnostics.push(Diagnostics.syntaxError(spanIn(source, { start: Math.min(at, text.length), end: Math.min(end, text.length) }), error.message));
+  const strict = getStrictParser();
+  strict.input = lexed.tokens;
+  const cst = strict.file();
+  const failed = strict.errors.length > 0;
+  strict.input = [];
+  if (!failed) {
+    const ast = builder.file(cst, text.length);
+    appendAll(diagnostics, problemsOf(builder, source));
+    return { source, ast, comments: commentsOf(lexed.comments), diagnostics };
   }
-  parser.input = [];
+  return parseRecovering(source, lexed, diagnostics);
+}
 
-  const ast = builder.file(cst, text.length);
+function parseRecovering(source: SourceFile, lexed: LexResult, diagnostics: Diagnostic[]): ParseResult {
+  // A fresh builder: the strict attempt may have consumed node ids and met problems.
+  const builder = new AstBuilder(source.path);
+  const recovered = recoverParse(source, lexed.tokens, builder, MAX_DIAGNOSTICS_PER_FILE);
+  appendAll(diagnostics, recovered.diagnostics);
   appendAll(diagnostics, problemsOf(builder, source));
-  return { source, ast, comments: commentsOf(lexed.comments), diagnostics };
+  const ast = builder.fileOf(recovered.declarations, source.text.length);
+  return { source, ast, comments: commentsOf(lexed.comments), diagnostics, recovery: recovered.stats };
 }
 
 function commentsOf(tokens: IToken[]): Comment[] {

@@ -1,4 +1,4 @@
-import { CstParser, EOF, type IParserErrorMessageProvider, type TokenType, type IToken } from "chevrotain";
+import { CstParser, EOF, getLookaheadPaths, NoViableAltException, type IParserErrorMessageProvider, type LookaheadSequence, type Rule, type TokenType, type IToken } from "chevrotain";
 import * as T from "../lexer/tokens.js";
 
 const { Kw } = T;
@@ -55,14 +55,48 @@ function humanRule(rule: string): string {
  * a file should be reported. Rules with no return value build a CST that `ast/build.ts` turns into the AST.
  */
 export class PromoParser extends CstParser {
-  constructor() {
+  /** `recovery: false` stops at the first error: the cheap first attempt (see parse.ts). */
+  constructor({ recovery = true }: { recovery?: boolean } = {}) {
     super(T.ALL_TOKENS, {
-      recoveryEnabled: true,
+      recoveryEnabled: recovery,
       nodeLocationTracking: "onlyOffset",
       maxLookahead: 3,
       errorMessageProvider: messages,
     });
     this.performSelfAnalysis();
+    this.cacheNoViableAltPaths();
+  }
+
+  /**
+   * Chevrotain recomputes an alternation's lookahead paths for every "no viable alternative" error, only to name
+   * what was expected (its own source marks this as slow); on pasted junk that was most of the parse time. The
+   * paths depend on the rule and occurrence alone, so they are computed once each. Same message, same exception.
+   */
+  private cacheNoViableAltPaths(): void {
+    const cache = new Map<string, LookaheadSequence[]>();
+    const self = this as unknown as {
+      getCurrRuleFullName(): string;
+      getGAstProductions(): Record<string, Rule>;
+      LA(i: number): IToken;
+      SAVE_ERROR(error: Error): Error;
+      maxLookahead: number;
+      errorMessageProvider: IParserErrorMessageProvider;
+      raiseNoAltException(occurrence: number, errMsgTypes: string | undefined): never;
+    };
+    self.raiseNoAltException = function (this: typeof self, occurrence, errMsgTypes) {
+      const ruleName = this.getCurrRuleFullName();
+      const key = `${ruleName}#${occurrence}`;
+      let paths = cache.get(key);
+      if (paths === undefined) {
+        paths = getLookaheadPaths({ occurrence, rule: this.getGAstProductions()[ruleName]!, prodType: "Alternation", maxLookahead: this.maxLookahead });
+        cache.set(key, paths);
+      }
+      const actual: IToken[] = [];
+      for (let i = 1; i <= this.maxLookahead; i++) actual.push(this.LA(i));
+      const previous = this.LA(0);
+      const message = this.errorMessageProvider.buildNoViableAltMessage({ expectedPathsPerAlt: paths, actual, previous, customUserDescription: errMsgTypes, ruleName });
+      throw this.SAVE_ERROR(new NoViableAltException(message, this.LA(1), previous));
+    };
   }
 
   file = this.RULE("file", () => {
@@ -81,6 +115,25 @@ export class PromoParser extends CstParser {
       { ALT: () => this.SUBRULE(this.exampleDecl) },
       ]),
     );
+  });
+
+  /**
+   * Exactly one declaration: error recovery parses a file a declaration at a time with it (parser/recovery.ts), so
+   * that junk after the declaration is one error, not a search for more declarations inside the junk.
+   */
+  declaration = this.RULE("declaration", () => {
+    this.OR([
+      { ALT: () => this.SUBRULE(this.importDecl) },
+      { ALT: () => this.SUBRULE(this.currencyDecl) },
+      { ALT: () => this.SUBRULE(this.attributeDecl) },
+      { ALT: () => this.SUBRULE(this.scopeDecl) },
+      { ALT: () => this.SUBRULE(this.windowDecl) },
+      { ALT: () => this.SUBRULE(this.groupDecl) },
+      { ALT: () => this.SUBRULE(this.stackingDecl) },
+      { ALT: () => this.SUBRULE(this.promotionDecl) },
+      { ALT: () => this.SUBRULE(this.earnDecl) },
+      { ALT: () => this.SUBRULE(this.exampleDecl) },
+    ]);
   });
 
   importDecl = this.RULE("importDecl", () => {
@@ -753,4 +806,12 @@ let shared: PromoParser | undefined;
 export function getParser(): PromoParser {
   shared ??= new PromoParser();
   return shared;
+}
+
+let strict: PromoParser | undefined;
+
+/** The same grammar without error recovery: on an error it stops, so a broken file costs at most one pass. */
+export function getStrictParser(): PromoParser {
+  strict ??= new PromoParser({ recovery: false });
+  return strict;
 }

@@ -6,7 +6,7 @@ import type { Analysis } from "../workspace.js";
 /** Codes whose fixes are "did you mean" replacements: one suggestion is the preferred action. */
 const DID_YOU_MEAN = new Set(["unknown-name", "unknown-field", "unknown-kind", "unknown-currency", "unknown-region", "unknown-time-zone", "unknown-unit"]);
 /** Codes whose single fix is the obvious one. */
-const OBVIOUS = new Set(["unterminated-string", "missing-currency", "file-currency-missing", "priority-tie"]);
+const OBVIOUS = new Set(["unterminated-string", "missing-currency", "currency-mismatch", "file-currency-missing", "priority-tie"]);
 
 /** A fix as it travels in a diagnostic's `data.fixes` (validated: a client may send anything back). */
 export function fixesFromData(data: unknown): Fix[] | undefined {
