@@ -13,7 +13,9 @@ import { recordToJson } from "../packages/dsl/dist/testing/examples.js";
 
 const root = new URL("..", import.meta.url).pathname;
 const scratch = mkdtempSync(join(tmpdir(), "promo-bench-"));
-const files = readdirSync(join(root, "examples")).filter((f) => f.endsWith(".promo")).sort();
+const files = readdirSync(join(root, "examples"))
+  .filter((f) => f.endsWith(".promo"))
+  .sort();
 
 function measure(evaluate, carts, seconds = 1) {
   for (let i = 0; i < 2000; i++) evaluate(carts[i % carts.length]); // warm-up
@@ -45,7 +47,9 @@ try {
     writeFileSync(out, (await compile([path])).code);
     const bundle = await import(pathToFileURL(out).href);
     // Alternate the two twice and keep each one's better run, so neither is favoured by going second.
-    const runs = [0, 1, 2, 3].map((k) => (k % 2 === 0 ? measure((cart) => bundle.evaluate(cart), carts) : measure((cart) => interpreter.evaluate(cart), carts)));
+    const runs = [0, 1, 2, 3].map((k) =>
+      k % 2 === 0 ? measure((cart) => bundle.evaluate(cart), carts) : measure((cart) => interpreter.evaluate(cart), carts),
+    );
     const c = runs[0].perSecond > runs[2].perSecond ? runs[0] : runs[2];
     const i = runs[1].perSecond > runs[3].perSecond ? runs[1] : runs[3];
     console.log(

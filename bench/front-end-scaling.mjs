@@ -10,7 +10,15 @@ import { formatSource } from "../packages/dsl/dist/formatter/format.js";
 import { scaleShapes } from "./scale-shapes.mjs";
 
 const examplesDir = new URL("../examples/", import.meta.url);
-const example = readFileSync(new URL(readdirSync(examplesDir).filter((f) => f.endsWith(".promo")).sort()[0], examplesDir), "utf8");
+const example = readFileSync(
+  new URL(
+    readdirSync(examplesDir)
+      .filter((f) => f.endsWith(".promo"))
+      .sort()[0],
+    examplesDir,
+  ),
+  "utf8",
+);
 const RUNS = 5;
 
 function once(text) {

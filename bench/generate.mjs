@@ -34,8 +34,13 @@ export function generatePromotions(count, seed = 1) {
     } else {
       const shape = Math.floor(random() * 6);
       if (shape === 0) lines.push(`  when subtotal exceeds ${threshold} USD`, `  give ${amount} USD off order`);
-      else if (shape === 1) lines.push(`  when subtotal of (line.store is "${store}") at least ${threshold} USD`, `  give ${amount} USD off (line.store is "${store}")`);
-      else if (shape === 2) lines.push(`  when quantity of cat-${pick(categories)} at least 2 and customer.region in [US, CA]`, `  give ${5 + Math.floor(random() * 30)}% off cat-${pick(categories)} up to 20.00 USD`);
+      else if (shape === 1)
+        lines.push(`  when subtotal of (line.store is "${store}") at least ${threshold} USD`, `  give ${amount} USD off (line.store is "${store}")`);
+      else if (shape === 2)
+        lines.push(
+          `  when quantity of cat-${pick(categories)} at least 2 and customer.region in [US, CA]`,
+          `  give ${5 + Math.floor(random() * 30)}% off cat-${pick(categories)} up to 20.00 USD`,
+        );
       else if (shape === 3) lines.push(`  give price 0.99 USD on (line.sku is "SKU-${i}" and line.size in ["S", "M"]) max 1 unit`);
       else if (shape === 4) lines.push(`  give pack ["SKU-${i}", "SKU-${i + 1}"] for ${threshold} USD`);
       else lines.push(`  give cheapest 1 free for every 3 of (line.tags contains "multi-${i % 50}")`);

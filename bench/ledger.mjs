@@ -99,7 +99,17 @@ async function benchStore(label, store, open, sample) {
       DESIGNS.forEach((design, d) => {
         const sorted = acc[d].latencies.sort((a, b) => a - b);
         const waiting = acc[d].waits.length ? acc[d].waits.reduce((a, b) => a + b, 0) / acc[d].waits.length : NaN;
-        rows.push({ store: label, n, design: design.name, sliced: d === 1, ordersPerSecond: acc[d].orders / acc[d].elapsed, p50: quantile(sorted, 0.5), p99: quantile(sorted, 0.99), refused: acc[d].refused, waiting });
+        rows.push({
+          store: label,
+          n,
+          design: design.name,
+          sliced: d === 1,
+          ordersPerSecond: acc[d].orders / acc[d].elapsed,
+          p50: quantile(sorted, 0.5),
+          p99: quantile(sorted, 0.99),
+          refused: acc[d].refused,
+          waiting,
+        });
       });
       console.error(`${label}: ${n} checkouts done`);
     }
@@ -125,13 +135,23 @@ try {
     dbUrl.pathname = `/${name}`;
     let sample = async () =>
       Number(
-        (await admin.query("SELECT count(*) AS n FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock' AND wait_event IN ('tuple', 'transactionid')", [name])).rows[0].n,
+        (
+          await admin.query(
+            "SELECT count(*) AS n FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock' AND wait_event IN ('tuple', 'transactionid')",
+            [name],
+          )
+        ).rows[0].n,
       );
     if (process.env.PROMO_BENCH_WAITS) {
       // Diagnostics: every kind of wait the checkouts' backends are in, summed over the samples, per round.
       const plain = sample;
       sample = async () => {
-        const rows = (await admin.query("SELECT wait_event_type || ':' || wait_event AS w, count(*) AS n FROM pg_stat_activity WHERE datname = $1 AND wait_event IS NOT NULL AND pid <> pg_backend_pid() GROUP BY 1", [name])).rows;
+        const rows = (
+          await admin.query(
+            "SELECT wait_event_type || ':' || wait_event AS w, count(*) AS n FROM pg_stat_activity WHERE datname = $1 AND wait_event IS NOT NULL AND pid <> pg_backend_pid() GROUP BY 1",
+            [name],
+          )
+        ).rows;
         console.error(rows.map((r) => `${r.w}=${r.n}`).join(" "));
         return plain();
       };
@@ -143,7 +163,7 @@ try {
       await admin.end();
     }
   } else {
-    console.log("PostgreSQL skipped: set PROMO_BENCH_POSTGRES_URL (or eval \"$(scripts/test-postgres.sh start)\")");
+    console.log('PostgreSQL skipped: set PROMO_BENCH_POSTGRES_URL (or eval "$(scripts/test-postgres.sh start)")');
   }
 } finally {
   rmSync(scratch, { recursive: true, force: true });
@@ -153,7 +173,9 @@ const fmt = (n) => (Number.isFinite(n) ? Math.round(n).toLocaleString("en-US") :
 const ms = (n) => (Number.isFinite(n) ? n.toFixed(1) : "–");
 console.log(`\nLedger: orders reserving a hot money budget and a per-customer count, then committing (checkouts are processes;`);
 console.log(`${ROUNDS} interleaved rounds of ${SECONDS} s per design and row; load average ${load.toFixed(1)} at the start)\n`);
-console.log("| store | concurrent checkouts | design | orders/s | reserve p50 (ms) | reserve p99 (ms) | checkouts waiting on a row lock (mean) | sliced ÷ current, orders/s |");
+console.log(
+  "| store | concurrent checkouts | design | orders/s | reserve p50 (ms) | reserve p99 (ms) | checkouts waiting on a row lock (mean) | sliced ÷ current, orders/s |",
+);
 console.log("| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |");
 for (const r of rows) {
   const current = rows.find((x) => x.store === r.store && x.n === r.n && !x.sliced);
@@ -166,5 +188,7 @@ if (pgAt(32, true) && pgAt(32, false) && pgAt(1, true)) {
   const latency = pgAt(32, true).p99 / pgAt(1, true).p99;
   console.log("\nTargets (PostgreSQL, one hot budget, 32 concurrent checkouts):");
   console.log(`- orders/s ≥ 20× today's: ${speedup.toFixed(1)}× ${speedup >= 20 ? "✅" : "❌"}`);
-  console.log(`- p99 reserve latency ≤ 3× the uncontended p99: ${ms(pgAt(32, true).p99)} ms vs ${ms(pgAt(1, true).p99)} ms = ${latency.toFixed(1)}× ${latency <= 3 ? "✅" : "❌"}`);
+  console.log(
+    `- p99 reserve latency ≤ 3× the uncontended p99: ${ms(pgAt(32, true).p99)} ms vs ${ms(pgAt(1, true).p99)} ms = ${latency.toFixed(1)}× ${latency <= 3 ? "✅" : "❌"}`,
+  );
 }

@@ -58,7 +58,9 @@ connection.listen();
 
 function withTimeout(promise, what) {
   let timer;
-  return Promise.race([promise, new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} timed out`)), TIMEOUT)))]).finally(() => clearTimeout(timer));
+  return Promise.race([promise, new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} timed out`)), TIMEOUT)))]).finally(() =>
+    clearTimeout(timer),
+  );
 }
 const diagnosticsFor = (version) => withTimeout(new Promise((resolve) => waiters.set(version, resolve)), `diagnostics v${version}`);
 
@@ -159,13 +161,18 @@ try {
   await timeRequests("formatting (whole file)", () => ["textDocument/formatting", { textDocument: { uri }, options: { tabSize: 2, insertSpaces: true } }]);
   await timeRequests("codeAction", (i) => {
     const line = pick(kindLines, i);
-    return ["textDocument/codeAction", { textDocument: { uri }, range: { start: { line, character: 0 }, end: { line, character: 5 } }, context: { diagnostics: [] } }];
+    return [
+      "textDocument/codeAction",
+      { textDocument: { uri }, range: { start: { line, character: 0 }, end: { line, character: 5 } }, context: { diagnostics: [] } },
+    ];
   });
   await timeRequests("codeLens", () => ["textDocument/codeLens", { textDocument: { uri } }]);
 
   const mem = memory();
   const fmt = (ms) => (ms === undefined ? "" : ms < 10 ? ms.toFixed(2) : ms.toFixed(1));
-  console.log(`promo-lsp: ${lines.length} lines, ${(text.length / 1024).toFixed(0)} KiB, ${titleLines.length} promotions; Node ${process.version}, ${cpus().length} CPUs, load average ${loadavg()[0].toFixed(2)}`);
+  console.log(
+    `promo-lsp: ${lines.length} lines, ${(text.length / 1024).toFixed(0)} KiB, ${titleLines.length} promotions; Node ${process.version}, ${cpus().length} CPUs, load average ${loadavg()[0].toFixed(2)}`,
+  );
   console.log("");
   console.log("| operation | n | p50 ms | p95 ms | max ms | note |");
   console.log("|---|---:|---:|---:|---:|---|");

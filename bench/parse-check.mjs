@@ -37,5 +37,9 @@ for (const n of sizes) {
     `| ${n.toLocaleString("en-US")} | ${(text.length / 1e6).toFixed(2)} MB | ${run.median.toFixed(0)} ms | ${run.best.toFixed(0)} ms | ${((run.median / n) * 1000).toFixed(1)} µs | ${errors} errors | ${fmt.median.toFixed(0)} ms |`,
   );
   console.log(`  stages (last run): ${stages}`);
-  if (errors > 0) console.log("  first error:", run.result.diagnostics.find((d) => d.severity === "error"));
+  if (errors > 0)
+    console.log(
+      "  first error:",
+      run.result.diagnostics.find((d) => d.severity === "error"),
+    );
 }

@@ -170,7 +170,11 @@ function applyBenefit(b, c, remaining) {
         if (saving <= 0) continue;
         // The pack's saving spread over its units by price (largest remainder).
         const values = pack.map((i) => price[i]);
-        spread(saving, pack.map((_, k) => k), values);
+        spread(
+          saving,
+          pack.map((_, k) => k),
+          values,
+        );
         pack.forEach((i, k) => addTo(perLine, i, price[i] - values[k]));
       }
     }
@@ -298,12 +302,16 @@ export function jsonRulesEngineBaseline(promotions, Engine) {
   list.forEach((p, rank) => {
     const all = [];
     if (p.code) all.push({ fact: "codes", operator: "contains", value: p.code });
-    if (p.window) all.push({ fact: "at", operator: "greaterThanInclusive", value: p.window.start }, { fact: "at", operator: "lessThanInclusive", value: p.window.end });
+    if (p.window)
+      all.push({ fact: "at", operator: "greaterThanInclusive", value: p.window.start }, { fact: "at", operator: "lessThanInclusive", value: p.window.end });
     const cond = p.condition;
     if (cond?.type === "subtotal-exceeds") all.push({ fact: "subtotal", operator: "greaterThan", value: cond.min });
     else if (cond?.type === "store-subtotal") all.push({ fact: "storeSubtotals", path: cond.store, operator: "greaterThanInclusive", value: cond.min });
     else if (cond?.type === "category-quantity")
-      all.push({ fact: "categoryQuantities", path: cond.category, operator: "greaterThanInclusive", value: cond.min }, { fact: "region", operator: "in", value: cond.regions });
+      all.push(
+        { fact: "categoryQuantities", path: cond.category, operator: "greaterThanInclusive", value: cond.min },
+        { fact: "region", operator: "in", value: cond.regions },
+      );
     if (all.length === 0) all.push({ fact: "subtotal", operator: "greaterThanInclusive", value: 0 });
     engine.addRule({ name: p.id, conditions: { all }, event: { type: "discount", params: { rank, benefit: p.benefit } } });
   });

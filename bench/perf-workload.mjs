@@ -64,7 +64,10 @@ export function activePromotionsText(count, seed = 1, { localise = true } = {}) 
         return `  valid from 2026-11-${pad2(10 - k)} 00:00:00 to 2026-11-${pad2(12 + k)} 23:59:59 in ${w[1]}`;
       }
       if (!prefix) return l;
-      return l.replace(/"store-(\d+)"/g, `"${prefix}store-$1"`).replace(/\bcat-([a-z]+)\b/g, `${prefix}cat-$1`).replace(/"multi-(\d+)"/g, `"${prefix}multi-$1"`);
+      return l
+        .replace(/"store-(\d+)"/g, `"${prefix}store-$1"`)
+        .replace(/\bcat-([a-z]+)\b/g, `${prefix}cat-$1`)
+        .replace(/"multi-(\d+)"/g, `"${prefix}multi-$1"`);
     });
     if (localise && !out.some((l) => l.startsWith("  code "))) {
       const kindAt = out.findIndex((l) => l.startsWith("  kind "));
@@ -135,20 +138,26 @@ export function parsePromotions(text) {
       if (/^ {2}title /.test(l)) continue;
       if ((m = /^ {2}kind (\S+)$/.exec(l))) p.kind = m[1];
       else if ((m = /^ {2}code "([^"]+)"$/.exec(l))) p.code = m[1].trim().toUpperCase();
-      else if ((m = /^ {2}valid from (\S+ \S+) to (\S+ \S+) in (\S+)$/.exec(l))) p.window = { start: zonedEpoch(m[1], m[3]), end: zonedEpoch(m[2], m[3]) + 999 };
+      else if ((m = /^ {2}valid from (\S+ \S+) to (\S+ \S+) in (\S+)$/.exec(l)))
+        p.window = { start: zonedEpoch(m[1], m[3]), end: zonedEpoch(m[2], m[3]) + 999 };
       else if ((m = new RegExp(`^ {2}when subtotal exceeds ${MONEY}$`).exec(l))) p.condition = { type: "subtotal-exceeds", min: cents(m[1]) };
-      else if ((m = new RegExp(`^ {2}when subtotal of \\(line\\.store is "([^"]+)"\\) at least ${MONEY}$`).exec(l))) p.condition = { type: "store-subtotal", store: m[1], min: cents(m[2]) };
+      else if ((m = new RegExp(`^ {2}when subtotal of \\(line\\.store is "([^"]+)"\\) at least ${MONEY}$`).exec(l)))
+        p.condition = { type: "store-subtotal", store: m[1], min: cents(m[2]) };
       else if ((m = /^ {2}when quantity of (\S+) at least (\d+) and customer\.region in \[([A-Z, ]+)\]$/.exec(l)))
         p.condition = { type: "category-quantity", category: category(m[1]), min: Number(m[2]), regions: m[3].split(", ") };
       else if ((m = new RegExp(`^ {2}when shipping\\.country in \\[([A-Z, ]+)\\] and subtotal after discounts at least ${MONEY}$`).exec(l)))
         p.condition = { type: "shipping", countries: m[1].split(", "), min: cents(m[2]) };
       else if ((m = new RegExp(`^ {2}give ${MONEY} off order$`).exec(l))) p.benefit = { type: "amount", amount: cents(m[1]), store: null };
-      else if ((m = new RegExp(`^ {2}give ${MONEY} off \\(line\\.store is "([^"]+)"\\)$`).exec(l))) p.benefit = { type: "amount", amount: cents(m[1]), store: m[2] };
-      else if ((m = new RegExp(`^ {2}give (\\d+)% off (\\S+) up to ${MONEY}$`).exec(l))) p.benefit = { type: "percent", percent: Number(m[1]), category: category(m[2]), cap: cents(m[3]) };
+      else if ((m = new RegExp(`^ {2}give ${MONEY} off \\(line\\.store is "([^"]+)"\\)$`).exec(l)))
+        p.benefit = { type: "amount", amount: cents(m[1]), store: m[2] };
+      else if ((m = new RegExp(`^ {2}give (\\d+)% off (\\S+) up to ${MONEY}$`).exec(l)))
+        p.benefit = { type: "percent", percent: Number(m[1]), category: category(m[2]), cap: cents(m[3]) };
       else if ((m = new RegExp(`^ {2}give price ${MONEY} on \\(line\\.sku is "([^"]+)" and line\\.size in \\["S", "M"\\]\\) max (\\d+) units?$`).exec(l)))
         p.benefit = { type: "fixed-price", price: cents(m[1]), sku: m[2], sizes: ["S", "M"], maxUnits: Number(m[3]) };
-      else if ((m = new RegExp(`^ {2}give pack \\[([^\\]]+)\\] for ${MONEY}$`).exec(l))) p.benefit = { type: "pack", skus: m[1].split(", ").map((s) => JSON.parse(s)), price: cents(m[2]) };
-      else if ((m = /^ {2}give cheapest (\d+) free for every (\d+) of \(line\.tags contains "([^"]+)"\)$/.exec(l))) p.benefit = { type: "cheapest-free", free: Number(m[1]), every: Number(m[2]), tag: m[3] };
+      else if ((m = new RegExp(`^ {2}give pack \\[([^\\]]+)\\] for ${MONEY}$`).exec(l)))
+        p.benefit = { type: "pack", skus: m[1].split(", ").map((s) => JSON.parse(s)), price: cents(m[2]) };
+      else if ((m = /^ {2}give cheapest (\d+) free for every (\d+) of \(line\.tags contains "([^"]+)"\)$/.exec(l)))
+        p.benefit = { type: "cheapest-free", free: Number(m[1]), every: Number(m[2]), tag: m[3] };
       else if (l === "  give free shipping") p.benefit = { type: "free-shipping" };
       else throw new Error(`perf-workload: clause not understood in ${p.id}: ${l.trim()}`);
     }
@@ -162,7 +171,16 @@ const offsetFormats = new Map();
 function offsetAt(zone, epoch) {
   let format = offsetFormats.get(zone);
   if (!format) {
-    format = new Intl.DateTimeFormat("en-US", { timeZone: zone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit" });
+    format = new Intl.DateTimeFormat("en-US", {
+      timeZone: zone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      second: "2-digit",
+    });
     offsetFormats.set(zone, format);
   }
   const parts = Object.fromEntries(format.formatToParts(new Date(epoch)).map((x) => [x.type, x.value]));

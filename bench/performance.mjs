@@ -81,7 +81,10 @@ function measureSync(fn, carts, options = {}) {
  */
 function measureIsolated(bundleFile, carts) {
   const cartsFile = writeScratch("isolated-carts.json", JSON.stringify(carts));
-  const out = execFileSync(process.execPath, [here("./perf-isolated.mjs"), bundleFile, cartsFile, String(SECONDS), String(WARM_SECONDS)], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+  const out = execFileSync(process.execPath, [here("./perf-isolated.mjs"), bundleFile, cartsFile, String(SECONDS), String(WARM_SECONDS)], {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   return JSON.parse(out);
 }
 
@@ -117,7 +120,6 @@ async function compileText(text) {
   return result;
 }
 
-
 function writeScratch(name, text) {
   const file = join(scratch, name);
   writeFileSync(file, text);
@@ -128,7 +130,10 @@ function writeScratch(name, text) {
 function retainedHeap(kind, file, cart) {
   const cartFile = writeScratch("probe-cart.json", JSON.stringify(cart));
   try {
-    const out = execFileSync(process.execPath, ["--expose-gc", here("./perf-memory.mjs"), kind, file, cartFile], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+    const out = execFileSync(process.execPath, ["--expose-gc", here("./perf-memory.mjs"), kind, file, cartFile], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "inherit"],
+    });
     return JSON.parse(out).heap;
   } catch {
     return NaN;
@@ -158,7 +163,8 @@ for (const n of SIZES) {
   }
   const med = [...runs].sort((a, b) => a.ms - b.ms)[1];
   const code = med.result.code;
-  const stage = (name) => med.result.timings.filter((t) => t.stage === name || (name === "check" && t.stage.startsWith("check:"))).reduce((s, t) => s + t.ms, 0);
+  const stage = (name) =>
+    med.result.timings.filter((t) => t.stage === name || (name === "check" && t.stage.startsWith("check:"))).reduce((s, t) => s + t.ms, 0);
   const gzip = gzipSync(code).length;
   compiled.set(n, { text, code });
   const met = med.ms <= 2000;
@@ -201,12 +207,29 @@ for (const n of SIZES) {
   const jre = Engine ? jsonRulesEngineBaseline(promotions, Engine) : null;
   const evaluators = [
     { name: "compiled bundle", rules: blocks.length, call: (cart) => bundle.evaluate(cart), memory: ["bundle", bundleFile] },
-    { name: "compiled bundle, cart validated once", rules: blocks.length, call: (cart) => bundle.evaluate(validatedOnce(bundle, cart)), memory: ["bundle", bundleFile] },
+    {
+      name: "compiled bundle, cart validated once",
+      rules: blocks.length,
+      call: (cart) => bundle.evaluate(validatedOnce(bundle, cart)),
+      memory: ["bundle", bundleFile],
+    },
     { name: "reference interpreter", rules: blocks.length, call: (cart) => interpreter.evaluate(cart), memory: ["interpreter", rulesFile] },
     { name: "hand-written JS (cents)", rules: promotions.length, call: handWrittenPricer(promotions), memory: ["hand-written", rulesFile] },
-    { name: "compiled bundle, json-rules-engine subset", rules: expressible.length, call: (cart) => subsetBundle.evaluate(cart), memory: ["bundle", subsetBundleFile] },
+    {
+      name: "compiled bundle, json-rules-engine subset",
+      rules: expressible.length,
+      call: (cart) => subsetBundle.evaluate(cart),
+      memory: ["bundle", subsetBundleFile],
+    },
   ];
-  if (jre) evaluators.push({ name: "json-rules-engine, subset", rules: jre.rules, async: true, call: (cart) => jre.price(cart), memory: ["json-rules-engine", subsetFile] });
+  if (jre)
+    evaluators.push({
+      name: "json-rules-engine, subset",
+      rules: jre.rules,
+      async: true,
+      call: (cart) => jre.price(cart),
+      memory: ["json-rules-engine", subsetFile],
+    });
   for (const ev of evaluators) {
     progress(`${fmtInt(n)} promotions: heap retained by ${ev.name} (child process)`);
     ev.heap = retainedHeap(...ev.memory, probe);
@@ -267,7 +290,10 @@ for (const n of SIZES) {
         const t = mark(jreOverCompiled >= 100, "≥ 100× faster than json-rules-engine on what it can express", fmtRatio(jreOverCompiled));
         targetCells[jreEv.name] = t;
         targets.push(`20-line cart, 10,000 promotions: ${t}`);
-      } else targets.push("20-line cart, 10,000 promotions: ≥ 100× faster than json-rules-engine: not measured (json-rules-engine not installed: npm --prefix bench ci)");
+      } else
+        targets.push(
+          "20-line cart, 10,000 promotions: ≥ 100× faster than json-rules-engine: not measured (json-rules-engine not installed: npm --prefix bench ci)",
+        );
     }
     if (n === 10000 && lineCount === 200) {
       const t = mark(m(bundleEv).p99 <= 500, "p99 ≤ 500 µs", `${fmtUs(m(bundleEv).p99)} µs`);
@@ -344,7 +370,14 @@ function stackingRules(count, withStacking) {
   const groups = Math.floor(count / 3);
   if (withStacking) {
     for (let g = 0; g < groups; g++) out.push(`group g${g} = [${[0, 1, 2].map((k) => id(g * 3 + k)).join(", ")}]`);
-    out.push("", "stacking {", ...Array.from({ length: groups }, (_, g) => `  at most 1 of g${g} per order`), `  at most ${Math.max(2, Math.floor(count / 3))} of any per order`, "}", "");
+    out.push(
+      "",
+      "stacking {",
+      ...Array.from({ length: groups }, (_, g) => `  at most 1 of g${g} per order`),
+      `  at most ${Math.max(2, Math.floor(count / 3))} of any per order`,
+      "}",
+      "",
+    );
   }
   for (let k = 0; k < count; k++) {
     const coded = k % 4 === 3;
@@ -381,7 +414,9 @@ function stackingCarts(count, cartCount) {
       quantity: int(1, 3),
     })),
     shipping: { country: "US", price: "4.99" },
-    coupons: Array.from({ length: count }, (_, k) => k).filter((k) => k % 4 === 3).map((k) => ({ code: `BC${k}` })),
+    coupons: Array.from({ length: count }, (_, k) => k)
+      .filter((k) => k % 4 === 3)
+      .map((k) => ({ code: `BC${k}` })),
   }));
 }
 
@@ -402,7 +437,11 @@ for (const count of [4, 8, 16]) {
   const base = measureIsolated(freeFile, carts);
   let target = "";
   if (count === 16) {
-    target = mark(r.p99 <= 1000 && optimal === results.length, "p99 ≤ 1 ms with optimal: true", `p99 ${fmtUs(r.p99)} µs, optimal in ${optimal}/${results.length}`);
+    target = mark(
+      r.p99 <= 1000 && optimal === results.length,
+      "p99 ≤ 1 ms with optimal: true",
+      `p99 ${fmtUs(r.p99)} µs, optimal in ${optimal}/${results.length}`,
+    );
     targets.push(`best combination of 16 candidates: ${target}`);
   }
   bestRows.push(

@@ -19,7 +19,15 @@ try {
   const promo = join(root, "packages/dsl/bin/promo.js");
   execFileSync(process.execPath, [promo, "compile", join(root, "packages/simulate/test/fixtures/aliexpress-11-11-v2.promo"), "-o", join(dir, "v2.mjs")]);
   execFileSync(process.execPath, [promo, "compile", join(root, "examples/aliexpress-11-11.promo"), "-o", join(dir, "v1.mjs")]);
-  execFileSync(process.execPath, [join(root, "scripts/generate-carts.mjs"), "--carts", "100000", "--out", join(dir, "carts-11-11.ndjson.gz"), "--corrupt-every", "5000"]);
+  execFileSync(process.execPath, [
+    join(root, "scripts/generate-carts.mjs"),
+    "--carts",
+    "100000",
+    "--out",
+    join(dir, "carts-11-11.ndjson.gz"),
+    "--corrupt-every",
+    "5000",
+  ]);
   const report = await simulateToReport({ path: join(dir, "v2.mjs"), label: "aliexpress-11-11-v2.promo" }, join(dir, "carts-11-11.ndjson.gz"), {
     workers: 2,
     cwd: dir,

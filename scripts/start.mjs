@@ -26,7 +26,9 @@ async function promo(args) {
   return JSON.parse(out);
 }
 
-const ruleFiles = readdirSync(join(root, "examples")).filter((f) => f.endsWith(".promo")).sort();
+const ruleFiles = readdirSync(join(root, "examples"))
+  .filter((f) => f.endsWith(".promo"))
+  .sort();
 const diagnostics = await promo(["check", "examples"]);
 await promo(["fmt", "--check", "examples"]);
 const warnings = diagnostics.length === 0 ? "no problems" : plural(diagnostics.length, "warning");
@@ -43,14 +45,18 @@ for (const [file, examples] of byFile) {
   console.log(`  ${file.padEnd(width)}  ${verdict}`);
 }
 
-const carts = readdirSync(join(root, "examples", "carts")).filter((f) => f.endsWith(".json")).sort();
+const carts = readdirSync(join(root, "examples", "carts"))
+  .filter((f) => f.endsWith(".json"))
+  .sort();
 mkdirSync(join(root, "build"), { recursive: true });
 console.log(`\n${s.bold("Bundles")}:`);
 const bundles = [];
 for (const file of ruleFiles) {
   const stem = file.replace(/\.promo$/, "");
   const compiled = await promo(["compile", `examples/${file}`, "-o", `build/${stem}.mjs`]);
-  console.log(`  ${`build/${stem}.mjs`.padEnd(width - "examples/".length + "build/".length - ".promo".length + ".mjs".length)}  ${plural(compiled.promotions, "promotion")}, ${Math.round(compiled.bundleBytes / 1024)} kB`);
+  console.log(
+    `  ${`build/${stem}.mjs`.padEnd(width - "examples/".length + "build/".length - ".promo".length + ".mjs".length)}  ${plural(compiled.promotions, "promotion")}, ${Math.round(compiled.bundleBytes / 1024)} kB`,
+  );
   bundles.push({ file, stem });
 }
 

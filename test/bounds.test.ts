@@ -26,13 +26,13 @@ ${when ? `  when ${when}\n` : ""}  give 1.00 USD off ${target}
 `;
 
 function scopeChain(n: number): string {
-  const out = ['currency USD', 'scope s0 = line.sku is "A"'];
+  const out = ["currency USD", 'scope s0 = line.sku is "A"'];
   for (let i = 1; i < n; i++) out.push(`scope s${i} = s${i - 1}`);
   return out.join("\n") + "\n" + promotion(`s${n - 1}`);
 }
 
 function doublingScopes(n: number): string {
-  const out = ['currency USD', 'scope s0 = line.sku is "A"'];
+  const out = ["currency USD", 'scope s0 = line.sku is "A"'];
   for (let i = 1; i < n; i++) out.push(`scope s${i} = s${i - 1} and s${i - 1}`);
   return out.join("\n") + "\n" + promotion(`s${n - 1}`);
 }

@@ -60,7 +60,9 @@ promotion ${hostile.id} {
     expect(inertnessViolations(result.code)).toEqual([]);
     const out = join(scratch, "hostile.mjs");
     writeFileSync(out, result.code);
-    const bundle = (await import(pathToFileURL(out).href)) as { evaluate: (cart: unknown) => { applied: { id: string; title: string; amount: string }[]; total: string } };
+    const bundle = (await import(pathToFileURL(out).href)) as {
+      evaluate: (cart: unknown) => { applied: { id: string; title: string; amount: string }[]; total: string };
+    };
     expect((globalThis as Record<string, unknown>)["pwned"]).toBeUndefined();
     const priced = bundle.evaluate({
       currency: "USD",

@@ -33,7 +33,11 @@ interface Suite {
 const root = join(import.meta.dirname, "conformance");
 const suites = readdirSync(root, { withFileTypes: true })
   .filter((d) => d.isDirectory())
-  .flatMap((d) => readdirSync(join(root, d.name)).filter((f) => f.endsWith(".yaml")).map((f) => join(d.name, f)))
+  .flatMap((d) =>
+    readdirSync(join(root, d.name))
+      .filter((f) => f.endsWith(".yaml"))
+      .map((f) => join(d.name, f)),
+  )
   .sort();
 const scratch = mkdtempSync(join(tmpdir(), "promo-conformance-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -90,7 +94,11 @@ describe.each(suites)("%s", (file) => {
     }
     if (!viaInterpreter.ok) throw new Error(`cart rejected: ${JSON.stringify(viaInterpreter.errors)}`);
     expectSubset(viaInterpreter.result, testCase.expect ?? {}, "result");
-    const shuffled = { ...testCase.cart, lines: permute(testCase.cart["lines"] as unknown[]), coupons: permute(testCase.cart["coupons"] as unknown[] | undefined) };
+    const shuffled = {
+      ...testCase.cart,
+      lines: permute(testCase.cart["lines"] as unknown[]),
+      coupons: permute(testCase.cart["coupons"] as unknown[] | undefined),
+    };
     if (shuffled.coupons === undefined) delete (shuffled as Record<string, unknown>)["coupons"];
     expect(interpreter.tryEvaluate(shuffled, options)).toEqual(viaInterpreter);
   });

@@ -18,7 +18,9 @@ import { randomCart } from "./helpers/random-carts.js";
  * lines and coupons never matters. Needs the build (`npm test` builds first).
  */
 const examplesDir = join(import.meta.dirname, "..", "examples");
-const ruleFiles = readdirSync(examplesDir).filter((f) => f.endsWith(".promo")).sort();
+const ruleFiles = readdirSync(examplesDir)
+  .filter((f) => f.endsWith(".promo"))
+  .sort();
 const scratch = mkdtempSync(join(tmpdir(), "promo-differential-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
@@ -65,11 +67,22 @@ describe.each(ruleFiles)("%s", (name) => {
  */
 describe("specialised line comparisons", () => {
   const scopes = [
-    'line.sku is "MUG"', 'line.sku is not "MUG"', 'line.store in ["acme", "lumen"]', 'line.store not in ["acme"]',
-    'line.tags contains "selected"', "line.unitPrice exceeds 10.00 USD", "line.unitPrice at least 10.00 USD",
-    "line.unitPrice at most 10.00 USD", "line.unitPrice below 10.00 USD", "line.quantity is 2", "line.quantity is not 2",
-    "line.subtotal at least 25.00 USD", 'line.category is ""', 'line.product in ["", "P"]',
-    'not line.sku is "CASE" and line.quantity at least 2', 'line.sku is "BAG" or line.tags contains "coins"',
+    'line.sku is "MUG"',
+    'line.sku is not "MUG"',
+    'line.store in ["acme", "lumen"]',
+    'line.store not in ["acme"]',
+    'line.tags contains "selected"',
+    "line.unitPrice exceeds 10.00 USD",
+    "line.unitPrice at least 10.00 USD",
+    "line.unitPrice at most 10.00 USD",
+    "line.unitPrice below 10.00 USD",
+    "line.quantity is 2",
+    "line.quantity is not 2",
+    "line.subtotal at least 25.00 USD",
+    'line.category is ""',
+    'line.product in ["", "P"]',
+    'not line.sku is "CASE" and line.quantity at least 2',
+    'line.sku is "BAG" or line.tags contains "coins"',
   ];
   const rules = [
     "currency USD",

@@ -72,14 +72,41 @@ const CASES: [string, unknown, string[] | { total: string }][] = [
   ["a bigint", line({ quantity: 10n }), ["/lines/0/quantity"]],
   ["duplicate line ids", { ...base(), lines: [...base().lines, { id: "l1", sku: "B", unitPrice: "1.00", quantity: 1 }] }, ["/lines/1/id"]],
   ["a __proto__ key at the root", JSON.parse('{"currency":"USD","at":"2026-11-10T12:00:00Z","lines":[],"__proto__":{"polluted":1}}'), [""]],
-  ["a __proto__ key in a line and in attributes", JSON.parse('{"currency":"USD","at":"2026-11-10T12:00:00Z","lines":[{"id":"l1","sku":"A","unitPrice":"1.00","quantity":1,"__proto__":{"polluted":1},"attributes":{"__proto__":{"polluted":2}}}]}'), ["/lines/0", "/lines/0/attributes"]],
+  [
+    "a __proto__ key in a line and in attributes",
+    JSON.parse(
+      '{"currency":"USD","at":"2026-11-10T12:00:00Z","lines":[{"id":"l1","sku":"A","unitPrice":"1.00","quantity":1,"__proto__":{"polluted":1},"attributes":{"__proto__":{"polluted":2}}}]}',
+    ),
+    ["/lines/0", "/lines/0/attributes"],
+  ],
   ["a constructor key", { ...base(), constructor: { prototype: { polluted: 3 } } }, [""]],
-  ["__proto__ and constructor as values", line({ id: "__proto__", sku: "constructor", store: "prototype", tags: ["__proto__", "hasOwnProperty"] }), { total: "9.00" }],
+  [
+    "__proto__ and constructor as values",
+    line({ id: "__proto__", sku: "constructor", store: "prototype", tags: ["__proto__", "hasOwnProperty"] }),
+    { total: "9.00" },
+  ],
   ["deep nesting", { ...base(), lines: nested(100_000) }, ["/lines/0"]],
   ["a 100,000-line cart", { ...base(), lines: manyLines(100_000) }, ["/lines"]],
   ["the most lines a cart may have", { ...base(), lines: manyLines(10_000) }, { total: "9000.00" }],
-  ["a cycle", (() => { const c: Record<string, unknown> = base(); c["self"] = c; return c; })(), [""]],
-  ["a getter that throws", Object.defineProperty(base(), "at", { get() { throw new Error("boom"); }, enumerable: true }), ["/at"]],
+  [
+    "a cycle",
+    (() => {
+      const c: Record<string, unknown> = base();
+      c["self"] = c;
+      return c;
+    })(),
+    [""],
+  ],
+  [
+    "a getter that throws",
+    Object.defineProperty(base(), "at", {
+      get() {
+        throw new Error("boom");
+      },
+      enumerable: true,
+    }),
+    ["/at"],
+  ],
   ["a subtotal past the largest amount", line({ unitPrice: "90071992547409.91", quantity: 2 }), ["/lines/0"]],
 ];
 
@@ -90,7 +117,11 @@ function expectPathNamed(outcome: { ok: boolean; errors?: { path: string; messag
     expect(typeof e.path).toBe("string");
     expect(e.message.startsWith(e.path === "" ? "(root)" : `${e.path}:`), e.message).toBe(true);
   }
-  for (const p of paths) expect(errors.map((e) => e.path), JSON.stringify(errors)).toContain(p);
+  for (const p of paths)
+    expect(
+      errors.map((e) => e.path),
+      JSON.stringify(errors),
+    ).toContain(p);
 }
 
 describe.each([
@@ -129,7 +160,20 @@ describe.each([
 
 describe("hostile carts through promo eval", () => {
   // A representative subset through the CLI (each is a process start); the API and bundle runs above take every case.
-  const viaCli = new Set(["lines of the wrong type", "a missing currency", "a number where an amount belongs", "an unknown currency", "a negative quantity", "a fractional quantity", "a quantity of 10^12", "an amount with 40 digits", "duplicate line ids", "a __proto__ key in a line and in attributes", "a constructor key", "a 100,000-line cart"]);
+  const viaCli = new Set([
+    "lines of the wrong type",
+    "a missing currency",
+    "a number where an amount belongs",
+    "an unknown currency",
+    "a negative quantity",
+    "a fractional quantity",
+    "a quantity of 10^12",
+    "an amount with 40 digits",
+    "duplicate line ids",
+    "a __proto__ key in a line and in attributes",
+    "a constructor key",
+    "a 100,000-line cart",
+  ]);
   const jsonCases: [string, string, string][] = CASES.flatMap(([name, cart, expected]): [string, string, string][] => {
     if (!Array.isArray(expected) || expected.length === 0 || !viaCli.has(name)) return [];
     let text: string;
@@ -143,25 +187,44 @@ describe("hostile carts through promo eval", () => {
   });
   jsonCases.push(
     ["JSON nested 100,000 deep", `{"currency":"USD","at":"2026-11-10T12:00:00Z","lines":${"[".repeat(100_000)}${"]".repeat(100_000)}}`, "/lines/0"],
-    ["a 40-digit JSON number", '{"currency":"USD","at":"2026-11-10T12:00:00Z","lines":[{"id":"l1","sku":"A","unitPrice":"1.00","quantity":1234567890123456789012345678901234567890}]}', "/lines/0/quantity"],
+    [
+      "a 40-digit JSON number",
+      '{"currency":"USD","at":"2026-11-10T12:00:00Z","lines":[{"id":"l1","sku":"A","unitPrice":"1.00","quantity":1234567890123456789012345678901234567890}]}',
+      "/lines/0/quantity",
+    ],
     ["invalid JSON", '{"currency":"USD",', ""],
-    ["a 10 MB string", `{"currency":"USD","at":"2026-11-10T12:00:00Z","lines":[{"id":"${"x".repeat(10 * 1024 * 1024)}","sku":"A","unitPrice":"1.00","quantity":1}]}`, "/lines/0/id"],
+    [
+      "a 10 MB string",
+      `{"currency":"USD","at":"2026-11-10T12:00:00Z","lines":[{"id":"${"x".repeat(10 * 1024 * 1024)}","sku":"A","unitPrice":"1.00","quantity":1}]}`,
+      "/lines/0/id",
+    ],
   );
 
-  it.each(jsonCases)("%s: exit 1, the path named on stderr", (name, text, path) => {
-    const file = join(scratch, `${name.replace(/\W+/g, "-")}.json`);
-    writeFileSync(file, text);
-    const run = spawnPromo(["eval", rulesFile, "--cart", file], 120_000);
-    expect(run.error).toBeUndefined();
-    expect(run.status).toBe(1);
-    expect(run.stdout).toBe("");
-    expect(run.stderr).toContain(`${file}: ${path === "" ? "" : path}`);
-    expect(run.stderr).not.toMatch(STACK_TRACE_LINE);
-    expect(run.stderr).not.toMatch(STACK_OVERFLOW);
-  }, 150_000);
+  it.each(jsonCases)(
+    "%s: exit 1, the path named on stderr",
+    (name, text, path) => {
+      const file = join(scratch, `${name.replace(/\W+/g, "-")}.json`);
+      writeFileSync(file, text);
+      const run = spawnPromo(["eval", rulesFile, "--cart", file], 120_000);
+      expect(run.error).toBeUndefined();
+      expect(run.status).toBe(1);
+      expect(run.stdout).toBe("");
+      expect(run.stderr).toContain(`${file}: ${path === "" ? "" : path}`);
+      expect(run.stderr).not.toMatch(STACK_TRACE_LINE);
+      expect(run.stderr).not.toMatch(STACK_OVERFLOW);
+    },
+    150_000,
+  );
 
   it("a 10 MB cart of 10,000 long lines is priced", () => {
-    const lines = Array.from({ length: 10_000 }, (_, i) => ({ id: `line-${i}-${"x".repeat(200)}`, sku: "A".repeat(250), store: "s".repeat(250), unitPrice: "1.00", quantity: 1, tags: ["t".repeat(200)] }));
+    const lines = Array.from({ length: 10_000 }, (_, i) => ({
+      id: `line-${i}-${"x".repeat(200)}`,
+      sku: "A".repeat(250),
+      store: "s".repeat(250),
+      unitPrice: "1.00",
+      quantity: 1,
+      tags: ["t".repeat(200)],
+    }));
     const text = JSON.stringify({ ...base(), lines });
     expect(text.length).toBeGreaterThan(7 * 1024 * 1024);
     const file = join(scratch, "big.json");

@@ -18,7 +18,7 @@ const HOSTILE_STRINGS = [
   "`${globalThis.pwned = 3}`",
   "${globalThis.pwned = 4}",
   "\\",
-  "\\\\\\\"",
+  '\\\\\\"',
   "</script><script>globalThis.pwned = 5</script>",
   "\u2028globalThis.pwned = 6\u2029",
   "__proto__",
@@ -74,7 +74,9 @@ promotion auto-${i} {
   });
   out.push(`
 stacking {
-  at most 2 of [${HOSTILE_NAMES.slice(0, 3).map((n) => `${n}-promo`).join(", ")}] per order
+  at most 2 of [${HOSTILE_NAMES.slice(0, 3)
+    .map((n) => `${n}-promo`)
+    .join(", ")}] per order
   at most 1 of ${HOSTILE_NAMES[1]!.replace(/^_+/, "g_")}-group per line
 }`);
   return out.join("\n") + "\n";
@@ -94,10 +96,25 @@ describe("hostile text in rule files", () => {
     const bundle = await bundledFor(text);
     expect(bundleViolations(bundle.code, { allowedMembers: LIBRARY_MEMBERS })).toEqual([]);
     // The AST check itself catches what it should, even when hidden from a grep.
-    for (const bad of ["eval('1')", "new Function('x')", "globalThis.x = 1", "import('x')", "x['constructor']", "const p = process", "(0, require)('fs')", "x.__proto__ = y", "import.meta.url", "Reflect.get(o, k)"]) {
+    for (const bad of [
+      "eval('1')",
+      "new Function('x')",
+      "globalThis.x = 1",
+      "import('x')",
+      "x['constructor']",
+      "const p = process",
+      "(0, require)('fs')",
+      "x.__proto__ = y",
+      "import.meta.url",
+      "Reflect.get(o, k)",
+    ]) {
       expect(bundleViolations(`${bad};`, {}).length, bad).toBeGreaterThan(0);
     }
-    for (const fine of ['const s = "eval(1) process require globalThis";', "const o = { process: 1, require: 2 }; o.process;", "// eval(1)\nconst x = `${1}`;"]) {
+    for (const fine of [
+      'const s = "eval(1) process require globalThis";',
+      "const o = { process: 1, require: 2 }; o.process;",
+      "// eval(1)\nconst x = `${1}`;",
+    ]) {
       expect(bundleViolations(fine), fine).toEqual([]);
     }
   }, 60_000);

@@ -15,7 +15,9 @@ import { confinedHost, ProjectRoot } from "../packages/dsl/src/project/root.js";
  * exactly those are offered, and applying them leaves a file without errors.
  */
 const dir = join(import.meta.dirname, "invalid");
-const files = readdirSync(dir).filter((f) => f.endsWith(".promo")).sort();
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith(".promo"))
+  .sort();
 
 function expectations(path: string): { expected: string[]; fixes: string[] | undefined; at: number | undefined } {
   const head = readFileSync(path).toString("latin1");
@@ -28,7 +30,11 @@ function expectations(path: string): { expected: string[]; fixes: string[] | und
 
 function fixesOf(diagnostics: readonly Diagnostic[]): string[] {
   return diagnostics
-    .flatMap((d) => d.fixes.flatMap((f) => f.edits.map((e) => `${d.code} ${e.span.startLine}:${e.span.startColumn}-${e.span.endLine}:${e.span.endColumn} ${JSON.stringify(e.newText)}`)))
+    .flatMap((d) =>
+      d.fixes.flatMap((f) =>
+        f.edits.map((e) => `${d.code} ${e.span.startLine}:${e.span.startColumn}-${e.span.endLine}:${e.span.endColumn} ${JSON.stringify(e.newText)}`),
+      ),
+    )
     .sort();
 }
 

@@ -104,7 +104,10 @@ describe("published files", () => {
         for (const source of sources) {
           const target = relative(dir, resolve(dir, "dist", dirname(map), source));
           expect(existsSync(join(dir, target)), `${name}: ${map} → ${target}`).toBe(true);
-          expect(manifest.files.some((f) => target === f || target.startsWith(`${f}/`)), `${name}: ${target} is not in "files"`).toBe(true);
+          expect(
+            manifest.files.some((f) => target === f || target.startsWith(`${f}/`)),
+            `${name}: ${target} is not in "files"`,
+          ).toBe(true);
         }
       }
     }

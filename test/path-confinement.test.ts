@@ -34,7 +34,10 @@ beforeAll(() => {
   writeFileSync(join(project, "rules", "up.promo"), `import "../../outside/secret.promo"\n${header}`);
   writeFileSync(join(project, "rules", "symlink.promo"), `import "link.promo"\n${header}`);
   writeFileSync(join(project, "rules", "symlink-dir.promo"), `import "linked-dir/secret.promo"\n${header}`);
-  writeFileSync(join(project, "rules", "shared.promo"), `import "../../outside/shared.promo"\n${header}promotion p {\n  title "p"\n  kind automatic\n  give 10% off shared\n}\n`);
+  writeFileSync(
+    join(project, "rules", "shared.promo"),
+    `import "../../outside/shared.promo"\n${header}promotion p {\n  title "p"\n  kind automatic\n  give 10% off shared\n}\n`,
+  );
   writeFileSync(
     join(project, "rules", "cart.promo"),
     `${header}promotion p {\n  title "p"\n  kind automatic\n  give 10% off order\n}\nexample leak {\n  cart from "../../outside/secret.json"\n  expect { total: 0.00 USD }\n}\n`,
@@ -51,7 +54,11 @@ function api(file: string, root = join(project, "rules")) {
 }
 
 function promo(args: string[]) {
-  const result = spawnSync(process.execPath, [promoBin, ...args], { cwd: project, encoding: "utf8", env: { ...process.env, NO_COLOR: "1", PROMO_SECRET: SECRET } });
+  const result = spawnSync(process.execPath, [promoBin, ...args], {
+    cwd: project,
+    encoding: "utf8",
+    env: { ...process.env, NO_COLOR: "1", PROMO_SECRET: SECRET },
+  });
   return { status: result.status, output: `${result.stdout}${result.stderr}` };
 }
 

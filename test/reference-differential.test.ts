@@ -29,11 +29,18 @@ function agree(compiled: PricingEngine, reference: PricingEngine, cart: unknown,
 const conformance = join(import.meta.dirname, "conformance");
 const suites = readdirSync(conformance, { withFileTypes: true })
   .filter((d) => d.isDirectory())
-  .flatMap((d) => readdirSync(join(conformance, d.name)).filter((f) => f.endsWith(".yaml")).map((f) => join(d.name, f)))
+  .flatMap((d) =>
+    readdirSync(join(conformance, d.name))
+      .filter((f) => f.endsWith(".yaml"))
+      .map((f) => join(d.name, f)),
+  )
   .sort();
 
 describe.each(suites)("conformance %s", (file) => {
-  const suite = parseYaml(readFileSync(join(conformance, file), "utf8")) as { rules: string; cases: { name: string; cart: unknown; usage?: Record<string, number> }[] };
+  const suite = parseYaml(readFileSync(join(conformance, file), "utf8")) as {
+    rules: string;
+    cases: { name: string; cart: unknown; usage?: Record<string, number> }[];
+  };
   const path = "/rules.promo";
   const { project } = checkProject([path], memoryHost({ [path]: suite.rules }));
   const reference = referenceEngine(project);
@@ -44,7 +51,11 @@ describe.each(suites)("conformance %s", (file) => {
 });
 
 const examples = join(import.meta.dirname, "..", "examples");
-describe.each(readdirSync(examples).filter((f) => f.endsWith(".promo")).sort())("example %s", (name) => {
+describe.each(
+  readdirSync(examples)
+    .filter((f) => f.endsWith(".promo"))
+    .sort(),
+)("example %s", (name) => {
   const path = join(examples, name);
   const { project } = checkProject([path], diskHost);
   const reference = referenceEngine(project);

@@ -28,14 +28,18 @@ afterAll(() => {
 });
 
 describe("compiled ≡ reference", () => {
-  it(`on ${RULE_FILES} generated rule files × ${CARTS} carts`, async () => {
-    await fc.assert(
-      fc.asyncProperty(wideRulesArb, fc.array(wideCartArb, { minLength: CARTS, maxLength: CARTS }), async (rules, carts) => {
-        const prepared = await prepareWide(rules);
-        for (const cart of carts) checkWideCase(prepared, cart);
-      }),
-      { numRuns: RULE_FILES, seed: SEED, endOnFailure: false },
-    );
-    expect(tally.cases).toBeGreaterThanOrEqual(RULE_FILES * CARTS);
-  }, 24 * 3600_000);
+  it(
+    `on ${RULE_FILES} generated rule files × ${CARTS} carts`,
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(wideRulesArb, fc.array(wideCartArb, { minLength: CARTS, maxLength: CARTS }), async (rules, carts) => {
+          const prepared = await prepareWide(rules);
+          for (const cart of carts) checkWideCase(prepared, cart);
+        }),
+        { numRuns: RULE_FILES, seed: SEED, endOnFailure: false },
+      );
+      expect(tally.cases).toBeGreaterThanOrEqual(RULE_FILES * CARTS);
+    },
+    24 * 3600_000,
+  );
 });

@@ -173,7 +173,7 @@ describe("promo check on hostile input", () => {
   it(
     "--json on garbage prints a JSON array",
     () => {
-      const run = check(file("json-garbage.promo", randomText(99, 256 * 1024, "ab1 \n\"@$;()[]{}")), "--json");
+      const run = check(file("json-garbage.promo", randomText(99, 256 * 1024, 'ab1 \n"@$;()[]{}')), "--json");
       expect(run.status).toBe(1);
       const list = JSON.parse(run.stdout) as Array<{ code: string; span: { startLine: number; startColumn: number } }>;
       expect(Array.isArray(list)).toBe(true);

@@ -59,7 +59,9 @@ const targets: Target[] = readdirSync(examplesDir)
   });
 
 // Generated rich rule files (30 promotions at most, limits, attributes of every type), with their own carts.
-for (const [i, [rules, carts]] of fc.sample(fc.tuple(wideRulesArb, fc.array(wideCartArb, { minLength: 8, maxLength: 8 })), { numRuns: 6, seed: SEED }).entries()) {
+for (const [i, [rules, carts]] of fc
+  .sample(fc.tuple(wideRulesArb, fc.array(wideCartArb, { minLength: 8, maxLength: 8 })), { numRuns: 6, seed: SEED })
+  .entries()) {
   const text = renderWideRules(rules);
   const { project } = checkRules(text);
   let compiled: Promise<PricingEngine> | undefined;
@@ -74,11 +76,54 @@ for (const [i, [rules, carts]] of fc.sample(fc.tuple(wideRulesArb, fc.array(wide
 const LONG = "x".repeat(100_000);
 /** Values that replace one part of a valid cart. */
 const HOSTILE: unknown[] = [
-  null, true, false, 0, -1, -0, 1.5, 1e21, Number.MAX_SAFE_INTEGER + 2, 1e308, "", " ", "-0.00", "-0", "1e3", "+1.00", "01.00", "1.", ".5",
-  "10.001", "NaN", "Infinity", "\ud800", "\udfff x", "e\u0301", "\u0000", LONG, [], [[[[[[[[[[[]]]]]]]]]]], {}, { length: 5 },
-  JSON.parse('{"__proto__": {"polluted": "yes"}}'), { constructor: { prototype: { polluted: "yes" } } }, { prototype: "x" },
-  "__proto__", "constructor", "toString", "hasOwnProperty", ["__proto__"], [{ code: "__proto__" }], 2 ** 31, -(2 ** 31), 999_999_999_999,
-  "2026-02-30T00:00:00Z", "2026-11-10T12:00:00", "2026-11-10T12:00:00+25:00", "2026-11-10T12:00:60Z", "9999-12-31T23:59:59Z",
+  null,
+  true,
+  false,
+  0,
+  -1,
+  -0,
+  1.5,
+  1e21,
+  Number.MAX_SAFE_INTEGER + 2,
+  1e308,
+  "",
+  " ",
+  "-0.00",
+  "-0",
+  "1e3",
+  "+1.00",
+  "01.00",
+  "1.",
+  ".5",
+  "10.001",
+  "NaN",
+  "Infinity",
+  "\ud800",
+  "\udfff x",
+  "e\u0301",
+  "\u0000",
+  LONG,
+  [],
+  [[[[[[[[[[[]]]]]]]]]]],
+  {},
+  { length: 5 },
+  JSON.parse('{"__proto__": {"polluted": "yes"}}'),
+  { constructor: { prototype: { polluted: "yes" } } },
+  { prototype: "x" },
+  "__proto__",
+  "constructor",
+  "toString",
+  "hasOwnProperty",
+  ["__proto__"],
+  [{ code: "__proto__" }],
+  2 ** 31,
+  -(2 ** 31),
+  999_999_999_999,
+  "2026-02-30T00:00:00Z",
+  "2026-11-10T12:00:00",
+  "2026-11-10T12:00:00+25:00",
+  "2026-11-10T12:00:60Z",
+  "9999-12-31T23:59:59Z",
 ];
 const KEYS = ["__proto__", "constructor", "prototype", "toString", "valueOf", "hasOwnProperty", "extra", "id", "", "\ud800"];
 
@@ -93,7 +138,11 @@ function pointers(value: unknown, path = ""): { path: string; parent: Record<str
   const out: { path: string; parent: Record<string, unknown> | unknown[] | null; key: string | number }[] = [];
   if (Array.isArray(value)) value.forEach((v, i) => out.push({ path: `${path}/${i}`, parent: value, key: i }, ...pointers(v, `${path}/${i}`)));
   else if (value !== null && typeof value === "object") {
-    for (const [k, v] of Object.entries(value)) out.push({ path: `${path}/${k.replace(/~/g, "~0").replace(/\//g, "~1")}`, parent: value as Record<string, unknown>, key: k }, ...pointers(v, `${path}/${k}`));
+    for (const [k, v] of Object.entries(value))
+      out.push(
+        { path: `${path}/${k.replace(/~/g, "~0").replace(/\//g, "~1")}`, parent: value as Record<string, unknown>, key: k },
+        ...pointers(v, `${path}/${k}`),
+      );
   }
   return out;
 }
@@ -123,7 +172,8 @@ function mutate(cart: Record<string, unknown>, random: () => number): unknown {
       break;
     }
     case 5:
-      if (Array.isArray(copy["lines"]) && copy["lines"].length > 0) (copy["lines"] as unknown[]).push(JSON.parse(JSON.stringify((copy["lines"] as unknown[])[0])));
+      if (Array.isArray(copy["lines"]) && copy["lines"].length > 0)
+        (copy["lines"] as unknown[]).push(JSON.parse(JSON.stringify((copy["lines"] as unknown[])[0])));
       break;
     case 6:
       parent[spot.key] = deep(1 + Math.floor(random() * 200));
@@ -136,7 +186,10 @@ function mutate(cart: Record<string, unknown>, random: () => number): unknown {
 function leadsInto(cart: unknown, path: string): boolean {
   if (path === "") return true;
   if (!path.startsWith("/")) return false;
-  const steps = path.slice(1).split("/").map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
+  const steps = path
+    .slice(1)
+    .split("/")
+    .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
   let at: unknown = cart;
   for (const step of steps.slice(0, -1)) {
     if (at === null || typeof at !== "object" || !Object.hasOwn(at, step)) return false;
@@ -198,20 +251,27 @@ describe("evaluation fuzzing", () => {
         stats.reads += counter.reads;
         stats.values += values;
         // Counted work, not time: a bounded number of reads per value of the cart.
-        if (counter.reads > 8 * values + 64) throw new Error(`${target.name}: ${counter.reads} reads for a cart of ${values} values\n${JSON.stringify(cart).slice(0, 2000)}`);
+        if (counter.reads > 8 * values + 64)
+          throw new Error(`${target.name}: ${counter.reads} reads for a cart of ${values} values\n${JSON.stringify(cart).slice(0, 2000)}`);
       }
       if (!outcome.ok) {
         stats.refused++;
         expect(outcome.errors.length).toBeGreaterThan(0);
         for (const e of outcome.errors) {
           expect(typeof e.message === "string" && e.message.length > 0, `${target.name}: an error without a message`).toBe(true);
-          expect(leadsInto(cart, e.path), `${target.name}: the error path ${JSON.stringify(e.path)} does not lead into the cart ${JSON.stringify(cart).slice(0, 500)}`).toBe(true);
+          expect(
+            leadsInto(cart, e.path),
+            `${target.name}: the error path ${JSON.stringify(e.path)} does not lead into the cart ${JSON.stringify(cart).slice(0, 500)}`,
+          ).toBe(true);
         }
         continue;
       }
       stats.priced++;
       const reference = target.reference.price(cart);
-      if (!reference.ok) throw new Error(`${target.name}: the reference refuses a cart compiled code prices: ${JSON.stringify(reference.errors)}\n${JSON.stringify(cart).slice(0, 2000)}`);
+      if (!reference.ok)
+        throw new Error(
+          `${target.name}: the reference refuses a cart compiled code prices: ${JSON.stringify(reference.errors)}\n${JSON.stringify(cart).slice(0, 2000)}`,
+        );
       if (outcome.optimal && reference.optimal) {
         stats.comparedWithReference++;
         if (!isDeepStrictEqual(outcome.result, reference.result)) {

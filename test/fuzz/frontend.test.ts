@@ -44,21 +44,166 @@ afterAll(() => {
 });
 
 const TOKENS = [
-  "currency", "USD", "EUR", "JPY", "KWD", "XAU", "promotion", "scope", "window", "group", "stacking", "example", "earn", "import", "attribute",
-  "title", "kind", "code", "valid", "collect", "expires", "locked", "when", "give", "priority", "exclusive", "combines", "with", "limit",
-  "from", "to", "in", "after", "before", "activation", "failed", "payment", "off", "each", "unit", "of", "up", "max", "price", "pack", "for",
-  "free", "cheapest", "every", "on", "order", "shipping", "coins", "coin", "budget", "per", "select", "discounts", "and", "or", "not", "is",
-  "exceeds", "at", "least", "most", "below", "contains", "subtotal", "quantity", "count", "true", "false", "null", "cart", "expect",
-  "line.sku", "line.tags", "customer.region", "customer.firstOrder", "shipping.country", "automatic", "platform-coupon", "store-coupon",
-  "best-for-buyer", "first-by-priority", "US", "UK", "FR", "America/Los_Angeles", "Europe/Paris", "UTC", "Mars/Olympus",
-  "{", "}", "(", ")", "[", "]", ",", ":", "=", ".", "%", "-", "#", "\n", " ", "  ", "\t", "\r\n", "\u00a0", "\ufeff", "\u2028",
-  '"acme"', '"', '"\\u00e9"', '"\\"', '"\\q"', "'x'", "0", "1", "25.00", "5.001", "100%", "150%", "-3", "0.5", ".5", "99999999999999999999999",
-  "2026-11-10", "2026-02-29", "2026-11-10 05:00:00", "2026-13-45T99:99", "months", "minutes", "fortnights", "a", "p1", "s-", "-s", "a--b",
-  "__proto__", "constructor", "é", "😀", "\u0000", "\u001b", "@", "$", ";", "!", "?", "\\", "`", "${x}",
+  "currency",
+  "USD",
+  "EUR",
+  "JPY",
+  "KWD",
+  "XAU",
+  "promotion",
+  "scope",
+  "window",
+  "group",
+  "stacking",
+  "example",
+  "earn",
+  "import",
+  "attribute",
+  "title",
+  "kind",
+  "code",
+  "valid",
+  "collect",
+  "expires",
+  "locked",
+  "when",
+  "give",
+  "priority",
+  "exclusive",
+  "combines",
+  "with",
+  "limit",
+  "from",
+  "to",
+  "in",
+  "after",
+  "before",
+  "activation",
+  "failed",
+  "payment",
+  "off",
+  "each",
+  "unit",
+  "of",
+  "up",
+  "max",
+  "price",
+  "pack",
+  "for",
+  "free",
+  "cheapest",
+  "every",
+  "on",
+  "order",
+  "shipping",
+  "coins",
+  "coin",
+  "budget",
+  "per",
+  "select",
+  "discounts",
+  "and",
+  "or",
+  "not",
+  "is",
+  "exceeds",
+  "at",
+  "least",
+  "most",
+  "below",
+  "contains",
+  "subtotal",
+  "quantity",
+  "count",
+  "true",
+  "false",
+  "null",
+  "cart",
+  "expect",
+  "line.sku",
+  "line.tags",
+  "customer.region",
+  "customer.firstOrder",
+  "shipping.country",
+  "automatic",
+  "platform-coupon",
+  "store-coupon",
+  "best-for-buyer",
+  "first-by-priority",
+  "US",
+  "UK",
+  "FR",
+  "America/Los_Angeles",
+  "Europe/Paris",
+  "UTC",
+  "Mars/Olympus",
+  "{",
+  "}",
+  "(",
+  ")",
+  "[",
+  "]",
+  ",",
+  ":",
+  "=",
+  ".",
+  "%",
+  "-",
+  "#",
+  "\n",
+  " ",
+  "  ",
+  "\t",
+  "\r\n",
+  "\u00a0",
+  "\ufeff",
+  "\u2028",
+  '"acme"',
+  '"',
+  '"\\u00e9"',
+  '"\\"',
+  '"\\q"',
+  "'x'",
+  "0",
+  "1",
+  "25.00",
+  "5.001",
+  "100%",
+  "150%",
+  "-3",
+  "0.5",
+  ".5",
+  "99999999999999999999999",
+  "2026-11-10",
+  "2026-02-29",
+  "2026-11-10 05:00:00",
+  "2026-13-45T99:99",
+  "months",
+  "minutes",
+  "fortnights",
+  "a",
+  "p1",
+  "s-",
+  "-s",
+  "a--b",
+  "__proto__",
+  "constructor",
+  "é",
+  "😀",
+  "\u0000",
+  "\u001b",
+  "@",
+  "$",
+  ";",
+  "!",
+  "?",
+  "\\",
+  "`",
+  "${x}",
 ];
 
 const tokenSoup = fc.array(fc.constantFrom(...TOKENS), { maxLength: 120 }).map((t) => t.join(" "));
-const charSoup = fc.string({ unit: fc.constantFrom(..."abz019 \n\t\"#.:,=()[]{}%-_\\/é😀\u2028@".split("")), maxLength: 400 });
+const charSoup = fc.string({ unit: fc.constantFrom(...'abz019 \n\t"#.:,=()[]{}%-_\\/é😀\u2028@'.split("")), maxLength: 400 });
 
 type Mutation = { op: "delete" | "duplicate" | "insert" | "swap" | "truncate" | "replace"; at: number; len: number; other: number; token: string };
 const mutationArb: fc.Arbitrary<Mutation> = fc.record({
@@ -102,7 +247,9 @@ function mutate(text: string, mutations: readonly Mutation[]): string {
   return s;
 }
 
-const mutated = fc.record({ base: fc.nat({ max: examples.length - 1 }), mutations: fc.array(mutationArb, { minLength: 1, maxLength: 6 }) }).map(({ base, mutations }) => mutate(examples[base]!, mutations));
+const mutated = fc
+  .record({ base: fc.nat({ max: examples.length - 1 }), mutations: fc.array(mutationArb, { minLength: 1, maxLength: 6 }) })
+  .map(({ base, mutations }) => mutate(examples[base]!, mutations));
 
 function codes(list: readonly { code: string }[]): string[] {
   return list.map((d) => d.code).sort();
@@ -112,7 +259,9 @@ function codes(list: readonly { code: string }[]): string[] {
 function frontEnd(text: string): void {
   const start = performance.now();
   const fail = (what: string, error?: unknown): never => {
-    throw new Error(`${what}${error ? `: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}` : ""}\n--- input (JSON) ---\n${JSON.stringify(text)}`);
+    throw new Error(
+      `${what}${error ? `: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}` : ""}\n--- input (JSON) ---\n${JSON.stringify(text)}`,
+    );
   };
   try {
     lex(text);
@@ -142,7 +291,9 @@ function frontEnd(text: string): void {
     if (again.text !== formatted.text) fail(`formatting is not idempotent:\n${formatted.text}\n--- formatted twice ---\n${again.text}`);
     const rechecked = checkSource("/fuzz.promo", formatted.text);
     if (codes(rechecked.diagnostics).join() !== codes(checked.diagnostics).join()) {
-      fail(`formatting changed the diagnostics: ${codes(checked.diagnostics).join(",")} → ${codes(rechecked.diagnostics).join(",")}\n--- formatted ---\n${formatted.text}`);
+      fail(
+        `formatting changed the diagnostics: ${codes(checked.diagnostics).join(",")} → ${codes(rechecked.diagnostics).join(",")}\n--- formatted ---\n${formatted.text}`,
+      );
     }
   }
   if (!checked.diagnostics.some((d) => d.severity === "error")) {
@@ -170,12 +321,18 @@ describe("front-end fuzzing", () => {
     for (const text of examples) frontEnd(text);
   });
 
-  it(`${INPUTS} random and mutated inputs: diagnostics only, never an exception`, () => {
-    fc.assert(
-      fc.property(fc.oneof({ weight: 3, arbitrary: mutated }, { weight: 1, arbitrary: tokenSoup }, { weight: 1, arbitrary: charSoup }), (text) => frontEnd(text)),
-      { numRuns: INPUTS, seed: SEED },
-    );
-  }, FUZZ_TIMEOUT_MS);
+  it(
+    `${INPUTS} random and mutated inputs: diagnostics only, never an exception`,
+    () => {
+      fc.assert(
+        fc.property(fc.oneof({ weight: 3, arbitrary: mutated }, { weight: 1, arbitrary: tokenSoup }, { weight: 1, arbitrary: charSoup }), (text) =>
+          frontEnd(text),
+        ),
+        { numRuns: INPUTS, seed: SEED },
+      );
+    },
+    FUZZ_TIMEOUT_MS,
+  );
 });
 
 describe("work grows linearly with the input", () => {
@@ -196,11 +353,15 @@ describe("work grows linearly with the input", () => {
 
   const shapes = scaleShapes(examples[0]!);
 
-  it.each(shapes)("%s: 16× the input does well under 16² × the work", (_name, make) => {
-    work(make(1)); // first calls compile lazily and fill caches: not part of the growth
-    const w1 = work(make(1));
-    const w16 = work(make(16));
-    // Linear is about 16× (measured 16–19×: a few structures grow by n log n); quadratic would be about 256×.
-    expect(w16 / w1, `1×: ${w1} blocks, 16×: ${w16} blocks`).toBeLessThan(32);
-  }, 120_000);
+  it.each(shapes)(
+    "%s: 16× the input does well under 16² × the work",
+    (_name, make) => {
+      work(make(1)); // first calls compile lazily and fill caches: not part of the growth
+      const w1 = work(make(1));
+      const w16 = work(make(16));
+      // Linear is about 16× (measured 16–19×: a few structures grow by n log n); quadratic would be about 256×.
+      expect(w16 / w1, `1×: ${w1} blocks, 16×: ${w16} blocks`).toBeLessThan(32);
+    },
+    120_000,
+  );
 });

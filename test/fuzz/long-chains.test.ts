@@ -34,18 +34,22 @@ describe(`a flat chain of ${AT_LIMIT ? "the file-size limit" : "300,000 operands
   it.each([
     ["or", "scope"],
     ["and", "when"],
-  ] as const)("%s in a %s: every phase returns diagnostics, none throws", (op, where) => {
-    const text = longChain(op, where);
-    expect(lex(text).errors).toEqual([]);
-    const parsed = parseSource("/chain.promo", text);
-    expect(parsed.diagnostics).toEqual([]);
-    const checked = checkSource("/chain.promo", text);
-    // The chain is valid but too costly to evaluate per cart line: a diagnostic, not a crash.
-    expect(checked.diagnostics.map((d) => d.code)).toEqual(["cost-over-budget"]);
-    const formatted = formatSource("/chain.promo", text);
-    expect(formatted.text).toBeDefined();
-    expect(formatted.text!.length).toBeGreaterThan(text.length / 2);
-    const emitted = emitModule(lower(checked.project), { runtimeImport: "@promo/runtime", validatorImport: "promo:cart-schema" });
-    expect(emitted.length).toBeGreaterThan(0);
-  }, 1_800_000);
+  ] as const)(
+    "%s in a %s: every phase returns diagnostics, none throws",
+    (op, where) => {
+      const text = longChain(op, where);
+      expect(lex(text).errors).toEqual([]);
+      const parsed = parseSource("/chain.promo", text);
+      expect(parsed.diagnostics).toEqual([]);
+      const checked = checkSource("/chain.promo", text);
+      // The chain is valid but too costly to evaluate per cart line: a diagnostic, not a crash.
+      expect(checked.diagnostics.map((d) => d.code)).toEqual(["cost-over-budget"]);
+      const formatted = formatSource("/chain.promo", text);
+      expect(formatted.text).toBeDefined();
+      expect(formatted.text!.length).toBeGreaterThan(text.length / 2);
+      const emitted = emitModule(lower(checked.project), { runtimeImport: "@promo/runtime", validatorImport: "promo:cart-schema" });
+      expect(emitted.length).toBeGreaterThan(0);
+    },
+    1_800_000,
+  );
 });

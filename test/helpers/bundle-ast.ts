@@ -28,7 +28,8 @@ export const LIBRARY_MEMBERS = ["constructor", "prototype"] as const;
 
 export function bundleViolations(code: string, options: { allowedMembers?: readonly string[]; allowStaticImports?: boolean } = {}): string[] {
   const out: string[] = [];
-  const at = (node: Node) => `${(node as Node & { loc?: { start: { line: number; column: number } } }).loc?.start.line}:${(node as Node & { loc?: { start: { line: number; column: number } } }).loc?.start.column}`;
+  const at = (node: Node) =>
+    `${(node as Node & { loc?: { start: { line: number; column: number } } }).loc?.start.line}:${(node as Node & { loc?: { start: { line: number; column: number } } }).loc?.start.column}`;
   const allowed = new Set(options.allowedMembers ?? []);
   full(parseBundle(code), (node) => {
     const n = node as Node & Record<string, any>;

@@ -56,7 +56,16 @@ type Atom =
   | { t: "not-vip" };
 
 const atomArb: fc.Arbitrary<Atom> = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ t: fc.constant("subtotal" as const), scope: fc.option(scopeRefArb, { nil: null }), after: fc.boolean(), op: fc.constantFrom("exceeds" as const, "at least" as const, "below" as const), cents: fc.integer({ min: 0, max: 8000 }) }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      t: fc.constant("subtotal" as const),
+      scope: fc.option(scopeRefArb, { nil: null }),
+      after: fc.boolean(),
+      op: fc.constantFrom("exceeds" as const, "at least" as const, "below" as const),
+      cents: fc.integer({ min: 0, max: 8000 }),
+    }),
+  },
   { weight: 2, arbitrary: fc.record({ t: fc.constant("quantity" as const), scope: fc.option(scopeRefArb, { nil: null }), n: fc.integer({ min: 1, max: 6 }) }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant("count" as const), scope: fc.option(scopeRefArb, { nil: null }), n: fc.integer({ min: 0, max: 4 }) }) },
   { weight: 1, arbitrary: fc.constant({ t: "first-order" as const }) },
@@ -83,7 +92,10 @@ function renderAtom(a: Atom, currency: Currency): string {
 }
 
 type Condition = { atoms: Atom[]; joiner: "and" | "or" } | null;
-const conditionArb: fc.Arbitrary<Condition> = fc.option(fc.record({ atoms: fc.array(atomArb, { minLength: 1, maxLength: 3 }), joiner: fc.constantFrom("and" as const, "or" as const) }), { nil: null, freq: 3 });
+const conditionArb: fc.Arbitrary<Condition> = fc.option(
+  fc.record({ atoms: fc.array(atomArb, { minLength: 1, maxLength: 3 }), joiner: fc.constantFrom("and" as const, "or" as const) }),
+  { nil: null, freq: 3 },
+);
 
 type ItemBenefit =
   | { b: "amount"; cents: number; target: ScopeRef | "order" }
@@ -96,11 +108,50 @@ type ItemBenefit =
 const percentArb = fc.oneof(fc.integer({ min: 1, max: 100 }).map(String), fc.constantFrom("12.5", "33.3", "0.5", "66.67", "99.9"));
 const itemBenefitArb: fc.Arbitrary<ItemBenefit> = fc.oneof(
   { weight: 3, arbitrary: fc.record({ b: fc.constant("amount" as const), cents: fc.integer({ min: 1, max: 3000 }), target: targetArb }) },
-  { weight: 3, arbitrary: fc.record({ b: fc.constant("percent" as const), pct: percentArb.map(Number), target: targetArb, after: fc.boolean(), cap: fc.option(fc.integer({ min: 1, max: 2000 }), { nil: null }) }) },
-  { weight: 1, arbitrary: fc.record({ b: fc.constant("each" as const), cents: fc.integer({ min: 1, max: 500 }), scope: scopeRefArb, max: fc.option(fc.integer({ min: 1, max: 4 }), { nil: null }) }) },
-  { weight: 1, arbitrary: fc.record({ b: fc.constant("price" as const), cents: fc.integer({ min: 0, max: 1500 }), scope: scopeRefArb, max: fc.option(fc.integer({ min: 1, max: 3 }), { nil: null }) }) },
-  { weight: 1, arbitrary: fc.record({ b: fc.constant("pack" as const), skus: fc.array(fc.constantFrom("A", "B", "C", "D"), { minLength: 1, maxLength: 3 }), cents: fc.integer({ min: 1, max: 3000 }) }) },
-  { weight: 1, arbitrary: fc.integer({ min: 2, max: 4 }).chain((every) => fc.record({ b: fc.constant("cheapest" as const), free: fc.integer({ min: 1, max: every - 1 }), every: fc.constant(every), scope: scopeRefArb })) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      b: fc.constant("percent" as const),
+      pct: percentArb.map(Number),
+      target: targetArb,
+      after: fc.boolean(),
+      cap: fc.option(fc.integer({ min: 1, max: 2000 }), { nil: null }),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      b: fc.constant("each" as const),
+      cents: fc.integer({ min: 1, max: 500 }),
+      scope: scopeRefArb,
+      max: fc.option(fc.integer({ min: 1, max: 4 }), { nil: null }),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      b: fc.constant("price" as const),
+      cents: fc.integer({ min: 0, max: 1500 }),
+      scope: scopeRefArb,
+      max: fc.option(fc.integer({ min: 1, max: 3 }), { nil: null }),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      b: fc.constant("pack" as const),
+      skus: fc.array(fc.constantFrom("A", "B", "C", "D"), { minLength: 1, maxLength: 3 }),
+      cents: fc.integer({ min: 1, max: 3000 }),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .integer({ min: 2, max: 4 })
+      .chain((every) =>
+        fc.record({ b: fc.constant("cheapest" as const), free: fc.integer({ min: 1, max: every - 1 }), every: fc.constant(every), scope: scopeRefArb }),
+      ),
+  },
 );
 
 function renderItemBenefit(b: ItemBenefit, currency: Currency): string {
@@ -156,7 +207,11 @@ export interface PromotionModel {
 const SELECTOR_WORDS = ["automatic", "store-coupon", "platform-coupon", "promo-code", "shipping", "coupons", "any", "p0", "p1", "p2", "[p0, p3]"];
 
 const promotionArb: fc.Arbitrary<PromotionModel> = fc.record({
-  kind: fc.oneof({ weight: 10, arbitrary: fc.constantFrom(...ITEM_KINDS) }, { weight: 2, arbitrary: fc.constant("shipping" as const) }, { weight: 1, arbitrary: fc.constant("coins" as const) }),
+  kind: fc.oneof(
+    { weight: 10, arbitrary: fc.constantFrom(...ITEM_KINDS) },
+    { weight: 2, arbitrary: fc.constant("shipping" as const) },
+    { weight: 1, arbitrary: fc.constant("coins" as const) },
+  ),
   hasCode: fc.boolean(),
   priority: fc.boolean(),
   condition: conditionArb,
@@ -164,7 +219,11 @@ const promotionArb: fc.Arbitrary<PromotionModel> = fc.record({
   shipping: shippingBenefitArb,
   coins: coinsBenefitArb,
   windowed: fc.boolean(),
-  exclusive: fc.oneof({ weight: 6, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.constant("all" as const) }, { weight: 2, arbitrary: fc.constantFrom(...SELECTOR_WORDS).map((w) => ({ with: w })) }),
+  exclusive: fc.oneof(
+    { weight: 6, arbitrary: fc.constant(null) },
+    { weight: 1, arbitrary: fc.constant("all" as const) },
+    { weight: 2, arbitrary: fc.constantFrom(...SELECTOR_WORDS).map((w) => ({ with: w })) },
+  ),
   combines: fc.option(fc.constantFrom(...SELECTOR_WORDS), { nil: null, freq: 4 }),
 });
 
@@ -190,7 +249,10 @@ export interface RulesModel {
 }
 
 export const rulesArb: fc.Arbitrary<RulesModel> = fc.record({
-  currency: fc.oneof({ weight: 4, arbitrary: fc.constant("USD" as const) }, { weight: 1, arbitrary: fc.constantFrom("JPY" as const, "KWD" as const, "EUR" as const) }),
+  currency: fc.oneof(
+    { weight: 4, arbitrary: fc.constant("USD" as const) },
+    { weight: 1, arbitrary: fc.constantFrom("JPY" as const, "KWD" as const, "EUR" as const) },
+  ),
   promotions: fc.array(promotionArb, { minLength: 1, maxLength: 6 }),
   stacking: fc.array(stackingArb, { maxLength: 3 }),
   select: fc.constantFrom(null, "best-for-buyer" as const, "first-by-priority" as const),
@@ -215,11 +277,15 @@ export function renderRules(model: RulesModel, permute = false): string {
     if (p.condition) lines.push(`  when ${p.condition.atoms.map((a) => renderAtom(a, currency)).join(` ${p.condition.joiner} `)}`);
     if (kind === "shipping") {
       const s = p.shipping;
-      lines.push(`  give ${s.b === "free" ? "free shipping" : s.b === "amount" ? `${money(scaled(s.cents, currency), currency)} ${currency} off shipping` : `${s.pct}% off shipping`}`);
+      lines.push(
+        `  give ${s.b === "free" ? "free shipping" : s.b === "amount" ? `${money(scaled(s.cents, currency), currency)} ${currency} off shipping` : `${s.pct}% off shipping`}`,
+      );
     } else if (kind === "coins") {
       const c = p.coins;
       const per = Math.max(1, scaled(c.perCents, currency));
-      lines.push(`  give coins at ${c.coins} per ${money(per, currency)} ${currency}${c.capPct === null ? "" : ` up to ${c.capPct}% of order`}${c.scope ? ` on ${renderScope(c.scope)}` : ""}`);
+      lines.push(
+        `  give coins at ${c.coins} per ${money(per, currency)} ${currency}${c.capPct === null ? "" : ` up to ${c.capPct}% of order`}${c.scope ? ` on ${renderScope(c.scope)}` : ""}`,
+      );
     } else {
       lines.push(`  give ${renderItemBenefit(p.item, currency)}`);
     }
@@ -290,9 +356,11 @@ const lineArb: fc.Arbitrary<Omit<LineModel, "id">> = fc.record({
 const LINE_IDS = ["l0", "l1", "l2", "l3", "a", "B", "l10", "z9"];
 
 export const cartArb: fc.Arbitrary<CartModel> = fc.record({
-  lines: fc.array(lineArb, { minLength: 1, maxLength: 6 }).chain((lines) =>
-    fc.shuffledSubarray(LINE_IDS, { minLength: lines.length, maxLength: lines.length }).map((ids) => lines.map((l, i) => ({ ...l, id: ids[i]! }))),
-  ),
+  lines: fc
+    .array(lineArb, { minLength: 1, maxLength: 6 })
+    .chain((lines) =>
+      fc.shuffledSubarray(LINE_IDS, { minLength: lines.length, maxLength: lines.length }).map((ids) => lines.map((l, i) => ({ ...l, id: ids[i]! }))),
+    ),
   otherCurrency: fc.oneof({ weight: 12, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
   day: fc.integer({ min: 9, max: 12 }),
   hour: fc.integer({ min: 0, max: 23 }),
@@ -300,7 +368,10 @@ export const cartArb: fc.Arbitrary<CartModel> = fc.record({
   vip: fc.boolean(),
   country: fc.constantFrom("US" as const, "FR" as const),
   shippingCents: fc.integer({ min: 0, max: 1200 }),
-  coupons: fc.uniqueArray(fc.record({ code: fc.constantFrom(...CODE_POOL), spelling: fc.constantFrom(0 as const, 1 as const, 2 as const) }), { maxLength: 4, selector: (c) => c.code }),
+  coupons: fc.uniqueArray(fc.record({ code: fc.constantFrom(...CODE_POOL), spelling: fc.constantFrom(0 as const, 1 as const, 2 as const) }), {
+    maxLength: 4,
+    selector: (c) => c.code,
+  }),
   useCoins: fc.boolean(),
   coins: fc.integer({ min: 0, max: 5000 }),
 });
@@ -455,7 +526,10 @@ const widePromotionArb: fc.Arbitrary<WidePromotion> = fc.record({
   atoms: fc.array(wideAtomArb, { maxLength: 3 }),
   joiner: fc.constantFrom("and" as const, "or" as const),
   scope: wideScopeRefArb,
-  window: fc.oneof({ weight: 6, arbitrary: fc.constant("none" as const) }, { weight: 3, arbitrary: fc.constantFrom("sale" as const, "dst-spring" as const, "dst-fall" as const, "dst-day" as const) }),
+  window: fc.oneof(
+    { weight: 6, arbitrary: fc.constant("none" as const) },
+    { weight: 3, arbitrary: fc.constantFrom("sale" as const, "dst-spring" as const, "dst-fall" as const, "dst-day" as const) },
+  ),
   limits: fc.oneof({ weight: 3, arbitrary: fc.constant([]) }, { weight: 2, arbitrary: fc.array(wideLimitArb, { minLength: 1, maxLength: 3 }) }),
   expires: fc.constantFrom(null, null, "2 days" as const, "1 month" as const, "36 hours" as const),
   locked: fc.boolean(),
@@ -484,7 +558,10 @@ export const wideRulesArb: fc.Arbitrary<WideRules> = fc.record({
   ),
   stacking: fc.array(stackingArb, { maxLength: 4 }),
   select: fc.constantFrom(null, "best-for-buyer" as const, "first-by-priority" as const),
-  earn: fc.option(fc.record({ coins: fc.constantFrom(1, 5), perCents: fc.constantFrom(100, 250), daily: fc.option(fc.integer({ min: 1, max: 80 }), { nil: null }) }), { nil: null }),
+  earn: fc.option(
+    fc.record({ coins: fc.constantFrom(1, 5), perCents: fc.constantFrom(100, 250), daily: fc.option(fc.integer({ min: 1, max: 80 }), { nil: null }) }),
+    { nil: null },
+  ),
   stress: fc.oneof({ weight: 5, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
 });
 
@@ -493,12 +570,16 @@ function effective(model: WideRules): WideRules {
   if (!model.stress) return model;
   return {
     ...model,
-    promotions: model.promotions.map((p) => ({ ...p, base: { ...p.base, kind: "automatic", condition: null, exclusive: null, combines: null }, atoms: [], window: "none", limits: [] })),
+    promotions: model.promotions.map((p) => ({
+      ...p,
+      base: { ...p.base, kind: "automatic", condition: null, exclusive: null, combines: null },
+      atoms: [],
+      window: "none",
+      limits: [],
+    })),
     stacking: [{ max: 1, selector: "any", per: "line" }, ...model.stacking.filter((r) => r.per !== "order" && r.per !== "customer")],
   };
 }
-
-const WIDE_SELECTORS = ["automatic", "selected-coupon", "store-coupon", "platform-coupon", "promo-code", "shipping", "coupons", "any", "g", "p0", "p1", "p2", "p7", "p20", "[p0, p3]"];
 
 function wideSelector(word: string, n: number): string {
   if (word === "[p0, p3]") return n > 3 ? "[p0, p3]" : "[p0, automatic]";
@@ -538,10 +619,12 @@ export function renderWideRules(wide: WideRules): string {
     if (coded && p.expires) lines.push(`  expires ${p.expires} after activation`);
     if (coded && p.locked) lines.push("  locked 30 minutes after failed payment");
     if (coded && !p.transferable) lines.push("  not transferable");
-    const atoms = [
-      ...(base.condition ? base.condition.atoms.map((a) => ({ base: a }) as WideAtom) : []),
-      ...p.atoms,
-    ].map((a) => ("base" in a ? renderAtom(a.base, currency === "BHD" ? "KWD" : (currency as Currency)) : ATTRIBUTE_ATOMS[a.attr]!.replace("{10}", m(1000))).replace(/ (KWD)$/, ` ${currency}`));
+    const atoms = [...(base.condition ? base.condition.atoms.map((a) => ({ base: a }) as WideAtom) : []), ...p.atoms].map((a) =>
+      ("base" in a ? renderAtom(a.base, currency === "BHD" ? "KWD" : (currency as Currency)) : ATTRIBUTE_ATOMS[a.attr]!.replace("{10}", m(1000))).replace(
+        / (KWD)$/,
+        ` ${currency}`,
+      ),
+    );
     if (atoms.length > 0) lines.push(`  when ${atoms.join(` ${p.joiner} `)}`);
     if (kind === "shipping") {
       const s = base.shipping;
@@ -549,7 +632,9 @@ export function renderWideRules(wide: WideRules): string {
     } else if (kind === "coins") {
       const c = base.coins;
       const per = Math.max(1, wideScaled(c.perCents, currency));
-      lines.push(`  give coins at ${c.coins} per ${wideMoney(per, currency)} ${currency}${c.capPct === null ? "" : ` up to ${c.capPct}% of order`}${c.scope ? ` on ${scopeText(p.scope)}` : ""}`);
+      lines.push(
+        `  give coins at ${c.coins} per ${wideMoney(per, currency)} ${currency}${c.capPct === null ? "" : ` up to ${c.capPct}% of order`}${c.scope ? ` on ${scopeText(p.scope)}` : ""}`,
+      );
     } else {
       // The item benefit of the base model, its scope widened to the wide scopes.
       const b = base.item;
@@ -592,7 +677,10 @@ export function renderWideRules(wide: WideRules): string {
     if (model.select) rules.push(`  select ${model.select}`);
     blocks.push(["stacking {", ...rules, "}"].join("\n"));
   }
-  if (model.earn) blocks.push(`earn ${model.earn.coins} coins per ${m(model.earn.perCents)}${model.earn.daily === null ? "" : ` limit ${model.earn.daily} coins per customer per day`}`);
+  if (model.earn)
+    blocks.push(
+      `earn ${model.earn.coins} coins per ${m(model.earn.perCents)}${model.earn.daily === null ? "" : ` limit ${model.earn.daily} coins per customer per day`}`,
+    );
   const scopes = Object.entries(wideScopes(currency)).map(([name, pred]) => `scope ${name} = ${pred}`);
   return [`currency ${currency}`, ...WIDE_ATTRIBUTES, "group g = [p0, platform-coupon]", ...scopes, ...blocks].join("\n\n") + "\n";
 }
@@ -618,10 +706,26 @@ export interface WideCart {
 
 /** Instants around the windows above: the 11.11 sale, and both DST changes in New York. */
 export const WIDE_INSTANTS = [
-  "2026-11-09T23:30:00Z", "2026-11-10T08:00:00Z", "2026-11-10T12:30:00Z", "2026-11-11T07:59:59Z", "2026-11-12T07:59:59.999Z",
-  "2026-11-12T08:00:00Z", "2026-11-12T20:00:00Z", "2026-03-08T06:59:59Z", "2026-03-08T07:00:00Z", "2026-03-08T07:30:00Z",
-  "2026-03-08T07:30:00.999Z", "2026-03-08T07:30:01Z", "2026-03-08T08:30:00Z", "2026-11-01T05:29:59Z", "2026-11-01T05:30:00Z",
-  "2026-11-01T05:45:59.999Z", "2026-11-01T05:46:00Z", "2026-11-01T06:30:00Z", "2026-11-01T04:59:59Z", "2026-10-31T16:00:00Z",
+  "2026-11-09T23:30:00Z",
+  "2026-11-10T08:00:00Z",
+  "2026-11-10T12:30:00Z",
+  "2026-11-11T07:59:59Z",
+  "2026-11-12T07:59:59.999Z",
+  "2026-11-12T08:00:00Z",
+  "2026-11-12T20:00:00Z",
+  "2026-03-08T06:59:59Z",
+  "2026-03-08T07:00:00Z",
+  "2026-03-08T07:30:00Z",
+  "2026-03-08T07:30:00.999Z",
+  "2026-03-08T07:30:01Z",
+  "2026-03-08T08:30:00Z",
+  "2026-11-01T05:29:59Z",
+  "2026-11-01T05:30:00Z",
+  "2026-11-01T05:45:59.999Z",
+  "2026-11-01T05:46:00Z",
+  "2026-11-01T06:30:00Z",
+  "2026-11-01T04:59:59Z",
+  "2026-10-31T16:00:00Z",
 ];
 const ACTIVATIONS = [null, "2026-10-30T12:00:00Z", "2026-11-09T12:00:00Z", "2026-03-06T07:30:00Z", "2026-10-01T00:00:00Z", "2026-11-01T05:30:00Z"];
 
@@ -653,7 +757,13 @@ export const wideCartArb: fc.Arbitrary<WideCart> = fc.record({
   country: fc.constantFrom("US" as const, "FR" as const),
   shippingCents: fc.integer({ min: 0, max: 1200 }),
   coupons: fc.uniqueArray(
-    fc.record({ code: fc.nat({ max: 29 }), spelling: fc.constantFrom(0 as const, 1 as const, 2 as const), activated: fc.nat({ max: ACTIVATIONS.length - 1 }), owner: fc.boolean(), failed: fc.boolean() }),
+    fc.record({
+      code: fc.nat({ max: 29 }),
+      spelling: fc.constantFrom(0 as const, 1 as const, 2 as const),
+      activated: fc.nat({ max: ACTIVATIONS.length - 1 }),
+      owner: fc.boolean(),
+      failed: fc.boolean(),
+    }),
     { maxLength: 12, selector: (c) => c.code },
   ),
   useCoins: fc.boolean(),
@@ -689,13 +799,28 @@ export function renderWideCart(cart: WideCart, currency: WideCurrency): Record<s
     }
     return line;
   });
-  const customer: Record<string, unknown> = { region: cart.vip ? "CA" : "US", previousOrders: cart.firstOrder ? 0 : 2, segments: cart.vip ? ["vip"] : [], coins: cart.coins, coinsEarnedToday: cart.coins % 50 };
+  const customer: Record<string, unknown> = {
+    region: cart.vip ? "CA" : "US",
+    previousOrders: cart.firstOrder ? 0 : 2,
+    segments: cart.vip ? ["vip"] : [],
+    coins: cart.coins,
+    coinsEarnedToday: cart.coins % 50,
+  };
   if (cart.customerId) customer["id"] = "c1";
   if (cart.attributes) {
     customer["attributes"] = {
-      tier: cart.coins % 4, score: cart.vip ? "1.75" : "1.5", nick: cart.vip ? "bob" : "eve", vipFlag: cart.vip, rate: cart.firstOrder ? "12.5" : "20",
-      since: cart.firstOrder ? "2026-01-01" : "2024-12-31", seen: cart.vip ? "2026-11-01T00:00:00Z" : "2026-10-31T23:59:59Z", home: cart.vip ? "CA" : "FR",
-      cur: cart.vip ? "EUR" : "USD", credit: wideMoney(wideScaled(cart.coins % 2000, cur), cur), labels: cart.vip ? ["gold"] : [], regions: cart.firstOrder ? ["FR", "US"] : [],
+      tier: cart.coins % 4,
+      score: cart.vip ? "1.75" : "1.5",
+      nick: cart.vip ? "bob" : "eve",
+      vipFlag: cart.vip,
+      rate: cart.firstOrder ? "12.5" : "20",
+      since: cart.firstOrder ? "2026-01-01" : "2024-12-31",
+      seen: cart.vip ? "2026-11-01T00:00:00Z" : "2026-10-31T23:59:59Z",
+      home: cart.vip ? "CA" : "FR",
+      cur: cart.vip ? "EUR" : "USD",
+      credit: wideMoney(wideScaled(cart.coins % 2000, cur), cur),
+      labels: cart.vip ? ["gold"] : [],
+      regions: cart.firstOrder ? ["FR", "US"] : [],
     };
   }
   return {

@@ -82,7 +82,13 @@ export function referenceEngine(project: CheckedProject, maxContested?: number):
     price(cart, options) {
       const outcome = run(cart, options);
       if (!outcome.ok) return outcome;
-      return { ok: true, result: observable(outcome.result), optimal: outcome.result.optimal, savings: outcome.result.savings, qualified: outcome.result.qualified };
+      return {
+        ok: true,
+        result: observable(outcome.result),
+        optimal: outcome.result.optimal,
+        savings: outcome.result.savings,
+        qualified: outcome.result.qualified,
+      };
     },
   };
 }

@@ -85,7 +85,8 @@ interface Step {
   stores: Set<string>;
 }
 
-const excludes = (x: PromotionSpec, y: PromotionSpec) => x.exclusiveWith === "all" || (x.exclusiveWith !== null && x.exclusiveWith !== undefined && x.exclusiveWith.has(y.id));
+const excludes = (x: PromotionSpec, y: PromotionSpec) =>
+  x.exclusiveWith === "all" || (x.exclusiveWith !== null && x.exclusiveWith !== undefined && x.exclusiveWith.has(y.id));
 const combine = (a: PromotionSpec, b: PromotionSpec) => a.combinesWith.has(b.id) || b.combinesWith.has(a.id);
 
 /** Whether a set of applied steps obeys every exclusivity and `at most` rule (docs/language.md, "Stacking"). */
@@ -107,7 +108,8 @@ function admissibleSet(steps: readonly Step[], rules: readonly StackingRule[]): 
       return a.lines.some((l) => b.lines.includes(l));
     };
     if (rule.max === 1) {
-      for (let i = 0; i < members.length; i++) for (let j = i + 1; j < members.length; j++) if (share(members[i]!, members[j]!) && !combine(members[i]!.spec, members[j]!.spec)) return false;
+      for (let i = 0; i < members.length; i++)
+        for (let j = i + 1; j < members.length; j++) if (share(members[i]!, members[j]!) && !combine(members[i]!.spec, members[j]!.spec)) return false;
       continue;
     }
     // N > 1: at most N members touch any one order / store / line.

@@ -58,7 +58,10 @@ export interface PreparedRules {
   selection: "best-for-buyer" | "first-by-priority";
 }
 
-export async function prepareRules(model: RulesModel, compiledFor: (text: string, project: ReturnType<typeof checkRules>["project"]) => Promise<Engine> = (_t, p) => emittedFor(p)): Promise<PreparedRules> {
+export async function prepareRules(
+  model: RulesModel,
+  compiledFor: (text: string, project: ReturnType<typeof checkRules>["project"]) => Promise<Engine> = (_t, p) => emittedFor(p),
+): Promise<PreparedRules> {
   const text = renderRules(model);
   const { project, diagnostics } = checkRules(text);
   const errors = errorsOf(diagnostics);
@@ -107,7 +110,8 @@ export function checkCase(rules: PreparedRules, model: RulesModel, cartModel: Ca
 
   // order of declarations (source positions move with them, nothing else may)
   const d = rules.permuted.tryEvaluate(cart);
-  if (!isDeepStrictEqual(withoutSources(d), withoutSources(a))) fail("re-ordering the declarations changes the result", diff(withoutSources(a), withoutSources(d)));
+  if (!isDeepStrictEqual(withoutSources(d), withoutSources(a)))
+    fail("re-ordering the declarations changes the result", diff(withoutSources(a), withoutSources(d)));
 
   // optimality against brute force
   if (rules.selection === "best-for-buyer" && result.optimal) {
@@ -118,9 +122,11 @@ export function checkCase(rules: PreparedRules, model: RulesModel, cartModel: Ca
       counters.bruteForced++;
       const applied = result.applied.filter((x) => x.kind !== "coins");
       const saving = applied.reduce((s, x) => s + minorOf(x.amount, result.currency), 0);
-      if (saving !== best.saving) fail(`the selection is not optimal: it saves ${saving}, brute force finds ${best.saving} (${best.ids.join(", ")})`, JSON.stringify(result.applied));
+      if (saving !== best.saving)
+        fail(`the selection is not optimal: it saves ${saving}, brute force finds ${best.saving} (${best.ids.join(", ")})`, JSON.stringify(result.applied));
       const ids = applied.map((x) => x.id);
-      if (!isDeepStrictEqual(ids, best.ids)) fail(`equal savings are broken differently: the engine applies [${ids.join(", ")}], the documented tie-break gives [${best.ids.join(", ")}]`);
+      if (!isDeepStrictEqual(ids, best.ids))
+        fail(`equal savings are broken differently: the engine applies [${ids.join(", ")}], the documented tie-break gives [${best.ids.join(", ")}]`);
     }
   }
 }

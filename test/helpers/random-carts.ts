@@ -42,4 +42,3 @@ export function randomCart(random: () => number, currency: string) {
     useCoins: random() < 0.5,
   };
 }
-

@@ -27,7 +27,9 @@ export const tally = { cases: 0, ruleFiles: 0, exact: 0, overNineQualified: 0, s
 
 export class Disagreement extends Error {
   constructor(what: string, rules: string, cart: unknown, usage: unknown, detail: string) {
-    super(`${what}\n--- rule file ---\n${rules}--- cart ---\n${JSON.stringify(cart, null, 2)}\n--- usage ---\n${JSON.stringify(usage)}\n--- detail ---\n${detail}`);
+    super(
+      `${what}\n--- rule file ---\n${rules}--- cart ---\n${JSON.stringify(cart, null, 2)}\n--- usage ---\n${JSON.stringify(usage)}\n--- detail ---\n${detail}`,
+    );
     this.name = "Disagreement";
   }
 }
@@ -48,7 +50,13 @@ export async function prepareWide(model: WideRules): Promise<PreparedWide> {
   return { text, model, project, compiled: await emittedEngine(project) };
 }
 
-const ZONES: Record<string, string> = { none: "UTC", sale: "America/Los_Angeles", "dst-spring": "America/New_York", "dst-fall": "America/New_York", "dst-day": "America/New_York" };
+const ZONES: Record<string, string> = {
+  none: "UTC",
+  sale: "America/Los_Angeles",
+  "dst-spring": "America/New_York",
+  "dst-fall": "America/New_York",
+  "dst-day": "America/New_York",
+};
 
 /** Usage for the limits of the rules, for the cart's instant: none, one, all but one, all, half, or over the maximum. */
 export function wideUsage(model: WideRules, cart: WideCart): Record<string, number> {
@@ -112,13 +120,16 @@ export function checkWideCase(prepared: PreparedWide, cartModel: WideCart): void
   if ((b.qualified ?? 0) > 9) tally.overNineQualified++;
   if (a.optimal && b.optimal) {
     tally.exact++;
-    if (JSON.stringify(a.result) !== JSON.stringify(b.result)) fail("compiled and reference disagree", `compiled:\n${JSON.stringify(a.result, null, 1)}\nreference:\n${JSON.stringify(b.result, null, 1)}`);
+    if (JSON.stringify(a.result) !== JSON.stringify(b.result))
+      fail("compiled and reference disagree", `compiled:\n${JSON.stringify(a.result, null, 1)}\nreference:\n${JSON.stringify(b.result, null, 1)}`);
     return;
   }
   const greedy = reference.price(cart, { usage, selection: "first-by-priority" });
   if (!greedy.ok) return fail("the reference's greedy run rejects the cart", "");
   if (!a.optimal) tally[small ? "stepBoundSmall" : "stepBound"]++;
   if (!b.optimal) tally.referenceBounded++;
-  if (a.savings < greedy.savings) fail(`the engine's selection saves ${a.savings}, less than the greedy combination's ${greedy.savings}`, JSON.stringify(a.result.applied));
-  if (b.optimal && a.savings > b.savings) fail(`the engine's selection saves ${a.savings}, more than the exact optimum ${b.savings}`, JSON.stringify(a.result.applied));
+  if (a.savings < greedy.savings)
+    fail(`the engine's selection saves ${a.savings}, less than the greedy combination's ${greedy.savings}`, JSON.stringify(a.result.applied));
+  if (b.optimal && a.savings > b.savings)
+    fail(`the engine's selection saves ${a.savings}, more than the exact optimum ${b.savings}`, JSON.stringify(a.result.applied));
 }

@@ -18,22 +18,27 @@ afterAll(() => {
 });
 
 describe("compiled bundles", () => {
-  it(`agree with the interpreter on ${RUNS.bundleRuleFiles} generated rule files`, async () => {
-    await fc.assert(
-      fc.asyncProperty(rulesArb, fc.array(cartArb, { minLength: 1, maxLength: Math.max(1, RUNS.carts), size: "max" }), async (rules, carts) => {
-        const text = renderRules(rules);
-        const interpreter = interpreterFor(checkRules(text).project);
-        const bundle = await bundledFor(text);
-        expect(bundleViolations(bundle.code, { allowedMembers: LIBRARY_MEMBERS })).toEqual([]);
-        for (const model of carts) {
-          cases++;
-          const cart = renderCart(model, rules.currency);
-          const a = interpreter.tryEvaluate(cart);
-          const b = bundle.tryEvaluate(cart);
-          if (!isDeepStrictEqual(a, b)) throw new PropertyFailure("the bundle and the interpreter disagree", text, cart, `${JSON.stringify(a)}\n${JSON.stringify(b)}`);
-        }
-      }),
-      { numRuns: RUNS.bundleRuleFiles, seed: RUNS.seed + 1 },
-    );
-  }, 24 * 3600_000);
+  it(
+    `agree with the interpreter on ${RUNS.bundleRuleFiles} generated rule files`,
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(rulesArb, fc.array(cartArb, { minLength: 1, maxLength: Math.max(1, RUNS.carts), size: "max" }), async (rules, carts) => {
+          const text = renderRules(rules);
+          const interpreter = interpreterFor(checkRules(text).project);
+          const bundle = await bundledFor(text);
+          expect(bundleViolations(bundle.code, { allowedMembers: LIBRARY_MEMBERS })).toEqual([]);
+          for (const model of carts) {
+            cases++;
+            const cart = renderCart(model, rules.currency);
+            const a = interpreter.tryEvaluate(cart);
+            const b = bundle.tryEvaluate(cart);
+            if (!isDeepStrictEqual(a, b))
+              throw new PropertyFailure("the bundle and the interpreter disagree", text, cart, `${JSON.stringify(a)}\n${JSON.stringify(b)}`);
+          }
+        }),
+        { numRuns: RUNS.bundleRuleFiles, seed: RUNS.seed + 1 },
+      );
+    },
+    24 * 3600_000,
+  );
 });

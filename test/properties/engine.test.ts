@@ -19,15 +19,19 @@ afterAll(() => {
 });
 
 describe("engine properties", () => {
-  it(`hold over ${RUNS.ruleFiles} generated rule files × up to ${RUNS.carts} carts`, async () => {
-    await fc.assert(
-      fc.asyncProperty(rulesArb, fc.array(cartArb, { minLength: 1, maxLength: Math.max(1, RUNS.carts), size: "max" }), async (rules, carts) => {
-        const prepared = await prepareRules(rules);
-        carts.forEach((cart, i) => checkCase(prepared, rules, cart, i));
-      }),
-      { numRuns: RUNS.ruleFiles, seed: RUNS.seed, endOnFailure: false },
-    );
-    const minimum = Number(process.env["PROMO_PROPERTY_MIN_CASES"] ?? 0);
-    if (counters.cases < minimum) throw new Error(`only ${counters.cases} cases ran; at least ${minimum} were asked for`);
-  }, 24 * 3600_000);
+  it(
+    `hold over ${RUNS.ruleFiles} generated rule files × up to ${RUNS.carts} carts`,
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(rulesArb, fc.array(cartArb, { minLength: 1, maxLength: Math.max(1, RUNS.carts), size: "max" }), async (rules, carts) => {
+          const prepared = await prepareRules(rules);
+          carts.forEach((cart, i) => checkCase(prepared, rules, cart, i));
+        }),
+        { numRuns: RUNS.ruleFiles, seed: RUNS.seed, endOnFailure: false },
+      );
+      const minimum = Number(process.env["PROMO_PROPERTY_MIN_CASES"] ?? 0);
+      if (counters.cases < minimum) throw new Error(`only ${counters.cases} cases ran; at least ${minimum} were asked for`);
+    },
+    24 * 3600_000,
+  );
 });

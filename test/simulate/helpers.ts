@@ -74,7 +74,20 @@ export function directLoop(
   depth: number[];
   byHour: { hour: string; carts: number; cost: string }[];
   byStore: { store: string; carts: number; subtotal: string; discount: string }[];
-  promotions: Record<string, { candidate: number; applied: number; rejected: Record<string, number>; cost: string; max: string; maxCart: string | null; depth: number[]; byHour: { hour: string; redemptions: number; cost: string }[]; byStore: { store: string; applied: number; cost: string }[] }>;
+  promotions: Record<
+    string,
+    {
+      candidate: number;
+      applied: number;
+      rejected: Record<string, number>;
+      cost: string;
+      max: string;
+      maxCart: string | null;
+      depth: number[];
+      byHour: { hour: string; redemptions: number; cost: string }[];
+      byStore: { store: string; applied: number; cost: string }[];
+    }
+  >;
   results: Map<string, PricingResult>;
 } {
   let invalid = 0;

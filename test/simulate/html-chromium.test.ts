@@ -12,10 +12,13 @@ import { AE_RULES, AE_V2_RULES, compileBundle, scratch, writeCarts } from "./hel
  * (git-ignored). Without Chromium the test is skipped with the reason printed, except under CI=true, where it fails.
  */
 
-const CHROMIUM_PATHS = [process.env["PROMO_CHROMIUM"], "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"].filter((p): p is string => !!p);
+const CHROMIUM_PATHS = [process.env["PROMO_CHROMIUM"], "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"].filter(
+  (p): p is string => !!p,
+);
 const chromium = CHROMIUM_PATHS.find((p) => existsSync(p));
 const onCi = process.env["CI"] === "true";
-if (!chromium && !onCi) console.warn(`[simulate html] skipped: no Chromium found (looked at ${CHROMIUM_PATHS.join(", ")}); install it with 'apt-get install chromium'`);
+if (!chromium && !onCi)
+  console.warn(`[simulate html] skipped: no Chromium found (looked at ${CHROMIUM_PATHS.join(", ")}); install it with 'apt-get install chromium'`);
 
 const OUTPUT = join(repoRoot, "test", "simulate", "output");
 const work = scratch("html");
@@ -26,7 +29,11 @@ beforeAll(async () => {
   const old = await compileBundle(AE_RULES, work.dir, "v1");
   const carts = join(work.dir, "carts.ndjson");
   writeCarts(carts, { carts: 3000, seed: 11, corruptEvery: 300 });
-  const report = await simulateToReport({ path: current.path, label: "aliexpress-11-11-v2.promo" }, carts, { workers: 1, against: { path: old.path, label: "aliexpress-11-11.promo" }, cwd: work.dir });
+  const report = await simulateToReport({ path: current.path, label: "aliexpress-11-11-v2.promo" }, carts, {
+    workers: 1,
+    against: { path: old.path, label: "aliexpress-11-11.promo" },
+    cwd: work.dir,
+  });
   mkdirSync(OUTPUT, { recursive: true });
   htmlPath = join(OUTPUT, "report.html");
   writeFileSync(htmlPath, renderHtmlReport(report));
@@ -53,7 +60,9 @@ describe.skipIf(!chromium && !onCi)("the HTML report in headless Chromium", () =
             width: box.width,
             height: box.height,
             bars: svg.querySelectorAll("rect.bar").length,
-            visibleBars: [...svg.querySelectorAll("rect.bar")].filter((r) => (r as SVGRectElement).getBBox().width > 0 && (r as SVGRectElement).getBBox().height > 0).length,
+            visibleBars: [...svg.querySelectorAll("rect.bar")].filter(
+              (r) => (r as SVGRectElement).getBBox().width > 0 && (r as SVGRectElement).getBBox().height > 0,
+            ).length,
             lines: svg.querySelectorAll("path.line").length,
             pathLength: [...svg.querySelectorAll("path.line")].map((p) => (p as SVGPathElement).getTotalLength()),
           };

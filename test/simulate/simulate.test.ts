@@ -49,7 +49,18 @@ function expectVersionEqualsLoop(version: SimulationReport["current"], loop: Ret
   expect(Object.keys(loop.promotions).sort()).toEqual(version.promotions.map((p) => p.id).sort());
   for (const p of version.promotions) {
     const o = loop.promotions[p.id]!;
-    expect({ id: p.id, candidate: p.candidate, applied: p.applied, rejected: p.rejected, cost: p.cost, max: p.max, maxCart: p.maxCart, depth: p.depth, byHour: p.byHour, byStore: p.byStore }).toEqual({
+    expect({
+      id: p.id,
+      candidate: p.candidate,
+      applied: p.applied,
+      rejected: p.rejected,
+      cost: p.cost,
+      max: p.max,
+      maxCart: p.maxCart,
+      depth: p.depth,
+      byHour: p.byHour,
+      byStore: p.byStore,
+    }).toEqual({
       id: p.id,
       ...o,
     });
@@ -221,7 +232,9 @@ describe("bad input", () => {
 
   it("invalid carts are listed by file, line and JSON path; all are counted, 100 listed", async () => {
     const path = join(work.dir, "bad.ndjson");
-    const bad = Array.from({ length: 150 }, (_, i) => (i % 2 === 0 ? `{"currency":"USD","at":"2026-11-11T00:00:00Z","lines":[{"id":"l1","sku":"A","unitPrice":"x","quantity":1}]}` : `{oops`));
+    const bad = Array.from({ length: 150 }, (_, i) =>
+      i % 2 === 0 ? `{"currency":"USD","at":"2026-11-11T00:00:00Z","lines":[{"id":"l1","sku":"A","unitPrice":"x","quantity":1}]}` : `{oops`,
+    );
     writeFileSync(path, bad.join("\n") + "\n");
     const report = await simulateToReport({ path: current.path }, path, { workers: 0, cwd: work.dir });
     expect(report.input.invalid).toBe(150);

@@ -29,7 +29,9 @@ function showExampleResult(result: ExampleResult | undefined): void {
   if (result.passed) void window.showInformationMessage(`Example "${result.name}" passes.`);
   else {
     results.show(true);
-    void window.showWarningMessage(`Example "${result.name}" fails: ${differences[0] ?? "no result"}${differences.length > 1 ? ` (+${differences.length - 1} more)` : ""}`);
+    void window.showWarningMessage(
+      `Example "${result.name}" fails: ${differences[0] ?? "no result"}${differences.length > 1 ? ` (+${differences.length - 1} more)` : ""}`,
+    );
   }
 }
 

@@ -38,7 +38,13 @@ export function parseArgs(argv: readonly string[], specs: readonly OptionSpec[],
     if (token.kind !== "option") continue;
     const spec = byName.get(token.name);
     if (spec === undefined) {
-      const close = token.rawName.startsWith("--") ? suggest(token.name, specs.map((s) => s.name), 1)[0] : undefined;
+      const close = token.rawName.startsWith("--")
+        ? suggest(
+            token.name,
+            specs.map((s) => s.name),
+            1,
+          )[0]
+        : undefined;
       throw new UsageError(`unknown option '${token.rawName}' for 'promo ${command}'${close ? `; did you mean '--${close}'?` : ""}`, command);
     }
     if (spec.value === undefined) {

@@ -62,15 +62,12 @@ function runCheck(args: ParsedArgs, ctx: CommandContext): number {
   return hasErrors(diagnostics) ? EXIT.problems : EXIT.ok;
 }
 
-
-
 const INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:\d{2})$/i;
 
 /** `2026-11-13T00:00:00Z`, `2026-11-13T09:30+01:00` → epoch milliseconds; anything else is a usage error. */
 export function parseInstant(text: string): number {
   const m = INSTANT.exec(text);
-  const bad = () =>
-    new UsageError(`invalid --at '${text}': expected an ISO-8601 instant with a UTC offset, e.g. 2026-11-13T00:00:00Z`, "check");
+  const bad = () => new UsageError(`invalid --at '${text}': expected an ISO-8601 instant with a UTC offset, e.g. 2026-11-13T00:00:00Z`, "check");
   if (!m) throw bad();
   const [year, month, day, hour, minute] = [m[1], m[2], m[3], m[4], m[5]].map(Number) as [number, number, number, number, number];
   const second = m[6] === undefined ? 0 : Number(m[6]);

@@ -4,7 +4,17 @@ import { flag, optionValue, type ParsedArgs } from "./args.js";
 import type { Command } from "./command.js";
 import { EXIT, UsageError, type CommandContext } from "./context.js";
 import { absolute, projectRoot, recordingHost, ROOT_OPTION } from "./files.js";
-import { costBudgetOption, diagnosticJson, expandRuleFiles, formatSize, plural, printTimings, renderDiagnostics, renderFrames, writeFilesAtomically } from "./rules.js";
+import {
+  costBudgetOption,
+  diagnosticJson,
+  expandRuleFiles,
+  formatSize,
+  plural,
+  printTimings,
+  renderDiagnostics,
+  renderFrames,
+  writeFilesAtomically,
+} from "./rules.js";
 
 export const compileCommand: Command = {
   name: "compile",

@@ -16,7 +16,7 @@ export const evalCommand: Command = {
     "interpreter and prints the lines, the applied and rejected promotions and the totals. The cart is JSON in\n" +
     "the cart contract's format. Problems with the rules or the cart go to stderr; stdout holds only the result.\n" +
     "--usage gives the current use of usage limits, by limit key: a JSON object such as\n" +
-    "{\"welcome|count|customer:c1\": 1, \"sale|budget\": \"250.00\"} (counts as numbers, budgets as decimal strings).",
+    '{"welcome|count|customer:c1": 1, "sale|budget": "250.00"} (counts as numbers, budgets as decimal strings).',
   options: [
     ROOT_OPTION,
     { name: "cart", value: "<cart.json>", description: "the cart to price; required" },
@@ -24,7 +24,11 @@ export const evalCommand: Command = {
     { name: "json", description: "print only the pricing result as JSON (the contract v1 shape); errors as JSON too" },
     { name: "explain", description: "add the promotions' titles and the coins' limits to the report" },
   ],
-  exitCodes: ["0  the cart was priced", "1  errors in the rules, or the cart is not valid JSON or not a valid cart", "2  usage or I/O error (e.g. the cart file cannot be read)"],
+  exitCodes: [
+    "0  the cart was priced",
+    "1  errors in the rules, or the cart is not valid JSON or not a valid cart",
+    "2  usage or I/O error (e.g. the cart file cannot be read)",
+  ],
   run: runEval,
 };
 
@@ -130,11 +134,20 @@ export function renderReport(result: PricingResult, cart: NormalizedCart, cartLa
   result.applied.forEach((a, i) => {
     out += `${appliedLines[i]}\n`;
     if (explain) out += `    ${s.dim(quote(a.title))}\n`;
-    if (a.lines.length > 0) out += table(a.lines.map((l) => [l.line, withCurrency(l.amount)]), "lr", "    ");
+    if (a.lines.length > 0)
+      out += table(
+        a.lines.map((l) => [l.line, withCurrency(l.amount)]),
+        "lr",
+        "    ",
+      );
   });
 
   out += `\n${s.bold("Rejected")}${result.rejected.length === 0 ? ": none" : ""}\n`;
-  const rejectedRows = result.rejected.map((r) => [s.bold(r.id), s.yellow(r.reason), `${r.message}  ${s.dim(`(${r.source.file}:${r.source.line}:${r.source.column})`)}`]);
+  const rejectedRows = result.rejected.map((r) => [
+    s.bold(r.id),
+    s.yellow(r.reason),
+    `${r.message}  ${s.dim(`(${r.source.file}:${r.source.line}:${r.source.column})`)}`,
+  ]);
   const rejectedLines = table(rejectedRows, "lll").split("\n");
   result.rejected.forEach((r, i) => {
     out += `${rejectedLines[i]}\n`;
@@ -196,9 +209,7 @@ function coinsExplanation(result: PricingResult, cart: NormalizedCart, explain: 
   }
   if (earn) {
     const daily =
-      earn.dailyLimit === null
-        ? "no daily limit"
-        : `at most ${plural(earn.dailyLimit, "coin")} a day (${cart.customer.coinsEarnedToday} earned today)`;
+      earn.dailyLimit === null ? "no daily limit" : `at most ${plural(earn.dailyLimit, "coin")} a day (${cart.customer.coinsEarnedToday} earned today)`;
     const perAmount = earn.currency === currency ? withCurrency(earn.per) : `${formatMinor(earn.per, earn.currency)} ${earn.currency}`;
     rows.push(["earning", `${plural(earn.coins, "coin")} per ${perAmount} paid for items, ${daily}`]);
     rows.push(["earned", plural(result.coins.earned, "coin")]);
@@ -234,7 +245,7 @@ export function parseUsage(text: string, label: string, currency: string): Usage
     return { ok: false, errors: [{ path: "", message: `${label} is not valid JSON: ${(error as Error).message}` }] };
   }
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    return { ok: false, errors: [{ path: "", message: "(root): expected an object from limit key to use, e.g. {\"welcome|count|customer:c1\": 1}" }] };
+    return { ok: false, errors: [{ path: "", message: '(root): expected an object from limit key to use, e.g. {"welcome|count|customer:c1": 1}' }] };
   }
   const usage: Record<string, number> = {};
   const errors: { path: string; message: string }[] = [];

@@ -17,11 +17,7 @@ export const fmtCommand: Command = {
     "to a temporary file beside the original and renamed over it, so a file is never left half-written.\n" +
     "Files that do not parse are reported with their problems and left untouched.",
   options: [{ name: "check", description: "write nothing; list the files that are not formatted" }],
-  exitCodes: [
-    "0  every file is formatted (or has been rewritten)",
-    "1  files are not formatted (--check) or do not parse",
-    "2  usage or I/O error",
-  ],
+  exitCodes: ["0  every file is formatted (or has been rewritten)", "1  files are not formatted (--check) or do not parse", "2  usage or I/O error"],
   run: runFmt,
 };
 

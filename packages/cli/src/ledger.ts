@@ -27,7 +27,11 @@ export const ledgerCommand: Command = {
     { name: "store", value: "<store>", description: "sqlite:PATH or postgres://USER@HOST:PORT/DB (default: $PROMO_LEDGER_STORE)" },
     { name: "json", description: "print the status or usage as JSON" },
   ],
-  exitCodes: ["0  done", "1  an unknown promotion (not in the given rules, or without rules: no use recorded), or errors in the rules", "2  usage error, or the store cannot be opened or reached"],
+  exitCodes: [
+    "0  done",
+    "1  an unknown promotion (not in the given rules, or without rules: no use recorded), or errors in the rules",
+    "2  usage error, or the store cannot be opened or reached",
+  ],
   run: runLedger,
 };
 
@@ -60,7 +64,11 @@ async function runLedger(args: ParsedArgs, ctx: CommandContext): Promise<number>
       const promotions = lower(project).promotions;
       promotion = promotions.find((p) => p.id === promotionId);
       if (!promotion) {
-        const close = suggest(promotionId, promotions.map((p) => p.id), 1);
+        const close = suggest(
+          promotionId,
+          promotions.map((p) => p.id),
+          1,
+        );
         const message = `unknown promotion '${promotionId}' in ${files.length === 1 ? files[0] : `${files.length} rule files`}${close[0] ? `; did you mean '${close[0]}'?` : ""}`;
         if (ctx.json) ctx.io.stdout(`${JSON.stringify({ error: { kind: "unknown-promotion", message } }, null, 2)}\n`);
         else ctx.io.stderr(`promo: ${message}\n`);
@@ -109,7 +117,9 @@ async function runLedger(args: ParsedArgs, ctx: CommandContext): Promise<number>
       return unknown ? EXIT.problems : EXIT.ok;
     }
     if (unknown) {
-      ctx.io.stderr(`promo: no use recorded for '${promotionId}' in ${ledger.name} (give the rule files to check the name: promo ledger usage ${promotionId} rules/)\n`);
+      ctx.io.stderr(
+        `promo: no use recorded for '${promotionId}' in ${ledger.name} (give the rule files to check the name: promo ledger usage ${promotionId} rules/)\n`,
+      );
       return EXIT.problems;
     }
     ctx.io.stdout(renderUsage(promotionId!, ledger.name, rows, promotion, styles(ctx.color)));
@@ -134,7 +144,14 @@ function renderHotLimits(hot: readonly import("@promo/ledger").HotLimitStatus[])
   let out = "";
   for (const h of hot) {
     out += `  hot limit ${h.key}  max ${h.max}: ${h.spent} spent, ${h.reserved} reserved, ${h.leased} leased, ${h.free} free\n`;
-    out += table([["slice", "cap", "spent", "reserved", "free"], ...h.slices.map((s) => [String(s.slice), String(s.cap), String(s.spent), String(s.reserved), String(s.free)])], "rrrrr", "    ");
+    out += table(
+      [
+        ["slice", "cap", "spent", "reserved", "free"],
+        ...h.slices.map((s) => [String(s.slice), String(s.cap), String(s.spent), String(s.reserved), String(s.free)]),
+      ],
+      "rrrrr",
+      "    ",
+    );
   }
   return out;
 }
@@ -154,7 +171,20 @@ function renderUsage(id: string, store: string, rows: readonly UsageRow[], promo
   const amount = (limit: Limit | undefined, value: number) => (limit?.kind === "budget" && promotion ? formatMoney(value, promotion.currency) : String(value));
   const header = ["key", "used", "held", "max", "left"].map((h) => s.dim(h));
   const render = (limit: Limit | undefined, list: readonly UsageRow[]) =>
-    table([header, ...list.map((r) => [r.key, amount(limit, r.used), amount(limit, r.held), amount(limit, limit?.max ?? r.max), amount(limit, Math.max(0, (limit?.max ?? r.max) - r.used - r.held))])], "lrrrr", "    ");
+    table(
+      [
+        header,
+        ...list.map((r) => [
+          r.key,
+          amount(limit, r.used),
+          amount(limit, r.held),
+          amount(limit, limit?.max ?? r.max),
+          amount(limit, Math.max(0, (limit?.max ?? r.max) - r.used - r.held)),
+        ]),
+      ],
+      "lrrrr",
+      "    ",
+    );
   if (!promotion) return out + render(undefined, rows).replace(/^ {2}/gm, "");
   const groups = new Map<number, UsageRow[]>();
   for (const r of rows) {

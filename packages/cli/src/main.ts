@@ -98,7 +98,11 @@ async function dispatch(argv: readonly string[], ctx: CommandContext): Promise<n
 function findCommand(name: string): Command {
   const command = COMMANDS.find((c) => c.name === name);
   if (command) return command;
-  const close = suggest(name, COMMANDS.map((c) => c.name), 1);
+  const close = suggest(
+    name,
+    COMMANDS.map((c) => c.name),
+    1,
+  );
   throw new UsageError(`unknown command '${name}'${close[0] ? `; did you mean '${close[0]}'?` : ""}`);
 }
 

@@ -24,7 +24,8 @@ import { expandRuleFiles, plural, renderDiagnostics, styles, table, writeFilesAt
 export const simulateCommand: Command = {
   name: "simulate",
   summary: "replay historical carts against rules: cost and impact report, version diff",
-  usage: "promo simulate <rules...> --carts <file|dir> [--against <rules>] [--report <out.html>] [--out <report.json>] [--json] [--workers <n>] [--sample <n>] [--usage <usage.json>] [--shard <i/n>]  |  promo simulate merge <parts.json...>",
+  usage:
+    "promo simulate <rules...> --carts <file|dir> [--against <rules>] [--report <out.html>] [--out <report.json>] [--json] [--workers <n>] [--sample <n>] [--usage <usage.json>] [--shard <i/n>]  |  promo simulate merge <parts.json...>",
   description:
     "Compiles the rules once and prices every cart of --carts (NDJSON, one cart per line, optionally .gz; or a\n" +
     "directory of such files) on worker threads, without writing anything anywhere: usage limits are simulated in\n" +
@@ -54,7 +55,8 @@ export const simulateCommand: Command = {
 
 function wholeNumber(text: string | undefined, name: string, min: number): number | undefined {
   if (text === undefined) return undefined;
-  if (!/^[0-9]{1,9}$/.test(text) || Number(text) < min) throw new UsageError(`invalid --${name} '${text}': expected a whole number of at least ${min}`, "simulate");
+  if (!/^[0-9]{1,9}$/.test(text) || Number(text) < min)
+    throw new UsageError(`invalid --${name} '${text}': expected a whole number of at least ${min}`, "simulate");
   return Number(text);
 }
 
@@ -107,7 +109,9 @@ async function rulesBundle(paths: readonly string[], ctx: CommandContext, json: 
   if (hasErrors(result.diagnostics)) {
     const fileCount = new Set<string>([...files, ...read.keys()]).size;
     if (json) {
-      const errors = result.diagnostics.filter((d) => d.severity === "error").map((d) => ({ code: d.code, message: d.message, file: d.span.file, line: d.span.startLine, column: d.span.startColumn }));
+      const errors = result.diagnostics
+        .filter((d) => d.severity === "error")
+        .map((d) => ({ code: d.code, message: d.message, file: d.span.file, line: d.span.startLine, column: d.span.startColumn }));
       ctx.io.stdout(JSON.stringify({ error: { message: `${label} failed to compile: nothing was simulated`, diagnostics: errors } }, null, 2) + "\n");
     } else {
       ctx.io.stderr(renderDiagnostics(result.diagnostics, read, fileCount, ctx.color));
@@ -215,7 +219,17 @@ function summary(report: SimulationReport, color: boolean): string {
   out += `\n${s.bold("Cost")} ${s.dim(`(${c})`)}: ${v.cost} on ${plural(v.discounted, "cart")}; subtotal ${v.subtotal}, paid ${v.total}\n`;
   const rows = [["promotion", "candidate", "applied", "cost", "average", "max", "rejected"].map((h) => s.dim(h))];
   for (const p of v.promotions) {
-    rows.push([p.id, String(p.candidate), String(p.applied), p.cost, p.average ?? "-", p.max, Object.entries(p.rejected).map(([r, n]) => `${r} ${n}`).join(", ")]);
+    rows.push([
+      p.id,
+      String(p.candidate),
+      String(p.applied),
+      p.cost,
+      p.average ?? "-",
+      p.max,
+      Object.entries(p.rejected)
+        .map(([r, n]) => `${r} ${n}`)
+        .join(", "),
+    ]);
   }
   out += table(rows, "lrrrrrl");
   if (report.diff) {

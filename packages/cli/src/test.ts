@@ -4,7 +4,17 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { isDeepStrictEqual } from "node:util";
 import type { EvaluateOutcome } from "@promo/runtime";
-import { type CheckedProject, hasErrors, type Diagnostic, interpreterEvaluator, checkFiles, type SourceHost, runExamples, type CartEvaluator, type ExampleOutcome } from "@promo/dsl";
+import {
+  type CheckedProject,
+  hasErrors,
+  type Diagnostic,
+  interpreterEvaluator,
+  checkFiles,
+  type SourceHost,
+  runExamples,
+  type CartEvaluator,
+  type ExampleOutcome,
+} from "@promo/dsl";
 import { compile } from "@promo/dsl/compiler";
 import { flag, type ParsedArgs } from "./args.js";
 import type { Command } from "./command.js";

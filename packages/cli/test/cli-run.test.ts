@@ -412,7 +412,13 @@ describe("promo test", () => {
     const report = JSON.parse(r.stdout) as { examples: { name: string; passed: boolean; differences: string[] }[]; passed: number; failed: number };
     expect(report.passed).toBe(0);
     expect(report.failed).toBe(1);
-    expect(report.examples[0]).toMatchObject({ name: "ten percent off", file: "wrong.promo", line: 18, passed: false, differences: ["total: expected 27.01 USD, actual 27.00 USD"] });
+    expect(report.examples[0]).toMatchObject({
+      name: "ten percent off",
+      file: "wrong.promo",
+      line: 18,
+      passed: false,
+      differences: ["total: expected 27.01 USD, actual 27.00 USD"],
+    });
   });
 
   it("reports files with errors as code frames and exits 1", async () => {
@@ -451,7 +457,18 @@ describe("promo test", () => {
 
   it("names the keys in which the two engines disagree", () => {
     const base = { name: "x", file: "f.promo", line: 1, column: 1, passed: true, differences: [] };
-    const result = { currency: "USD", subtotal: "1.00", discount: "0.00", coins: { used: 0, amount: "0.00", earned: 0 }, shipping: "0.00", total: "1.00", optimal: true, applied: [], rejected: [], lines: [] };
+    const result = {
+      currency: "USD",
+      subtotal: "1.00",
+      discount: "0.00",
+      coins: { used: 0, amount: "0.00", earned: 0 },
+      shipping: "0.00",
+      total: "1.00",
+      optimal: true,
+      applied: [],
+      rejected: [],
+      lines: [],
+    };
     expect(disagreement({ ...base, result }, { ...base, result: { ...result } })).toEqual([]);
     expect(disagreement({ ...base, result }, { ...base, result: { ...result, total: "1.01", optimal: false } })).toEqual(["total", "optimal"]);
     expect(disagreement({ ...base, result }, { ...base, cartErrors: [] })).toEqual(["whether the cart is valid"]);

@@ -239,7 +239,11 @@ describe("promo: help, version, internal errors", () => {
       expect(r.stdout).toContain("promo fmt <files|dirs...>");
       expect(r.stdout).toContain("Exit codes:");
     }
-    for (const args of [["check", "--help"], ["help", "check"], ["check", "-h", "whatever.promo"]]) {
+    for (const args of [
+      ["check", "--help"],
+      ["help", "check"],
+      ["check", "-h", "whatever.promo"],
+    ]) {
       const r = await promo(args, { cwd: dir });
       expect(r.code).toBe(0);
       expect(r.stdout).toContain("Usage: promo check <files|dirs...> [--json] [--at <instant>] [--cost-budget <n>] [--timings]");
@@ -319,7 +323,10 @@ describe("promo fmt", () => {
 
   it("reports a file that does not parse and leaves it untouched", async () => {
     write("bad.promo", SYNTAX_ERROR);
-    for (const args of [["fmt", "bad.promo"], ["fmt", "--check", "bad.promo"]]) {
+    for (const args of [
+      ["fmt", "bad.promo"],
+      ["fmt", "--check", "bad.promo"],
+    ]) {
       const r = await promo(args, { cwd: dir });
       expect(r.code).toBe(1);
       expect(r.stdout).toContain("error[");

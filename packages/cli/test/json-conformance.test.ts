@@ -37,7 +37,7 @@ example "welcome applies" {
 }
 `;
 const FAILING = RULES.replace("discount: 3.00 USD", "discount: 4.00 USD");
-const UNFORMATTED = "currency USD\npromotion   welcome {\n  title \"W\"\n  kind automatic\n  give 3.00 USD off order\n}\n";
+const UNFORMATTED = 'currency USD\npromotion   welcome {\n  title "W"\n  kind automatic\n  give 3.00 USD off order\n}\n';
 const BROKEN = "currency USD\n\npromotion broken {\n  kind bogus\n}\n";
 const CART = { currency: "USD", at: "2026-11-10T12:00:00Z", customer: { id: "c1" }, lines: [{ id: "l1", sku: "MUG", unitPrice: "15.00", quantity: 2 }] };
 const BAD_CART = { ...CART, lines: [{ id: "l1", sku: "MUG", unitPrice: 15, quantity: 2 }] };
@@ -100,31 +100,55 @@ const CASES: Case[] = [
   [["fmt", "missing.promo"], 2, ioError],
   [["fmt", "empty"], 2, usageError(/no \.promo files/)],
   // compile
-  [["compile", "good.promo", "-o", "out/good.mjs"], 0, (doc) => expect(doc).toMatchObject({ compiled: true, promotions: 1, outputs: { bundle: "out/good.mjs" } })],
-  [["compile", "broken.promo", "-o", "out/broken.mjs"], 1, (doc) => expect(doc).toMatchObject({ compiled: false, diagnostics: expect.arrayContaining([expect.objectContaining({ severity: "error" })]) })],
+  [
+    ["compile", "good.promo", "-o", "out/good.mjs"],
+    0,
+    (doc) => expect(doc).toMatchObject({ compiled: true, promotions: 1, outputs: { bundle: "out/good.mjs" } }),
+  ],
+  [
+    ["compile", "broken.promo", "-o", "out/broken.mjs"],
+    1,
+    (doc) => expect(doc).toMatchObject({ compiled: false, diagnostics: expect.arrayContaining([expect.objectContaining({ severity: "error" })]) }),
+  ],
   [["compile", "good.promo"], 2, usageError(/-o <out\.mjs>/)],
   [["compile", "empty", "-o", "out/x.mjs"], 2, usageError(/no \.promo files/)],
   // eval
-  [["eval", "good.promo", "--cart", "cart.json"], 0, (doc) => {
-    expect(doc).toMatchObject({ discount: "3.00", total: "27.00", applied: [{ id: "welcome" }] });
-    // Reservations: a count stays a number, a budget's amount and max are decimal strings like every amount.
-    const reservations = doc.applied[0].reservations as { key: string; amount: unknown; max: unknown }[];
-    expect(reservations.find((r) => r.key === "welcome|count|customer:c1")).toMatchObject({ amount: 1, max: 1 });
-    expect(reservations.find((r) => r.key === "welcome|budget")).toMatchObject({ amount: "3.00", max: "100.00" });
-  }],
-  [["eval", "good.promo", "--cart", "cart.json", "--usage", "usage-used.json"], 0, (doc) => {
-    expect(doc.applied).toEqual([]);
-    expect(doc.rejected[0]).toMatchObject({ id: "welcome", reason: "limit" });
-  }],
+  [
+    ["eval", "good.promo", "--cart", "cart.json"],
+    0,
+    (doc) => {
+      expect(doc).toMatchObject({ discount: "3.00", total: "27.00", applied: [{ id: "welcome" }] });
+      // Reservations: a count stays a number, a budget's amount and max are decimal strings like every amount.
+      const reservations = doc.applied[0].reservations as { key: string; amount: unknown; max: unknown }[];
+      expect(reservations.find((r) => r.key === "welcome|count|customer:c1")).toMatchObject({ amount: 1, max: 1 });
+      expect(reservations.find((r) => r.key === "welcome|budget")).toMatchObject({ amount: "3.00", max: "100.00" });
+    },
+  ],
+  [
+    ["eval", "good.promo", "--cart", "cart.json", "--usage", "usage-used.json"],
+    0,
+    (doc) => {
+      expect(doc.applied).toEqual([]);
+      expect(doc.rejected[0]).toMatchObject({ id: "welcome", reason: "limit" });
+    },
+  ],
   [["eval", "good.promo", "--cart", "cart.json", "--usage", "usage-budget.json"], 0, (doc) => expect(doc.discount).toBe("1.50")],
-  [["eval", "good.promo", "--cart", "cart.json", "--usage", "usage-bad.json"], 1, (doc) => {
-    expect(doc.priced).toBe(false);
-    expect(doc.errors[0]).toMatchObject({ file: "usage-bad.json", path: "/welcome|budget" });
-  }],
-  [["eval", "good.promo", "--cart", "bad-cart.json"], 1, (doc) => {
-    expect(doc.priced).toBe(false);
-    expect(doc.errors).toContainEqual({ file: "bad-cart.json", path: "/lines/0/unitPrice", message: expect.not.stringContaining("/lines/0/unitPrice") });
-  }],
+  [
+    ["eval", "good.promo", "--cart", "cart.json", "--usage", "usage-bad.json"],
+    1,
+    (doc) => {
+      expect(doc.priced).toBe(false);
+      expect(doc.errors[0]).toMatchObject({ file: "usage-bad.json", path: "/welcome|budget" });
+    },
+  ],
+  [
+    ["eval", "good.promo", "--cart", "bad-cart.json"],
+    1,
+    (doc) => {
+      expect(doc.priced).toBe(false);
+      expect(doc.errors).toContainEqual({ file: "bad-cart.json", path: "/lines/0/unitPrice", message: expect.not.stringContaining("/lines/0/unitPrice") });
+    },
+  ],
   [["eval", "good.promo", "--cart", "not-json.json"], 1, (doc) => expect(doc.errors[0].path).toBe("")],
   [["eval", "broken.promo", "--cart", "cart.json"], 1, (doc) => expect(doc.diagnostics[0].severity).toBe("error")],
   [["eval", "good.promo", "--cart", "missing.json"], 2, ioError],
@@ -162,7 +186,11 @@ describe("every command with --json", () => {
   }
 
   it("the bin prints nothing but the JSON document, for each exit code", () => {
-    for (const [args, code] of [[["check", "good.promo"], 0], [["check", "broken.promo"], 1], [["chek"], 2]] as const) {
+    for (const [args, code] of [
+      [["check", "good.promo"], 0],
+      [["check", "broken.promo"], 1],
+      [["chek"], 2],
+    ] as const) {
       const r = spawnSync(process.execPath, [bin, ...args, "--json"], { cwd: dir, encoding: "utf8" });
       expect(r.status).toBe(code);
       expect(() => JSON.parse(r.stdout)).not.toThrow();

@@ -127,7 +127,7 @@ describe("the _ template", () => {
     const scope = new NameScope();
     const p = scope.name("p");
     const cond = _`${p}.total > ${100}`;
-    const out = _`if (${cond}) return ${"it's \"free\""};`;
+    const out = _`if (${cond}) return ${'it\'s "free"'};`;
     expect(out).toBeInstanceOf(Code);
     expect(out.toString()).toBe(`if (p0.total > 100) return "it's \\"free\\"";`);
     expect(_`${true} ${false} ${null}`.toString()).toBe("true false null");
@@ -289,9 +289,7 @@ describe("property, ownProperty and layout helpers", () => {
     expect(() => joinCode(["a()" as unknown as Code])).toThrow(TypeError);
     expect(block([]).toString()).toBe("{}");
     const fn = _`function f(${obj}) ${block([_`const x = ${"a\nb"};`, nil, _`if (x) ${block([_`return ${1};`])}`, _`return ${2};`])}`;
-    expect(fn.toString()).toBe(
-      ["function f(cart0) {", '  const x = "a\\nb";', "  if (x) {", "    return 1;", "  }", "  return 2;", "}"].join("\n"),
-    );
+    expect(fn.toString()).toBe(["function f(cart0) {", '  const x = "a\\nb";', "  if (x) {", "    return 1;", "  }", "  return 2;", "}"].join("\n"));
     expect(indent(lines([a, _``, b]), 2).toString()).toBe("    a()\n    b()");
   });
 });
@@ -497,9 +495,9 @@ describe("bundling", () => {
   });
 
   it("fails on unresolvable imports, including node: builtins", async () => {
-    await expect(bundleModule({ entrySource: 'import { readFileSync } from "node:fs"; export const r = readFileSync;', resolveDir: tempDir() })).rejects.toThrow(
-      /bundling failed[\s\S]*node:fs/,
-    );
+    await expect(
+      bundleModule({ entrySource: 'import { readFileSync } from "node:fs"; export const r = readFileSync;', resolveDir: tempDir() }),
+    ).rejects.toThrow(/bundling failed[\s\S]*node:fs/);
     await expect(bundleModule({ entrySource: 'export { x } from "./missing.js";', resolveDir: tempDir() })).rejects.toThrow(/bundling failed/);
     await expect(bundleModule({ entrySource: "export const x = 1;", resolveDir: "relative/dir" })).rejects.toThrow(/absolute/);
   });

@@ -104,7 +104,7 @@ describe("formatSource: canonical layout", () => {
   });
 
   it("turns CRLF line endings into LF", () => {
-    const lf = "# header\n\nscope a = line.store is \"acme\"   # a\n\npromotion p {\n  title \"T\"\n\n  # c\n  kind coupon\n}\n";
+    const lf = '# header\n\nscope a = line.store is "acme"   # a\n\npromotion p {\n  title "T"\n\n  # c\n  kind coupon\n}\n';
     const crlf = lf.replace(/\n/g, "\r\n");
     const out = fmt(crlf);
     expect(out).not.toContain("\r");
@@ -113,7 +113,7 @@ describe("formatSource: canonical layout", () => {
   });
 
   it("separates declarations by one blank line only when the source had one or one of them spans lines", () => {
-    const src = 'scope a = x\nscope b = y\n\n\n\nscope c = z\nwindow w = from 2026-01-01 to 2026-02-01 in UTC\npromotion p { kind coupon }\nscope d = x\n';
+    const src = "scope a = x\nscope b = y\n\n\n\nscope c = z\nwindow w = from 2026-01-01 to 2026-02-01 in UTC\npromotion p { kind coupon }\nscope d = x\n";
     expect(fmt(src)).toBe(
       "scope a = x\nscope b = y\n\nscope c = z\nwindow w = from 2026-01-01 to 2026-02-01 in UTC\n\npromotion p {\n  kind coupon\n}\n\nscope d = x\n",
     );
@@ -155,7 +155,10 @@ describe("formatSource: canonical layout", () => {
       ["scope s = (a is b) is true", "scope s = (a is b) is true"],
       ["scope s = x is (not y)", "scope s = x is (not y)"],
       ["scope s = x in [a or b, c]", "scope s = x in [a or b, c]"],
-      ["scope s = quantity of (line.store is \"a\" and line.qty at least 2) exceeds 3", 'scope s = quantity of (line.store is "a" and line.qty at least 2) exceeds 3'],
+      [
+        'scope s = quantity of (line.store is "a" and line.qty at least 2) exceeds 3',
+        'scope s = quantity of (line.store is "a" and line.qty at least 2) exceeds 3',
+      ],
       ["scope s = (2026-01-01) in foo", "scope s = (2026-01-01) in foo"],
       ["scope s = 2026-01-01 in Europe/Paris is x", "scope s = 2026-01-01 in Europe/Paris is x"],
     ];
@@ -167,9 +170,7 @@ describe("formatSource: canonical layout", () => {
 
   it("prints records on one line when they fit and hold no record, otherwise one entry per line", () => {
     const src = 'example e { cart { a: 1, "b c": { d: 2 } } expect { x: [], "quoted\\tkey": "v\\u0041" } }\n';
-    expect(fmt(src)).toBe(
-      'example e {\n  cart {\n    a: 1,\n    "b c": { d: 2 },\n  }\n  expect { x: [], "quoted\\tkey": "v\\u0041" }\n}\n',
-    );
+    expect(fmt(src)).toBe('example e {\n  cart {\n    a: 1,\n    "b c": { d: 2 },\n  }\n  expect { x: [], "quoted\\tkey": "v\\u0041" }\n}\n');
     // Even an empty nested record counts as a nested record.
     expect(fmt("example e { expect { y: {} } }")).toBe("example e {\n  expect {\n    y: {},\n  }\n}\n");
   });

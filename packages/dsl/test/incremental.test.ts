@@ -7,14 +7,15 @@ import { prng } from "../../../test/helpers/prng.js";
 
 /** The incremental re-parse must give exactly what a full parse gives, node ids aside. */
 function comparable(result: ParseResult): unknown {
-  return JSON.parse(JSON.stringify({ ast: result.ast, comments: result.comments, diagnostics: result.diagnostics.map((d) => [d.code, d.span.start, d.span.end]) }), (key, value) =>
-    key === "id" ? undefined : value,
+  return JSON.parse(
+    JSON.stringify({ ast: result.ast, comments: result.comments, diagnostics: result.diagnostics.map((d) => [d.code, d.span.start, d.span.end]) }),
+    (key, value) => (key === "id" ? undefined : value),
   );
 }
 
 const examples = join(import.meta.dirname, "..", "..", "..", "examples");
 const files = readdirSync(examples).filter((f) => f.endsWith(".promo"));
-const INSERTIONS = ["1", " ", "\n", "x", "9.99 USD", '"', "}", "# note\n", "and", "promotion q {\n title \"q\"\n kind automatic\n give 1.00 USD off order\n}\n"];
+const INSERTIONS = ["1", " ", "\n", "x", "9.99 USD", '"', "}", "# note\n", "and", 'promotion q {\n title "q"\n kind automatic\n give 1.00 USD off order\n}\n'];
 
 describe("reparse", () => {
   it.each(files)("%s: 100 random edits give the same result as a full parse", (file) => {

@@ -46,12 +46,19 @@ describe("1. promotions: id, title and kind", () => {
 
 describe("2. triggers", () => {
   it("a promotion without a code is automatic; a code is kept as written", () => {
-    const { project } = ok(promo('kind promo-code\n code "Save10"\n give 10% off order') + promo("kind automatic\n give 1.00 USD off order").replace("currency USD", "").replace("promotion p", "promotion q"));
+    const { project } = ok(
+      promo('kind promo-code\n code "Save10"\n give 10% off order') +
+        promo("kind automatic\n give 1.00 USD off order").replace("currency USD", "").replace("promotion p", "promotion q"),
+    );
     expect(project.promotions.map((p) => p.code)).toEqual(["Save10", undefined]);
   });
 
   it("codes compare case-insensitively: SAVE10 and save10 collide", () => {
-    expect(codes(promo('kind promo-code\n code "SAVE10"\n give 10% off order') + 'promotion q {\n title "q"\n kind promo-code\n code "save10"\n give 5% off order\n}')).toEqual(["duplicate-code"]);
+    expect(
+      codes(
+        promo('kind promo-code\n code "SAVE10"\n give 10% off order') + 'promotion q {\n title "q"\n kind promo-code\n code "save10"\n give 5% off order\n}',
+      ),
+    ).toEqual(["duplicate-code"]);
   });
 
   it("coupon fields are available only with a code", () => {
@@ -88,9 +95,15 @@ describe("3. validity", () => {
   });
 
   it("rejects an end before the start, unknown zones and impossible dates; a lock cannot be in months", () => {
-    expect(codes(promo("kind automatic\n valid from 2026-11-12 00:00:00 to 2026-11-10 00:00:00 in UTC\n give 1.00 USD off order"))).toEqual(["window-end-before-start"]);
-    expect(codes(promo("kind automatic\n valid from 2026-11-10 00:00:00 to 2026-11-12 00:00:00 in Mars/Olympus\n give 1.00 USD off order"))).toEqual(["unknown-time-zone"]);
-    expect(codes(promo("kind automatic\n valid from 2026-04-31 00:00:00 to 2026-05-12 00:00:00 in UTC\n give 1.00 USD off order"))).toEqual(["invalid-date-time"]);
+    expect(codes(promo("kind automatic\n valid from 2026-11-12 00:00:00 to 2026-11-10 00:00:00 in UTC\n give 1.00 USD off order"))).toEqual([
+      "window-end-before-start",
+    ]);
+    expect(codes(promo("kind automatic\n valid from 2026-11-10 00:00:00 to 2026-11-12 00:00:00 in Mars/Olympus\n give 1.00 USD off order"))).toEqual([
+      "unknown-time-zone",
+    ]);
+    expect(codes(promo("kind automatic\n valid from 2026-04-31 00:00:00 to 2026-05-12 00:00:00 in UTC\n give 1.00 USD off order"))).toEqual([
+      "invalid-date-time",
+    ]);
     expect(codes(promo('kind promo-code\n code "X"\n locked 1 month after failed payment\n give 1.00 USD off order'))).toEqual(["unknown-unit"]);
   });
 
@@ -150,7 +163,7 @@ describe("6. conditions", () => {
   it("money, quantity and count over the cart or a scope; exceeds and at least are distinct", () => {
     const { project } = ok(
       promo(
-        'kind automatic\n when (subtotal exceeds 25.00 USD or subtotal of s at least 15.00 USD) and quantity of s at least 3 and count below 10 and not subtotal after discounts at most 5.00 USD\n give 1.00 USD off order',
+        "kind automatic\n when (subtotal exceeds 25.00 USD or subtotal of s at least 15.00 USD) and quantity of s at least 3 and count below 10 and not subtotal after discounts at most 5.00 USD\n give 1.00 USD off order",
         'scope s = line.tags contains "s"',
       ),
     );
@@ -176,7 +189,7 @@ describe("6. conditions", () => {
     expect(codes(promo("kind automatic\n when quantity exceeds 3 and quantity below 4\n give 1.00 USD off order"))).toEqual(["never-true"]);
     expect(codes(promo("kind automatic\n when subtotal exceeds 25.00 USD and subtotal below 25.01 USD\n give 1.00 USD off order"))).toEqual(["never-true"]);
     expect(codes(promo("kind automatic\n when subtotal exceeds 25.00 USD and subtotal below 25.02 USD\n give 1.00 USD off order"))).toEqual([]);
-    expect(codes(promo('kind automatic\n when customer.region is US and customer.region is CA\n give 1.00 USD off order'))).toEqual(["never-true"]);
+    expect(codes(promo("kind automatic\n when customer.region is US and customer.region is CA\n give 1.00 USD off order"))).toEqual(["never-true"]);
   });
 
   it("an operator must fit its operands", () => {
@@ -273,7 +286,9 @@ promotion c {
 describe("9. limits", () => {
   it("per customer, total, budget, per period and per store", () => {
     const { project } = ok(
-      promo('kind promo-code\n code "X"\n limit 1 per customer\n limit 10000 redemptions\n limit budget 5000.00 USD\n limit 3 per customer per week\n limit 100 per store per day\n give 1.00 USD off order'),
+      promo(
+        'kind promo-code\n code "X"\n limit 1 per customer\n limit 10000 redemptions\n limit budget 5000.00 USD\n limit 3 per customer per week\n limit 100 per store per day\n give 1.00 USD off order',
+      ),
     );
     expect(project.promotions[0]!.limits.map((l) => [l.count?.text, l.budget?.text, l.per.map((p) => p.text)])).toEqual([
       ["1", undefined, ["customer"]],
@@ -298,7 +313,12 @@ describe("9. limits", () => {
 describe("10. custom typed attributes", () => {
   const attrs = "attribute customer.vipTier: int\nattribute line.brand: string\nattribute customer.tags: set of string";
   it("declared attributes are typed fields", () => {
-    ok(promo('kind automatic\n when customer.vipTier at least 2 and customer.tags contains "x" and subtotal of (line.brand is "acme") exceeds 1.00 USD\n give 1.00 USD off order', attrs));
+    ok(
+      promo(
+        'kind automatic\n when customer.vipTier at least 2 and customer.tags contains "x" and subtotal of (line.brand is "acme") exceeds 1.00 USD\n give 1.00 USD off order',
+        attrs,
+      ),
+    );
   });
   it("their types are checked, and undeclared ones are unknown with a suggestion", () => {
     expect(codes(promo('kind automatic\n when customer.vipTier at least "gold"\n give 1.00 USD off order', attrs))).toEqual(["type-mismatch"]);
@@ -350,10 +370,10 @@ example beside { cart from "carts/five-off.json" expect { total: 20.01 USD } }`,
 
 describe("types", () => {
   it("money decimals follow ISO 4217: JPY 0, USD 2, KWD 3", () => {
-    ok("currency JPY\npromotion p {\n title \"p\"\n kind automatic\n give 500 JPY off order\n}");
-    expect(codes("currency JPY\npromotion p {\n title \"p\"\n kind automatic\n give 500.0 JPY off order\n}")).toEqual(["too-many-decimals"]);
-    ok("currency KWD\npromotion p {\n title \"p\"\n kind automatic\n give 1.250 KWD off order\n}");
-    expect(codes("currency KWD\npromotion p {\n title \"p\"\n kind automatic\n give 1.2500 KWD off order\n}")).toEqual(["too-many-decimals"]);
+    ok('currency JPY\npromotion p {\n title "p"\n kind automatic\n give 500 JPY off order\n}');
+    expect(codes('currency JPY\npromotion p {\n title "p"\n kind automatic\n give 500.0 JPY off order\n}')).toEqual(["too-many-decimals"]);
+    ok('currency KWD\npromotion p {\n title "p"\n kind automatic\n give 1.250 KWD off order\n}');
+    expect(codes('currency KWD\npromotion p {\n title "p"\n kind automatic\n give 1.2500 KWD off order\n}')).toEqual(["too-many-decimals"]);
   });
 
   it("a bare number where money is expected gets an 'add the currency' fix", () => {

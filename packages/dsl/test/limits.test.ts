@@ -53,7 +53,10 @@ describe("limits in the front end", () => {
   });
 
   it("reports a second 'on cancel' as a duplicate clause", () => {
-    const { diagnostics } = checkProject(["/r.promo"], memoryHost({ "/r.promo": RULES.replace("on cancel keep use", "on cancel keep use\n  on cancel return use") }));
+    const { diagnostics } = checkProject(
+      ["/r.promo"],
+      memoryHost({ "/r.promo": RULES.replace("on cancel keep use", "on cancel keep use\n  on cancel return use") }),
+    );
     expect(diagnostics.map((d) => `${d.code} ${d.span.startLine}`)).toEqual(["duplicate-clause 13"]);
   });
 });

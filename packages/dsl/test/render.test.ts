@@ -24,16 +24,7 @@ function spanOf(file: SourceFile, needle: string, occurrence = 0) {
 
 const file = new SourceFile(
   "examples/x.promo",
-  [
-    "currency USD",
-    "",
-    "scope shoes = line.category is \"shoes\"",
-    "",
-    "promotion autumn {",
-    "  give 5.00 EUR off order",
-    "}",
-    "",
-  ].join("\n"),
+  ["currency USD", "", 'scope shoes = line.category is "shoes"', "", "promotion autumn {", "  give 5.00 EUR off order", "}", ""].join("\n"),
 );
 
 function mismatch(): Diagnostic {
@@ -68,14 +59,9 @@ describe("renderDiagnostic", () => {
     const long = new SourceFile("a.promo", "\n".repeat(11) + "scope unused = true\n");
     const d = diag("unused-declaration", "warning", "scope 'unused' is never used", spanOf(long, "unused"));
     expect(renderDiagnostic(d, lookup(long), { color: false })).toBe(
-      [
-        "warning[unused-declaration]: scope 'unused' is never used",
-        "  --> a.promo:12:7",
-        "   |",
-        "12 | scope unused = true",
-        "   |       ^^^^^^",
-        "",
-      ].join("\n"),
+      ["warning[unused-declaration]: scope 'unused' is never used", "  --> a.promo:12:7", "   |", "12 | scope unused = true", "   |       ^^^^^^", ""].join(
+        "\n",
+      ),
     );
   });
 

@@ -284,7 +284,15 @@ class HotPolicy {
     if (this.chunk !== undefined && (!Number.isSafeInteger(this.chunk) || this.chunk < 1)) throw new RangeError("hot.refill must be a positive whole number");
     this.exactRefusal = options.exactRefusal ?? true;
     const keys = options.keys;
-    this.keys = typeof keys === "function" ? keys : keys ? ((set) => (k: string) => set.has(k))(new Set(keys)) : () => false;
+    this.keys =
+      typeof keys === "function"
+        ? keys
+        : keys
+          ? (
+              (set) => (k: string) =>
+                set.has(k)
+            )(new Set(keys))
+          : () => false;
     this.rate = options.aboveRate ?? Number.POSITIVE_INFINITY;
   }
 

@@ -95,7 +95,12 @@ class PostgresStore implements Store {
       throw new LedgerUnavailableError(this.name, `lost the connection to the database server: ${message}`, error);
     }
     if (code === "42P01") throw new LedgerUnavailableError(this.name, "no ledger schema in this database (run 'promo ledger init')", error);
-    if (code === "42703") throw new LedgerUnavailableError(this.name, `the ledger schema is older than this ledger (${POSTGRES_SCHEMA_VERSION}): run 'promo ledger init' to upgrade it`, error);
+    if (code === "42703")
+      throw new LedgerUnavailableError(
+        this.name,
+        `the ledger schema is older than this ledger (${POSTGRES_SCHEMA_VERSION}): run 'promo ledger init' to upgrade it`,
+        error,
+      );
     throw error;
   }
 
@@ -129,12 +134,12 @@ class PostgresStore implements Store {
         const row = await client.query("SELECT value FROM promo_ledger_meta WHERE name = 'schema_version'");
         version = row.rows[0] ? Number(row.rows[0].value) : 0;
       }
-      if (version > POSTGRES_SCHEMA_VERSION) throw new LedgerUnavailableError(this.name, `schema version ${version} is newer than this ledger (${POSTGRES_SCHEMA_VERSION})`);
+      if (version > POSTGRES_SCHEMA_VERSION)
+        throw new LedgerUnavailableError(this.name, `schema version ${version} is newer than this ledger (${POSTGRES_SCHEMA_VERSION})`);
       for (let v = version; v < MIGRATIONS.length; v++) await client.query(MIGRATIONS[v]!);
-      await client.query(
-        "INSERT INTO promo_ledger_meta (name, value) VALUES ('schema_version', $1) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
-        [String(POSTGRES_SCHEMA_VERSION)],
-      );
+      await client.query("INSERT INTO promo_ledger_meta (name, value) VALUES ('schema_version', $1) ON CONFLICT (name) DO UPDATE SET value = excluded.value", [
+        String(POSTGRES_SCHEMA_VERSION),
+      ]);
       await client.query("COMMIT");
     } catch (error) {
       await client.query("ROLLBACK").catch((e: Error) => (broken = e));
@@ -148,11 +153,15 @@ class PostgresStore implements Store {
     const q = async <R extends PgTypes.QueryResultRow>(text: string, values: unknown[]) => (await client.query<R>(text, values)).rows;
     return {
       order: async (id) => {
-        const rows = await q<{ state: OrderState; expires_at: string }>("SELECT state, expires_at FROM promo_ledger_orders WHERE order_id = $1 FOR UPDATE", [id]);
+        const rows = await q<{ state: OrderState; expires_at: string }>("SELECT state, expires_at FROM promo_ledger_orders WHERE order_id = $1 FOR UPDATE", [
+          id,
+        ]);
         return rows[0] ? { state: rows[0].state, expiresAt: Number(rows[0].expires_at) } : undefined;
       },
       sliceCounts: async (keys) => {
-        const rows = await q<{ key: string; slices: number; max: string }>("SELECT key, slices, max FROM promo_ledger_counters WHERE key = ANY($1::text[])", [keys]);
+        const rows = await q<{ key: string; slices: number; max: string }>("SELECT key, slices, max FROM promo_ledger_counters WHERE key = ANY($1::text[])", [
+          keys,
+        ]);
         return new Map(rows.map((r) => [r.key, { slices: r.slices, max: Number(r.max) }]));
       },
       lockCounters: async (rows) => {
@@ -188,9 +197,20 @@ class PostgresStore implements Store {
         return rows[0] ? sliceRow(rows[0]) : undefined;
       },
       lockSlice: async (key, slice) =>
-        sliceRow((await q<{ slice: number; cap: string; used: string }>("SELECT slice, cap, used FROM promo_ledger_slices WHERE key = $1 AND slice = $2 FOR UPDATE", [key, slice]))[0]!),
+        sliceRow(
+          (
+            await q<{ slice: number; cap: string; used: string }>("SELECT slice, cap, used FROM promo_ledger_slices WHERE key = $1 AND slice = $2 FOR UPDATE", [
+              key,
+              slice,
+            ])
+          )[0]!,
+        ),
       lockSlices: async (key) =>
-        (await q<{ slice: number; cap: string; used: string }>("SELECT slice, cap, used FROM promo_ledger_slices WHERE key = $1 ORDER BY slice FOR UPDATE", [key])).map(sliceRow),
+        (
+          await q<{ slice: number; cap: string; used: string }>("SELECT slice, cap, used FROM promo_ledger_slices WHERE key = $1 ORDER BY slice FOR UPDATE", [
+            key,
+          ])
+        ).map(sliceRow),
       createSlices: async (key, n) => {
         await q("INSERT INTO promo_ledger_slices (key, slice) SELECT $1, generate_series(0, $2 - 1) ON CONFLICT DO NOTHING", [key, n]);
         await q("UPDATE promo_ledger_counters SET slices = $2 WHERE key = $1", [key, n]);
@@ -207,7 +227,15 @@ class PostgresStore implements Store {
             "SELECT key, promotion, limit_index, amount, max, on_cancel, slice FROM promo_ledger_reservations WHERE order_id = $1 ORDER BY key",
             [id],
           )
-        ).map((r): StoredReservation => ({ key: r.key, promotion: r.promotion, limit: r.limit_index, amount: Number(r.amount), max: Number(r.max), onCancel: r.on_cancel, slice: r.slice })),
+        ).map((r): StoredReservation => ({
+          key: r.key,
+          promotion: r.promotion,
+          limit: r.limit_index,
+          amount: Number(r.amount),
+          max: Number(r.max),
+          onCancel: r.on_cancel,
+          slice: r.slice,
+        })),
       writeOrder: async (id, state, expiresAt, now, rows) => {
         await q(
           "INSERT INTO promo_ledger_orders (order_id, state, expires_at, updated_at) VALUES ($1, $2, $3, $4) ON CONFLICT (order_id) DO UPDATE SET state = excluded.state, expires_at = excluded.expires_at, updated_at = excluded.updated_at",
@@ -289,7 +317,7 @@ class PostgresStore implements Store {
   async counters(prefix: string, now: number): Promise<UsageRow[]> {
     const end = prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
     const rows = await this.query<{ key: string; used: string; max: string }>(
-      "SELECT c.key, c.used + COALESCE((SELECT SUM(s.used) FROM promo_ledger_slices s WHERE s.key = c.key), 0) AS used, c.max FROM promo_ledger_counters c WHERE c.key >= $1 AND c.key < $2 ORDER BY c.key COLLATE \"C\"",
+      'SELECT c.key, c.used + COALESCE((SELECT SUM(s.used) FROM promo_ledger_slices s WHERE s.key = c.key), 0) AS used, c.max FROM promo_ledger_counters c WHERE c.key >= $1 AND c.key < $2 ORDER BY c.key COLLATE "C"',
       [prefix, end],
     );
     const { held } = await this.read(
@@ -313,7 +341,7 @@ class PostgresStore implements Store {
 
   async hotState(now: number): Promise<HotState[]> {
     const counters = await this.query<{ key: string; used: string; max: string; allotted: string; slices: number }>(
-      "SELECT key, used, max, allotted, slices FROM promo_ledger_counters WHERE slices > 0 ORDER BY key COLLATE \"C\"",
+      'SELECT key, used, max, allotted, slices FROM promo_ledger_counters WHERE slices > 0 ORDER BY key COLLATE "C"',
     );
     const out: HotState[] = [];
     for (const c of counters) {

@@ -83,7 +83,8 @@ class SqliteStore implements Store {
   private fail(error: unknown): never {
     if (error instanceof LedgerUnavailableError) throw error;
     const code = (error as { code?: string }).code ?? "";
-    if (code === "SQLITE_BUSY" || code === "SQLITE_LOCKED") throw new LedgerUnavailableError(this.name, "the database stayed locked by another process past the busy timeout", error);
+    if (code === "SQLITE_BUSY" || code === "SQLITE_LOCKED")
+      throw new LedgerUnavailableError(this.name, "the database stayed locked by another process past the busy timeout", error);
     if (code.startsWith("SQLITE_")) throw new LedgerUnavailableError(this.name, `${(error as Error).message} (${code})`, error);
     throw error;
   }
@@ -93,8 +94,12 @@ class SqliteStore implements Store {
     return {
       order: db.prepare<[string], { state: OrderState; expires_at: number }>("SELECT state, expires_at FROM promo_ledger_orders WHERE order_id = ?"),
       insertCounter: db.prepare("INSERT INTO promo_ledger_counters (key, used, max) VALUES (?, 0, ?) ON CONFLICT (key) DO NOTHING"),
-      counter: db.prepare<[string], { used: number; max: number; allotted: number; slices: number }>("SELECT used, max, allotted, slices FROM promo_ledger_counters WHERE key = ?"),
-      sliceCounts: db.prepare<[string], { key: string; slices: number; max: number }>("SELECT key, slices, max FROM promo_ledger_counters WHERE key IN (SELECT value FROM json_each(?))"),
+      counter: db.prepare<[string], { used: number; max: number; allotted: number; slices: number }>(
+        "SELECT used, max, allotted, slices FROM promo_ledger_counters WHERE key = ?",
+      ),
+      sliceCounts: db.prepare<[string], { key: string; slices: number; max: number }>(
+        "SELECT key, slices, max FROM promo_ledger_counters WHERE key IN (SELECT value FROM json_each(?))",
+      ),
       held: db.prepare<[number, string, string], { key: string; held: number }>(
         "SELECT key, SUM(amount) AS held FROM promo_ledger_reservations WHERE state = 'held' AND expires_at > ? AND order_id <> ? AND key IN (SELECT value FROM json_each(?)) GROUP BY key",
       ),
@@ -122,9 +127,10 @@ class SqliteStore implements Store {
       hotCounters: db.prepare<[], { key: string; used: number; max: number; allotted: number; slices: number }>(
         "SELECT key, used, max, allotted, slices FROM promo_ledger_counters WHERE slices > 0 ORDER BY key",
       ),
-      reservations: db.prepare<[string], { key: string; promotion: string; limit_index: number; amount: number; max: number; on_cancel: "return" | "keep"; slice: number }>(
-        "SELECT key, promotion, limit_index, amount, max, on_cancel, slice FROM promo_ledger_reservations WHERE order_id = ? ORDER BY key",
-      ),
+      reservations: db.prepare<
+        [string],
+        { key: string; promotion: string; limit_index: number; amount: number; max: number; on_cancel: "return" | "keep"; slice: number }
+      >("SELECT key, promotion, limit_index, amount, max, on_cancel, slice FROM promo_ledger_reservations WHERE order_id = ? ORDER BY key"),
       upsertOrder: db.prepare(
         "INSERT INTO promo_ledger_orders (order_id, state, expires_at, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (order_id) DO UPDATE SET state = excluded.state, expires_at = excluded.expires_at, updated_at = excluded.updated_at",
       ),
@@ -150,8 +156,13 @@ class SqliteStore implements Store {
     if (!this.statements) {
       const version = this.version();
       if (version === 0) throw new LedgerUnavailableError(this.name, "no ledger schema in this database (run 'promo ledger init' or open it with migrate)");
-      if (version > SQLITE_SCHEMA_VERSION) throw new LedgerUnavailableError(this.name, `schema version ${version} is newer than this ledger (${SQLITE_SCHEMA_VERSION})`);
-      if (version < SQLITE_SCHEMA_VERSION) throw new LedgerUnavailableError(this.name, `schema version ${version} is older than this ledger (${SQLITE_SCHEMA_VERSION}): run 'promo ledger init' to upgrade it`);
+      if (version > SQLITE_SCHEMA_VERSION)
+        throw new LedgerUnavailableError(this.name, `schema version ${version} is newer than this ledger (${SQLITE_SCHEMA_VERSION})`);
+      if (version < SQLITE_SCHEMA_VERSION)
+        throw new LedgerUnavailableError(
+          this.name,
+          `schema version ${version} is older than this ledger (${SQLITE_SCHEMA_VERSION}): run 'promo ledger init' to upgrade it`,
+        );
       this.statements = this.prepare();
     }
     return this.statements;
@@ -210,7 +221,9 @@ class SqliteStore implements Store {
           },
           held: async (keys, now, exclude) => new Map(s.heldUnsliced.all(now, exclude, JSON.stringify(keys)).map((r) => [r.key, r.held])),
           sliceHeld: async (key, slice, now, exclude) =>
-            slice === null ? new Map(s.sliceHeld.all(key, now, exclude).map((r) => [r.slice, r.held])) : new Map([[slice, s.oneSliceHeld.get(key, slice, now, exclude)?.held ?? 0]]),
+            slice === null
+              ? new Map(s.sliceHeld.all(key, now, exclude).map((r) => [r.slice, r.held]))
+              : new Map([[slice, s.oneSliceHeld.get(key, slice, now, exclude)?.held ?? 0]]),
           claimSlice: async (key, amount, from, n) => s.claimSlice.get(key, amount, from, n, n),
           lockSlice: async (key, slice) => s.slice.get(key, slice)!,
           lockSlices: async (key) => s.slices.all(key),
@@ -225,9 +238,15 @@ class SqliteStore implements Store {
             s.adjustAllotted.run(delta, max, key);
           },
           reservations: async (id) =>
-            s.reservations
-              .all(id)
-              .map((r): StoredReservation => ({ key: r.key, promotion: r.promotion, limit: r.limit_index, amount: r.amount, max: r.max, onCancel: r.on_cancel, slice: r.slice })),
+            s.reservations.all(id).map((r): StoredReservation => ({
+              key: r.key,
+              promotion: r.promotion,
+              limit: r.limit_index,
+              amount: r.amount,
+              max: r.max,
+              onCancel: r.on_cancel,
+              slice: r.slice,
+            })),
           writeOrder: async (id, state, expiresAt, now, rows) => {
             s.upsertOrder.run(id, state, expiresAt, now);
             if (rows) {
@@ -329,7 +348,8 @@ class SqliteStore implements Store {
  * readers never block and a checked reservation cannot be overtaken.
  */
 export async function sqliteLedger(path: string, options: SqliteLedgerOptions = {}): Promise<Ledger> {
-  if (options.mustExist && path !== ":memory:" && !existsSync(path)) throw new LedgerUnavailableError(`sqlite:${path}`, "no such file (run 'promo ledger init' first)");
+  if (options.mustExist && path !== ":memory:" && !existsSync(path))
+    throw new LedgerUnavailableError(`sqlite:${path}`, "no such file (run 'promo ledger init' first)");
   let db: Database;
   try {
     const Driver = loadDriver();

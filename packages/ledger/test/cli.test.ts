@@ -34,7 +34,10 @@ function promo(...args: string[]) {
 async function exercise(store: string) {
   expect(promo("ledger", "init", "--store", store)).toMatchObject({ status: 0, stdout: expect.stringContaining("schema version 2, ready") });
   expect(promo("ledger", "init", "--store", store).status).toBe(0);
-  expect(promo("ledger", "status", "--store", store)).toMatchObject({ status: 0, stdout: expect.stringContaining("0 held, 0 expired holds, 0 committed, 0 cancelled") });
+  expect(promo("ledger", "status", "--store", store)).toMatchObject({
+    status: 0,
+    stdout: expect.stringContaining("0 held, 0 expired holds, 0 committed, 0 cancelled"),
+  });
 }
 
 describe("promo ledger on SQLite", () => {

@@ -75,11 +75,23 @@ describe("SQLite: checkouts in several processes", () => {
   });
 
   it("lets exactly 10 of 64 concurrent checkouts through a limit of 10", async () => {
-    await checkCount(ledger, await raceInProcesses(`sqlite:${path}`, Array.from({ length: ORDERS }, (_, i) => count(`c${i}`))));
+    await checkCount(
+      ledger,
+      await raceInProcesses(
+        `sqlite:${path}`,
+        Array.from({ length: ORDERS }, (_, i) => count(`c${i}`)),
+      ),
+    );
   });
 
   it("never exceeds a money budget by one minor unit", async () => {
-    await checkBudget(ledger, await raceInProcesses(`sqlite:${path}`, Array.from({ length: ORDERS }, (_, i) => budget(`b${i}`, i))));
+    await checkBudget(
+      ledger,
+      await raceInProcesses(
+        `sqlite:${path}`,
+        Array.from({ length: ORDERS }, (_, i) => budget(`b${i}`, i)),
+      ),
+    );
   });
 });
 
@@ -96,19 +108,43 @@ describePostgres("PostgreSQL: checkouts racing", () => {
   });
 
   it("lets exactly 10 of 64 concurrent checkouts on 16 pooled connections through a limit of 10", async () => {
-    await checkCount(ledger, await raceInPool(ledger, Array.from({ length: ORDERS }, (_, i) => count(`c${i}`))));
+    await checkCount(
+      ledger,
+      await raceInPool(
+        ledger,
+        Array.from({ length: ORDERS }, (_, i) => count(`c${i}`)),
+      ),
+    );
   });
 
   it("never exceeds a money budget by one minor unit on 16 pooled connections", async () => {
-    await checkBudget(ledger, await raceInPool(ledger, Array.from({ length: ORDERS }, (_, i) => budget(`b${i}`, i))));
+    await checkBudget(
+      ledger,
+      await raceInPool(
+        ledger,
+        Array.from({ length: ORDERS }, (_, i) => budget(`b${i}`, i)),
+      ),
+    );
   });
 
   it("lets exactly 10 of 64 through from several processes, and holds the budget", async () => {
     const other = await freshPostgres();
     const second = await postgresLedger(other.url, { migrate: true });
     try {
-      await checkCount(second, await raceInProcesses(other.url, Array.from({ length: ORDERS }, (_, i) => count(`c${i}`))));
-      await checkBudget(second, await raceInProcesses(other.url, Array.from({ length: ORDERS }, (_, i) => budget(`b${i}`, i))));
+      await checkCount(
+        second,
+        await raceInProcesses(
+          other.url,
+          Array.from({ length: ORDERS }, (_, i) => count(`c${i}`)),
+        ),
+      );
+      await checkBudget(
+        second,
+        await raceInProcesses(
+          other.url,
+          Array.from({ length: ORDERS }, (_, i) => budget(`b${i}`, i)),
+        ),
+      );
     } finally {
       await second.close();
       await other.drop();

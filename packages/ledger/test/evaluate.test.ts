@@ -47,7 +47,9 @@ describe("evaluateWithLedger", () => {
     expect(first.reserved.ok).toBe(true);
     // The same customer again: the per-customer limit rejects the coupon.
     const again = await checkout("o2", "c1");
-    expect(again.result.rejected).toEqual([expect.objectContaining({ id: "launch", reason: "limit", message: 'limit 1 per customer is used up: 1 of 1 used by customer "c1"' })]);
+    expect(again.result.rejected).toEqual([
+      expect.objectContaining({ id: "launch", reason: "limit", message: 'limit 1 per customer is used up: 1 of 1 used by customer "c1"' }),
+    ]);
     expect(again.result.discount).toBe("1.00");
     // Two more customers: 5.00 + 5.00 of the 12.00 budget; the third gets what is left, 2.00.
     await checkout("o3", "c2");
@@ -55,12 +57,18 @@ describe("evaluateWithLedger", () => {
     expect(last.result.applied.find((a) => a.id === "launch")).toMatchObject({ amount: "2.00" });
     expect(await ledger.usage("launch")).toContainEqual({ key: "launch|budget", used: 1200, held: 0, max: 1200 });
     const spent = await checkout("o5", "c4");
-    expect(spent.result.rejected[0]).toMatchObject({ id: "launch", reason: "limit", message: "limit budget 12.00 USD is used up: 12.00 USD of 12.00 USD used" });
+    expect(spent.result.rejected[0]).toMatchObject({
+      id: "launch",
+      reason: "limit",
+      message: "limit budget 12.00 USD is used up: 12.00 USD of 12.00 USD used",
+    });
   });
 
   it("prices once when the program has no limits", async () => {
     let calls = 0;
-    const plain = interpreterEvaluator(checkProject(["/p.promo"], memoryHost({ "/p.promo": RULES.slice(RULES.indexOf("promotion always")).replace(/^/, "currency USD\n\n") })).project);
+    const plain = interpreterEvaluator(
+      checkProject(["/p.promo"], memoryHost({ "/p.promo": RULES.slice(RULES.indexOf("promotion always")).replace(/^/, "currency USD\n\n") })).project,
+    );
     await evaluateWithLedger(memoryLedger(), (usage) => (calls++, plain.evaluate(cart("c1"), { usage })));
     expect(calls).toBe(1);
   });

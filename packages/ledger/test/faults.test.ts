@@ -115,7 +115,9 @@ describePostgres("PostgreSQL: faults", () => {
       expect(failed.length).toBeGreaterThan(0);
       for (const f of failed) {
         expect(f.error).toBeInstanceOf(LedgerUnavailableError);
-        expect((f.error as Error).message).toMatch(/^ledger postgres:\/\/promo@127\.0\.0\.1:\d+\/\w+: (cannot reach|the database server is unavailable|lost the connection)/);
+        expect((f.error as Error).message).toMatch(
+          /^ledger postgres:\/\/promo@127\.0\.0\.1:\d+\/\w+: (cannot reach|the database server is unavailable|lost the connection)/,
+        );
       }
       // Every acknowledged commit survived the restart.
       const [row] = await restartLedger.usage("run");

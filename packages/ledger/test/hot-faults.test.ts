@@ -47,7 +47,11 @@ async function raceWithFaults(
     // 2 × K orders for a budget of K: every checkout competes, most orders must be refused.
     const work = Promise.allSettled(
       checkouts.map((c, p) =>
-        c.ask("checkouts", { orders: Array.from({ length: (2 * K) / PROCESSES }, (_, i) => order(key, `${run}-p${p}-${i}`)), concurrency: PER_PROCESS, pauseMs: 40 }),
+        c.ask("checkouts", {
+          orders: Array.from({ length: (2 * K) / PROCESSES }, (_, i) => order(key, `${run}-p${p}-${i}`)),
+          concurrency: PER_PROCESS,
+          pauseMs: 40,
+        }),
       ),
     );
     await fault(checkouts, work);
@@ -63,7 +67,10 @@ async function raceWithFaults(
     const closer = new Checkout(store, HOLD_MS, { hot: hotOf(key) });
     try {
       await closer.ready;
-      const rest = await closer.ask<{ ok: boolean }[]>("checkouts", { orders: Array.from({ length: K }, (_, i) => order(key, `${run}-late-${i}`)), concurrency: 4 });
+      const rest = await closer.ask<{ ok: boolean }[]>("checkouts", {
+        orders: Array.from({ length: K }, (_, i) => order(key, `${run}-late-${i}`)),
+        concurrency: 4,
+      });
       expect(rest.some((o) => !o.ok)).toBe(true);
     } finally {
       await closer.exit();
@@ -114,20 +121,26 @@ describe("SQLite: 128 checkouts against a sliced budget of K orders, with random
     scratch.remove();
   });
 
-  it(`commits exactly K orders, ${RUNS} runs`, async () => {
-    let total = 0;
-    let holds = 0;
-    for (let run = 0; run < RUNS; run++) {
-      const { killed, deadHolds } = await raceWithFaults(`sqlite:${path}`, ledger, `s${run}`, randomKills);
-      expect(killed).toBeGreaterThan(0);
-      total += killed;
-      holds += deadHolds;
-    }
-    // Whether a kill lands between reserve and commit is up to the scheduler: over the deep run's many runs it must
-    // happen; in the two runs of npm test it may not, and exactly-K is asserted either way.
-    if (RUNS >= 10) expect(holds).toBeGreaterThan(0);
-    console.log(`SQLite: ${RUNS} runs, exactly ${K} orders committed in each; ${total} checkout processes killed, leaving ${holds} holds between reserve and commit`);
-  }, 60_000 + RUNS * 30_000);
+  it(
+    `commits exactly K orders, ${RUNS} runs`,
+    async () => {
+      let total = 0;
+      let holds = 0;
+      for (let run = 0; run < RUNS; run++) {
+        const { killed, deadHolds } = await raceWithFaults(`sqlite:${path}`, ledger, `s${run}`, randomKills);
+        expect(killed).toBeGreaterThan(0);
+        total += killed;
+        holds += deadHolds;
+      }
+      // Whether a kill lands between reserve and commit is up to the scheduler: over the deep run's many runs it must
+      // happen; in the two runs of npm test it may not, and exactly-K is asserted either way.
+      if (RUNS >= 10) expect(holds).toBeGreaterThan(0);
+      console.log(
+        `SQLite: ${RUNS} runs, exactly ${K} orders committed in each; ${total} checkout processes killed, leaving ${holds} holds between reserve and commit`,
+      );
+    },
+    60_000 + RUNS * 30_000,
+  );
 });
 
 describePostgres("PostgreSQL: 128 checkouts against a sliced budget of K orders, with faults", () => {
@@ -142,20 +155,26 @@ describePostgres("PostgreSQL: 128 checkouts against a sliced budget of K orders,
     await db?.drop();
   });
 
-  it(`commits exactly K orders with random kills, ${RUNS} runs`, async () => {
-    let total = 0;
-    let holds = 0;
-    for (let run = 0; run < RUNS; run++) {
-      const { killed, deadHolds } = await raceWithFaults(db.url, ledger, `k${run}`, randomKills);
-      expect(killed).toBeGreaterThan(0);
-      total += killed;
-      holds += deadHolds;
-    }
-    // Whether a kill lands between reserve and commit is up to the scheduler: over the deep run's many runs it must
-    // happen; in the two runs of npm test it may not, and exactly-K is asserted either way.
-    if (RUNS >= 10) expect(holds).toBeGreaterThan(0);
-    console.log(`PostgreSQL: ${RUNS} runs, exactly ${K} orders committed in each; ${total} checkout processes killed, leaving ${holds} holds between reserve and commit`);
-  }, 60_000 + RUNS * 30_000);
+  it(
+    `commits exactly K orders with random kills, ${RUNS} runs`,
+    async () => {
+      let total = 0;
+      let holds = 0;
+      for (let run = 0; run < RUNS; run++) {
+        const { killed, deadHolds } = await raceWithFaults(db.url, ledger, `k${run}`, randomKills);
+        expect(killed).toBeGreaterThan(0);
+        total += killed;
+        holds += deadHolds;
+      }
+      // Whether a kill lands between reserve and commit is up to the scheduler: over the deep run's many runs it must
+      // happen; in the two runs of npm test it may not, and exactly-K is asserted either way.
+      if (RUNS >= 10) expect(holds).toBeGreaterThan(0);
+      console.log(
+        `PostgreSQL: ${RUNS} runs, exactly ${K} orders committed in each; ${total} checkout processes killed, leaving ${holds} holds between reserve and commit`,
+      );
+    },
+    60_000 + RUNS * 30_000,
+  );
 
   it("commits exactly K orders while connections are dropped mid-transaction (pg_terminate_backend)", async () => {
     const admin = new pg.Client({ connectionString: POSTGRES_URL });

@@ -8,7 +8,14 @@ import { describePostgres, STORES, type StoreFactory } from "./stores.js";
  * semantics as a plain counter. Several ledger instances on one store stand for checkout instances: each has its
  * own preferred slice.
  */
-const budget = (amount: number, max: number, key = "sale|budget"): Reservation => ({ promotion: key.split("|")[0]!, limit: 0, key, amount, max, onCancel: "return" });
+const budget = (amount: number, max: number, key = "sale|budget"): Reservation => ({
+  promotion: key.split("|")[0]!,
+  limit: 0,
+  key,
+  amount,
+  max,
+  onCancel: "return",
+});
 const customer = (c: string): Reservation => ({ promotion: "sale", limit: 1, key: `sale|count|customer:${c}`, amount: 1, max: 1, onCancel: "return" });
 
 function suite(store: StoreFactory) {

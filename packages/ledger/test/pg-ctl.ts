@@ -21,8 +21,9 @@ export async function pgCtl(...args: string[]): Promise<void> {
     let tail = "";
     try {
       tail = readFileSync(log, "utf8").slice(-2000);
-    } catch {}
+    } catch {
+      // no log to show
+    }
     throw new Error(`pg_ctl ${args.join(" ")} failed: ${(error as Error).message}\n${tail}`);
   }
 }
-

@@ -9,7 +9,9 @@ export class Checkout {
   readonly ready: Promise<void>;
 
   constructor(store: string, holdMs: number, options: Record<string, unknown> = {}) {
-    this.child = fork(join(import.meta.dirname, "worker.mjs"), [store, String(holdMs), JSON.stringify(options)], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+    this.child = fork(join(import.meta.dirname, "worker.mjs"), [store, String(holdMs), JSON.stringify(options)], {
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+    });
     // A killed process answers nothing more: what it was asked fails.
     this.child.on("exit", () => {
       for (const p of this.pending.values()) p.reject(new Error("checkout process died"));

@@ -19,12 +19,14 @@ let warned = false;
 export function describePostgres(name: string, body: () => void): void {
   if (POSTGRES_URL) return describe(name, body);
   if (CI) {
-    describe(name, () => it("has a PostgreSQL server to test against", () => {
-      throw new Error("PROMO_TEST_POSTGRES_URL is not set: CI must start PostgreSQL (see .ci/run and scripts/test-postgres.sh)");
-    }));
+    describe(name, () =>
+      it("has a PostgreSQL server to test against", () => {
+        throw new Error("PROMO_TEST_POSTGRES_URL is not set: CI must start PostgreSQL (see .ci/run and scripts/test-postgres.sh)");
+      }),
+    );
     return;
   }
-  if (!warned) console.warn("skipping PostgreSQL ledger tests: PROMO_TEST_POSTGRES_URL is not set (run: eval \"$(scripts/test-postgres.sh start)\")");
+  if (!warned) console.warn('skipping PostgreSQL ledger tests: PROMO_TEST_POSTGRES_URL is not set (run: eval "$(scripts/test-postgres.sh start)")');
   warned = true;
   describe.skip(name, body);
 }

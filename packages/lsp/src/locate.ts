@@ -3,7 +3,12 @@ import type { ast } from "@promo/dsl";
 type Node = ast.Node;
 
 function isNode(value: unknown): value is Node {
-  return typeof value === "object" && value !== null && typeof (value as { kind?: unknown }).kind === "string" && typeof (value as { span?: unknown }).span === "object";
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as { kind?: unknown }).kind === "string" &&
+    typeof (value as { span?: unknown }).span === "object"
+  );
 }
 
 /** The child nodes of a node, in source order. */
@@ -11,9 +16,10 @@ export function children(node: Node): Node[] {
   const out: Node[] = [];
   for (const [key, value] of Object.entries(node)) {
     if (key === "span" || key === "opSpan") continue;
-    if (Array.isArray(value)) for (const item of value) {
-      if (isNode(item)) out.push(item);
-    }
+    if (Array.isArray(value))
+      for (const item of value) {
+        if (isNode(item)) out.push(item);
+      }
     else if (isNode(value)) out.push(value);
   }
   return out.sort((a, b) => a.span.start - b.span.start);

@@ -84,7 +84,10 @@ export class Workspace {
 
   /** Every .promo file of the workspace folders plus every open document, as URIs. */
   files(): string[] {
-    this.discovered ??= this.folders.flatMap((folder) => walk(folder)).slice(0, MAX_WORKSPACE_FILES).map(pathToUri);
+    this.discovered ??= this.folders
+      .flatMap((folder) => walk(folder))
+      .slice(0, MAX_WORKSPACE_FILES)
+      .map(pathToUri);
     const open = this.documents.keys();
     return [...new Set([...this.discovered, ...open])].sort();
   }

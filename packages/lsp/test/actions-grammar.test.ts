@@ -85,7 +85,13 @@ function earliest(rules: Rule[], line: string, from: number): { rule: Rule; matc
 }
 
 /** Tokens for the whole match and each named capture of a match. */
-function emit(tokens: Token[], match: RegExpExecArray, outer: string[], name: string | undefined, captures: Record<string, { name: string }> | undefined): void {
+function emit(
+  tokens: Token[],
+  match: RegExpExecArray,
+  outer: string[],
+  name: string | undefined,
+  captures: Record<string, { name: string }> | undefined,
+): void {
   const scopes = name ? [...outer, name] : outer;
   tokens.push({ start: match.index, end: match.index + match[0].length, scopes });
   for (const [group, capture] of Object.entries(captures ?? {})) {
@@ -197,10 +203,10 @@ describe("the TextMate grammar (editors/vscode/syntaxes/promo.tmLanguage.json)",
     expect(scopesAt(free, "shipping")).not.toContain("keyword.other.promo");
     expect(scopesAt("  exclusive with free-shipping-fr-30", "free")).toContain("variable.other.name.promo");
     expect(scopesAt("  exclusive with free-shipping-fr-30", "exclusive")).toContain("keyword.other.clause.promo");
-    expect(scopesAt("scope acme = line.store is \"acme\"", "scope")).toContain("storage.type.promo");
-    expect(covers("scope acme = line.store is \"acme\"", "acme", "entity.name.type.promo")).toBe(true);
-    expect(scopesAt("scope acme = line.store is \"acme\"", " is ")).toEqual([]);
-    expect(scopesAt("scope acme = line.store is \"acme\"", "is ")).toContain("keyword.operator.word.promo");
+    expect(scopesAt('scope acme = line.store is "acme"', "scope")).toContain("storage.type.promo");
+    expect(covers('scope acme = line.store is "acme"', "acme", "entity.name.type.promo")).toBe(true);
+    expect(scopesAt('scope acme = line.store is "acme"', " is ")).toEqual([]);
+    expect(scopesAt('scope acme = line.store is "acme"', "is ")).toContain("keyword.operator.word.promo");
     expect(scopesAt("  give 3.00 USD off order", "off")).toContain("keyword.other.promo");
     expect(scopesAt("  give 3.00 USD off order", "order")).toContain("keyword.other.promo");
     expect(scopesAt("  when customer.firstOrder and true", "and")).toContain("keyword.operator.word.promo");
@@ -349,7 +355,9 @@ describe("the extension manifest (editors/vscode/package.json)", () => {
   it("contributes the promo language, its grammar and configuration, and activates on it", () => {
     expect(manifest.main).toBe("./dist/extension.js");
     expect(manifest.activationEvents).toContain("onLanguage:promo");
-    expect(manifest.contributes.languages).toEqual([expect.objectContaining({ id: "promo", extensions: [".promo"], configuration: "./language-configuration.json" })]);
+    expect(manifest.contributes.languages).toEqual([
+      expect.objectContaining({ id: "promo", extensions: [".promo"], configuration: "./language-configuration.json" }),
+    ]);
     expect(manifest.contributes.grammars).toEqual([{ language: "promo", scopeName: grammar.scopeName, path: "./syntaxes/promo.tmLanguage.json" }]);
     expect(manifest.contributes.commands.map((c) => c.command)).toContain("promo.showExampleResult");
     expect(manifest.dependencies["vscode-languageclient"]).toMatch(/^\^11\./);

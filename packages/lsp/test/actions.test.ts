@@ -61,9 +61,9 @@ describe("formatting", () => {
   const messy = [
     "# sale rules",
     "currency   USD",
-    "scope acme=line.store is \"acme\"",
+    'scope acme=line.store is "acme"',
     "promotion acme-3-off-15 {",
-    "      title \"acme: 3.00 USD off\"",
+    '      title "acme: 3.00 USD off"',
     "kind store-coupon",
     '  code "ACME3"   # the code',
     "  when subtotal of acme at least 15.00 USD",
@@ -110,7 +110,7 @@ describe("formatting", () => {
 
   it("leaves a file with syntax errors alone", async () => {
     const uri = nextUri("fmt");
-    const broken = "currency USD\npromotion p {\n  title \"p\"\n  kind automatic\n  give 5.00 USD off\n";
+    const broken = 'currency USD\npromotion p {\n  title "p"\n  kind automatic\n  give 5.00 USD off\n';
     await openAndWait(uri, broken);
     expect(await client.request("textDocument/formatting", { textDocument: { uri }, options: FORMATTING_OPTIONS })).toEqual([]);
     expect(await client.request("textDocument/rangeFormatting", { textDocument: { uri }, range: wholeRange(), options: FORMATTING_OPTIONS })).toEqual([]);
@@ -118,7 +118,8 @@ describe("formatting", () => {
 
   it("range formatting touches only the declarations in the range", async () => {
     const uri = nextUri("fmt");
-    const text = 'currency USD\n\npromotion a {\n title "a"\n    kind automatic\n  give 10% off order\n}\n\npromotion b {\ntitle "b"\n  kind automatic\n  give 5% off order\n}\n';
+    const text =
+      'currency USD\n\npromotion a {\n title "a"\n    kind automatic\n  give 10% off order\n}\n\npromotion b {\ntitle "b"\n  kind automatic\n  give 5% off order\n}\n';
     await openAndWait(uri, text);
     // A range inside promotion b only.
     const edits = await client.request<TextEdit[]>("textDocument/rangeFormatting", {
@@ -266,7 +267,8 @@ describe("code actions", () => {
 
   it("adds each missing clause before the closing brace, indented like the other clauses", async () => {
     const uri = nextUri("clauses");
-    const text = "currency USD\n\npromotion summer-sale {\n    priority 3\n}\n\npromotion coupon-x {\n  title \"x\"\n  kind promo-code\n  give 5.00 USD off order\n}\n";
+    const text =
+      'currency USD\n\npromotion summer-sale {\n    priority 3\n}\n\npromotion coupon-x {\n  title "x"\n  kind promo-code\n  give 5.00 USD off order\n}\n';
     const diagnostics = await openAndWait(uri, text);
     const missing = diagnostics.filter((d) => d.code === "missing-clause");
     expect(missing.map((d) => d.message.match(/'(\w+)' clause/)![1]).sort()).toEqual(["code", "give", "kind", "title"]);
@@ -319,7 +321,9 @@ describe("code actions", () => {
     const twoFiles = { ...diagnostic!, data: { fixes: [{ title: fixes[0]!.title, edits: [...fixes[0]!.edits, { span, newText: "# touched\n" }] }] } };
     const [action] = await codeActions(uri, [twoFiles]);
     expect(Object.keys(action!.edit!.changes!).sort()).toEqual([uri, fileUri(lib)].sort());
-    expect(action!.edit!.changes![fileUri(lib)]).toEqual([{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: "# touched\n" }]);
+    expect(action!.edit!.changes![fileUri(lib)]).toEqual([
+      { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: "# touched\n" },
+    ]);
   });
 
   it("every fix offered for the invalid corpus removes the diagnostic it fixes", async () => {
@@ -349,16 +353,7 @@ describe("code actions", () => {
 });
 
 describe("code lens over examples", () => {
-  const rules = [
-    "currency USD",
-    "",
-    "promotion ten-off {",
-    '  title "10% off"',
-    "  kind automatic",
-    "  give 10% off order",
-    "}",
-    "",
-  ];
+  const rules = ["currency USD", "", "promotion ten-off {", '  title "10% off"', "  kind automatic", "  give 10% off order", "}", ""];
   const example = (name: string, total: string) => [
     `example ${JSON.stringify(name)} {`,
     "  cart {",

@@ -25,7 +25,7 @@ describe("diagnostics (end to end over stdio)", () => {
   it("a half-typed promotion still gets the errors that matter", async () => {
     const client = await startClient();
     clients.push(client);
-    client.open(uri, "currency USD\n\npromotion p {\n  title \"p\"\n  kind autom\n  give 5.00 USD off\n");
+    client.open(uri, 'currency USD\n\npromotion p {\n  title "p"\n  kind autom\n  give 5.00 USD off\n');
     const published = await client.diagnostics(uri, 1);
     const codes = published.diagnostics.map((d) => d.code);
     expect(codes).toContain("syntax-error");

@@ -108,14 +108,18 @@ describe("completion", () => {
   });
 
   it("offers selectors in stacking rules and entities after per", async () => {
-    const selectors = await complete(`${HEADER}\npromotion p1 {\n  title "p"\n  kind automatic\n  give 5.00 USD off order\n}\n\nstacking {\n  at most 1 <|>\n}\n`);
+    const selectors = await complete(
+      `${HEADER}\npromotion p1 {\n  title "p"\n  kind automatic\n  give 5.00 USD off order\n}\n\nstacking {\n  at most 1 <|>\n}\n`,
+    );
     expect(labels(selectors)).toEqual(expect.arrayContaining(["platform-coupon", "any", "coupons", "p1", "of"]));
     const entities = await complete(`${HEADER}\nstacking {\n  at most 1 store-coupon per <|>\n}\n`);
     expect(labels(entities).sort()).toEqual(["customer", "line", "order", "store"]);
   });
 
   it("offers promotion ids, keys and values inside examples", async () => {
-    const items = await complete(`${HEADER}\npromotion p1 {\n  title "p"\n  kind automatic\n  give 5.00 USD off order\n}\n\nexample "e" {\n  cart {\n    at: 2026-11-10 12:00:00 in UTC,\n    lines: [],\n  }\n  expect {\n    applied: [<|>],\n  }\n}\n`);
+    const items = await complete(
+      `${HEADER}\npromotion p1 {\n  title "p"\n  kind automatic\n  give 5.00 USD off order\n}\n\nexample "e" {\n  cart {\n    at: 2026-11-10 12:00:00 in UTC,\n    lines: [],\n  }\n  expect {\n    applied: [<|>],\n  }\n}\n`,
+    );
     expect(labels(items)).toEqual(["p1"]);
     const keys = await complete(`${HEADER}\nexample "e" {\n  cart {\n    at: 2026-11-10 12:00:00 in UTC,\n    <|>\n  }\n}\n`);
     expect(labels(keys)).toEqual(expect.arrayContaining(["lines", "customer", "coupons", "shipping"]));
@@ -161,7 +165,15 @@ describe("completion", () => {
   it("answers on a 5,000-line file", async () => {
     const blocks: string[] = ["currency USD", "", 'scope acme = line.store is "acme"', ""];
     for (let i = 0; blocks.length < 5_000; i++) {
-      blocks.push(`promotion gen-${i} {`, `  title "Generated ${i}"`, "  kind automatic", `  when subtotal exceeds ${10 + (i % 50)}.00 USD`, `  give ${1 + (i % 9)}.00 USD off acme`, "}", "");
+      blocks.push(
+        `promotion gen-${i} {`,
+        `  title "Generated ${i}"`,
+        "  kind automatic",
+        `  when subtotal exceeds ${10 + (i % 50)}.00 USD`,
+        `  give ${1 + (i % 9)}.00 USD off acme`,
+        "}",
+        "",
+      );
     }
     const text = blocks.join("\n") + "\n";
     const lines = text.split("\n");
@@ -188,7 +200,10 @@ describe("completion", () => {
   });
 
   it("answers null for an unknown document without failing", async () => {
-    const result = await client.request("textDocument/completion", { textDocument: { uri: "file:///virtual/nowhere.promo" }, position: { line: 0, character: 0 } });
+    const result = await client.request("textDocument/completion", {
+      textDocument: { uri: "file:///virtual/nowhere.promo" },
+      position: { line: 0, character: 0 },
+    });
     expect(result).toBeNull();
   });
 });
@@ -196,7 +211,11 @@ describe("completion", () => {
 describe("signature help", () => {
   async function help(marked: string): Promise<SignatureHelp | null> {
     const { uri, position } = await openAt(marked);
-    return client.request<SignatureHelp | null>("textDocument/signatureHelp", { textDocument: { uri }, position, context: { triggerKind: 2, triggerCharacter: " ", isRetrigger: false } });
+    return client.request<SignatureHelp | null>("textDocument/signatureHelp", {
+      textDocument: { uri },
+      position,
+      context: { triggerKind: 2, triggerCharacter: " ", isRetrigger: false },
+    });
   }
   const active = (h: SignatureHelp) => {
     const sig = h.signatures[h.activeSignature ?? 0]!;
@@ -217,16 +236,37 @@ describe("signature help", () => {
         "give coins at <N> per <amount> [up to <P>% of order] [on <scope>]",
       ]),
     );
-    expect(active((await help(`${HEADER}\npromotion p {\n  give 5.00 USD off <|>\n}\n`))!)).toEqual({ label: "give <amount> off <target> [before|after discounts]", param: "<target>" });
-    expect(active((await help(`${HEADER}\npromotion p {\n  give 15% off order up to <|>\n}\n`))!)).toEqual({ label: "give <percent>% off <target> [before|after discounts] [up to <cap>]", param: "[up to <cap>]" });
-    expect(active((await help(`${HEADER}\npromotion p {\n  give cheapest 1 free for every <|>\n}\n`))!)).toEqual({ label: "give cheapest <M> free for every <N> of <scope>", param: "<N>" });
+    expect(active((await help(`${HEADER}\npromotion p {\n  give 5.00 USD off <|>\n}\n`))!)).toEqual({
+      label: "give <amount> off <target> [before|after discounts]",
+      param: "<target>",
+    });
+    expect(active((await help(`${HEADER}\npromotion p {\n  give 15% off order up to <|>\n}\n`))!)).toEqual({
+      label: "give <percent>% off <target> [before|after discounts] [up to <cap>]",
+      param: "[up to <cap>]",
+    });
+    expect(active((await help(`${HEADER}\npromotion p {\n  give cheapest 1 free for every <|>\n}\n`))!)).toEqual({
+      label: "give cheapest <M> free for every <N> of <scope>",
+      param: "<N>",
+    });
   });
 
   it("shows windows, aggregates and limits, and nothing after a finished clause", async () => {
-    expect(active((await help(`${HEADER}\npromotion p {\n  valid from 2026-11-10 05:00:00 to <|>\n}\n`))!)).toEqual({ label: "valid from <start> to <end> in <zone>", param: "<end>" });
-    expect(active((await help(`${HEADER}\npromotion p {\n  when subtotal of <|>\n}\n`))!)).toEqual({ label: "subtotal [of <scope>] [before|after discounts]", param: "[of <scope>]" });
-    expect(active((await help(`${HEADER}\npromotion p {\n  limit 3 per customer per <|>\n}\n`))!)).toEqual({ label: "limit <N> [redemptions|uses|coins] [per <entity>] [per <period>]", param: "[per <period>]" });
-    expect(active((await help(`${HEADER}\nstacking {\n  at most 1 of <|>\n}\n`))!)).toEqual({ label: "at most <N> [of] <selector> per <entity>", param: "<selector>" });
+    expect(active((await help(`${HEADER}\npromotion p {\n  valid from 2026-11-10 05:00:00 to <|>\n}\n`))!)).toEqual({
+      label: "valid from <start> to <end> in <zone>",
+      param: "<end>",
+    });
+    expect(active((await help(`${HEADER}\npromotion p {\n  when subtotal of <|>\n}\n`))!)).toEqual({
+      label: "subtotal [of <scope>] [before|after discounts]",
+      param: "[of <scope>]",
+    });
+    expect(active((await help(`${HEADER}\npromotion p {\n  limit 3 per customer per <|>\n}\n`))!)).toEqual({
+      label: "limit <N> [redemptions|uses|coins] [per <entity>] [per <period>]",
+      param: "[per <period>]",
+    });
+    expect(active((await help(`${HEADER}\nstacking {\n  at most 1 of <|>\n}\n`))!)).toEqual({
+      label: "at most <N> [of] <selector> per <entity>",
+      param: "<selector>",
+    });
     expect(await help(`${HEADER}\npromotion p {\n  give 5.00 USD off order\n  <|>\n}\n`)).toBeNull();
   });
 });
@@ -280,7 +320,10 @@ describe("semantic tokens", () => {
       ["acme", "variable", ["readonly"]],
     ]);
     // A range request returns only the tokens of that range (the line of the promotion's benefit).
-    const range = await client.request<SemanticTokens>("textDocument/semanticTokens/range", { textDocument: { uri }, range: { start: { line: 5, character: 0 }, end: { line: 6, character: 0 } } });
+    const range = await client.request<SemanticTokens>("textDocument/semanticTokens/range", {
+      textDocument: { uri },
+      range: { start: { line: 5, character: 0 }, end: { line: 6, character: 0 } },
+    });
     expect(range.data.length).toBe(5 * 5);
     expect(range.data.slice(0, 2)).toEqual([5, 2]);
   });
@@ -352,7 +395,10 @@ describe("inlay hints", () => {
 
   it("shows the UTC instants of a Los Angeles window, and the minor units of money", async () => {
     const { uri } = await openAt(text + "<|>");
-    const hints = await client.request<InlayHint[]>("textDocument/inlayHint", { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 12, character: 0 } } });
+    const hints = await client.request<InlayHint[]>("textDocument/inlayHint", {
+      textDocument: { uri },
+      range: { start: { line: 0, character: 0 }, end: { line: 12, character: 0 } },
+    });
     const simple = hints.map((h) => [h.position.line, h.position.character, h.label]);
     expect(simple).toContainEqual([2, 84, "= 2026-11-10T13:00:00Z … 2026-11-12T12:59:59Z"]);
     expect(simple).toContainEqual([7, 12, "= 2026-11-10T13:00:00Z … 2026-11-12T12:59:59Z"]);
@@ -363,7 +409,10 @@ describe("inlay hints", () => {
 
   it("answers only for the requested range", async () => {
     const { uri } = await openAt(text + "<|>");
-    const hints = await client.request<InlayHint[]>("textDocument/inlayHint", { textDocument: { uri }, range: { start: { line: 15, character: 0 }, end: { line: 17, character: 0 } } });
+    const hints = await client.request<InlayHint[]>("textDocument/inlayHint", {
+      textDocument: { uri },
+      range: { start: { line: 15, character: 0 }, end: { line: 17, character: 0 } },
+    });
     // New York's spring-forward night: 03:30 EDT is 07:30Z, 01:00 EST is 06:00Z; JPY has no minor units.
     expect(hints.map((h) => [h.position.line, h.label])).toEqual([[15, "= 2026-03-08T06:00:00Z … 2026-03-08T07:30:00Z"]]);
   });

@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from "vitest";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(HERE, "..", "..", "..");
-const probe = spawnSync("emacs", ["--batch", "--eval", "(progn (require 'eglot) (princ \"eglot-ok\"))"], { encoding: "utf8" });
+const probe = spawnSync("emacs", ["--batch", "--eval", '(progn (require \'eglot) (princ "eglot-ok"))'], { encoding: "utf8" });
 const available = probe.status === 0 && probe.stdout.includes("eglot-ok");
 if (!available) console.warn("skipping the Emacs test: `emacs` with eglot is not available (Debian: apt-get install emacs-nox elpa-eglot)");
 

@@ -49,7 +49,8 @@ describe("promo-lsp installed from packed tarballs", () => {
       .split("\n")
       .filter((line) => line.includes("node_modules") && !line.includes(`node_modules${"/"}@promo`));
     expect(installed.some((p) => p.endsWith("node_modules/vscode-languageserver"))).toBe(true);
-    for (const from of new Set(installed)) cpSync(from, join(project, "node_modules", from.slice(from.lastIndexOf("node_modules/") + "node_modules/".length)), { recursive: true });
+    for (const from of new Set(installed))
+      cpSync(from, join(project, "node_modules", from.slice(from.lastIndexOf("node_modules/") + "node_modules/".length)), { recursive: true });
 
     writeFileSync(join(project, "package.json"), JSON.stringify({ name: "editor-setup", private: true }));
     npm(["install", "--offline", "--ignore-scripts", "--no-audit", "--no-fund", ...packed.map((t) => join(tarballs, t))], project);

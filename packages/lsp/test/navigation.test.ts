@@ -93,7 +93,11 @@ function at(text: string, needle: string, offset = 0, occurrence = 0): { line: n
 function slice(text: string, range: Range): string {
   const lines = text.split("\n");
   if (range.start.line === range.end.line) return lines[range.start.line]!.slice(range.start.character, range.end.character);
-  return [lines[range.start.line]!.slice(range.start.character), ...lines.slice(range.start.line + 1, range.end.line), lines[range.end.line]!.slice(0, range.end.character)].join("\n");
+  return [
+    lines[range.start.line]!.slice(range.start.character),
+    ...lines.slice(range.start.line + 1, range.end.line),
+    lines[range.end.line]!.slice(0, range.end.character),
+  ].join("\n");
 }
 
 const files: Record<string, string> = {};
@@ -183,7 +187,8 @@ describe("hover", () => {
 describe("hover on names that are also Object.prototype's", () => {
   it("answers from the language's own tables, never from Object.prototype", async () => {
     const file = "file:///virtual/prototype-names.promo";
-    const text = 'currency USD\n\npromotion constructor {\n  title "x"\n  kind automatic\n  when customer.constructor is "x" and toString.valueOf\n  give 1.00 USD off order\n}\n';
+    const text =
+      'currency USD\n\npromotion constructor {\n  title "x"\n  kind automatic\n  when customer.constructor is "x" and toString.valueOf\n  give 1.00 USD off order\n}\n';
     client.open(file, text);
     for (const needle of ["constructor {", "constructor is", "toString", "valueOf"]) {
       const result = await client.request<Hover | null>("textDocument/hover", { textDocument: { uri: file }, position: at(text, needle, 2) });
@@ -200,20 +205,29 @@ describe("hover on names that are also Object.prototype's", () => {
 
 describe("go to definition", () => {
   it("goes to a scope declared in the same file", async () => {
-    const location = await client.request<Location | null>("textDocument/definition", { textDocument: { uri: uri("sale.promo") }, position: at(SALE, "off acme", "off ".length + 1) });
+    const location = await client.request<Location | null>("textDocument/definition", {
+      textDocument: { uri: uri("sale.promo") },
+      position: at(SALE, "off acme", "off ".length + 1),
+    });
     expect(location?.uri).toBe(uri("sale.promo"));
     expect(location?.range).toEqual({ start: at(SALE, "acme ="), end: at(SALE, "acme =", 4) });
   });
 
   it("goes to a scope declared in an imported file", async () => {
-    const location = await client.request<Location | null>("textDocument/definition", { textDocument: { uri: uri("sale.promo") }, position: at(SALE, "of selected", "of ".length + 2) });
+    const location = await client.request<Location | null>("textDocument/definition", {
+      textDocument: { uri: uri("sale.promo") },
+      position: at(SALE, "of selected", "of ".length + 2),
+    });
     expect(location?.uri).toBe(uri("lib.promo"));
     expect(slice(LIB, location!.range)).toBe("selected");
     expect(location!.range.start).toEqual(at(LIB, "selected ="));
   });
 
   it("goes from an attribute field to its declaration, and answers null on a keyword", async () => {
-    const location = await client.request<Location | null>("textDocument/definition", { textDocument: { uri: uri("sale.promo") }, position: at(SALE, "vipTier at", 2) });
+    const location = await client.request<Location | null>("textDocument/definition", {
+      textDocument: { uri: uri("sale.promo") },
+      position: at(SALE, "vipTier at", 2),
+    });
     expect(location?.range.start).toEqual(at(SALE, "vipTier: int"));
     expect(await client.request("textDocument/definition", { textDocument: { uri: uri("sale.promo") }, position: at(SALE, "give", 1) })).toBeNull();
   });
@@ -263,7 +277,10 @@ describe("rename", () => {
     client.request<WorkspaceEdit>("textDocument/rename", { textDocument: { uri: uri(file) }, position, newName });
 
   it("prepares a rename on a scope reference", async () => {
-    const prepared = await client.request<{ range: Range; placeholder: string }>("textDocument/prepareRename", { textDocument: { uri: uri("sale.promo") }, position: at(SALE, "of selected", 4) });
+    const prepared = await client.request<{ range: Range; placeholder: string }>("textDocument/prepareRename", {
+      textDocument: { uri: uri("sale.promo") },
+      position: at(SALE, "of selected", 4),
+    });
     expect(prepared.placeholder).toBe("selected");
     expect(slice(SALE, prepared.range)).toBe("selected");
   });
@@ -284,7 +301,8 @@ describe("rename", () => {
   });
 
   it("refuses a keyword, a built-in field and a kind", async () => {
-    const prepare = (position: { line: number; character: number }) => client.request("textDocument/prepareRename", { textDocument: { uri: uri("sale.promo") }, position });
+    const prepare = (position: { line: number; character: number }) =>
+      client.request("textDocument/prepareRename", { textDocument: { uri: uri("sale.promo") }, position });
     await expect(prepare(at(SALE, "when subtotal", 1))).rejects.toThrow(/'when' is a keyword/);
     await expect(prepare(at(SALE, "customer.region", "customer.".length + 1))).rejects.toThrow(/built-in field/);
     await expect(prepare(at(SALE, "store-coupon", 1))).rejects.toThrow(/kind/);
@@ -359,7 +377,11 @@ describe("document symbols", () => {
     expect(symbols.filter((s) => s.kind === 6 && s.detail === "example").length).toBe(examples);
     const save10 = symbols.find((s) => s.name === "save10-code")!;
     expect(save10.children?.map((c) => c.name)).toEqual(["title", "kind", "code", "give"]);
-    expect(symbols.find((s) => s.name === "stacking")!.children?.map((c) => c.name)).toEqual(["at most 1 of codes per order", "at most 1 automatic per line", "select best-for-buyer"]);
+    expect(symbols.find((s) => s.name === "stacking")!.children?.map((c) => c.name)).toEqual([
+      "at most 1 of codes per order",
+      "at most 1 automatic per line",
+      "select best-for-buyer",
+    ]);
   });
 
   it("still lists a half-typed promotion in a broken file", async () => {
@@ -385,16 +407,22 @@ describe("on a broken file", () => {
 
   it("still hovers, goes to definitions and finds references in a half-typed promotion", async () => {
     const hovered = await client.request<Hover | null>("textDocument/hover", { textDocument: { uri: broken }, position: position("title", 1) });
-    expect((hovered?.contents as MarkupContent).value).toContain("`title \"…\"`");
+    expect((hovered?.contents as MarkupContent).value).toContain('`title "…"`');
     const money = await client.request<Hover | null>("textDocument/hover", { textDocument: { uri: broken }, position: position("5.00", 1) });
     expect((money?.contents as MarkupContent).value).toContain("500");
     const definition = await client.request<Location | null>("textDocument/definition", { textDocument: { uri: broken }, position: position("off later", 5) });
     expect(definition).toEqual({ uri: broken, range: { start: position("later ="), end: position("later =", 5) } });
-    const references = await client.request<Location[]>("textDocument/references", { textDocument: { uri: broken }, position: position("later ="), context: { includeDeclaration: true } });
+    const references = await client.request<Location[]>("textDocument/references", {
+      textDocument: { uri: broken },
+      position: position("later ="),
+      context: { includeDeclaration: true },
+    });
     expect(references.map((r) => r.range.start)).toEqual([position("later ="), position("off later", 4)]);
     // An unknown kind is no symbol: nothing to go to, nothing to rename.
     expect(await client.request("textDocument/definition", { textDocument: { uri: broken }, position: position("autom", 1) })).toBeNull();
-    await expect(client.request("textDocument/prepareRename", { textDocument: { uri: broken }, position: position("autom", 1) })).rejects.toThrow(/not a declared/);
+    await expect(client.request("textDocument/prepareRename", { textDocument: { uri: broken }, position: position("autom", 1) })).rejects.toThrow(
+      /not a declared/,
+    );
   });
 });
 

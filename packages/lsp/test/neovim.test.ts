@@ -74,7 +74,7 @@ describe("Neovim's LSP client against promo-lsp", () => {
     expect(seen.hover).toContain('scope welcome = line.tags contains "welcome"');
 
     // Declaration and use renamed; the tag string "welcome" is text, not the scope, and stays.
-    expect(seen.renamed).toContain("scope newcomer = line.tags contains \"welcome\"");
+    expect(seen.renamed).toContain('scope newcomer = line.tags contains "welcome"');
     expect(seen.renamed).toContain("give price 0.99 USD on newcomer max 1 unit");
     expect(seen.renamed).not.toMatch(/\bon welcome\b|scope welcome\b/);
 

@@ -34,7 +34,11 @@ async function fixOnce(name: string, text: string, code: string): Promise<{ acti
   const before = (await client.diagnostics(uri, 1)).diagnostics;
   const diagnostic = before.find((d) => d.code === code);
   expect(diagnostic, `a ${code} diagnostic in ${JSON.stringify(before.map((d) => d.code))}`).toBeDefined();
-  const actions = await client.request<CodeAction[]>("textDocument/codeAction", { textDocument: { uri }, range: diagnostic!.range, context: { diagnostics: [diagnostic] } });
+  const actions = await client.request<CodeAction[]>("textDocument/codeAction", {
+    textDocument: { uri },
+    range: diagnostic!.range,
+    context: { diagnostics: [diagnostic] },
+  });
   const action = actions.find((a) => a.isPreferred) ?? actions[0];
   expect(action, `a quick fix for ${code}`).toBeDefined();
   expect(action!.kind).toBe("quickfix");
@@ -44,8 +48,7 @@ async function fixOnce(name: string, text: string, code: string): Promise<{ acti
   return { action: action!, fixed, after };
 }
 
-const promotion = (lines: string[], head: string[] = []) =>
-  ["currency USD", "", ...head, "promotion p {", '  title "p"', ...lines, "}", ""].join("\n");
+const promotion = (lines: string[], head: string[] = []) => ["currency USD", "", ...head, "promotion p {", '  title "p"', ...lines, "}", ""].join("\n");
 
 describe("quick fixes for the first errors", () => {
   it("currency mismatch: rewrites the amount in the file's currency", async () => {
@@ -86,7 +89,10 @@ describe("quick fixes for the first errors", () => {
   });
 
   it("misspelt time zone", async () => {
-    const text = promotion(["  kind automatic", "  valid sale", "  give 5.00 USD off order"], ["window sale = from 2026-11-10 00:00:00 to 2026-11-12 00:00:00 in America/Los_Angels", ""]);
+    const text = promotion(
+      ["  kind automatic", "  valid sale", "  give 5.00 USD off order"],
+      ["window sale = from 2026-11-10 00:00:00 to 2026-11-12 00:00:00 in America/Los_Angels", ""],
+    );
     const { fixed, after } = await fixOnce("zone", text, "unknown-time-zone");
     expect(fixed).toContain("in America/Los_Angeles\n");
     expect(after.filter((d) => d.severity === 1)).toEqual([]);

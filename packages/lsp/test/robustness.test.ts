@@ -82,7 +82,12 @@ describe("robustness (end to end over stdio)", () => {
     client.change(uri, 5, [{ range: { start: { line: 0, character: 0 }, end: { line: 99, character: 0 } }, text: MESSY }]);
     client.change(uri, 4, [{ range: { start: { line: 2, character: 500 }, end: { line: 1, character: 0 } }, text: "x" }]);
     for (const method of ["textDocument/formatting", "textDocument/codeLens", "textDocument/codeAction"]) {
-      const result = await answer(client, method, { textDocument: { uri }, options: { tabSize: 2, insertSpaces: true }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, context: { diagnostics: [] } });
+      const result = await answer(client, method, {
+        textDocument: { uri },
+        options: { tabSize: 2, insertSpaces: true },
+        range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+        context: { diagnostics: [] },
+      });
       expect(result.ok || result.error instanceof ResponseError).toBe(true);
     }
     // A full-text change puts the document back in a known state.
@@ -138,7 +143,12 @@ describe("robustness (end to end over stdio)", () => {
     const published = await client.diagnostics(uri, 2);
     expect(published.diagnostics).toEqual([]);
     // The generated file is already in promo fmt's layout: no edits.
-    const formatted = await answer(client, "textDocument/formatting", { textDocument: { uri }, options: { tabSize: 2, insertSpaces: true } }, BIG_REQUEST_TIMEOUT);
+    const formatted = await answer(
+      client,
+      "textDocument/formatting",
+      { textDocument: { uri }, options: { tabSize: 2, insertSpaces: true } },
+      BIG_REQUEST_TIMEOUT,
+    );
     expect(formatted).toEqual({ ok: true, value: [] });
     const lenses = await answer(client, "textDocument/codeLens", { textDocument: { uri } }, BIG_REQUEST_TIMEOUT);
     expect(lenses).toEqual({ ok: true, value: [] });
@@ -156,17 +166,31 @@ describe("robustness (end to end over stdio)", () => {
     client.close(uri);
     const cleared = await client.diagnostics(uri);
     expect(cleared.diagnostics).toEqual([]);
-    const requests = (target: string) => [
-      ["textDocument/formatting", { textDocument: { uri: target }, options: { tabSize: 2, insertSpaces: true } }],
-      ["textDocument/rangeFormatting", { textDocument: { uri: target }, range: { start: { line: 0, character: 0 }, end: { line: 3, character: 0 } }, options: { tabSize: 2, insertSpaces: true } }],
-      ["textDocument/codeAction", { textDocument: { uri: target }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, context: { diagnostics: [] } }],
-      ["textDocument/codeLens", { textDocument: { uri: target } }],
-      ...POSITION_METHODS.map((m) => [m, { textDocument: { uri: target }, position: { line: 0, character: 0 } }]),
-    ] as const;
+    const requests = (target: string) =>
+      [
+        ["textDocument/formatting", { textDocument: { uri: target }, options: { tabSize: 2, insertSpaces: true } }],
+        [
+          "textDocument/rangeFormatting",
+          {
+            textDocument: { uri: target },
+            range: { start: { line: 0, character: 0 }, end: { line: 3, character: 0 } },
+            options: { tabSize: 2, insertSpaces: true },
+          },
+        ],
+        [
+          "textDocument/codeAction",
+          { textDocument: { uri: target }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, context: { diagnostics: [] } },
+        ],
+        ["textDocument/codeLens", { textDocument: { uri: target } }],
+        ...POSITION_METHODS.map((m) => [m, { textDocument: { uri: target }, position: { line: 0, character: 0 } }]),
+      ] as const;
     for (const target of [uri, "file:///nowhere/at/all.promo", "untitled:Untitled-1", "weird-scheme://host/x.promo", "not a uri"]) {
       for (const [method, params] of requests(target)) {
         const result = await answer(client, method, params);
-        if (result.ok) expect([null, undefined].includes(result.value as null) || (Array.isArray(result.value) && result.value.length === 0), `${method} ${target}`).toBe(true);
+        if (result.ok)
+          expect([null, undefined].includes(result.value as null) || (Array.isArray(result.value) && result.value.length === 0), `${method} ${target}`).toBe(
+            true,
+          );
         else expect(typeof result.error.code).toBe("number");
       }
     }
@@ -185,7 +209,16 @@ describe("robustness (end to end over stdio)", () => {
   it("garbage params (null, strings, numbers, wrong shapes) are answered and logged", async () => {
     const client = await start();
     const methods = ["textDocument/formatting", "textDocument/rangeFormatting", "textDocument/codeAction", "textDocument/codeLens", ...POSITION_METHODS];
-    const garbage: unknown[] = [null, "a string", 42, [], [1, 2], { textDocument: null }, { textDocument: { uri: 7 } }, { textDocument: { uri: "file:///virtual/g.promo" }, range: "everything", context: 5 }];
+    const garbage: unknown[] = [
+      null,
+      "a string",
+      42,
+      [],
+      [1, 2],
+      { textDocument: null },
+      { textDocument: { uri: 7 } },
+      { textDocument: { uri: "file:///virtual/g.promo" }, range: "everything", context: 5 },
+    ];
     for (const method of methods) {
       for (const params of garbage) {
         const result = await answer(client, method, params);

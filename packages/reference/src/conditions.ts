@@ -55,7 +55,11 @@ function evaluate(expr: A.Expr, ctx: Context, line: RefLine | null): Value {
     case "Aggregate":
       return aggregate(expr, ctx);
     case "Path":
-      return path(expr.segments.map((s) => s.text), ctx, line);
+      return path(
+        expr.segments.map((s) => s.text),
+        ctx,
+        line,
+      );
     case "Error":
       return NULL;
   }
@@ -88,42 +92,74 @@ function path(segments: string[], ctx: Context, line: RefLine | null): Value {
   switch (root) {
     case "customer":
       switch (field) {
-        case "id": return str(c.id);
-        case "region": return str(c.region);
-        case "previousOrders": return num(c.previousOrders);
-        case "firstOrder": return { t: "bool", b: c.previousOrders === 0 };
-        case "segments": return strSet(c.segments);
-        case "riskFlags": return strSet(c.riskFlags);
-        case "coins": return num(c.coins);
-        case "coinsEarnedToday": return num(c.coinsEarnedToday);
-        default: return c.attributes.get(field!) ?? NULL;
+        case "id":
+          return str(c.id);
+        case "region":
+          return str(c.region);
+        case "previousOrders":
+          return num(c.previousOrders);
+        case "firstOrder":
+          return { t: "bool", b: c.previousOrders === 0 };
+        case "segments":
+          return strSet(c.segments);
+        case "riskFlags":
+          return strSet(c.riskFlags);
+        case "coins":
+          return num(c.coins);
+        case "coinsEarnedToday":
+          return num(c.coinsEarnedToday);
+        default:
+          return c.attributes.get(field!) ?? NULL;
       }
     case "cart":
       switch (field) {
-        case "currency": return str(cart.currency);
-        case "at": return { t: "instant", ms: cart.at };
-        case "paymentMethod": return str(cart.paymentMethod);
-        case "useCoins": return { t: "bool", b: cart.useCoins };
-        default: return NULL;
+        case "currency":
+          return str(cart.currency);
+        case "at":
+          return { t: "instant", ms: cart.at };
+        case "paymentMethod":
+          return str(cart.paymentMethod);
+        case "useCoins":
+          return { t: "bool", b: cart.useCoins };
+        default:
+          return NULL;
       }
     case "shipping":
       return field === "country" ? str(cart.shipping.country) : field === "price" ? { t: "money", m: cart.shipping.price } : NULL;
     case "coupon":
       if (!coupon) return NULL;
-      return field === "code" ? str(coupon.code) : field === "owner" ? str(coupon.owner) : field === "activatedAt" ? (coupon.activatedAt === null ? NULL : { t: "instant", ms: coupon.activatedAt }) : NULL;
+      return field === "code"
+        ? str(coupon.code)
+        : field === "owner"
+          ? str(coupon.owner)
+          : field === "activatedAt"
+            ? coupon.activatedAt === null
+              ? NULL
+              : { t: "instant", ms: coupon.activatedAt }
+            : NULL;
     case "line": {
       if (!line) return NULL;
       switch (field) {
-        case "id": return str(line.id);
-        case "sku": return str(line.sku);
-        case "product": return str(line.product);
-        case "store": return str(line.store);
-        case "category": return str(line.category);
-        case "tags": return strSet(line.tags);
-        case "unitPrice": return { t: "money", m: line.unitPrice };
-        case "quantity": return num(line.quantity);
-        case "subtotal": return { t: "money", m: line.subtotal };
-        default: return line.attributes.get(field!) ?? NULL;
+        case "id":
+          return str(line.id);
+        case "sku":
+          return str(line.sku);
+        case "product":
+          return str(line.product);
+        case "store":
+          return str(line.store);
+        case "category":
+          return str(line.category);
+        case "tags":
+          return strSet(line.tags);
+        case "unitPrice":
+          return { t: "money", m: line.unitPrice };
+        case "quantity":
+          return num(line.quantity);
+        case "subtotal":
+          return { t: "money", m: line.subtotal };
+        default:
+          return line.attributes.get(field!) ?? NULL;
       }
     }
     default:
@@ -135,15 +171,21 @@ function equal(a: Value, b: Value): boolean {
   if (a.t === "num" && b.t === "num") return compareRational(a.r, b.r) === 0;
   if (a.t !== b.t) return false;
   switch (a.t) {
-    case "money": return a.m === (b as typeof a).m;
-    case "str": case "date": return a.s === (b as typeof a).s;
-    case "bool": return a.b === (b as typeof a).b;
-    case "instant": return a.ms === (b as typeof a).ms;
+    case "money":
+      return a.m === (b as typeof a).m;
+    case "str":
+    case "date":
+      return a.s === (b as typeof a).s;
+    case "bool":
+      return a.b === (b as typeof a).b;
+    case "instant":
+      return a.ms === (b as typeof a).ms;
     case "set": {
       const other = b as typeof a;
       return a.items.every((x) => other.items.some((y) => equal(x, y))) && other.items.every((y) => a.items.some((x) => equal(x, y)));
     }
-    case "null": return true;
+    case "null":
+      return true;
   }
   return false;
 }
@@ -160,11 +202,16 @@ function order(a: Value, b: Value): number | undefined {
 function compare(op: A.Comparator, left: Value, rightExpr: A.Expr, ctx: Context, line: RefLine | null): boolean {
   const right = evaluate(rightExpr, ctx, line);
   switch (op) {
-    case "is": return equal(left, right);
-    case "is not": return !equal(left, right);
-    case "in": return right.t === "set" && right.items.some((x) => equal(left, x));
-    case "not in": return !(right.t === "set" && right.items.some((x) => equal(left, x)));
-    case "contains": return left.t === "set" && left.items.some((x) => equal(x, right));
+    case "is":
+      return equal(left, right);
+    case "is not":
+      return !equal(left, right);
+    case "in":
+      return right.t === "set" && right.items.some((x) => equal(left, x));
+    case "not in":
+      return !(right.t === "set" && right.items.some((x) => equal(left, x)));
+    case "contains":
+      return left.t === "set" && left.items.some((x) => equal(x, right));
     default: {
       const o = order(left, right);
       if (o === undefined) return false;

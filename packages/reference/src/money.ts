@@ -6,10 +6,32 @@
 
 /** Currencies whose minor unit is not two digits. */
 const DIGITS_OTHER_THAN_TWO: Record<string, number> = {
-  BIF: 0, CLP: 0, DJF: 0, GNF: 0, ISK: 0, JPY: 0, KMF: 0, KRW: 0, PYG: 0, RWF: 0, UGX: 0, UYI: 0, VND: 0, VUV: 0,
-  XAF: 0, XOF: 0, XPF: 0,
-  BHD: 3, IQD: 3, JOD: 3, KWD: 3, LYD: 3, OMR: 3, TND: 3,
-  CLF: 4, UYW: 4,
+  BIF: 0,
+  CLP: 0,
+  DJF: 0,
+  GNF: 0,
+  ISK: 0,
+  JPY: 0,
+  KMF: 0,
+  KRW: 0,
+  PYG: 0,
+  RWF: 0,
+  UGX: 0,
+  UYI: 0,
+  VND: 0,
+  VUV: 0,
+  XAF: 0,
+  XOF: 0,
+  XPF: 0,
+  BHD: 3,
+  IQD: 3,
+  JOD: 3,
+  KWD: 3,
+  LYD: 3,
+  OMR: 3,
+  TND: 3,
+  CLF: 4,
+  UYW: 4,
 };
 
 /** Every other ISO 4217 List One currency with a minor unit (two digits). */
@@ -99,7 +121,17 @@ export function largestRemainder(total: bigint, parts: readonly { key: string; w
   let left = total - sum(shares);
   const order = parts
     .map((p, i) => ({ i, remainder: (total * p.weight) % weightSum, weight: p.weight, key: p.key }))
-    .sort((a, b) => (a.remainder !== b.remainder ? (a.remainder > b.remainder ? -1 : 1) : a.weight !== b.weight ? (a.weight > b.weight ? -1 : 1) : codePointCompare(a.key, b.key)));
+    .sort((a, b) =>
+      a.remainder !== b.remainder
+        ? a.remainder > b.remainder
+          ? -1
+          : 1
+        : a.weight !== b.weight
+          ? a.weight > b.weight
+            ? -1
+            : 1
+          : codePointCompare(a.key, b.key),
+    );
   for (const o of order) {
     if (left <= 0n) break;
     shares[o.i]! += 1n;

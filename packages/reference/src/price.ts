@@ -12,8 +12,7 @@ import { addDuration, periodBucket } from "./time.js";
  */
 
 export type Reason =
-  | "currency" | "window" | "not-collected" | "expired" | "locked" | "owner" | "limit" | "condition" | "no-eligible-lines"
-  | "not-combinable" | "not-best";
+  "currency" | "window" | "not-collected" | "expired" | "locked" | "owner" | "limit" | "condition" | "no-eligible-lines" | "not-combinable" | "not-best";
 
 export interface RefApplied {
   id: string;
@@ -193,7 +192,12 @@ export function price(rules: RefRules, cart: RefCart, options: PriceOptions = {}
     total: money(subtotal - discount - coinsAmount + state.shipping),
     applied,
     rejected: [...rejected.entries()].sort((a, b) => a[0] - b[0]).map(([rank, reason]) => ({ id: rules.promotions[rank]!.id, reason })),
-    lines: cart.lines.map((l, i) => ({ id: l.id, subtotal: money(l.subtotal), discount: money(l.subtotal - state.remaining[i]!), total: money(state.remaining[i]!) })),
+    lines: cart.lines.map((l, i) => ({
+      id: l.id,
+      subtotal: money(l.subtotal),
+      discount: money(l.subtotal - state.remaining[i]!),
+      total: money(state.remaining[i]!),
+    })),
     optimal,
     savings: sum(steps.map((s) => sum(s.lines) + s.shipping)),
     qualified: qualified.length,
@@ -278,10 +282,7 @@ function violations(steps: readonly Step[], rules: RefRules): string[] {
       }
     }
     for (const members of buckets.values()) {
-      const broken =
-        rule.max === 1
-          ? members.some((a, i) => members.some((b, j) => j > i && !combines(a.c.p, b.c.p)))
-          : members.length > rule.max;
+      const broken = rule.max === 1 ? members.some((a, i) => members.some((b, j) => j > i && !combines(a.c.p, b.c.p))) : members.length > rule.max;
       if (broken) out.push(rule.per === "customer" ? "order" : rule.per);
     }
   }
@@ -454,7 +455,10 @@ function packOffs(skus: readonly string[], price: bigint, cart: RefCart, ctx: Co
     const byLine = new Map<number, bigint>();
     for (const u of units) byLine.set(u.line, (byLine.get(u.line) ?? 0n) + u.price * BigInt(u.count));
     const lines = [...byLine.keys()].sort((a, b) => a - b);
-    const shares = largestRemainder(value - price, lines.map((i) => ({ key: cart.lines[i]!.id, weight: byLine.get(i)! })));
+    const shares = largestRemainder(
+      value - price,
+      lines.map((i) => ({ key: cart.lines[i]!.id, weight: byLine.get(i)! })),
+    );
     lines.forEach((line, j) => offs.push({ line, off: shares[j]! * BigInt(count) }));
   }
 }
@@ -472,17 +476,35 @@ function benefitAmounts(b: RefBenefit, state: State, cart: RefCart, ctx: Context
     }
     case "amount-each": {
       const runs = firstUnits(runsOf(b.scope, cart, ctx).sort(dearestFirst), b.maxUnits);
-      return { lines: perLine(runs.map((r) => ({ line: r.line, off: min(b.amount, r.price) * BigInt(r.count) })), state), shipping: 0n };
+      return {
+        lines: perLine(
+          runs.map((r) => ({ line: r.line, off: min(b.amount, r.price) * BigInt(r.count) })),
+          state,
+        ),
+        shipping: 0n,
+      };
     }
     case "fixed-price": {
       const runs = firstUnits(runsOf(b.scope, cart, ctx).sort(dearestFirst), b.maxUnits);
-      return { lines: perLine(runs.map((r) => ({ line: r.line, off: (r.price > b.price ? r.price - b.price : 0n) * BigInt(r.count) })), state), shipping: 0n };
+      return {
+        lines: perLine(
+          runs.map((r) => ({ line: r.line, off: (r.price > b.price ? r.price - b.price : 0n) * BigInt(r.count) })),
+          state,
+        ),
+        shipping: 0n,
+      };
     }
     case "cheapest-free": {
       const runs = runsOf(b.scope, cart, ctx).sort(cheapestFirst);
       const units = runs.reduce((a, r) => a + r.count, 0);
       const free = Math.floor(units / b.every) * b.free;
-      return { lines: perLine(firstUnits(runs, free).map((r) => ({ line: r.line, off: r.price * BigInt(r.count) })), state), shipping: 0n };
+      return {
+        lines: perLine(
+          firstUnits(runs, free).map((r) => ({ line: r.line, off: r.price * BigInt(r.count) })),
+          state,
+        ),
+        shipping: 0n,
+      };
     }
     case "pack":
       return { lines: perLine(packOffs(b.skus, b.price, cart, ctx), state), shipping: 0n };
@@ -497,7 +519,13 @@ function benefitAmounts(b: RefBenefit, state: State, cart: RefCart, ctx: Context
   }
 }
 
-function coinDeduction(c: Candidate, state: State, cart: RefCart, _rules: RefRules, ctxOf: (c: Candidate, s: State) => Context): { used: bigint; amount: bigint; eligible: bigint } {
+function coinDeduction(
+  c: Candidate,
+  state: State,
+  cart: RefCart,
+  _rules: RefRules,
+  ctxOf: (c: Candidate, s: State) => Context,
+): { used: bigint; amount: bigint; eligible: bigint } {
   const b = c.p.benefit;
   if (b.type !== "coins" || b.per === 0n) return { used: 0n, amount: 0n, eligible: 0n };
   const ctx = ctxOf(c, state);
@@ -540,9 +568,12 @@ function gcd(a: bigint, b: bigint): bigint {
 function staticGate(p: RefPromotion, cart: RefCart, coupon: RefCoupon | null): Reason | undefined {
   if (cart.currency !== p.currency) return "currency";
   if (p.valid && (cart.at < p.valid.start || cart.at > p.valid.end)) return "window";
-  if (p.collect && (!coupon || coupon.activatedAt === null || coupon.activatedAt < p.collect.start || coupon.activatedAt > p.collect.end)) return "not-collected";
-  if (p.expires && coupon && coupon.activatedAt !== null && cart.at > addDuration(coupon.activatedAt, p.expires.amount, p.expires.unit, p.zone)) return "expired";
-  if (p.locked && coupon && coupon.lastFailedPaymentAt !== null && cart.at < addDuration(coupon.lastFailedPaymentAt, p.locked.amount, p.locked.unit, p.zone)) return "locked";
+  if (p.collect && (!coupon || coupon.activatedAt === null || coupon.activatedAt < p.collect.start || coupon.activatedAt > p.collect.end))
+    return "not-collected";
+  if (p.expires && coupon && coupon.activatedAt !== null && cart.at > addDuration(coupon.activatedAt, p.expires.amount, p.expires.unit, p.zone))
+    return "expired";
+  if (p.locked && coupon && coupon.lastFailedPaymentAt !== null && cart.at < addDuration(coupon.lastFailedPaymentAt, p.locked.amount, p.locked.unit, p.zone))
+    return "locked";
   if (!p.transferable && coupon && coupon.owner !== null && coupon.owner !== cart.customer.id) return "owner";
   return undefined;
 }
@@ -555,7 +586,13 @@ function usageOf(usage: Usage | undefined, key: string): bigint {
 }
 
 /** Gate 7: an exhausted limit rejects; a partly used budget or coin limit caps. */
-function limitGate(p: RefPromotion, cart: RefCart, coupon: RefCoupon | null, rules: RefRules, usage: Usage | undefined): "limit" | { budgetCap: bigint | null; coinCap: bigint | null } {
+function limitGate(
+  p: RefPromotion,
+  cart: RefCart,
+  coupon: RefCoupon | null,
+  rules: RefRules,
+  usage: Usage | undefined,
+): "limit" | { budgetCap: bigint | null; coinCap: bigint | null } {
   let budgetCap: bigint | null = null;
   let coinCap: bigint | null = null;
   const ctx: Context = { cart, coupon, scopes: rules.scopes, remaining: cart.lines.map((l) => l.subtotal), digits: p.digits };

@@ -93,7 +93,11 @@ export function readRules(project: ProjectFiles): RefRules {
   for (const { d, file } of decls) {
     if (d.kind === "Scope") scopes.set(d.name.text, d.predicate);
     else if (d.kind === "Window") windows.set(d.name.text, d.window);
-    else if (d.kind === "Group") groups.set(d.name.text, d.members.map((m) => m.text));
+    else if (d.kind === "Group")
+      groups.set(
+        d.name.text,
+        d.members.map((m) => m.text),
+      );
     else if (d.kind === "Currency") fileCurrency.set(file, d.code.text);
     else if (d.kind === "Attribute") attributes.set(`${d.root.text}.${d.name.text}`, d.type.element ? `set:${d.type.element.text}` : d.type.head.text);
   }
@@ -214,13 +218,23 @@ export function readRules(project: ProjectFiles): RefRules {
     if (d.kind === "Stacking") {
       for (const rule of d.rules) {
         if (rule.kind === "Select") selection = rule.mode.text as RefRules["selection"];
-        else stacking.push({ max: Number(rule.count.text), members: select(rule.selector.names.map((n) => n.text)), per: rule.per.text as RefStackingRule["per"] });
+        else
+          stacking.push({
+            max: Number(rule.count.text),
+            members: select(rule.selector.names.map((n) => n.text)),
+            per: rule.per.text as RefStackingRule["per"],
+          });
       }
     }
     if (d.kind === "Earn") {
       const currency = fileCurrency.get(file) ?? "";
       const daily = d.limits.find((l) => l.count && l.per.some((w) => w.text === "day"));
-      earn = { coins: BigInt(d.coins.text), per: parseMinor(d.per.text, currencyDigits(currency) ?? 2)!, currency, dailyLimit: daily?.count ? BigInt(daily.count.text) : null };
+      earn = {
+        coins: BigInt(d.coins.text),
+        per: parseMinor(d.per.text, currencyDigits(currency) ?? 2)!,
+        currency,
+        dailyLimit: daily?.count ? BigInt(daily.count.text) : null,
+      };
     }
   }
   return { promotions: promotions.sort(applicationOrder), stacking, selection, earn, scopes, attributes };
@@ -243,10 +257,13 @@ function readBenefit(b: A.Benefit, money: (lit: A.MoneyLit) => bigint, scopes: M
   switch (b.kind) {
     case "Discount": {
       if (b.target.kind === "ShippingTarget") {
-        return b.value.kind === "Percent" ? { type: "shipping-percent", percent: parseRational(b.value.text)! } : { type: "shipping-amount", amount: money(b.value) };
+        return b.value.kind === "Percent"
+          ? { type: "shipping-percent", percent: parseRational(b.value.text)! }
+          : { type: "shipping-amount", amount: money(b.value) };
       }
       const scope = b.target.kind === "OrderTarget" ? null : scopeOf(b.target, scopes);
-      if (b.value.kind === "Percent") return { type: "percent", percent: parseRational(b.value.text)!, scope, after: b.base === "after", cap: b.cap ? money(b.cap) : null };
+      if (b.value.kind === "Percent")
+        return { type: "percent", percent: parseRational(b.value.text)!, scope, after: b.base === "after", cap: b.cap ? money(b.cap) : null };
       if (b.eachUnit) return { type: "amount-each", amount: money(b.value), scope, maxUnits: b.maxUnits ? Number(b.maxUnits.count.text) : null };
       return { type: "amount", amount: money(b.value), scope };
     }
@@ -259,7 +276,13 @@ function readBenefit(b: A.Benefit, money: (lit: A.MoneyLit) => bigint, scopes: M
     case "FreeShipping":
       return { type: "shipping-free" };
     case "Coins":
-      return { type: "coins", coins: BigInt(b.coins.text), per: money(b.per), cap: b.capPercent ? parseRational(b.capPercent.text)! : null, scope: b.scope ? scopeOf(b.scope, scopes) : null };
+      return {
+        type: "coins",
+        coins: BigInt(b.coins.text),
+        per: money(b.per),
+        cap: b.capPercent ? parseRational(b.capPercent.text)! : null,
+        scope: b.scope ? scopeOf(b.scope, scopes) : null,
+      };
   }
 }
 

@@ -16,7 +16,8 @@ export function wallToEpoch(text: string, zone: string): number {
   return Temporal.PlainDateTime.from(withTime).toZonedDateTime(zone, { disambiguation: "compatible" }).epochMilliseconds;
 }
 
-const INSTANT = /^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]{1,9})?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$/;
+const INSTANT =
+  /^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]{1,9})?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$/;
 
 /** An RFC 3339 instant with its offset, to epoch ms (fractions below a millisecond dropped); undefined if invalid. */
 export function parseInstant(text: string): number | undefined {
@@ -54,7 +55,11 @@ export function addDuration(at: number, amount: number, unit: DurationUnit, zone
   }
   const wall = Temporal.Instant.fromEpochMilliseconds(at).toZonedDateTimeISO(zone).toPlainDateTime();
   const moved =
-    unit === "days" ? wall.add({ days: amount }) : unit === "weeks" ? wall.add({ weeks: amount }) : wall.add({ months: unit === "months" ? amount : amount * 12 }, { overflow: "constrain" });
+    unit === "days"
+      ? wall.add({ days: amount })
+      : unit === "weeks"
+        ? wall.add({ weeks: amount })
+        : wall.add({ months: unit === "months" ? amount : amount * 12 }, { overflow: "constrain" });
   return moved.toZonedDateTime(zone, { disambiguation: "compatible" }).epochMilliseconds;
 }
 

@@ -24,7 +24,15 @@ function importsOf(file: string): Edge[] {
   const visit = (node: ts.Node) => {
     if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
       const typeOnly = ts.isImportDeclaration(node)
-        ? Boolean(node.importClause?.isTypeOnly) || Boolean(node.importClause && !node.importClause.name && node.importClause.namedBindings && ts.isNamedImports(node.importClause.namedBindings) && node.importClause.namedBindings.elements.length > 0 && node.importClause.namedBindings.elements.every((e) => e.isTypeOnly))
+        ? Boolean(node.importClause?.isTypeOnly) ||
+          Boolean(
+            node.importClause &&
+            !node.importClause.name &&
+            node.importClause.namedBindings &&
+            ts.isNamedImports(node.importClause.namedBindings) &&
+            node.importClause.namedBindings.elements.length > 0 &&
+            node.importClause.namedBindings.elements.every((e) => e.isTypeOnly),
+          )
         : node.isTypeOnly;
       edges.push({ from: file, specifier: node.moduleSpecifier.text, typeOnly });
     }
@@ -86,8 +94,18 @@ describe("the reference model's imports", () => {
   });
 
   it("would notice a forbidden import (the check reads real import syntax)", () => {
-    const probe = ts.createSourceFile("probe.ts", 'import { evaluateProgram } from "../../runtime/src/engine/evaluate.js";\nimport type { X } from "./x.js";', ts.ScriptTarget.ES2022, true);
-    const kinds = probe.statements.filter(ts.isImportDeclaration).map((s) => [(s.moduleSpecifier as ts.StringLiteral).text, Boolean(s.importClause?.isTypeOnly)]);
-    expect(kinds).toEqual([["../../runtime/src/engine/evaluate.js", false], ["./x.js", true]]);
+    const probe = ts.createSourceFile(
+      "probe.ts",
+      'import { evaluateProgram } from "../../runtime/src/engine/evaluate.js";\nimport type { X } from "./x.js";',
+      ts.ScriptTarget.ES2022,
+      true,
+    );
+    const kinds = probe.statements
+      .filter(ts.isImportDeclaration)
+      .map((s) => [(s.moduleSpecifier as ts.StringLiteral).text, Boolean(s.importClause?.isTypeOnly)]);
+    expect(kinds).toEqual([
+      ["../../runtime/src/engine/evaluate.js", false],
+      ["./x.js", true],
+    ]);
   });
 });

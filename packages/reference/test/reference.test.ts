@@ -21,7 +21,13 @@ describe("money", () => {
     expect(percentOf(1235n, parseRational("10")!)).toBe(124n);
   });
   it("1.00 USD over three lines worth 1.00 USD each: 0.33 each, the remaining cent to the first id", () => {
-    expect(largestRemainder(100n, [{ key: "b", weight: 100n }, { key: "a", weight: 100n }, { key: "c", weight: 100n }])).toEqual([33n, 34n, 33n]);
+    expect(
+      largestRemainder(100n, [
+        { key: "b", weight: 100n },
+        { key: "a", weight: 100n },
+        { key: "c", weight: 100n },
+      ]),
+    ).toEqual([33n, 34n, 33n]);
   });
   it("amounts: at most the currency's digits; 5 USD is 5.00 USD", () => {
     expect(parseMinor("5", 2)).toBe(500n);
@@ -86,7 +92,15 @@ promotion free-shipping-us-10 {
       shipping: { country: "US", price: "2.50" },
       coupons: [{ code: "acme3" }],
     });
-    expect(outcome.ok && { applied: outcome.result.applied.map((a) => a.id), subtotal: outcome.result.subtotal, discount: outcome.result.discount, shipping: outcome.result.shipping, total: outcome.result.total }).toEqual({
+    expect(
+      outcome.ok && {
+        applied: outcome.result.applied.map((a) => a.id),
+        subtotal: outcome.result.subtotal,
+        discount: outcome.result.discount,
+        shipping: outcome.result.shipping,
+        total: outcome.result.total,
+      },
+    ).toEqual({
       applied: ["acme-3-off-15", "free-shipping-us-10"],
       subtotal: "22.00",
       discount: "3.00",
@@ -117,11 +131,22 @@ promotion policy-15pct {
   give 15% off order up to 20.00 USD
 }
 `;
-    const cart = { currency: "USD", at: "2026-11-10T12:00:00Z", lines: [{ id: "l1", sku: "A", unitPrice: "70.00", quantity: 1 }], coupons: [{ code: "FIVE" }, { code: "FIFTEEN" }] };
+    const cart = {
+      currency: "USD",
+      at: "2026-11-10T12:00:00Z",
+      lines: [{ id: "l1", sku: "A", unitPrice: "70.00", quantity: 1 }],
+      coupons: [{ code: "FIVE" }, { code: "FIFTEEN" }],
+    };
     const first = reference(rules("first-by-priority")).tryEvaluate(cart);
     const best = reference(rules("best-for-buyer")).tryEvaluate(cart);
-    expect(first.ok && [first.result.applied.map((a) => a.id), first.result.rejected]).toEqual([["policy-5-off-30"], [{ id: "policy-15pct", reason: "not-combinable" }]]);
-    expect(best.ok && [best.result.applied.map((a) => `${a.id} ${a.amount}`), best.result.rejected]).toEqual([["policy-15pct 10.50"], [{ id: "policy-5-off-30", reason: "not-combinable" }]]);
+    expect(first.ok && [first.result.applied.map((a) => a.id), first.result.rejected]).toEqual([
+      ["policy-5-off-30"],
+      [{ id: "policy-15pct", reason: "not-combinable" }],
+    ]);
+    expect(best.ok && [best.result.applied.map((a) => `${a.id} ${a.amount}`), best.result.rejected]).toEqual([
+      ["policy-15pct 10.50"],
+      [{ id: "policy-5-off-30", reason: "not-combinable" }],
+    ]);
   });
 
   it("coins: 100 coins per 1.00 USD, a 10.00 USD order, a 50% cap and 5 000 coins: 500 coins pay 5.00 USD (Coins)", () => {
@@ -132,7 +157,13 @@ promotion coins {
   give coins at 100 per 1.00 USD up to 50% of order
 }
 `);
-    const outcome = engine.tryEvaluate({ currency: "USD", at: "2026-11-10T12:00:00Z", customer: { id: "c1", coins: 5000 }, lines: [{ id: "l1", sku: "A", unitPrice: "10.00", quantity: 1 }], useCoins: true });
+    const outcome = engine.tryEvaluate({
+      currency: "USD",
+      at: "2026-11-10T12:00:00Z",
+      customer: { id: "c1", coins: 5000 },
+      lines: [{ id: "l1", sku: "A", unitPrice: "10.00", quantity: 1 }],
+      useCoins: true,
+    });
     expect(outcome.ok && outcome.result.coins).toEqual({ used: 500, amount: "5.00", earned: 0 });
   });
 
@@ -155,6 +186,9 @@ promotion welcome-deal {
         { id: "l2", sku: "LAMP", unitPrice: "9.99", quantity: 2, tags: ["welcome"] },
       ],
     });
-    expect(outcome.ok && [outcome.result.applied, outcome.result.total]).toEqual([[{ id: "welcome-deal", amount: "9.00", lines: [{ line: "l2", amount: "9.00" }] }], "15.97"]);
+    expect(outcome.ok && [outcome.result.applied, outcome.result.total]).toEqual([
+      [{ id: "welcome-deal", amount: "9.00", lines: [{ line: "l2", amount: "9.00" }] }],
+      "15.97",
+    ]);
   });
 });

@@ -27,7 +27,14 @@ export { CartConditionContext, NEGATED, describeValue, compare } from "./engine/
 export { cartField, lineField } from "./engine/fields.js";
 export { limitGate, limitKey, periodBucket, reservationsFor, type Reservation, type Usage } from "./engine/limits.js";
 export { staticGate, wallClock, type Reason, type Rejection } from "./engine/gates.js";
-export { evaluateProgram, type EvaluateOptions, type PricingResult, type AppliedPromotion, type RejectedPromotion, type LineAmount } from "./engine/evaluate.js";
+export {
+  evaluateProgram,
+  type EvaluateOptions,
+  type PricingResult,
+  type AppliedPromotion,
+  type RejectedPromotion,
+  type LineAmount,
+} from "./engine/evaluate.js";
 export { createEvaluatorWith, InvalidCartError, type Evaluator, type EvaluateOutcome } from "./engine/evaluator.js";
 export { cartSchema, CART_SCHEMA_DIALECT } from "./cart/schema.js";
 export { createCartValidatorWith, parseCartJson, MAX_REPORTED_ERRORS, type CartValidator, type SchemaCheck } from "./cart/validate.js";

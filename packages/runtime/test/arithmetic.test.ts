@@ -13,7 +13,13 @@ describe("mulDivRoundHalfUp", () => {
   });
 
   it("is symmetric for negative values, numerators and denominators", () => {
-    for (const [value, numerator, denominator] of [[1999, 15, 100], [5, 1, 2], [7, 2, 3], [1, 1, 3], [123456, 125, 1000]] as const) {
+    for (const [value, numerator, denominator] of [
+      [1999, 15, 100],
+      [5, 1, 2],
+      [7, 2, 3],
+      [1, 1, 3],
+      [123456, 125, 1000],
+    ] as const) {
       const positive = mulDivRoundHalfUp(value, numerator, denominator);
       const negative = positive === 0 ? 0 : -positive; // results are never -0
       expect(mulDivRoundHalfUp(-value, numerator, denominator)).toBe(negative);
@@ -52,12 +58,9 @@ describe("parsePercent", () => {
     expect(parsePercent(text)).toEqual({ numerator, denominator });
   });
 
-  it.each(["", "-5", "+5", "5%", "1e2", ".5", "5.", " 5", "05", "abc", "NaN", "0.00000000000001", "99999999999999999"])(
-    "rejects %j",
-    (text) => {
-      expect(parsePercent(text)).toBeUndefined();
-    },
-  );
+  it.each(["", "-5", "+5", "5%", "1e2", ".5", "5.", " 5", "05", "abc", "NaN", "0.00000000000001", "99999999999999999"])("rejects %j", (text) => {
+    expect(parsePercent(text)).toBeUndefined();
+  });
 });
 
 describe("percentOf", () => {

@@ -36,7 +36,9 @@ function byUnits(benefit: Benefit, cart: NormalizedCart, remaining: number[]): {
       break;
     }
     case "fixed-price": {
-      const chosen = unitsOf(cart, matching(benefit.scope), "desc").filter((u) => u.price > benefit.price).slice(0, benefit.maxUnits ?? Infinity);
+      const chosen = unitsOf(cart, matching(benefit.scope), "desc")
+        .filter((u) => u.price > benefit.price)
+        .slice(0, benefit.maxUnits ?? Infinity);
       give(chosen.map((u) => ({ index: u.index, amount: u.price - benefit.price })));
       break;
     }
@@ -46,7 +48,16 @@ function byUnits(benefit: Benefit, cart: NormalizedCart, remaining: number[]): {
       break;
     }
     case "pack": {
-      const pools = new Map(benefit.skus.map((sku) => [sku, unitsOf(cart, cart.lines.flatMap((l, i) => (l.sku === sku ? [i] : [])), "desc")]));
+      const pools = new Map(
+        benefit.skus.map((sku) => [
+          sku,
+          unitsOf(
+            cart,
+            cart.lines.flatMap((l, i) => (l.sku === sku ? [i] : [])),
+            "desc",
+          ),
+        ]),
+      );
       for (;;) {
         const pack: Unit[] = [];
         for (const sku of benefit.skus) {
@@ -61,7 +72,10 @@ function byUnits(benefit: Benefit, cart: NormalizedCart, remaining: number[]): {
         const byLine = new Map<number, number>();
         for (const u of pack) byLine.set(u.index, (byLine.get(u.index) ?? 0) + u.price);
         const indexes = [...byLine.keys()].sort((a, b) => a - b);
-        const shares = allocateLargestRemainder(saving, indexes.map((index) => byLine.get(index)!));
+        const shares = allocateLargestRemainder(
+          saving,
+          indexes.map((index) => byLine.get(index)!),
+        );
         give(indexes.map((index, k) => ({ index, amount: shares[k]! })));
       }
       break;
@@ -80,14 +94,27 @@ function randomCart(random: () => number): NormalizedCart {
     const unitPrice = [100, 250, 999, 1000, 1][int(5)]!;
     const quantity = 1 + int(7);
     return {
-      id: `l${i}`, sku: ["A", "B", "C"][int(3)]!, product: "", store: "", category: ["x", "y"][int(2)]!, tags: new Set<string>(),
-      unitPrice, quantity, subtotal: unitPrice * quantity, attributes: {},
+      id: `l${i}`,
+      sku: ["A", "B", "C"][int(3)]!,
+      product: "",
+      store: "",
+      category: ["x", "y"][int(2)]!,
+      tags: new Set<string>(),
+      unitPrice,
+      quantity,
+      subtotal: unitPrice * quantity,
+      attributes: {},
     };
   });
   return {
-    currency: "USD", at: 0, lines,
+    currency: "USD",
+    at: 0,
+    lines,
     customer: { id: null, region: null, previousOrders: 0, segments: new Set(), riskFlags: new Set(), coins: 0, coinsEarnedToday: 0, attributes: {} },
-    shipping: { country: null, price: 0 }, coupons: new Map(), useCoins: false, paymentMethod: null,
+    shipping: { country: null, price: 0 },
+    coupons: new Map(),
+    useCoins: false,
+    paymentMethod: null,
   };
 }
 
@@ -116,7 +143,10 @@ describe("unit benefits", () => {
       const remaining = cart.lines.map((line) => (random() < 0.3 ? Math.floor(line.subtotal * random()) : line.subtotal));
       const got = computeBenefit(benefit, cart, remaining, 0);
       const want = byUnits(benefit, cart, remaining);
-      expect({ amount: got.amount, lines: got.lines }, JSON.stringify({ benefit, lines: cart.lines.map((l) => [l.sku, l.category, l.unitPrice, l.quantity]), remaining })).toEqual(want);
+      expect(
+        { amount: got.amount, lines: got.lines },
+        JSON.stringify({ benefit, lines: cart.lines.map((l) => [l.sku, l.category, l.unitPrice, l.quantity]), remaining }),
+      ).toEqual(want);
     }
   });
 

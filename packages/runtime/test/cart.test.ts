@@ -105,9 +105,7 @@ describe("normalisation", () => {
         },
       ],
       shipping: { country: "US", price: 400 },
-      coupons: new Map([
-        ["ACME3", { code: "ACME3", activatedAt: Date.parse("2026-11-01T00:00:00Z"), owner: "c1", lastFailedPaymentAt: null }],
-      ]),
+      coupons: new Map([["ACME3", { code: "ACME3", activatedAt: Date.parse("2026-11-01T00:00:00Z"), owner: "c1", lastFailedPaymentAt: null }]]),
       useCoins: true,
       paymentMethod: "card",
     });
@@ -232,9 +230,7 @@ describe("schema errors", () => {
     const { currency: _c, ...rest } = minimal();
     expect(errorsOf(validate(rest))).toEqual([{ path: "/currency", message: "/currency: required" }]);
     expect(paths(validate(minimal({ lines: [{ id: "l1", quantity: 1 }] })))).toEqual(["/lines/0/sku", "/lines/0/unitPrice"]);
-    expect(errorsOf(validate(minimal({ coupons: [{ owner: "c1" }] })))).toEqual([
-      { path: "/coupons/0/code", message: "/coupons/0/code: required" },
-    ]);
+    expect(errorsOf(validate(minimal({ coupons: [{ owner: "c1" }] })))).toEqual([{ path: "/coupons/0/code", message: "/coupons/0/code: required" }]);
     expect(paths(validate({}))).toEqual(["/at", "/currency", "/lines"]);
   });
 
@@ -267,9 +263,7 @@ describe("schema errors", () => {
     for (const bad of ["19,99", "1e3", "+1", ".5", "5.", "01.00", " 1", "NaN", ""]) {
       const cart = example();
       cart.lines[0].unitPrice = bad;
-      expect(messages(validate(cart))).toEqual([
-        `/lines/0/unitPrice: must be a decimal string such as "19.99", not ${JSON.stringify(bad)}`,
-      ]);
+      expect(messages(validate(cart))).toEqual([`/lines/0/unitPrice: must be a decimal string such as "19.99", not ${JSON.stringify(bad)}`]);
     }
   });
 
@@ -291,9 +285,18 @@ describe("schema errors", () => {
       [(c) => (c.currency = "usd"), '/currency: must be a three-letter ISO 4217 currency code in capitals, such as "USD", not "usd"'],
       [(c) => (c.customer.region = "us"), '/customer/region: must be a two-letter ISO 3166 region code in capitals, such as "US", not "us"'],
       [(c) => (c.shipping.country = 1), '/shipping/country: must be null or a two-letter ISO 3166 region code in capitals, such as "US", not the number 1'],
-      [(c) => (c.at = "2026-11-10T13:00:00"), '/at: must be an RFC 3339 date-time with "Z" or an offset, such as "2026-11-10T13:00:00Z", not "2026-11-10T13:00:00"'],
-      [(c) => (c.at = "2026-11-10 13:00:00Z"), '/at: must be an RFC 3339 date-time with "Z" or an offset, such as "2026-11-10T13:00:00Z", not "2026-11-10 13:00:00Z"'],
-      [(c) => (c.at = "2026-11-10T24:00:00Z"), '/at: must be an RFC 3339 date-time with "Z" or an offset, such as "2026-11-10T13:00:00Z", not "2026-11-10T24:00:00Z"'],
+      [
+        (c) => (c.at = "2026-11-10T13:00:00"),
+        '/at: must be an RFC 3339 date-time with "Z" or an offset, such as "2026-11-10T13:00:00Z", not "2026-11-10T13:00:00"',
+      ],
+      [
+        (c) => (c.at = "2026-11-10 13:00:00Z"),
+        '/at: must be an RFC 3339 date-time with "Z" or an offset, such as "2026-11-10T13:00:00Z", not "2026-11-10 13:00:00Z"',
+      ],
+      [
+        (c) => (c.at = "2026-11-10T24:00:00Z"),
+        '/at: must be an RFC 3339 date-time with "Z" or an offset, such as "2026-11-10T13:00:00Z", not "2026-11-10T24:00:00Z"',
+      ],
       [(c) => (c.at = 1794315600000), '/at: must be an RFC 3339 date-time with "Z" or an offset, such as "2026-11-10T13:00:00Z", not the number 1794315600000'],
       [
         (c) => (c.coupons[0].activatedAt = "2026-11-01"),
@@ -317,9 +320,7 @@ describe("schema errors", () => {
 
 describe("semantic errors", () => {
   it("rejects currencies and regions that ISO does not list", () => {
-    expect(errorsOf(validate(minimal({ currency: "XYZ" })))).toEqual([
-      { path: "/currency", message: '/currency: "XYZ" is not an ISO 4217 currency code' },
-    ]);
+    expect(errorsOf(validate(minimal({ currency: "XYZ" })))).toEqual([{ path: "/currency", message: '/currency: "XYZ" is not an ISO 4217 currency code' }]);
     const cart = example();
     cart.customer.region = "UK";
     cart.shipping.country = "QQ";
@@ -332,9 +333,7 @@ describe("semantic errors", () => {
   it("rejects too many decimals for the currency", () => {
     const cart = example();
     cart.lines[0].unitPrice = "19.999";
-    expect(errorsOf(validate(cart))).toEqual([
-      { path: "/lines/0/unitPrice", message: "/lines/0/unitPrice: 19.999 has 3 decimals but USD has 2" },
-    ]);
+    expect(errorsOf(validate(cart))).toEqual([{ path: "/lines/0/unitPrice", message: "/lines/0/unitPrice: 19.999 has 3 decimals but USD has 2" }]);
   });
 
   it("rejects negative amounts", () => {
@@ -358,9 +357,7 @@ describe("semantic errors", () => {
     expect(paths(validate(minimal({ at: "2026-04-31T12:00:00+02:00" })))).toEqual(["/at"]);
     const cart = example();
     cart.coupons[0].lastFailedPaymentAt = "2026-06-31T00:00:00Z";
-    expect(messages(validate(cart))).toEqual([
-      "/coupons/0/lastFailedPaymentAt: 2026-06-31T00:00:00Z is not a real date: June 2026 has 30 days",
-    ]);
+    expect(messages(validate(cart))).toEqual(["/coupons/0/lastFailedPaymentAt: 2026-06-31T00:00:00Z is not a real date: June 2026 has 30 days"]);
   });
 
   it("rejects duplicate line ids", () => {
@@ -577,13 +574,23 @@ describe("attributes", () => {
     expect(attributes["constructor"]).toBe(250);
     expect(attributes["toString"]).toBe(3);
     // Undeclared, they are unknown attributes like any other name.
-    expect(paths(parseCartJson('{"currency":"USD","at":"2026-11-10T13:00:00Z","lines":[{"id":"a","sku":"s","unitPrice":"1","quantity":1,"attributes":{"constructor":1}}]}', validate))).toEqual([
-      "/lines/0/attributes",
-    ]);
+    expect(
+      paths(
+        parseCartJson(
+          '{"currency":"USD","at":"2026-11-10T13:00:00Z","lines":[{"id":"a","sku":"s","unitPrice":"1","quantity":1,"attributes":{"constructor":1}}]}',
+          validate,
+        ),
+      ),
+    ).toEqual(["/lines/0/attributes"]);
   });
 
   it("refuses a malformed attribute list", () => {
-    expect(() => createCartValidator([{ owner: "line", name: "a", type: "int" }, { owner: "line", name: "a", type: "bool" }])).toThrow(/declared twice/);
+    expect(() =>
+      createCartValidator([
+        { owner: "line", name: "a", type: "int" },
+        { owner: "line", name: "a", type: "bool" },
+      ]),
+    ).toThrow(/declared twice/);
     expect(() => cartSchema([{ owner: "line", name: "a", type: "set:widget" }])).toThrow(/unknown type/);
   });
 });
@@ -628,11 +635,34 @@ describe("hostile input", () => {
       },
     );
     const getter = minimal();
-    Object.defineProperty(getter, "currency", { enumerable: true, get: () => { throw new Error("boom"); } });
+    Object.defineProperty(getter, "currency", {
+      enumerable: true,
+      get: () => {
+        throw new Error("boom");
+      },
+    });
     const inputs: unknown[] = [
-      null, undefined, 0, NaN, "cart", true, [], [minimal()], Symbol("x"), () => 1, 10n,
-      new Date(), new Map(), new Cart(), Object.create({ currency: "USD" }),
-      cyclic, deep, minimal({ lines: deepArray }), throwing, minimal({ lines: [throwing] }), getter,
+      null,
+      undefined,
+      0,
+      NaN,
+      "cart",
+      true,
+      [],
+      [minimal()],
+      Symbol("x"),
+      () => 1,
+      10n,
+      new Date(),
+      new Map(),
+      new Cart(),
+      Object.create({ currency: "USD" }),
+      cyclic,
+      deep,
+      minimal({ lines: deepArray }),
+      throwing,
+      minimal({ lines: [throwing] }),
+      getter,
       minimal({ lines: [{ id: "l1", sku: "s", unitPrice: 1n, quantity: Infinity }] }),
       minimal({ lines: [, { id: "l1", sku: "s", unitPrice: "1", quantity: 1 }] }),
       minimal({ customer: new String("x") }),
@@ -655,9 +685,7 @@ describe("hostile input", () => {
     expect(messages(validate(deep))).toEqual(['(root): unknown property "x"']);
     const sparse: unknown[] = [];
     sparse.length = 4_000_000_000;
-    expect(messages(validate(minimal({ lines: sparse })))).toEqual([
-      "/lines: has 4000000000 items, far more than any list in a cart may hold",
-    ]);
+    expect(messages(validate(minimal({ lines: sparse })))).toEqual(["/lines: has 4000000000 items, far more than any list in a cart may hold"]);
   });
 
   it("treats an undefined property as absent", () => {
@@ -689,15 +717,21 @@ describe("parseCartJson", () => {
   it("turns a syntax error into one error at the root with its position", () => {
     const cases: Array<[string, string]> = [
       ['{"currency": "USD",}', '(root): invalid JSON at position 19 (line 1, column 20): a trailing comma before "}" is not allowed'],
-      ['{\n  "currency": "USD"\n  "at": 1\n}', '(root): invalid JSON at position 24 (line 3, column 3): expected "," or "}" after a property value but found "\\""'],
+      [
+        '{\n  "currency": "USD"\n  "at": 1\n}',
+        '(root): invalid JSON at position 24 (line 3, column 3): expected "," or "}" after a property value but found "\\""',
+      ],
       ['{"lines": [1, 2', "(root): invalid JSON at position 15 (line 1, column 16): the text ends before the JSON value is complete"],
       ["", "(root): invalid JSON at position 0 (line 1, column 1): the text is empty"],
-      ["{'currency': 'USD'}", "(root): invalid JSON at position 1 (line 1, column 2): expected a property name in double quotes but found \"'\""],
-      ['{"price": 01}', '(root): invalid JSON at position 10 (line 1, column 11): this is not a valid number (JSON allows no leading zeros, no trailing "." and no ".5")'],
+      ["{'currency': 'USD'}", '(root): invalid JSON at position 1 (line 1, column 2): expected a property name in double quotes but found "\'"'],
+      [
+        '{"price": 01}',
+        '(root): invalid JSON at position 10 (line 1, column 11): this is not a valid number (JSON allows no leading zeros, no trailing "." and no ".5")',
+      ],
       ['{"a": tru}', '(root): invalid JSON at position 6 (line 1, column 7): "tru" is not a JSON value (strings need double quotes)'],
       ['{"a": "x\\q"}', '(root): invalid JSON at position 8 (line 1, column 9): "\\\\q" is not a valid escape in a string'],
-      ['{"a": "x', '(root): invalid JSON at position 6 (line 1, column 7): this string is never closed'],
-      ['{} {}', '(root): invalid JSON at position 3 (line 1, column 4): unexpected "{" after the end of the JSON value'],
+      ['{"a": "x', "(root): invalid JSON at position 6 (line 1, column 7): this string is never closed"],
+      ["{} {}", '(root): invalid JSON at position 3 (line 1, column 4): unexpected "{" after the end of the JSON value'],
       ["[1,]", '(root): invalid JSON at position 3 (line 1, column 4): a trailing comma before "]" is not allowed'],
     ];
     for (const [text, message] of cases) {

@@ -3,22 +3,38 @@ import { CURRENCY_CODES, currencyExponent, isCurrencyCode } from "../src/money/c
 
 describe("currencyExponent", () => {
   it.each([
-    ["JPY", 0], ["KRW", 0], ["ISK", 0], ["CLP", 0], ["VND", 0], ["XAF", 0], ["XOF", 0], ["PYG", 0], ["UGX", 0],
-    ["USD", 2], ["EUR", 2], ["HUF", 2], ["MGA", 2], ["MRU", 2],
-    ["KWD", 3], ["BHD", 3], ["JOD", 3], ["OMR", 3], ["TND", 3], ["IQD", 3], ["LYD", 3],
-    ["CLF", 4], ["UYW", 4],
+    ["JPY", 0],
+    ["KRW", 0],
+    ["ISK", 0],
+    ["CLP", 0],
+    ["VND", 0],
+    ["XAF", 0],
+    ["XOF", 0],
+    ["PYG", 0],
+    ["UGX", 0],
+    ["USD", 2],
+    ["EUR", 2],
+    ["HUF", 2],
+    ["MGA", 2],
+    ["MRU", 2],
+    ["KWD", 3],
+    ["BHD", 3],
+    ["JOD", 3],
+    ["OMR", 3],
+    ["TND", 3],
+    ["IQD", 3],
+    ["LYD", 3],
+    ["CLF", 4],
+    ["UYW", 4],
   ])("%s has exponent %i", (code, exponent) => {
     expect(currencyExponent(code)).toBe(exponent);
     expect(isCurrencyCode(code)).toBe(true);
   });
 
-  it.each(["usd", "US", "USDX", "", "XXX", "XAU", "ZWL", "__proto__", "constructor", "toString", "hasOwnProperty"])(
-    "%j is not a currency",
-    (code) => {
-      expect(currencyExponent(code)).toBeUndefined();
-      expect(isCurrencyCode(code)).toBe(false);
-    },
-  );
+  it.each(["usd", "US", "USDX", "", "XXX", "XAU", "ZWL", "__proto__", "constructor", "toString", "hasOwnProperty"])("%j is not a currency", (code) => {
+    expect(currencyExponent(code)).toBeUndefined();
+    expect(isCurrencyCode(code)).toBe(false);
+  });
 });
 
 describe("CURRENCY_CODES", () => {

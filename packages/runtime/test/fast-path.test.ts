@@ -109,9 +109,36 @@ function generator(seed: number) {
   };
 
   const oddValues: unknown[] = [
-    undefined, null, 0, -1, 1.5, 1e21, NaN, "", " ", "x".repeat(257), "-1.00", "-0.00", "1.001", "1e3", "01.00", "0.5",
-    "12345678901234567890.12", "USD", "XXX", "UK", "2026-02-30T00:00:00Z", "2026-11-01T00:00:00", "2026-02-29",
-    true, [], [null], {}, { x: 1 }, new Date(0), 10 ** 12,
+    undefined,
+    null,
+    0,
+    -1,
+    1.5,
+    1e21,
+    NaN,
+    "",
+    " ",
+    "x".repeat(257),
+    "-1.00",
+    "-0.00",
+    "1.001",
+    "1e3",
+    "01.00",
+    "0.5",
+    "12345678901234567890.12",
+    "USD",
+    "XXX",
+    "UK",
+    "2026-02-30T00:00:00Z",
+    "2026-11-01T00:00:00",
+    "2026-02-29",
+    true,
+    [],
+    [null],
+    {},
+    { x: 1 },
+    new Date(0),
+    10 ** 12,
   ];
   /** The cart with one value somewhere replaced, a key added or a line duplicated. */
   const mutate = (value: Record<string, unknown>): unknown => {
@@ -133,7 +160,8 @@ function generator(seed: number) {
       (holder as Record<string | number, unknown>)[key] = pick(oddValues);
     } else if (choice === 1 && containers.length > 0) {
       const [holder] = pick(containers);
-      if (!Array.isArray(holder)) Object.defineProperty(holder, pick(["extra", "__proto__", "constructor"]), { value: 1, enumerable: true, writable: true, configurable: true });
+      if (!Array.isArray(holder))
+        Object.defineProperty(holder, pick(["extra", "__proto__", "constructor"]), { value: 1, enumerable: true, writable: true, configurable: true });
     } else if (choice === 2) {
       const lines = copy["lines"] as unknown[];
       if (lines.length > 0) lines.push(structuredClone(lines[0]));
@@ -235,7 +263,8 @@ describe("parseInstant's quick path", () => {
       const [year, month, day] = [1900 + Math.floor(random() * 300), 1 + Math.floor(random() * 13), 1 + Math.floor(random() * 32)];
       const [hour, minute, second] = [Math.floor(random() * 25), Math.floor(random() * 61), Math.floor(random() * 61)];
       const offsetMinutes = Math.floor(random() * 60 * 25) * (random() < 0.5 ? -1 : 1);
-      const offset = random() < 0.3 ? "Z" : `${offsetMinutes < 0 ? "-" : "+"}${two(Math.floor(Math.abs(offsetMinutes) / 60))}:${two(Math.abs(offsetMinutes) % 60)}`;
+      const offset =
+        random() < 0.3 ? "Z" : `${offsetMinutes < 0 ? "-" : "+"}${two(Math.floor(Math.abs(offsetMinutes) / 60))}:${two(Math.abs(offsetMinutes) % 60)}`;
       const text = `${year}-${two(month)}-${two(day)}T${two(hour)}:${two(minute)}:${two(second)}${offset}`;
       const utc = Date.UTC(year, month - 1, day, hour, minute, second);
       const real = month <= 12 && new Date(Date.UTC(year, month - 1, day)).getUTCDate() === day && hour <= 23 && minute <= 59 && second <= 59;

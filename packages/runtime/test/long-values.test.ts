@@ -15,7 +15,10 @@ const ATTRIBUTES: AttributeSpec[] = [
   { owner: "customer", name: "since", type: "datetime" },
 ];
 const check = compileCartSchema(ATTRIBUTES);
-const validators = { "with the fast path": createCartValidatorWith(ATTRIBUTES, check), "the full validator only": createCartValidatorWith(ATTRIBUTES, check, { fastPath: false }) };
+const validators = {
+  "with the fast path": createCartValidatorWith(ATTRIBUTES, check),
+  "the full validator only": createCartValidatorWith(ATTRIBUTES, check, { fastPath: false }),
+};
 
 const HUGE = 5_000_000;
 const digits = "9".repeat(HUGE);

@@ -13,7 +13,13 @@ const fast = createCartValidatorWith(ATTRIBUTES, check);
 const full = createCartValidatorWith(ATTRIBUTES, check, { fastPath: false });
 
 function cart(lines: Record<string, unknown>[], extra: Record<string, unknown> = {}): unknown {
-  return { at: "2026-11-10T13:00:00Z", currency: "USD", customer: {}, lines: lines.map((l, i) => ({ id: `l${i}`, sku: "S", unitPrice: "1.00", quantity: 1, ...l })), ...extra };
+  return {
+    at: "2026-11-10T13:00:00Z",
+    currency: "USD",
+    customer: {},
+    lines: lines.map((l, i) => ({ id: `l${i}`, sku: "S", unitPrice: "1.00", quantity: 1, ...l })),
+    ...extra,
+  };
 }
 
 function both(input: unknown) {
@@ -27,7 +33,10 @@ describe("line ids and Unicode", () => {
   it("ids equal after NFC normalisation are duplicates (precomposed é and e + combining accent)", () => {
     const result = both(cart([{ id: "caf\u00e9" }, { id: "cafe\u0301" }]));
     expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.errors).toEqual([{ path: "/lines/1/id", message: "/lines/1/id: duplicate line id \"cafe\u0301\": the same as /lines/0/id after Unicode NFC normalisation" }]);
+    if (!result.ok)
+      expect(result.errors).toEqual([
+        { path: "/lines/1/id", message: '/lines/1/id: duplicate line id "cafe\u0301": the same as /lines/0/id after Unicode NFC normalisation' },
+      ]);
   });
 
   it("ids that differ only by case are two lines", () => {

@@ -102,7 +102,12 @@ export function* generateCarts(options: GenerateOptions): Generator<string> {
     if (r < 0.55) {
       // Collected in the collection window (from 2026-10-28 13:00 UTC), a few too early, a few never activated.
       const c = random();
-      const activated = c < 0.05 ? `"${iso(Date.parse("2026-10-27T12:00:00Z"))}"` : c < 0.08 ? "null" : `"${iso(Date.parse("2026-10-28T13:00:00Z") + Math.floor(random() * 13 * 24) * HOUR)}"`;
+      const activated =
+        c < 0.05
+          ? `"${iso(Date.parse("2026-10-27T12:00:00Z"))}"`
+          : c < 0.08
+            ? "null"
+            : `"${iso(Date.parse("2026-10-28T13:00:00Z") + Math.floor(random() * 13 * 24) * HOUR)}"`;
       coupons.push(`{"code":"AE5OFF25","activatedAt":${activated}}`);
     }
     if (stores.has("acme") && random() < 0.5) coupons.push(`{"code":"ACME3"}`);

@@ -53,7 +53,12 @@ function costChart(report: SimulationReport): string {
   const ids = report.current.promotions.map((p) => p.id);
   for (const p of report.against?.promotions ?? []) if (!ids.includes(p.id)) ids.push(p.id);
   const costOf = (v: VersionReport | null, id: string) => (v ? numberOf(v.promotions.find((p) => p.id === id)?.cost ?? "0", c) : 0);
-  const series = report.against ? ([["against", report.against], ["current", report.current]] as const) : ([["current", report.current]] as const);
+  const series = report.against
+    ? ([
+        ["against", report.against],
+        ["current", report.current],
+      ] as const)
+    : ([["current", report.current]] as const);
   const max = niceMax(Math.max(0, ...ids.flatMap((id) => series.map(([, v]) => costOf(v, id)))));
   const label = 200;
   const width = 760;
@@ -81,7 +86,12 @@ function costChart(report: SimulationReport): string {
 
 /** Vertical bars: carts per discount depth bucket (discount ÷ subtotal, 5% steps). */
 function depthChart(report: SimulationReport): string {
-  const series = report.against ? ([["against", report.against], ["current", report.current]] as const) : ([["current", report.current]] as const);
+  const series = report.against
+    ? ([
+        ["against", report.against],
+        ["current", report.current],
+      ] as const)
+    : ([["current", report.current]] as const);
   const max = niceMax(Math.max(1, ...series.flatMap(([, v]) => v.depth)));
   const width = 760;
   const height = 260;
@@ -112,7 +122,12 @@ function depthChart(report: SimulationReport): string {
 function burnChart(report: SimulationReport): string {
   const c = report.currency;
   const e = exponentOf(report);
-  const series = report.against ? ([["against", report.against], ["current", report.current]] as const) : ([["current", report.current]] as const);
+  const series = report.against
+    ? ([
+        ["against", report.against],
+        ["current", report.current],
+      ] as const)
+    : ([["current", report.current]] as const);
   const hours = [...new Set(series.flatMap(([, v]) => v.byHour.map((h) => h.hour)))].sort();
   const cumulative = series.map(([name, v]) => {
     const perHour = new Map(v.byHour.map((h) => [h.hour, numberOf(h.cost, c)]));
@@ -121,7 +136,8 @@ function burnChart(report: SimulationReport): string {
   });
   const budgets: { id: string; minor: number }[] = [];
   for (const p of report.rules.current.promotions) {
-    for (const l of p.limits) if (l.kind === "budget" && l.per === null && l.period === null && typeof l.max === "string") budgets.push({ id: p.id, minor: numberOf(l.max, c) });
+    for (const l of p.limits)
+      if (l.kind === "budget" && l.per === null && l.period === null && typeof l.max === "string") budgets.push({ id: p.id, minor: numberOf(l.max, c) });
   }
   const top = Math.max(1, ...cumulative.flatMap((s) => s.points), ...budgets.map((b) => b.minor));
   const max = niceMax(top);
@@ -133,12 +149,14 @@ function burnChart(report: SimulationReport): string {
   const x = (i: number) => left + (hours.length <= 1 ? plotW / 2 : (i / (hours.length - 1)) * plotW);
   const y = (v: number) => 10 + plotH - (v / max) * plotH;
   let out = `<svg class="chart" data-chart="burn" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="Cumulative cost per hour">`;
-  for (const t of ticks(max)) out += `<line x1="${left}" y1="${y(t)}" x2="${width - 20}" y2="${y(t)}" class="grid"/><text x="${left - 6}" y="${y(t) + 4}" class="tick" text-anchor="end">${esc(moneyLabel(t, e))}</text>`;
+  for (const t of ticks(max))
+    out += `<line x1="${left}" y1="${y(t)}" x2="${width - 20}" y2="${y(t)}" class="grid"/><text x="${left - 6}" y="${y(t) + 4}" class="tick" text-anchor="end">${esc(moneyLabel(t, e))}</text>`;
   const step = Math.max(1, Math.ceil(hours.length / 8));
   hours.forEach((h, i) => {
     if (i % step === 0) out += `<text x="${x(i)}" y="${height - 40}" class="tick" text-anchor="middle">${esc(h.slice(5, 13).replace("T", " "))}h</text>`;
   });
-  for (const b of budgets) out += `<line class="budget" x1="${left}" x2="${width - 20}" y1="${y(b.minor)}" y2="${y(b.minor)}" stroke="${COLORS.budget}" stroke-dasharray="6 4"><title>${esc(`budget of ${b.id}`)}</title></line>`;
+  for (const b of budgets)
+    out += `<line class="budget" x1="${left}" x2="${width - 20}" y1="${y(b.minor)}" y2="${y(b.minor)}" stroke="${COLORS.budget}" stroke-dasharray="6 4"><title>${esc(`budget of ${b.id}`)}</title></line>`;
   for (const s of cumulative) {
     const d = s.points.map((v, i) => `${i === 0 ? "M" : "L"}${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(" ");
     out += `<path class="line" data-series="${s.name}" d="${d || `M${left},${y(0)}`}" fill="none" stroke="${COLORS[s.name as "current" | "against"]}" stroke-width="2.5"/>`;
@@ -164,7 +182,8 @@ function diffChart(report: SimulationReport): string {
   const height = rows.length * row + 40;
   let out = `<svg class="chart" data-chart="diff" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="Cost change per promotion">`;
   out += `<line x1="${mid}" y1="5" x2="${mid}" y2="${height - 25}" class="axisline"/>`;
-  for (const t of [-max, -max / 2, 0, max / 2, max]) out += `<text x="${mid + (t / max) * (plot / 2)}" y="${height - 8}" class="tick" text-anchor="middle">${esc(moneyLabel(t, e))}</text>`;
+  for (const t of [-max, -max / 2, 0, max / 2, max])
+    out += `<text x="${mid + (t / max) * (plot / 2)}" y="${height - 8}" class="tick" text-anchor="middle">${esc(moneyLabel(t, e))}</text>`;
   rows.forEach((r, i) => {
     const yy = 10 + i * row;
     const w = (Math.abs(r.delta) / max) * (plot / 2);
@@ -199,7 +218,17 @@ export function renderHtmlReport(report: SimulationReport): string {
     [false, true, true, true],
   );
   const promotions = table(
-    ["promotion", "candidate", "applied", "rejected (by reason)", `cost (${c})`, "average", "max", "max on cart", ...(report.funding.declared ? ["by funder"] : [])],
+    [
+      "promotion",
+      "candidate",
+      "applied",
+      "rejected (by reason)",
+      `cost (${c})`,
+      "average",
+      "max",
+      "max on cart",
+      ...(report.funding.declared ? ["by funder"] : []),
+    ],
     v.promotions.map((p) => [
       p.id,
       fmt(p.candidate),
@@ -232,7 +261,11 @@ export function renderHtmlReport(report: SimulationReport): string {
         d.promotions.map((p) => [p.id, p.costBefore, p.costAfter, p.delta, fmt(p.appliedBefore), fmt(p.appliedAfter), fmt(p.startedOn), fmt(p.stoppedOn)]),
         [false, true, true, true, true, true, true, true],
       )}
-      <h3>Largest changes</h3>${table(["cart", "before", "after", "change"], d.largest.map((l) => [l.cart, l.before, l.after, l.delta]), [false, true, true, true])}`;
+      <h3>Largest changes</h3>${table(
+        ["cart", "before", "after", "change"],
+        d.largest.map((l) => [l.cart, l.before, l.after, l.delta]),
+        [false, true, true, true],
+      )}`;
   } else {
     diff = `<h2>Version diff</h2><figure>${diffChart(report)}</figure>`;
   }
@@ -240,7 +273,11 @@ export function renderHtmlReport(report: SimulationReport): string {
     report.input.invalid + report.input.otherCurrency === 0
       ? `<p>No invalid carts.</p>`
       : `<p>${fmt(report.input.invalid)} invalid, ${fmt(report.input.otherCurrency)} in another currency (not simulated)${report.input.problems.length < report.input.invalid + report.input.otherCurrency ? `; the first ${report.input.problems.length} listed` : ""}.</p>` +
-        table(["file", "line", "path", "problem"], report.input.problems.map((p) => [p.file, p.line, p.path || "(line)", p.message]), [false, true, false, false]);
+        table(
+          ["file", "line", "path", "problem"],
+          report.input.problems.map((p) => [p.file, p.line, p.path || "(line)", p.message]),
+          [false, true, false, false],
+        );
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">

@@ -29,7 +29,9 @@ export function listInputFiles(path: string, cwd: string): InputFile[] {
   try {
     stat = statSync(full);
   } catch (error) {
-    throw new InputError(`cannot read '${path}': ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file or directory" : String((error as Error).message)}`);
+    throw new InputError(
+      `cannot read '${path}': ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file or directory" : String((error as Error).message)}`,
+    );
   }
   const files: InputFile[] = [];
   const label = (p: string) => {
@@ -68,7 +70,11 @@ export const MAX_LINE_CHARS = 16 * 1024 * 1024;
  * Reads a file's non-blank lines in chunks. A read error (e.g. truncated gzip) ends the file: `onError` gets the
  * message and the last line number reached; what was read before is kept.
  */
-export async function* readLines(file: InputFile, onError: (message: string, line: number) => void, onLongLine: (line: number) => void): AsyncGenerator<LineChunk> {
+export async function* readLines(
+  file: InputFile,
+  onError: (message: string, line: number) => void,
+  onLongLine: (line: number) => void,
+): AsyncGenerator<LineChunk> {
   const gzip = await isGzip(file.path);
   // Compressed input in smaller reads, so that progress (measured in the file's bytes) moves smoothly.
   const raw = createReadStream(file.path, { highWaterMark: gzip ? 1 << 16 : 1 << 20 });

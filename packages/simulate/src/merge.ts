@@ -11,7 +11,8 @@ const SHARD_REASON = /^shard \d+\/\d+: a partial report|^shards missing from the
 /** Checks the shape of a parsed report well enough to merge it (a wrong file gets a clear message). */
 export function asReport(value: unknown, label: string): SimulationReport {
   const r = value as Partial<SimulationReport> | null;
-  if (typeof r !== "object" || r === null || r.format !== REPORT_FORMAT) throw new ReportError(`${label}: not a promo simulate report (no "format": "${REPORT_FORMAT}")`);
+  if (typeof r !== "object" || r === null || r.format !== REPORT_FORMAT)
+    throw new ReportError(`${label}: not a promo simulate report (no "format": "${REPORT_FORMAT}")`);
   if (r.version !== REPORT_VERSION) throw new ReportError(`${label}: report version ${String(r.version)}, expected ${REPORT_VERSION}`);
   for (const key of ["currency", "rules", "input", "current", "incomplete", "notes", "funding"] as const) {
     if (r[key] === undefined || r[key] === null) throw new ReportError(`${label}: missing "${key}"`);
@@ -39,7 +40,8 @@ export function mergeReports(reports: readonly SimulationReport[], labels: reado
     if (r.currency !== first.currency) throw new ReportError(`${label}: in ${r.currency}, ${labels[0]} in ${first.currency}`);
     if (JSON.stringify(r.rules) !== rulesKey) throw new ReportError(`${label}: simulated other rules than ${labels[0]}`);
     if ((r.shards?.count ?? null) !== shardCount) throw new ReportError(`${label}: its shard count differs from ${labels[0]}'s`);
-    if ((r.sample ?? null) !== (first.sample ?? null) || r.initialUsage !== first.initialUsage) throw new ReportError(`${label}: simulated with other options (--sample, --usage) than ${labels[0]}`);
+    if ((r.sample ?? null) !== (first.sample ?? null) || r.initialUsage !== first.initialUsage)
+      throw new ReportError(`${label}: simulated with other options (--sample, --usage) than ${labels[0]}`);
     for (const s of r.shards?.included ?? []) {
       if (included.includes(s)) throw new ReportError(`${label}: shard ${s}/${shardCount} is included twice`);
       included.push(s);

@@ -1,14 +1,5 @@
 import { formatMinor, parseAmount, type Program } from "@promo/runtime";
-import {
-  DEPTH_BUCKETS,
-  emptyTally,
-  type ChangedCart,
-  type DiffTally,
-  type Problem,
-  type PromotionTally,
-  type Tally,
-  type VersionTally,
-} from "./tally.js";
+import { DEPTH_BUCKETS, emptyTally, type ChangedCart, type DiffTally, type Problem, type PromotionTally, type Tally, type VersionTally } from "./tally.js";
 
 /**
  * The simulation report: the whole result as JSON data (schema: packages/simulate/schema/report.schema.json,
@@ -134,7 +125,13 @@ export function rulesInfo(label: string, program: Program): RulesInfo {
       id: p.id,
       title: p.title,
       kind: p.kind,
-      limits: p.limits.map((l) => ({ text: l.text, kind: l.kind, max: l.kind === "budget" ? formatMinor(l.max, p.currency) : l.max, per: l.per, period: l.period })),
+      limits: p.limits.map((l) => ({
+        text: l.text,
+        kind: l.kind,
+        max: l.kind === "budget" ? formatMinor(l.max, p.currency) : l.max,
+        per: l.per,
+        period: l.period,
+      })),
     })),
   };
 }
@@ -253,7 +250,9 @@ export function buildReport(tally: Tally, meta: ReportMeta): SimulationReport {
       invalid: tally.input.invalid,
       otherCurrency: tally.input.otherCurrency,
       problems: tally.input.problems.map((p) => ({ ...p })),
-      files: [...tally.input.files].sort((a, b) => byText(a[0], b[0])).map(([file, [records, simulated, rejected]]) => ({ file, records, simulated, rejected })),
+      files: [...tally.input.files]
+        .sort((a, b) => byText(a[0], b[0]))
+        .map(([file, [records, simulated, rejected]]) => ({ file, records, simulated, rejected })),
     },
     current: versionReport(tally.current, currency, funded),
     against: tally.against ? versionReport(tally.against, currency, funded) : null,

@@ -4,7 +4,16 @@ import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { Program } from "@promo/runtime";
-import { priceInOrder, priceUnlimited, prepareCart, recordFailure, type BundleModule, type CartRecord, type UsageState, type Versions } from "./evaluate-cart.js";
+import {
+  priceInOrder,
+  priceUnlimited,
+  prepareCart,
+  recordFailure,
+  type BundleModule,
+  type CartRecord,
+  type UsageState,
+  type Versions,
+} from "./evaluate-cart.js";
 import { InputError, listInputFiles, readLines, type InputFile } from "./input.js";
 import { shardReason } from "./merge.js";
 import { buildReport, rulesInfo, type SimulationReport } from "./report.js";
@@ -192,7 +201,11 @@ class Pool {
  * where a limited promotion is a candidate are priced again, in order, in this thread (nothing is written).
  * Throws SimulateError when nothing can be simulated (rules that do not load, a cart path that does not exist).
  */
-export async function* simulate(rules: BundleSource, carts: string | readonly string[], options: SimulateOptions = {}): AsyncGenerator<SimulateEvent, void, undefined> {
+export async function* simulate(
+  rules: BundleSource,
+  carts: string | readonly string[],
+  options: SimulateOptions = {},
+): AsyncGenerator<SimulateEvent, void, undefined> {
   const started = Date.now();
   const cwd = options.cwd ?? process.cwd();
   const batchSize = options.batchSize ?? DEFAULT_BATCH;
@@ -218,7 +231,8 @@ export async function* simulate(rules: BundleSource, carts: string | readonly st
     const currency = rulesCurrency(current.program, currentLabel);
     if (against) {
       const old = rulesCurrency(against.program, againstLabel);
-      if (old !== currency) throw new SimulateError(`${againstLabel} are in ${old}, ${currentLabel} in ${currency}: versions in different currencies cannot be compared`);
+      if (old !== currency)
+        throw new SimulateError(`${againstLabel} are in ${old}, ${currentLabel} in ${currency}: versions in different currencies cannot be compared`);
     }
     const limited = new Set<string>();
     for (const program of [current.program, against?.program]) for (const p of program?.promotions ?? []) if (p.limits.length > 0) limited.add(p.id);
@@ -241,7 +255,9 @@ export async function* simulate(rules: BundleSource, carts: string | readonly st
     if (files.length === 0) incomplete.push(`no cart files found (looked for *.ndjson, *.jsonl, *.json and their .gz in ${[carts].flat().join(", ")})`);
     if (shard) incomplete.push(shardReason(shard.index, shard.count));
     if (limited.size > 0) {
-      notes.push(`usage limits of ${[...limited].sort().join(", ")} simulated in memory in input order${options.usage ? ", from the initial usage given" : ", from no use"}; nothing was written to a ledger`);
+      notes.push(
+        `usage limits of ${[...limited].sort().join(", ")} simulated in memory in input order${options.usage ? ", from the initial usage given" : ", from no use"}; nothing was written to a ledger`,
+      );
       if (shard) notes.push("a shard counts usage limits over its own carts only: merged shards of rules with usage limits can differ from one unsharded run");
     }
 

@@ -24,7 +24,18 @@ function result(subtotal: string, applied: PricingResult["applied"], lines: Pric
   const cost = applied.reduce((a, p) => a + Number(p.amount.replace(".", "")), 0);
   const total = Number(subtotal.replace(".", "")) - cost;
   const money = (n: number) => `${Math.floor(n / 100)}.${String(n % 100).padStart(2, "0")}`;
-  return { currency: "USD", subtotal, discount: money(cost), coins: { used: 0, amount: "0.00", earned: 0 }, shipping: "0.00", total: money(total), optimal: true, applied, rejected: [], lines };
+  return {
+    currency: "USD",
+    subtotal,
+    discount: money(cost),
+    coins: { used: 0, amount: "0.00", earned: 0 },
+    shipping: "0.00",
+    total: money(total),
+    optimal: true,
+    applied,
+    rejected: [],
+    lines,
+  };
 }
 
 describe("tally", () => {
@@ -43,15 +54,33 @@ describe("tally", () => {
       funded.current,
       "c1",
       cart("2026-11-11T02:30:00Z", [{ id: "l1", store: "acme", subtotal: 2000 }]),
-      result("20.00", [{ id: "p", title: "P", kind: "automatic", amount: "3.00", lines: [{ line: "l1", amount: "3.00" }], funding: [{ funder: "platform", amount: "2.00" }, { funder: "acme", amount: "1.00" }] } as never], [
-        { id: "l1", subtotal: "20.00", discount: "3.00", total: "17.00" },
-      ]),
+      result(
+        "20.00",
+        [
+          {
+            id: "p",
+            title: "P",
+            kind: "automatic",
+            amount: "3.00",
+            lines: [{ line: "l1", amount: "3.00" }],
+            funding: [
+              { funder: "platform", amount: "2.00" },
+              { funder: "acme", amount: "1.00" },
+            ],
+          } as never,
+        ],
+        [{ id: "l1", subtotal: "20.00", discount: "3.00", total: "17.00" }],
+      ),
     );
     recordCart(
       funded.current,
       "c2",
       cart("2026-11-11T03:10:00Z", [{ id: "l1", store: "acme", subtotal: 1000 }]),
-      result("10.00", [{ id: "p", title: "P", kind: "automatic", amount: "1.50", lines: [{ line: "l1", amount: "1.50" }], funder: "acme" } as never], [{ id: "l1", subtotal: "10.00", discount: "1.50", total: "8.50" }]),
+      result(
+        "10.00",
+        [{ id: "p", title: "P", kind: "automatic", amount: "1.50", lines: [{ line: "l1", amount: "1.50" }], funder: "acme" } as never],
+        [{ id: "l1", subtotal: "10.00", discount: "1.50", total: "8.50" }],
+      ),
     );
     const report = buildReport(funded, META);
     expect(report.funding.declared).toBe(true);
@@ -70,7 +99,16 @@ describe("tally", () => {
     expect(p.average).toBe("2.25");
 
     const plain = emptyTally(false);
-    recordCart(plain.current, "c1", cart("2026-11-11T02:30:00Z", [{ id: "l1", store: "acme", subtotal: 2000 }]), result("20.00", [{ id: "p", title: "P", kind: "automatic", amount: "3.00", lines: [{ line: "l1", amount: "3.00" }] }], [{ id: "l1", subtotal: "20.00", discount: "3.00", total: "17.00" }]));
+    recordCart(
+      plain.current,
+      "c1",
+      cart("2026-11-11T02:30:00Z", [{ id: "l1", store: "acme", subtotal: 2000 }]),
+      result(
+        "20.00",
+        [{ id: "p", title: "P", kind: "automatic", amount: "3.00", lines: [{ line: "l1", amount: "3.00" }] }],
+        [{ id: "l1", subtotal: "20.00", discount: "3.00", total: "17.00" }],
+      ),
+    );
     const plainReport = buildReport(plain, META);
     expect(plainReport.funding).toEqual({ declared: false, note: "no funding declared in the results: cost is reported as one figure (not split by funder)" });
     expect(plainReport.current.promotions[0]!.byFunder).toBeNull();
@@ -84,7 +122,16 @@ describe("tally", () => {
         const id = `c${k}${i}`;
         const amount = 100 + ((k * 7 + i * 3) % 5) * 50;
         const money = `${Math.floor(amount / 100)}.${String(amount % 100).padStart(2, "0")}`;
-        recordCart(t.current, id, cart(`2026-11-1${k}T0${i}:00:00Z`, [{ id: "l1", store: `s${i % 2}`, subtotal: 1000 }]), result("10.00", [{ id: "p", title: "P", kind: "automatic", amount: money, lines: [{ line: "l1", amount: money }] }], [{ id: "l1", subtotal: "10.00", discount: money, total: "x" }]));
+        recordCart(
+          t.current,
+          id,
+          cart(`2026-11-1${k}T0${i}:00:00Z`, [{ id: "l1", store: `s${i % 2}`, subtotal: 1000 }]),
+          result(
+            "10.00",
+            [{ id: "p", title: "P", kind: "automatic", amount: money, lines: [{ line: "l1", amount: money }] }],
+            [{ id: "l1", subtotal: "10.00", discount: money, total: "x" }],
+          ),
+        );
         recordProblem(t.input, { file: `f${k}`, line: i + 1, path: "", message: "bad" });
       }
       parts.push(t);

@@ -326,7 +326,14 @@ export class AstBuilder {
         this.maxPerEntity(inner);
         return undefined;
       case "onCancelClause":
-        return { kind: "OnCancel", id, span, event: this.name(tok(c, "event"), span.end), action: this.name(tok(c, "action"), span.end), object: this.name(tok(c, "object"), span.end) };
+        return {
+          kind: "OnCancel",
+          id,
+          span,
+          event: this.name(tok(c, "event"), span.end),
+          action: this.name(tok(c, "action"), span.end),
+          object: this.name(tok(c, "object"), span.end),
+        };
       default:
         return undefined;
     }
@@ -407,7 +414,17 @@ export class AstBuilder {
         const scope = sub(c, "scopeRef");
         if (!scope) return { kind: "FreeShipping", id, span: at };
         const nothing: A.MoneyLit = { kind: "Number", id: freshId(), span: at, text: "", currency: undefined };
-        return { kind: "Discount", id, span: at, value: nothing, eachUnit: false, target: this.scopeRef(scope), base: undefined, cap: undefined, maxUnits: undefined };
+        return {
+          kind: "Discount",
+          id,
+          span: at,
+          value: nothing,
+          eachUnit: false,
+          target: this.scopeRef(scope),
+          base: undefined,
+          cap: undefined,
+          maxUnits: undefined,
+        };
       }
       case "coinsBenefit": {
         const percent = tok(c, "PercentLiteral");
@@ -496,7 +513,11 @@ export class AstBuilder {
   private sourceOf(node: CstNode): string {
     const tokens: IToken[] = [];
     const visit = (n: CstNode) => {
-      for (const list of Object.values(n.children)) for (const child of list ?? []) if (isToken(child)) { if (validToken(child)) tokens.push(child); } else visit(child);
+      for (const list of Object.values(n.children))
+        for (const child of list ?? [])
+          if (isToken(child)) {
+            if (validToken(child)) tokens.push(child);
+          } else visit(child);
     };
     visit(node);
     return tokens

@@ -25,16 +25,7 @@ export interface PromoFile extends NodeBase {
 }
 
 export type Declaration =
-  | ImportDecl
-  | CurrencyDecl
-  | AttributeDecl
-  | ScopeDecl
-  | WindowDecl
-  | GroupDecl
-  | StackingDecl
-  | PromotionDecl
-  | EarnDecl
-  | ExampleDecl;
+  ImportDecl | CurrencyDecl | AttributeDecl | ScopeDecl | WindowDecl | GroupDecl | StackingDecl | PromotionDecl | EarnDecl | ExampleDecl;
 
 export interface ImportDecl extends NodeBase {
   kind: "Import";
@@ -329,19 +320,7 @@ export interface RecordEntry extends NodeBase {
 // ---- expressions ----
 
 export type Expr =
-  | OrExpr
-  | AndExpr
-  | NotExpr
-  | CompareExpr
-  | ListExpr
-  | AggregateExpr
-  | PathExpr
-  | StringLit
-  | MoneyLit
-  | PercentLit
-  | DateTimeLit
-  | BoolLit
-  | ErrorExpr;
+  OrExpr | AndExpr | NotExpr | CompareExpr | ListExpr | AggregateExpr | PathExpr | StringLit | MoneyLit | PercentLit | DateTimeLit | BoolLit | ErrorExpr;
 
 export interface OrExpr extends NodeBase {
   kind: "Or";

@@ -43,7 +43,12 @@ function scopeRefs(expr: A.Expr, symbols: SymbolTable): string[] {
  * successors; `combine` its value from theirs. A successor on the current path (a cycle, reported elsewhere)
  * contributes `onCycle`.
  */
-function foldGraph<T>(roots: readonly string[], edges: (name: string) => readonly string[], combine: (name: string, deps: readonly T[]) => T, onCycle: T): Map<string, T> {
+function foldGraph<T>(
+  roots: readonly string[],
+  edges: (name: string) => readonly string[],
+  combine: (name: string, deps: readonly T[]) => T,
+  onCycle: T,
+): Map<string, T> {
   const done = new Map<string, T>();
   const onPath = new Set<string>();
   for (const root of roots) {
@@ -61,7 +66,13 @@ function foldGraph<T>(roots: readonly string[], edges: (name: string) => readonl
       }
       stack.pop();
       onPath.delete(top.name);
-      done.set(top.name, combine(top.name, top.deps.map((d) => done.get(d) ?? onCycle)));
+      done.set(
+        top.name,
+        combine(
+          top.name,
+          top.deps.map((d) => done.get(d) ?? onCycle),
+        ),
+      );
     }
   }
   return done;
@@ -70,7 +81,12 @@ function foldGraph<T>(roots: readonly string[], edges: (name: string) => readonl
 /** Scope and group chains deeper than the limit: one diagnostic where each chain first goes over it. */
 export function reportDeepReferences(symbols: SymbolTable, reporter: Reporter): void {
   const scopeNames = [...symbols.scopes.keys()];
-  const scopeDepth = foldGraph<number>(scopeNames, (n) => scopeRefs(symbols.scopes.get(n)!.decl.predicate, symbols), (_n, deps) => 1 + Math.max(0, ...deps), 0);
+  const scopeDepth = foldGraph<number>(
+    scopeNames,
+    (n) => scopeRefs(symbols.scopes.get(n)!.decl.predicate, symbols),
+    (_n, deps) => 1 + Math.max(0, ...deps),
+    0,
+  );
   for (const name of scopeNames) {
     const deps = scopeRefs(symbols.scopes.get(name)!.decl.predicate, symbols);
     if (scopeDepth.get(name) === MAX_REFERENCE_DEPTH + 1 && deps.every((d) => (scopeDepth.get(d) ?? 0) <= MAX_REFERENCE_DEPTH)) {
@@ -79,7 +95,11 @@ export function reportDeepReferences(symbols: SymbolTable, reporter: Reporter): 
     }
   }
   const groupNames = [...symbols.groups.keys()];
-  const groupDeps = (n: string) => symbols.groups.get(n)!.decl.members.map((m) => m.text).filter((m) => symbols.groups.has(m));
+  const groupDeps = (n: string) =>
+    symbols.groups
+      .get(n)!
+      .decl.members.map((m) => m.text)
+      .filter((m) => symbols.groups.has(m));
   const groupDepth = foldGraph<number>(groupNames, groupDeps, (_n, deps) => 1 + Math.max(0, ...deps), 0);
   for (const name of groupNames) {
     if (groupDepth.get(name) === MAX_REFERENCE_DEPTH + 1 && groupDeps(name).every((d) => (groupDepth.get(d) ?? 0) <= MAX_REFERENCE_DEPTH)) {
@@ -191,7 +211,10 @@ export function reportCostOverBudget(promotions: readonly CheckedPromotion[], sy
   const model = new CostModel(symbols);
   for (const p of promotions) {
     const cost = model.promotionCost(p);
-    if (cost > budget) reporter.report(Diagnostics.costOverBudget(reporter.at(p.file, p.decl.name.span), p.id, cost >= COST_CEILING ? `more than ${COST_CEILING}` : String(cost), budget));
+    if (cost > budget)
+      reporter.report(
+        Diagnostics.costOverBudget(reporter.at(p.file, p.decl.name.span), p.id, cost >= COST_CEILING ? `more than ${COST_CEILING}` : String(cost), budget),
+      );
   }
 }
 

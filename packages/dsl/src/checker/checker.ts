@@ -211,7 +211,20 @@ export function runStages(stages: readonly CheckStage[], files: ParseResult[], o
     examples: [],
     timings: [],
   };
-  const state: CheckState = { files, options, reporter, tables, symbols, literals, expressions, promotions, examples, project, contexts: new Map(), selections: [] };
+  const state: CheckState = {
+    files,
+    options,
+    reporter,
+    tables,
+    symbols,
+    literals,
+    expressions,
+    promotions,
+    examples,
+    project,
+    contexts: new Map(),
+    selections: [],
+  };
   for (const stage of stages) {
     const start = performance.now();
     stage.run(state);
@@ -243,7 +256,9 @@ function declaration(state: CheckState, decl: A.Declaration, file: CheckedFile, 
       break;
     case "Earn":
       if (project.earn) {
-        reporter.report(Diagnostics.duplicateClause(reporter.at(file.parsed.source, decl.span), "earn", reporter.at(project.earn.file.parsed.source, project.earn.decl.span)));
+        reporter.report(
+          Diagnostics.duplicateClause(reporter.at(file.parsed.source, decl.span), "earn", reporter.at(project.earn.file.parsed.source, project.earn.decl.span)),
+        );
         break;
       }
       project.earn = { decl, file };
@@ -333,7 +348,9 @@ function reportPriorityTies(promotions: CheckedPromotion[], reporter: Reporter):
     used.add(free);
     const clause = p.decl.clauses.find((c): c is A.PriorityClause => c.kind === "Priority")!;
     const firstClause = first.decl.clauses.find((c): c is A.PriorityClause => c.kind === "Priority")!;
-    reporter.report(Diagnostics.priorityTie(reporter.at(p.file, clause.value.span), String(p.priority), first.id, reporter.at(first.file, firstClause.value.span), free));
+    reporter.report(
+      Diagnostics.priorityTie(reporter.at(p.file, clause.value.span), String(p.priority), first.id, reporter.at(first.file, firstClause.value.span), free),
+    );
   }
 }
 
@@ -343,7 +360,14 @@ function reportExampleNames(examples: CheckedProject["examples"], reporter: Repo
     const name = example.decl.name.text;
     const first = seen.get(name);
     if (first) {
-      reporter.report(Diagnostics.duplicateId(reporter.at(example.file.parsed.source, example.decl.name.span), "example", name, reporter.at(first.file.parsed.source, first.decl.name.span)));
+      reporter.report(
+        Diagnostics.duplicateId(
+          reporter.at(example.file.parsed.source, example.decl.name.span),
+          "example",
+          name,
+          reporter.at(first.file.parsed.source, first.decl.name.span),
+        ),
+      );
     } else seen.set(name, example);
   }
 }
@@ -354,7 +378,13 @@ function reportUnused(files: CheckedFile[], symbols: SymbolTable, reporter: Repo
     if (!file.parsed.ast.declarations.some((d) => d.kind === "Promotion")) continue;
     for (const decl of file.parsed.ast.declarations) {
       const symbol =
-        decl.kind === "Scope" ? symbols.scopes.get(decl.name.text) : decl.kind === "Window" ? symbols.windows.get(decl.name.text) : decl.kind === "Group" ? symbols.groups.get(decl.name.text) : undefined;
+        decl.kind === "Scope"
+          ? symbols.scopes.get(decl.name.text)
+          : decl.kind === "Window"
+            ? symbols.windows.get(decl.name.text)
+            : decl.kind === "Group"
+              ? symbols.groups.get(decl.name.text)
+              : undefined;
       if (!symbol || symbol.decl !== decl || symbols.isUsed(symbol)) continue;
       reporter.report(Diagnostics.unusedDeclaration(reporter.at(file.parsed.source, decl.name.span), decl.kind.toLowerCase(), decl.name.text));
     }
@@ -365,6 +395,8 @@ function reportPassedWindows(promotions: CheckedPromotion[], at: number, reporte
   for (const p of promotions) {
     if (!p.valid || p.valid.endMs >= at) continue;
     const clause = p.decl.clauses.find((c) => c.kind === "Valid")!;
-    reporter.report(Diagnostics.windowPassed(reporter.at(p.file, clause.span), new Date(p.valid.endMs - 999).toISOString().replace(".000Z", "Z"), new Date(at).toISOString()));
+    reporter.report(
+      Diagnostics.windowPassed(reporter.at(p.file, clause.span), new Date(p.valid.endMs - 999).toISOString().replace(".000Z", "Z"), new Date(at).toISOString()),
+    );
   }
 }

@@ -80,5 +80,12 @@ export class Reporter {
 // Checked when the package builds: the read-only view of every table offers no writer.
 type Writers = "set" | "delete" | "clear";
 type HasNoWriters<T> = Extract<keyof T, Writers> extends never ? true : false;
-const tablesAreReadOnly: { [K in keyof Tables]: HasNoWriters<Tables[K]> } = { types: true, refs: true, money: true, instants: true, windows: true, durations: true };
+const tablesAreReadOnly: { [K in keyof Tables]: HasNoWriters<Tables[K]> } = {
+  types: true,
+  refs: true,
+  money: true,
+  instants: true,
+  windows: true,
+  durations: true,
+};
 void tablesAreReadOnly;

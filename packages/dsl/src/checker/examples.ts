@@ -105,7 +105,10 @@ export const EXPECT_SHAPE: Shape = {
     coins: { s: "record", fields: { used: int, amount: money, earned: int } },
     applied: {
       s: "list",
-      item: { s: "either", options: [promotionRef, { s: "record", fields: { id: promotionRef, amount: money, lines: { s: "list", item: lineAmount } }, required: ["id"] }] },
+      item: {
+        s: "either",
+        options: [promotionRef, { s: "record", fields: { id: promotionRef, amount: money, lines: { s: "list", item: lineAmount } }, required: ["id"] }],
+      },
     },
     rejected: {
       s: "list",
@@ -130,7 +133,8 @@ export class ExampleChecker {
 
   example(decl: A.ExampleDecl, file: FileContext): void {
     const span = this.reporter.at(file.source, decl.name.span.end > decl.name.span.start ? decl.name.span : decl.span);
-    if (!decl.cart && !decl.cartFile) this.reporter.report(Diagnostics.invalidExample(span, `example '${decl.name.text}' has no cart: add 'cart { ... }' or 'cart from "file.json"'`));
+    if (!decl.cart && !decl.cartFile)
+      this.reporter.report(Diagnostics.invalidExample(span, `example '${decl.name.text}' has no cart: add 'cart { ... }' or 'cart from "file.json"'`));
     if (!decl.expect) this.reporter.report(Diagnostics.invalidExample(span, `example '${decl.name.text}' has no 'expect { ... }'`));
     this.currency = file.currency;
     if (decl.cart) {
@@ -184,7 +188,8 @@ export class ExampleChecker {
         return;
       case "region": {
         const code = node.kind === "Word" ? node.text : node.kind === "String" ? node.value : undefined;
-        if (code === undefined || !isRegionCode(code)) this.reporter.report(Diagnostics.unknownRegion(this.reporter.at(file.source, node.span), code ?? "?", []));
+        if (code === undefined || !isRegionCode(code))
+          this.reporter.report(Diagnostics.unknownRegion(this.reporter.at(file.source, node.span), code ?? "?", []));
         return;
       }
       case "currency": {
@@ -193,14 +198,17 @@ export class ExampleChecker {
         return;
       }
       case "instant":
-        if (node.kind !== "DateTime" || !node.zone) return this.bad(file, node, `${path} must be a date-time with its zone, e.g. 2026-11-10 05:00:00 in America/Los_Angeles`);
+        if (node.kind !== "DateTime" || !node.zone)
+          return this.bad(file, node, `${path} must be a date-time with its zone, e.g. 2026-11-10 05:00:00 in America/Los_Angeles`);
         this.literals.instant(file, node, this.literals.zone(file, node.zone));
         return;
       case "promotion": {
         if (node.kind !== "Word") return this.bad(file, node, `${path} must be a promotion id`);
         const symbol = this.symbols.promotions.get(node.text);
         if (!symbol) {
-          this.reporter.report(Diagnostics.unknownName(this.reporter.at(file.source, node.span), "promotion", node.text, suggest(node.text, this.symbols.promotions.keys())));
+          this.reporter.report(
+            Diagnostics.unknownName(this.reporter.at(file.source, node.span), "promotion", node.text, suggest(node.text, this.symbols.promotions.keys())),
+          );
           return;
         }
         this.tables.refs.set(node.id, symbol);
@@ -239,7 +247,14 @@ export class ExampleChecker {
           continue;
         }
         const known = this.symbols.attributeNames(shape.open);
-        this.reporter.report(Diagnostics.unknownField(this.reporter.at(file.source, entry.key.span), `${shape.open} attributes (declare it: attribute ${shape.open}.${key}: string)`, key, suggest(key, known)));
+        this.reporter.report(
+          Diagnostics.unknownField(
+            this.reporter.at(file.source, entry.key.span),
+            `${shape.open} attributes (declare it: attribute ${shape.open}.${key}: string)`,
+            key,
+            suggest(key, known),
+          ),
+        );
         continue;
       }
       this.reporter.report(Diagnostics.unknownField(this.reporter.at(file.source, entry.key.span), path, key, suggest(key, Object.keys(shape.fields))));

@@ -70,7 +70,9 @@ export class ExpressionChecker {
             return T.date;
           }
           // An instant is only meaningful in a zone: which 05:00 would it be?
-          this.reporter.report(Diagnostics.invalidDateTime(this.at(env, expr.span), expr.text, "a date-time in a condition needs its zone, e.g. 'in America/Los_Angeles'"));
+          this.reporter.report(
+            Diagnostics.invalidDateTime(this.at(env, expr.span), expr.text, "a date-time in a condition needs its zone, e.g. 'in America/Los_Angeles'"),
+          );
           return T.unknown;
         }
         const zone = this.literals.zone(env.file, expr.zone);
@@ -108,7 +110,12 @@ export class ExpressionChecker {
       if (type.t === "unknown") continue;
       if (element.t === "unknown") element = type;
       else if (!compatible(element, type)) {
-        this.reporter.report(Diagnostics.typeMismatch(this.at(env, item.span), `a list holds values of one type: this is ${typeName(type)} but the list holds ${typeName(element)}`));
+        this.reporter.report(
+          Diagnostics.typeMismatch(
+            this.at(env, item.span),
+            `a list holds values of one type: this is ${typeName(type)} but the list holds ${typeName(element)}`,
+          ),
+        );
       }
     }
     return T.set(element);
@@ -116,11 +123,18 @@ export class ExpressionChecker {
 
   aggregate(expr: A.AggregateExpr, env: ExprEnv): Type {
     if (env.mode === "line") {
-      this.reporter.report(Diagnostics.fieldNotAvailable(this.at(env, expr.span), `'${expr.fn}' sums the cart and is not available inside a scope; use line.subtotal or line.quantity`));
+      this.reporter.report(
+        Diagnostics.fieldNotAvailable(
+          this.at(env, expr.span),
+          `'${expr.fn}' sums the cart and is not available inside a scope; use line.subtotal or line.quantity`,
+        ),
+      );
     }
     if (expr.scope) this.scopeRef(expr.scope, env.file);
     if (expr.base && expr.fn !== "subtotal") {
-      this.reporter.report(Diagnostics.clauseNotAllowed(this.at(env, expr.span), `only 'subtotal' can be taken ${expr.base} discounts; '${expr.fn}' counts units or lines`));
+      this.reporter.report(
+        Diagnostics.clauseNotAllowed(this.at(env, expr.span), `only 'subtotal' can be taken ${expr.base} discounts; '${expr.fn}' counts units or lines`),
+      );
     }
     return expr.fn === "subtotal" ? T.money(env.file.currency) : T.int;
   }
@@ -158,11 +172,21 @@ export class ExpressionChecker {
       return T.unknown;
     }
     if (root.text === "line" && env.mode === "cart") {
-      this.reporter.report(Diagnostics.fieldNotAvailable(this.at(env, expr.span), `line fields exist per line, inside a scope; write e.g. 'subtotal of (${expr.segments.map((s) => s.text).join(".")} ...)' or declare a scope`));
+      this.reporter.report(
+        Diagnostics.fieldNotAvailable(
+          this.at(env, expr.span),
+          `line fields exist per line, inside a scope; write e.g. 'subtotal of (${expr.segments.map((s) => s.text).join(".")} ...)' or declare a scope`,
+        ),
+      );
       return T.unknown;
     }
     if (root.text !== "line" && env.mode === "line") {
-      this.reporter.report(Diagnostics.fieldNotAvailable(this.at(env, expr.span), `a scope selects lines and can only use line fields (line.sku, line.tags, ...), not ${root.text} fields`));
+      this.reporter.report(
+        Diagnostics.fieldNotAvailable(
+          this.at(env, expr.span),
+          `a scope selects lines and can only use line fields (line.sku, line.tags, ...), not ${root.text} fields`,
+        ),
+      );
       return T.unknown;
     }
     if (root.text === "coupon" && !env.couponAvailable) {
@@ -202,7 +226,12 @@ export class ExpressionChecker {
       this.tables.refs.set(name.id, scope);
       this.symbols.markUsed(scope);
       if (env.mode === "cart") {
-        this.reporter.report(Diagnostics.typeMismatch(this.at(env, name.span), `scope '${name.text}' is a set of lines; use 'subtotal of ${name.text}', 'quantity of ${name.text}' or 'count of ${name.text}'`));
+        this.reporter.report(
+          Diagnostics.typeMismatch(
+            this.at(env, name.span),
+            `scope '${name.text}' is a set of lines; use 'subtotal of ${name.text}', 'quantity of ${name.text}' or 'count of ${name.text}'`,
+          ),
+        );
         return T.unknown;
       }
       const stack = env.scopeStack ?? [];
@@ -220,7 +249,9 @@ export class ExpressionChecker {
     if (/^[A-Z]{3}$/.test(name.text) && isCurrencyCode(name.text)) return T.currency;
     const record = builtinFieldsOf(name.text);
     if (record) {
-      this.reporter.report(Diagnostics.typeMismatch(this.at(env, name.span), `'${name.text}' is a record; name one of its fields, e.g. ${name.text}.${Object.keys(record)[0]}`));
+      this.reporter.report(
+        Diagnostics.typeMismatch(this.at(env, name.span), `'${name.text}' is a record; name one of its fields, e.g. ${name.text}.${Object.keys(record)[0]}`),
+      );
       return T.unknown;
     }
     const candidates = [...this.symbols.scopes.keys(), ...Object.keys(BUILTIN_FIELDS)];
@@ -240,11 +271,15 @@ export class ExpressionChecker {
       this.comparable(expr, left, right, env, where);
     } else if (expr.op === "in" || expr.op === "not in") {
       if (right.t !== "set") {
-        this.reporter.report(Diagnostics.typeMismatch(this.at(env, expr.right.span), `${where} needs a list on its right, e.g. [US, CA]; this is ${typeName(right)}`));
+        this.reporter.report(
+          Diagnostics.typeMismatch(this.at(env, expr.right.span), `${where} needs a list on its right, e.g. [US, CA]; this is ${typeName(right)}`),
+        );
       } else this.comparable(expr, left, right.element, env, where);
     } else if (expr.op === "contains") {
       if (left.t !== "set") {
-        this.reporter.report(Diagnostics.typeMismatch(this.at(env, expr.left.span), `'contains' needs a set on its left (e.g. customer.segments); this is ${typeName(left)}`));
+        this.reporter.report(
+          Diagnostics.typeMismatch(this.at(env, expr.left.span), `'contains' needs a set on its left (e.g. customer.segments); this is ${typeName(left)}`),
+        );
       } else this.comparable(expr, left.element, right, env, where);
     }
     return T.bool;
@@ -261,7 +296,13 @@ export class ExpressionChecker {
       return;
     }
     if (money && isNumeric(other) && otherNode.kind === "Number") {
-      this.reporter.report(Diagnostics.missingCurrency(this.at(env, otherNode.span), otherNode.text, money.t === "money" ? (money.currency ?? env.file.currency) : env.file.currency));
+      this.reporter.report(
+        Diagnostics.missingCurrency(
+          this.at(env, otherNode.span),
+          otherNode.text,
+          money.t === "money" ? (money.currency ?? env.file.currency) : env.file.currency,
+        ),
+      );
       return;
     }
     if (left.t === "money" && right.t === "money") {
@@ -275,7 +316,12 @@ export class ExpressionChecker {
     if (ORDERING.has(expr.op)) {
       const ordered = (isNumeric(left) && isNumeric(right)) || (left.t === right.t && ["percent", "date", "datetime"].includes(left.t));
       if (!ordered) {
-        this.reporter.report(Diagnostics.typeMismatch(this.at(env, expr.opSpan), `${where} is not defined for ${typeName(left)} and ${typeName(right)}; it compares numbers, money, percentages or dates of one kind`));
+        this.reporter.report(
+          Diagnostics.typeMismatch(
+            this.at(env, expr.opSpan),
+            `${where} is not defined for ${typeName(left)} and ${typeName(right)}; it compares numbers, money, percentages or dates of one kind`,
+          ),
+        );
       }
       return;
     }

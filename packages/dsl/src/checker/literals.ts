@@ -29,7 +29,13 @@ export class Literals {
   currencyCode(file: FileContext, name: A.Name): string | undefined {
     if (name.text === "") return undefined;
     if (currencyExponent(name.text) !== undefined) return name.text;
-    this.reporter.report(Diagnostics.unknownCurrency(this.reporter.at(file.source, name.span), name.text, suggest(name.text.toUpperCase() === name.text ? name.text : name.text.toUpperCase(), CURRENCY_CODES, 3)));
+    this.reporter.report(
+      Diagnostics.unknownCurrency(
+        this.reporter.at(file.source, name.span),
+        name.text,
+        suggest(name.text.toUpperCase() === name.text ? name.text : name.text.toUpperCase(), CURRENCY_CODES, 3),
+      ),
+    );
     return undefined;
   }
 
@@ -46,15 +52,27 @@ export class Literals {
     const currency = this.currencyCode(file, lit.currency);
     if (!currency) return undefined;
     if (file.currency && currency !== file.currency) {
-      this.reporter.report(Diagnostics.currencyMismatch(this.reporter.at(file.source, lit.span), file.currency, currency, `${excerpt(lit.text)} ${currency}`, `${lit.text} ${file.currency}`));
+      this.reporter.report(
+        Diagnostics.currencyMismatch(
+          this.reporter.at(file.source, lit.span),
+          file.currency,
+          currency,
+          `${excerpt(lit.text)} ${currency}`,
+          `${lit.text} ${file.currency}`,
+        ),
+      );
     }
     const parsed = parseAmount(lit.text, currency);
     if (!parsed.ok) {
       if (parsed.reason === "too-many-decimals") {
         const decimals = lit.text.includes(".") ? lit.text.split(".")[1]!.length : 0;
-        this.reporter.report(Diagnostics.tooManyDecimals(this.reporter.at(file.source, lit.span), lit.text, currency, currencyExponent(currency) ?? 0, decimals));
+        this.reporter.report(
+          Diagnostics.tooManyDecimals(this.reporter.at(file.source, lit.span), lit.text, currency, currencyExponent(currency) ?? 0, decimals),
+        );
       } else {
-        this.reporter.report(Diagnostics.invalidNumber(this.reporter.at(file.source, lit.span), `${excerpt(lit.text)} ${currency} is not a valid amount: ${parsed.message}`));
+        this.reporter.report(
+          Diagnostics.invalidNumber(this.reporter.at(file.source, lit.span), `${excerpt(lit.text)} ${currency} is not a valid amount: ${parsed.message}`),
+        );
       }
       return undefined;
     }
@@ -74,7 +92,9 @@ export class Literals {
   count(file: FileContext, lit: A.MoneyLit, what: string, min = 1): number | undefined {
     if (lit.text === "") return undefined;
     if (lit.currency) {
-      this.reporter.report(Diagnostics.typeMismatch(this.reporter.at(file.source, lit.span), `${what} is a number, not money (${excerpt(lit.text)} ${lit.currency.text})`));
+      this.reporter.report(
+        Diagnostics.typeMismatch(this.reporter.at(file.source, lit.span), `${what} is a number, not money (${excerpt(lit.text)} ${lit.currency.text})`),
+      );
       return undefined;
     }
     if (!/^-?\d+$/.test(lit.text)) {
@@ -126,7 +146,13 @@ export class Literals {
     const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
     const [hour, minute, second] = [Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0)];
     if (!isValidLocalDate(year, month, day)) {
-      this.reporter.report(Diagnostics.invalidDateTime(this.reporter.at(file.source, lit.span), lit.text, month < 1 || month > 12 ? `there is no month ${month}` : `day ${day} does not exist in ${year}-${String(month).padStart(2, "0")}`));
+      this.reporter.report(
+        Diagnostics.invalidDateTime(
+          this.reporter.at(file.source, lit.span),
+          lit.text,
+          month < 1 || month > 12 ? `there is no month ${month}` : `day ${day} does not exist in ${year}-${String(month).padStart(2, "0")}`,
+        ),
+      );
       return undefined;
     }
     if (!isValidLocalTime(hour, minute, second)) {

@@ -142,7 +142,8 @@ export class PromotionChecker {
 
   private clause(clause: A.Clause, file: FileContext, out: CheckedPromotion, hasCode: boolean): void {
     const needsCode = (what: string) => {
-      if (!hasCode) this.reporter.report(Diagnostics.clauseNotAllowed(this.at(file, clause.span), `'${what}' applies to coupons: add a 'code' clause or remove it`));
+      if (!hasCode)
+        this.reporter.report(Diagnostics.clauseNotAllowed(this.at(file, clause.span), `'${what}' applies to coupons: add a 'code' clause or remove it`));
     };
     switch (clause.kind) {
       case "Title":
@@ -214,7 +215,12 @@ export class PromotionChecker {
         if (words.some((w) => w.text === "")) return;
         const action = clause.action.text;
         if (clause.event.text !== "cancel" || clause.object.text !== "use" || (action !== "return" && action !== "keep")) {
-          this.reporter.report(Diagnostics.invalidLimit(this.at(file, clause.span), `'on ${words.map((w) => w.text).join(" ")}' is not a cancellation policy: write 'on cancel return use' or 'on cancel keep use'`));
+          this.reporter.report(
+            Diagnostics.invalidLimit(
+              this.at(file, clause.span),
+              `'on ${words.map((w) => w.text).join(" ")}' is not a cancellation policy: write 'on cancel return use' or 'on cancel keep use'`,
+            ),
+          );
           return;
         }
         out.onCancel = action;
@@ -237,11 +243,18 @@ export class PromotionChecker {
     } else if (isShippingBenefit && out.kind !== "shipping") {
       this.reporter.report(Diagnostics.clauseNotAllowed(span, `a shipping discount belongs to a promotion of kind shipping, not ${out.kind}`));
     } else if (out.kind === "shipping" && !isShippingBenefit) {
-      this.reporter.report(Diagnostics.clauseNotAllowed(span, "a promotion of kind shipping discounts shipping: 'give free shipping' or 'give 3.00 USD off shipping'"));
+      this.reporter.report(
+        Diagnostics.clauseNotAllowed(span, "a promotion of kind shipping discounts shipping: 'give free shipping' or 'give 3.00 USD off shipping'"),
+      );
     }
     for (const limit of out.limits) {
       if (limit.unit?.text === "coins" && out.kind !== "coins") {
-        this.reporter.report(Diagnostics.invalidLimit(this.at(file, limit.span), `a limit in coins counts coins deducted, and only a promotion of kind coins deducts coins (this one is ${out.kind}): count redemptions or set a budget`));
+        this.reporter.report(
+          Diagnostics.invalidLimit(
+            this.at(file, limit.span),
+            `a limit in coins counts coins deducted, and only a promotion of kind coins deducts coins (this one is ${out.kind}): count redemptions or set a budget`,
+          ),
+        );
       }
     }
     const onCancel = seen.get("OnCancel");
@@ -278,7 +291,10 @@ export class PromotionChecker {
     const mapping = mapLocalTime(local, zone);
     const span = this.at(file, lit.span);
     if (mapping.kind === "gap") this.reporter.report(Diagnostics.timeInDstGap(span, lit.text, zone, describeInstant(ms, zone)));
-    else if (mapping.kind === "overlap") this.reporter.report(Diagnostics.timeInDstOverlap(span, lit.text, zone, describeInstant(mapping.instants[0], zone), describeInstant(mapping.instants[1], zone)));
+    else if (mapping.kind === "overlap")
+      this.reporter.report(
+        Diagnostics.timeInDstOverlap(span, lit.text, zone, describeInstant(mapping.instants[0], zone), describeInstant(mapping.instants[1], zone)),
+      );
   }
 
   windowSpec(spec: A.WindowSpec, file: FileContext): ResolvedWindow | undefined {
@@ -305,7 +321,14 @@ export class PromotionChecker {
     if (unitText === "") return undefined;
     const unit = Object.hasOwn(DURATION_UNITS, unitText) ? DURATION_UNITS[unitText] : undefined;
     if (!unit) {
-      this.reporter.report(Diagnostics.unknownUnit(this.at(file, node.unit.span), unitText, Object.keys(DURATION_UNITS).filter((u) => u.endsWith("s")), suggest(unitText, Object.keys(DURATION_UNITS))));
+      this.reporter.report(
+        Diagnostics.unknownUnit(
+          this.at(file, node.unit.span),
+          unitText,
+          Object.keys(DURATION_UNITS).filter((u) => u.endsWith("s")),
+          suggest(unitText, Object.keys(DURATION_UNITS)),
+        ),
+      );
       return undefined;
     }
     if (!calendarAllowed && (unit === "months" || unit === "years")) {
@@ -364,7 +387,13 @@ export class PromotionChecker {
       }
       const previous = isEntity ? entity : period;
       if (previous) {
-        this.reporter.report(Diagnostics.duplicateClause(this.at(file, per.span), `per ${isEntity ? "customer/store/order" : "day/week/month/year"}`, this.at(file, previous.span)));
+        this.reporter.report(
+          Diagnostics.duplicateClause(
+            this.at(file, per.span),
+            `per ${isEntity ? "customer/store/order" : "day/week/month/year"}`,
+            this.at(file, previous.span),
+          ),
+        );
         continue;
       }
       if (isEntity) entity = per;
@@ -377,15 +406,25 @@ export class PromotionChecker {
       case "Discount": {
         if (benefit.value.kind === "Percent") {
           this.literals.percent(file, benefit.value, "a discount");
-          if (benefit.eachUnit) this.reporter.report(Diagnostics.clauseNotAllowed(this.at(file, benefit.span), "a percentage already applies to every unit: write 'give 20% off <scope>'"));
+          if (benefit.eachUnit)
+            this.reporter.report(
+              Diagnostics.clauseNotAllowed(this.at(file, benefit.span), "a percentage already applies to every unit: write 'give 20% off <scope>'"),
+            );
         } else {
           this.literals.money(file, benefit.value, "a discount", { allowZero: false });
-          if (benefit.cap) this.reporter.report(Diagnostics.clauseNotAllowed(this.at(file, benefit.cap.span), "'up to' caps a percentage discount; an amount off is its own cap"));
+          if (benefit.cap)
+            this.reporter.report(
+              Diagnostics.clauseNotAllowed(this.at(file, benefit.cap.span), "'up to' caps a percentage discount; an amount off is its own cap"),
+            );
         }
         if (benefit.cap && benefit.value.kind === "Percent") this.literals.money(file, benefit.cap, "a cap", { allowZero: false });
-        if (benefit.maxUnits && !benefit.eachUnit) this.reporter.report(Diagnostics.clauseNotAllowed(this.at(file, benefit.maxUnits.span), "'max N units' goes with 'off each unit of' and 'price ... on'"));
+        if (benefit.maxUnits && !benefit.eachUnit)
+          this.reporter.report(
+            Diagnostics.clauseNotAllowed(this.at(file, benefit.maxUnits.span), "'max N units' goes with 'off each unit of' and 'price ... on'"),
+          );
         if (benefit.maxUnits) this.maxUnits(benefit.maxUnits, file);
-        if (benefit.base && benefit.target.kind === "ShippingTarget") this.reporter.report(Diagnostics.clauseNotAllowed(this.at(file, benefit.span), "a shipping discount has no before/after-discounts base"));
+        if (benefit.base && benefit.target.kind === "ShippingTarget")
+          this.reporter.report(Diagnostics.clauseNotAllowed(this.at(file, benefit.span), "a shipping discount has no before/after-discounts base"));
         if (benefit.target.kind === "ScopeName" || benefit.target.kind === "InlineScope") this.expressions.scopeRef(benefit.target, file);
         return;
       }
@@ -403,7 +442,12 @@ export class PromotionChecker {
         const free = this.literals.count(file, benefit.free, "the number of free units", 1);
         const every = this.literals.count(file, benefit.every, "the group size", 1);
         if (free !== undefined && every !== undefined && free >= every) {
-          this.reporter.report(Diagnostics.invalidNumber(this.at(file, benefit.span), `${free} free for every ${every} would make every unit free; the group must be larger than the free units`));
+          this.reporter.report(
+            Diagnostics.invalidNumber(
+              this.at(file, benefit.span),
+              `${free} free for every ${every} would make every unit free; the group must be larger than the free units`,
+            ),
+          );
         }
         this.expressions.scopeRef(benefit.scope, file);
         return;
@@ -436,7 +480,10 @@ export class PromotionChecker {
           continue;
         }
         const other = selections.find((s) => s.mode !== mode);
-        if (other) this.reporter.report(Diagnostics.conflictingSelection(this.at(file, rule.span), mode, `select ${other.mode}`, this.reporter.at(other.file.source, other.span)));
+        if (other)
+          this.reporter.report(
+            Diagnostics.conflictingSelection(this.at(file, rule.span), mode, `select ${other.mode}`, this.reporter.at(other.file.source, other.span)),
+          );
         selections.push({ mode, span: rule.span, file });
         continue;
       }

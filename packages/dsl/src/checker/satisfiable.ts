@@ -86,9 +86,11 @@ function checkConjunction(and: A.AndExpr, file: FileContext, tables: WritableTab
     const conflict = apply(f, op, literal, operand);
     if (conflict) {
       reporter.report(
-        Diagnostics.neverTrue(reporter.at(file.source, and.span), `this condition can never hold: ${describe(conflict)} and ${describe(operand)} cannot both be true`, [
-          { message: "conflicts with this", span: reporter.at(file.source, conflict.span) },
-        ]),
+        Diagnostics.neverTrue(
+          reporter.at(file.source, and.span),
+          `this condition can never hold: ${describe(conflict)} and ${describe(operand)} cannot both be true`,
+          [{ message: "conflicts with this", span: reporter.at(file.source, conflict.span) }],
+        ),
       );
       return;
     }

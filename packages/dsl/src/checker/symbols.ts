@@ -43,16 +43,20 @@ export class SymbolTable {
       for (const decl of file.ast.declarations) {
         switch (decl.kind) {
           case "Scope":
-            if (this.declare(file.source, decl.name, "scope", "name")) this.scopes.set(decl.name.text, { kind: "scope", name: decl.name.text, decl, file: file.source });
+            if (this.declare(file.source, decl.name, "scope", "name"))
+              this.scopes.set(decl.name.text, { kind: "scope", name: decl.name.text, decl, file: file.source });
             break;
           case "Window":
-            if (this.declare(file.source, decl.name, "window", "name")) this.windows.set(decl.name.text, { kind: "window", name: decl.name.text, decl, file: file.source });
+            if (this.declare(file.source, decl.name, "window", "name"))
+              this.windows.set(decl.name.text, { kind: "window", name: decl.name.text, decl, file: file.source });
             break;
           case "Group":
-            if (this.declare(file.source, decl.name, "group", "name")) this.groups.set(decl.name.text, { kind: "group", name: decl.name.text, decl, file: file.source });
+            if (this.declare(file.source, decl.name, "group", "name"))
+              this.groups.set(decl.name.text, { kind: "group", name: decl.name.text, decl, file: file.source });
             break;
           case "Promotion":
-            if (this.declare(file.source, decl.name, "promotion", "promotion")) this.promotions.set(decl.name.text, { kind: "promotion", name: decl.name.text, decl, file: file.source });
+            if (this.declare(file.source, decl.name, "promotion", "promotion"))
+              this.promotions.set(decl.name.text, { kind: "promotion", name: decl.name.text, decl, file: file.source });
             break;
           case "Attribute":
             this.declareAttribute(file.source, decl);
@@ -89,7 +93,9 @@ export class SymbolTable {
     const name = decl.name.text;
     if (root === "" || name === "") return;
     if (root !== "customer" && root !== "line") {
-      this.reporter.report(Diagnostics.unknownName(this.reporter.at(file, decl.root.span), "attribute owner", root, root.startsWith("c") ? ["customer"] : ["line"]));
+      this.reporter.report(
+        Diagnostics.unknownName(this.reporter.at(file, decl.root.span), "attribute owner", root, root.startsWith("c") ? ["customer"] : ["line"]),
+      );
       return;
     }
     const type = this.attributeType(file, decl.type);
@@ -100,7 +106,9 @@ export class SymbolTable {
     const key = `${root}.${name}`;
     const first = this.attributes.get(key);
     if (first) {
-      this.reporter.report(Diagnostics.duplicateId(this.reporter.at(file, decl.name.span), "attribute", key, this.reporter.at(first.file, first.decl.name.span)));
+      this.reporter.report(
+        Diagnostics.duplicateId(this.reporter.at(file, decl.name.span), "attribute", key, this.reporter.at(first.file, first.decl.name.span)),
+      );
       return;
     }
     this.attributes.set(key, { kind: "attribute", name: key, decl, file, type });
@@ -125,7 +133,12 @@ export class SymbolTable {
   private reportType(file: SourceFile, name: A.Name): void {
     const known = [...Object.keys(DECLARABLE_TYPES), "money", "set"];
     this.reporter.report(
-      Diagnostics.unknownName(this.reporter.at(file, name.span), "type", name.text, known.filter((k) => k.startsWith(name.text.slice(0, 2).toLowerCase())).slice(0, 3)),
+      Diagnostics.unknownName(
+        this.reporter.at(file, name.span),
+        "type",
+        name.text,
+        known.filter((k) => k.startsWith(name.text.slice(0, 2).toLowerCase())).slice(0, 3),
+      ),
     );
   }
 }

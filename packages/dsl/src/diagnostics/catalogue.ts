@@ -72,12 +72,7 @@ function quoted(text: string): string {
   return `'${excerpt(text)}'`;
 }
 
-function make(
-  code: DiagnosticCode,
-  span: DiagnosticSpan,
-  message: string,
-  extra: { related?: RelatedInformation[]; fixes?: Fix[] } = {},
-): Diagnostic {
+function make(code: DiagnosticCode, span: DiagnosticSpan, message: string, extra: { related?: RelatedInformation[]; fixes?: Fix[] } = {}): Diagnostic {
   return { code, severity: CODES[code], message, span, related: extra.related ?? [], fixes: extra.fixes ?? [] };
 }
 
@@ -97,7 +92,11 @@ export const Diagnostics = {
   fileTooLarge: (span: DiagnosticSpan, bytes: number, limit: number) =>
     make("file-too-large", span, `the file has ${bytes} bytes; the limit is ${limit} bytes`),
   unexpectedCharacter: (span: DiagnosticSpan, text: string) =>
-    make("unexpected-character", span, `unexpected character${text.length > 1 ? "s" : ""} ${JSON.stringify(text.length > 20 ? text.slice(0, 20) + "…" : text)}`),
+    make(
+      "unexpected-character",
+      span,
+      `unexpected character${text.length > 1 ? "s" : ""} ${JSON.stringify(text.length > 20 ? text.slice(0, 20) + "…" : text)}`,
+    ),
   unterminatedString: (span: DiagnosticSpan) =>
     make("unterminated-string", span, "unterminated string: add the closing '\"' on the same line", {
       fixes: [replaceFix("Close the string", { ...span, start: span.end, startLine: span.endLine, startColumn: span.endColumn }, '"')],
@@ -142,12 +141,15 @@ export const Diagnostics = {
     make("time-in-dst-overlap", span, `${excerpt(text)} happens twice in ${zone} (the clocks go back); it is read as the first, ${first}, not ${second}`),
   pathOutsideProject: (span: DiagnosticSpan, path: string, what: "import" | "cart from") =>
     make("path-outside-project", span, `cannot read ${quoted(path)} (${what}): it is outside the project root; give the root with --root to widen it`),
-  importNotFound: (span: DiagnosticSpan, path: string, reason: string) =>
-    make("import-not-found", span, `cannot import ${quoted(path)}: ${reason}`),
+  importNotFound: (span: DiagnosticSpan, path: string, reason: string) => make("import-not-found", span, `cannot import ${quoted(path)}: ${reason}`),
 
   typeMismatch: (span: DiagnosticSpan, message: string) => make("type-mismatch", span, message),
   moneyVsPercent: (span: DiagnosticSpan, context: string) =>
-    make("money-vs-percent", span, `money is compared with a percentage in ${context}; compare money with money (e.g. 25.00 USD) or a percentage with a percentage`),
+    make(
+      "money-vs-percent",
+      span,
+      `money is compared with a percentage in ${context}; compare money with money (e.g. 25.00 USD) or a percentage with a percentage`,
+    ),
   /** `replacement`: the literal rewritten in the expected currency, offered as the fix (a literal only). */
   currencyMismatch: (span: DiagnosticSpan, expected: string, actual: string, context: string, replacement?: string) =>
     make("currency-mismatch", span, `${context} is in ${actual} but ${expected} is expected`, {
@@ -163,7 +165,14 @@ export const Diagnostics = {
     }),
   fileCurrencyMissing: (span: DiagnosticSpan, suggested: string | undefined) =>
     make("file-currency-missing", span, "a file with promotions must declare its currency, e.g. 'currency USD'", {
-      fixes: suggested ? [{ title: `Declare currency ${suggested}`, edits: [{ span: { ...span, end: span.start, endLine: span.startLine, endColumn: span.startColumn }, newText: `currency ${suggested}\n\n` }] }] : [],
+      fixes: suggested
+        ? [
+            {
+              title: `Declare currency ${suggested}`,
+              edits: [{ span: { ...span, end: span.start, endLine: span.startLine, endColumn: span.startColumn }, newText: `currency ${suggested}\n\n` }],
+            },
+          ]
+        : [],
     }),
   tooManyDecimals: (span: DiagnosticSpan, text: string, currency: string, allowed: number, given: number) =>
     make("too-many-decimals", span, `${excerpt(text)} ${currency} has ${given} decimal${given === 1 ? "" : "s"} but ${currency} has ${allowed}`),
@@ -203,13 +212,16 @@ export const Diagnostics = {
   conflictingSelection: (span: DiagnosticSpan, mode: string, other: string, first: DiagnosticSpan) =>
     make("conflicting-selection", span, `selection ${quoted(mode)} conflicts with ${quoted(other)}`, { related: [{ message: "declared here", span: first }] }),
   costOverBudget: (span: DiagnosticSpan, promotion: string, cost: string, budget: number) =>
-    make("cost-over-budget", span, `promotion ${quoted(promotion)} costs ${cost} operations per cart line (its condition and benefit, named scopes expanded); the budget is ${budget}`),
+    make(
+      "cost-over-budget",
+      span,
+      `promotion ${quoted(promotion)} costs ${cost} operations per cart line (its condition and benefit, named scopes expanded); the budget is ${budget}`,
+    ),
   invalidExample: (span: DiagnosticSpan, message: string) => make("invalid-example", span, message),
   invalidLimit: (span: DiagnosticSpan, message: string, replacement?: string) =>
     make("invalid-limit", span, message, { fixes: replacement ? [replaceFix(`Change to '${replacement}'`, span, replacement)] : [] }),
 
-  neverTrue: (span: DiagnosticSpan, message: string, related: RelatedInformation[] = []) =>
-    make("never-true", span, message, { related }),
+  neverTrue: (span: DiagnosticSpan, message: string, related: RelatedInformation[] = []) => make("never-true", span, message, { related }),
   windowPassed: (span: DiagnosticSpan, end: string, at: string) =>
     make("window-passed", span, `the window ended at ${end}, before ${at}: this promotion can no longer apply`),
   unusedDeclaration: (span: DiagnosticSpan, what: string, name: string) => make("unused-declaration", span, `${what} ${quoted(name)} is never used`),

@@ -84,17 +84,73 @@ export const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
  */
 const RESERVED: ReadonlySet<string> = new Set([
   // keywords and future reserved words
-  "await", "break", "case", "catch", "class", "const", "continue", "debugger", "default", "delete", "do",
-  "else", "enum", "export", "extends", "false", "finally", "for", "function", "if", "implements", "import",
-  "in", "instanceof", "interface", "let", "new", "null", "package", "private", "protected", "public",
-  "return", "static", "super", "switch", "this", "throw", "true", "try", "typeof", "var", "void", "while",
-  "with", "yield",
+  "await",
+  "break",
+  "case",
+  "catch",
+  "class",
+  "const",
+  "continue",
+  "debugger",
+  "default",
+  "delete",
+  "do",
+  "else",
+  "enum",
+  "export",
+  "extends",
+  "false",
+  "finally",
+  "for",
+  "function",
+  "if",
+  "implements",
+  "import",
+  "in",
+  "instanceof",
+  "interface",
+  "let",
+  "new",
+  "null",
+  "package",
+  "private",
+  "protected",
+  "public",
+  "return",
+  "static",
+  "super",
+  "switch",
+  "this",
+  "throw",
+  "true",
+  "try",
+  "typeof",
+  "var",
+  "void",
+  "while",
+  "with",
+  "yield",
   // contextual / restricted in strict code
-  "arguments", "eval", "async", "of", "get", "set",
+  "arguments",
+  "eval",
+  "async",
+  "of",
+  "get",
+  "set",
   // values that must keep their meaning
-  "undefined", "NaN", "Infinity",
+  "undefined",
+  "NaN",
+  "Infinity",
   // globals generated code must not name (see inertnessViolations)
-  "Function", "require", "process", "globalThis", "module", "exports", "__proto__", "__dirname", "__filename",
+  "Function",
+  "require",
+  "process",
+  "globalThis",
+  "module",
+  "exports",
+  "__proto__",
+  "__dirname",
+  "__filename",
 ]);
 
 /** True when `text` is identifier-shaped and not reserved (a valid {@link Name}). */
@@ -190,15 +246,7 @@ export class NameScope {
 export type JsonValue = string | number | boolean | null | readonly JsonValue[] | { readonly [key: string]: JsonValue };
 
 /** Anything `_` accepts in a `${}` slot. */
-export type Interpolation =
-  | Code
-  | Name
-  | string
-  | number
-  | boolean
-  | null
-  | readonly Interpolation[]
-  | { readonly [key: string]: Interpolation };
+export type Interpolation = Code | Name | string | number | boolean | null | readonly Interpolation[] | { readonly [key: string]: Interpolation };
 
 function describe(value: unknown): string {
   if (value === undefined) return "undefined";

@@ -205,7 +205,10 @@ class Emitter {
           return fn;
         });
         // Nested: each alternative is tried only when the ones before it failed; all failing gives every reason.
-        let inner: Code = _`return ${NONE_HOLDS} + ${join(reasons.map((r) => _`${r}`), _` + ${REASON_SEPARATOR} + `)};`;
+        let inner: Code = _`return ${NONE_HOLDS} + ${join(
+          reasons.map((r) => _`${r}`),
+          _` + ${REASON_SEPARATOR} + `,
+        )};`;
         for (let i = fns.length - 1; i >= 0; i--) {
           inner = block([_`const ${reasons[i]!} = ${fns[i]!}(${env.ctx!}, ${env.cart}, ${env.coupon!});`, _`if (${reasons[i]!} !== undefined) ${inner}`]);
         }
@@ -227,7 +230,10 @@ class Emitter {
       }
       default: {
         const v = this.locals.name("value");
-        return block([_`const ${v} = ${this.value(expr, env)};`, _`if (${v} !== true) return ${v} === null || ${v} === undefined ? ${notTrue(file, expr, true)} : ${notTrue(file, expr, false)};`]);
+        return block([
+          _`const ${v} = ${this.value(expr, env)};`,
+          _`if (${v} !== true) return ${v} === null || ${v} === undefined ? ${notTrue(file, expr, true)} : ${notTrue(file, expr, false)};`,
+        ]);
       }
     }
   }
@@ -300,9 +306,15 @@ class Emitter {
         return _`new Set([${join(expr.items.map((i) => this.value(i, env)))}])`;
       }
       case "And":
-        return _`(${join(expr.operands.map((o) => this.bool(o, env)), _` && `)})`;
+        return _`(${join(
+          expr.operands.map((o) => this.bool(o, env)),
+          _` && `,
+        )})`;
       case "Or":
-        return _`(${join(expr.operands.map((o) => this.bool(o, env)), _` || `)})`;
+        return _`(${join(
+          expr.operands.map((o) => this.bool(o, env)),
+          _` || `,
+        )})`;
       case "Not":
         return _`!${this.bool(expr.operand, env)}`;
       case "Compare":
@@ -352,8 +364,15 @@ const LINE_FIELD_READS: ReadonlyMap<string, (line: Name) => Code> = new Map([
 ]);
 
 const LINE_FIELD_KINDS: ReadonlyMap<string, "string" | "number" | "set"> = new Map([
-  ["id", "string"], ["sku", "string"], ["product", "string"], ["store", "string"], ["category", "string"],
-  ["tags", "set"], ["unitPrice", "number"], ["quantity", "number"], ["subtotal", "number"],
+  ["id", "string"],
+  ["sku", "string"],
+  ["product", "string"],
+  ["store", "string"],
+  ["category", "string"],
+  ["tags", "set"],
+  ["unitPrice", "number"],
+  ["quantity", "number"],
+  ["subtotal", "number"],
 ] as const);
 
 interface Env {
@@ -362,7 +381,6 @@ interface Env {
   ctx: Name | null;
   coupon: Name | null;
 }
-
 
 function isBareCode(expr: A.Expr, tables: Tables): boolean {
   if (expr.kind !== "Path" || expr.segments.length !== 1) return false;

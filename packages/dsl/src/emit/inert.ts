@@ -45,15 +45,65 @@ export class ScanError extends Error {
 }
 
 /** Keywords after which a `/` starts a regular expression. */
-const REGEX_AFTER_KEYWORD = new Set([
-  "return", "typeof", "instanceof", "in", "of", "new", "delete", "void", "throw", "case", "do", "else", "yield", "await",
-]);
+const REGEX_AFTER_KEYWORD = new Set(["return", "typeof", "instanceof", "in", "of", "new", "delete", "void", "throw", "case", "do", "else", "yield", "await"]);
 
 /** Punctuators, longest first. */
 const PUNCTUATORS = [
-  ">>>=", "...", "===", "!==", "**=", "<<=", ">>=", ">>>", "&&=", "||=", "??=",
-  "=>", "==", "!=", "<=", ">=", "&&", "||", "??", "++", "--", "+=", "-=", "*=", "%=", "&=", "|=", "^=", "**", "<<", ">>",
-  "{", "}", "(", ")", "[", "]", ";", ",", "<", ">", "+", "-", "*", "%", "&", "|", "^", "!", "~", "?", ":", "=", ".", "@",
+  ">>>=",
+  "...",
+  "===",
+  "!==",
+  "**=",
+  "<<=",
+  ">>=",
+  ">>>",
+  "&&=",
+  "||=",
+  "??=",
+  "=>",
+  "==",
+  "!=",
+  "<=",
+  ">=",
+  "&&",
+  "||",
+  "??",
+  "++",
+  "--",
+  "+=",
+  "-=",
+  "*=",
+  "%=",
+  "&=",
+  "|=",
+  "^=",
+  "**",
+  "<<",
+  ">>",
+  "{",
+  "}",
+  "(",
+  ")",
+  "[",
+  "]",
+  ";",
+  ",",
+  "<",
+  ">",
+  "+",
+  "-",
+  "*",
+  "%",
+  "&",
+  "|",
+  "^",
+  "!",
+  "~",
+  "?",
+  ":",
+  "=",
+  ".",
+  "@",
 ];
 
 /** Punctuators by first character, longest first (looked up per character rather than tried one by one). */
@@ -102,23 +152,46 @@ function decodeString(body: string): string {
     }
     const next = body[++i] ?? "";
     switch (next) {
-      case "n": out += "\n"; break;
-      case "r": out += "\r"; break;
-      case "t": out += "\t"; break;
-      case "b": out += "\b"; break;
-      case "f": out += "\f"; break;
-      case "v": out += "\v"; break;
-      case "0": out += "\0"; break;
-      case "x": out += String.fromCharCode(Number.parseInt(body.slice(i + 1, i + 3), 16)); i += 2; break;
+      case "n":
+        out += "\n";
+        break;
+      case "r":
+        out += "\r";
+        break;
+      case "t":
+        out += "\t";
+        break;
+      case "b":
+        out += "\b";
+        break;
+      case "f":
+        out += "\f";
+        break;
+      case "v":
+        out += "\v";
+        break;
+      case "0":
+        out += "\0";
+        break;
+      case "x":
+        out += String.fromCharCode(Number.parseInt(body.slice(i + 1, i + 3), 16));
+        i += 2;
+        break;
       case "u": {
         const { char, end } = readUnicodeEscape(body, i - 1);
         out += char;
         i = end - 1;
         break;
       }
-      case "\r": if (body[i + 1] === "\n") i++; break;
-      case "\n": case "\u2028": case "\u2029": break;
-      default: out += next;
+      case "\r":
+        if (body[i + 1] === "\n") i++;
+        break;
+      case "\n":
+      case "\u2028":
+      case "\u2029":
+        break;
+      default:
+        out += next;
     }
   }
   return out;
@@ -426,7 +499,7 @@ function inertnessViolationsOfTokens(source: string, tokens: readonly Token[], o
     const isKey = isPunct(prev, "{", ",") && isPunct(next, ":");
 
     if (t.kind === "string") {
-      if (t.value === "__proto__" && isKey) report(t, '__proto__ as an object-literal key (sets the prototype)');
+      if (t.value === "__proto__" && isKey) report(t, "__proto__ as an object-literal key (sets the prototype)");
       continue;
     }
     if (t.kind !== "ident") continue;

@@ -45,13 +45,7 @@ export async function linkModule(options: LinkOptions): Promise<LinkResult> {
   const { body, exported } = splitFinalExport(runtime.code);
   for (const name of locals) if (!exported.has(name)) throw new Error(`the runtime bundle does not export ${name}`);
   const returned = locals.map((name) => (exported.get(name) === name ? name : `${name}: ${exported.get(name)}`)).join(", ");
-  const code = [
-    `const { ${locals.join(", ")} } = (() => {`,
-    body.trimEnd(),
-    `return { ${returned} };`,
-    `})();`,
-    options.code,
-  ].join("\n");
+  const code = [`const { ${locals.join(", ")} } = (() => {`, body.trimEnd(), `return { ${returned} };`, `})();`, options.code].join("\n");
   return { code, warnings: runtime.warnings };
 }
 
@@ -67,7 +61,7 @@ function splitFinalExport(code: string): { body: string; exported: Map<string, s
   if (clause[0]?.text !== "{" || clause.at(-1)?.text !== ";" || clause.at(-2)?.text !== "}") fail();
   const exported = new Map<string, string>();
   const inner = clause.slice(1, -2);
-  for (let i = 0; i < inner.length; ) {
+  for (let i = 0; i < inner.length;) {
     const local = inner[i];
     if (local?.kind !== "ident") fail();
     let name = local!.value;

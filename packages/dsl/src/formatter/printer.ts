@@ -75,9 +75,7 @@ class CommentPool {
 
 const WHITESPACE = /[ \t\r\n\f\v\u00a0\ufeff]/;
 
-type ExampleItem =
-  | { kind: "cart" | "expect"; span: A.Span; record: A.RecordValue }
-  | { kind: "cartFile"; span: A.Span; file: A.StringLit };
+type ExampleItem = { kind: "cart" | "expect"; span: A.Span; record: A.RecordValue } | { kind: "cartFile"; span: A.Span; file: A.StringLit };
 
 /** Line indices (into `Printer.lines`) of one top-level declaration: its first own line and its last line. */
 export interface DeclLines {
@@ -248,9 +246,7 @@ export class Printer {
       case "Scope":
         return this.exprLines(`scope ${d.name.text} = `, d.predicate, d.span, indent);
       case "Stacking":
-        return this.block("stacking", d.span, d.span.start + "stacking".length, d.rules, indent, (r, i) =>
-          this.single(r.span, i, this.stackingRule(r)),
-        );
+        return this.block("stacking", d.span, d.span.start + "stacking".length, d.rules, indent, (r, i) => this.single(r.span, i, this.stackingRule(r)));
       case "Promotion":
         return this.block(`promotion ${d.name.text}`, d.span, d.name.span.end, d.clauses, indent, (c, i) => this.clause(c, i));
       case "Example":
@@ -508,8 +504,7 @@ export class Printer {
     switch (b.kind) {
       case "Discount": {
         const value = b.value.kind === "Percent" ? `${b.value.text}%` : this.money(b.value);
-        const target =
-          b.target.kind === "OrderTarget" ? "order" : b.target.kind === "ShippingTarget" ? "shipping" : this.scopeRef(b.target);
+        const target = b.target.kind === "OrderTarget" ? "order" : b.target.kind === "ShippingTarget" ? "shipping" : this.scopeRef(b.target);
         const base = b.base ? ` ${b.base} discounts` : "";
         const cap = b.cap ? ` up to ${this.money(b.cap)}` : "";
         return `${value} off ${b.eachUnit ? "each unit of " : ""}${target}${base}${cap}${this.maxUnits(b.maxUnits)}`;

@@ -55,8 +55,6 @@ class Walker {
     return (ctx) => this.failure(expr, file, { cart: ctx.cart, ctx, line: null });
   }
 
-
-
   predicate(expr: A.Expr): LinePredicate {
     let p = this.predicates.get(expr);
     if (!p) {
@@ -65,8 +63,6 @@ class Walker {
     }
     return p;
   }
-
-
 
   /** Undefined when `expr` holds; otherwise the reason it does not, quoting the rule's own words. */
   private failure(expr: A.Expr, file: SourceFile, env: Env): string | undefined {

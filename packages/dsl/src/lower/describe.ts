@@ -14,7 +14,9 @@ export function valueKind(tables: Tables, expr: A.Expr): "money" | "number" | "i
 }
 
 export function isLiteral(expr: A.Expr): boolean {
-  return expr.kind === "Number" || expr.kind === "String" || expr.kind === "Percent" || expr.kind === "DateTime" || expr.kind === "Bool" || expr.kind === "List";
+  return (
+    expr.kind === "Number" || expr.kind === "String" || expr.kind === "Percent" || expr.kind === "DateTime" || expr.kind === "Bool" || expr.kind === "List"
+  );
 }
 
 /**

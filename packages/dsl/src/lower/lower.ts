@@ -161,7 +161,13 @@ function lowerBenefit(p: CheckedPromotion, project: CheckedProject, minor: (lit:
       }
       const target = b.target.kind === "OrderTarget" ? order : scopeOf(b.target, project, p.file);
       if (b.value.kind === "Percent") {
-        return { type: "percent", ratio: parsePercent(b.value.text.replace(/^0+(?=\d)/, ""))!, target, after: b.base === "after", cap: b.cap ? minor(b.cap) : null };
+        return {
+          type: "percent",
+          ratio: parsePercent(b.value.text.replace(/^0+(?=\d)/, ""))!,
+          target,
+          after: b.base === "after",
+          cap: b.cap ? minor(b.cap) : null,
+        };
       }
       if (b.eachUnit) return { type: "amount-each", amount: minor(b.value), scope: target, maxUnits: count(b.maxUnits?.count) };
       return { type: "amount", amount: minor(b.value), target };
@@ -179,7 +185,7 @@ function lowerBenefit(p: CheckedPromotion, project: CheckedProject, minor: (lit:
         type: "coins",
         coins: Number(b.coins.text),
         per: minor(b.per),
-        cap: b.capPercent ? parsePercent(b.capPercent.text.replace(/^0+(?=\d)/, "")) ?? null : null,
+        cap: b.capPercent ? (parsePercent(b.capPercent.text.replace(/^0+(?=\d)/, "")) ?? null) : null,
         scope: b.scope ? scopeOf(b.scope, project, p.file) : null,
       };
   }
@@ -215,7 +221,8 @@ const KEY_FIELDS: ReadonlyMap<string, keyof IndexKeys> = new Map([
 function predicateKeys(expr: A.Expr, project: CheckedProject, seen: Set<string>): IndexKeys | null {
   switch (expr.kind) {
     case "Compare": {
-      const path = expr.left.kind === "Path" && expr.left.segments.length === 2 && expr.left.segments[0]!.text === "line" ? expr.left.segments[1]!.text : undefined;
+      const path =
+        expr.left.kind === "Path" && expr.left.segments.length === 2 && expr.left.segments[0]!.text === "line" ? expr.left.segments[1]!.text : undefined;
       if (!path) return null;
       if (expr.op === "contains" && path === "tags" && expr.right.kind === "String") return { tags: [expr.right.value] };
       const key = KEY_FIELDS.get(path);

@@ -48,7 +48,9 @@ export function reparse(previous: ParseResult, text: string): ParseResult {
   const newComments: Comment[] = [
     ...comments.filter((c) => keep(c, 0, regionStart)),
     ...region.comments.map((c) => ({ text: c.text, span: { start: c.span.start + regionStart, end: c.span.end + regionStart } })),
-    ...comments.filter((c) => keep(c, regionEndOld, oldText.length)).map((c) => ({ text: c.text, span: { start: c.span.start + delta, end: c.span.end + delta } })),
+    ...comments
+      .filter((c) => keep(c, regionEndOld, oldText.length))
+      .map((c) => ({ text: c.text, span: { start: c.span.start + delta, end: c.span.end + delta } })),
   ];
   return { source, ast, comments: newComments, diagnostics: [] };
 }

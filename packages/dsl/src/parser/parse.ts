@@ -87,7 +87,12 @@ export function parseSource(path: string, text: string, { chunked = true }: { ch
 
   const inChunks = chunked ? parseInChunks(lexed.tokens, builder) : undefined;
   if (Array.isArray(inChunks)) {
-    return { source, ast: builder.fileOf(inChunks, text.length), comments: commentsOf(lexed.comments), diagnostics: [...diagnostics, ...problemsOf(builder, source)] };
+    return {
+      source,
+      ast: builder.fileOf(inChunks, text.length),
+      comments: commentsOf(lexed.comments),
+      diagnostics: [...diagnostics, ...problemsOf(builder, source)],
+    };
   }
   // A fresh builder: a chunked attempt may have consumed node ids and met problems.
   if (inChunks === "syntax-error") return parseRecovering(source, lexed, diagnostics);
@@ -103,7 +108,11 @@ function problemsOf(builder: AstBuilder, source: SourceFile): Diagnostic[] {
       case "operator-symbol":
         return Diagnostics.operatorSymbol(span, problem.symbol, problem.replacement);
       case "max-per-entity":
-        return Diagnostics.invalidLimit(span, `a usage limit is written '${problem.replacement}', not '${problem.written}' (see Limits in docs/language.md)`, problem.replacement);
+        return Diagnostics.invalidLimit(
+          span,
+          `a usage limit is written '${problem.replacement}', not '${problem.written}' (see Limits in docs/language.md)`,
+          problem.replacement,
+        );
       case "nth-unit-benefit":
         return Diagnostics.nthUnitBenefit(span, problem.written, problem.replacement);
     }

@@ -1,4 +1,14 @@
-import { CstParser, EOF, getLookaheadPaths, NoViableAltException, type IParserErrorMessageProvider, type LookaheadSequence, type Rule, type TokenType, type IToken } from "chevrotain";
+import {
+  CstParser,
+  EOF,
+  getLookaheadPaths,
+  NoViableAltException,
+  type IParserErrorMessageProvider,
+  type LookaheadSequence,
+  type Rule,
+  type TokenType,
+  type IToken,
+} from "chevrotain";
 import * as T from "../lexer/tokens.js";
 
 const { Kw } = T;
@@ -47,7 +57,10 @@ const messages: IParserErrorMessageProvider = {
 };
 
 function humanRule(rule: string): string {
-  return rule.replace(/([A-Z])/g, " $1").toLowerCase().trim();
+  return rule
+    .replace(/([A-Z])/g, " $1")
+    .toLowerCase()
+    .trim();
 }
 
 /**
@@ -94,7 +107,13 @@ export class PromoParser extends CstParser {
       const actual: IToken[] = [];
       for (let i = 1; i <= this.maxLookahead; i++) actual.push(this.LA(i));
       const previous = this.LA(0);
-      const message = this.errorMessageProvider.buildNoViableAltMessage({ expectedPathsPerAlt: paths, actual, previous, customUserDescription: errMsgTypes, ruleName });
+      const message = this.errorMessageProvider.buildNoViableAltMessage({
+        expectedPathsPerAlt: paths,
+        actual,
+        previous,
+        customUserDescription: errMsgTypes,
+        ruleName,
+      });
       throw this.SAVE_ERROR(new NoViableAltException(message, this.LA(1), previous));
     };
   }
@@ -103,16 +122,16 @@ export class PromoParser extends CstParser {
     // Alternatives inline (no wrapper rule): one CST node less per declaration.
     this.MANY(() =>
       this.OR([
-      { ALT: () => this.SUBRULE(this.importDecl) },
-      { ALT: () => this.SUBRULE(this.currencyDecl) },
-      { ALT: () => this.SUBRULE(this.attributeDecl) },
-      { ALT: () => this.SUBRULE(this.scopeDecl) },
-      { ALT: () => this.SUBRULE(this.windowDecl) },
-      { ALT: () => this.SUBRULE(this.groupDecl) },
-      { ALT: () => this.SUBRULE(this.stackingDecl) },
-      { ALT: () => this.SUBRULE(this.promotionDecl) },
-      { ALT: () => this.SUBRULE(this.earnDecl) },
-      { ALT: () => this.SUBRULE(this.exampleDecl) },
+        { ALT: () => this.SUBRULE(this.importDecl) },
+        { ALT: () => this.SUBRULE(this.currencyDecl) },
+        { ALT: () => this.SUBRULE(this.attributeDecl) },
+        { ALT: () => this.SUBRULE(this.scopeDecl) },
+        { ALT: () => this.SUBRULE(this.windowDecl) },
+        { ALT: () => this.SUBRULE(this.groupDecl) },
+        { ALT: () => this.SUBRULE(this.stackingDecl) },
+        { ALT: () => this.SUBRULE(this.promotionDecl) },
+        { ALT: () => this.SUBRULE(this.earnDecl) },
+        { ALT: () => this.SUBRULE(this.exampleDecl) },
       ]),
     );
   });
@@ -255,23 +274,23 @@ export class PromoParser extends CstParser {
     this.CONSUME(T.LBrace);
     this.MANY(() =>
       this.OR([
-      { ALT: () => this.SUBRULE(this.titleClause) },
-      { ALT: () => this.SUBRULE(this.descriptionClause) },
-      { ALT: () => this.SUBRULE(this.kindClause) },
-      { ALT: () => this.SUBRULE(this.codeClause) },
-      { ALT: () => this.SUBRULE(this.validClause) },
-      { ALT: () => this.SUBRULE(this.collectClause) },
-      { ALT: () => this.SUBRULE(this.expiresClause) },
-      { ALT: () => this.SUBRULE(this.lockedClause) },
-      { ALT: () => this.SUBRULE(this.transferClause) },
-      { ALT: () => this.SUBRULE(this.whenClause) },
-      { ALT: () => this.SUBRULE(this.giveClause) },
-      { ALT: () => this.SUBRULE(this.priorityClause) },
-      { ALT: () => this.SUBRULE(this.exclusiveClause) },
-      { ALT: () => this.SUBRULE(this.combinesClause) },
-      { ALT: () => this.SUBRULE(this.limitClause) },
-      { ALT: () => this.SUBRULE(this.onCancelClause) },
-      { ALT: () => this.SUBRULE(this.maxPerClause) },
+        { ALT: () => this.SUBRULE(this.titleClause) },
+        { ALT: () => this.SUBRULE(this.descriptionClause) },
+        { ALT: () => this.SUBRULE(this.kindClause) },
+        { ALT: () => this.SUBRULE(this.codeClause) },
+        { ALT: () => this.SUBRULE(this.validClause) },
+        { ALT: () => this.SUBRULE(this.collectClause) },
+        { ALT: () => this.SUBRULE(this.expiresClause) },
+        { ALT: () => this.SUBRULE(this.lockedClause) },
+        { ALT: () => this.SUBRULE(this.transferClause) },
+        { ALT: () => this.SUBRULE(this.whenClause) },
+        { ALT: () => this.SUBRULE(this.giveClause) },
+        { ALT: () => this.SUBRULE(this.priorityClause) },
+        { ALT: () => this.SUBRULE(this.exclusiveClause) },
+        { ALT: () => this.SUBRULE(this.combinesClause) },
+        { ALT: () => this.SUBRULE(this.limitClause) },
+        { ALT: () => this.SUBRULE(this.onCancelClause) },
+        { ALT: () => this.SUBRULE(this.maxPerClause) },
       ]),
     );
     this.CONSUME(T.RBrace);
@@ -393,12 +412,7 @@ export class PromoParser extends CstParser {
       {
         ALT: () => {
           this.CONSUME(T.NumberLiteral);
-          this.OPTION(() =>
-            this.OR2([
-              { ALT: () => this.CONSUME(T.Identifier, { LABEL: "unit" }) },
-              { ALT: () => this.CONSUME(Kw.coins, { LABEL: "unit" }) },
-            ]),
-          );
+          this.OPTION(() => this.OR2([{ ALT: () => this.CONSUME(T.Identifier, { LABEL: "unit" }) }, { ALT: () => this.CONSUME(Kw.coins, { LABEL: "unit" }) }]));
         },
       },
     ]);
@@ -499,11 +513,7 @@ export class PromoParser extends CstParser {
   });
 
   target = this.RULE("target", () => {
-    this.OR([
-      { ALT: () => this.CONSUME(Kw.order) },
-      { ALT: () => this.CONSUME(Kw.shipping) },
-      { ALT: () => this.SUBRULE(this.scopeRef) },
-    ]);
+    this.OR([{ ALT: () => this.CONSUME(Kw.order) }, { ALT: () => this.CONSUME(Kw.shipping) }, { ALT: () => this.SUBRULE(this.scopeRef) }]);
   });
 
   scopeRef = this.RULE("scopeRef", () => {
@@ -786,18 +796,13 @@ export class PromoParser extends CstParser {
   });
 
   aggregate = this.RULE("aggregate", () => {
-    this.OR([
-      { ALT: () => this.CONSUME(Kw.subtotal) },
-      { ALT: () => this.CONSUME(Kw.quantity) },
-      { ALT: () => this.CONSUME(Kw.count) },
-    ]);
+    this.OR([{ ALT: () => this.CONSUME(Kw.subtotal) }, { ALT: () => this.CONSUME(Kw.quantity) }, { ALT: () => this.CONSUME(Kw.count) }]);
     this.OPTION(() => {
       this.CONSUME(Kw.of);
       this.SUBRULE(this.scopeRef);
     });
     this.OPTION2(() => this.SUBRULE(this.discountBase));
   });
-
 }
 
 let shared: PromoParser | undefined;

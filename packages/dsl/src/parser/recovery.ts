@@ -103,7 +103,11 @@ export function recoverParse(source: SourceFile, tokens: IToken[], builder: AstB
     const next = tokens[to];
     if (!DECLARATION_KEYWORDS.has(first.tokenType)) {
       stats.skippedTokens += to - from;
-      report(first.startOffset, (first.endOffset ?? first.startOffset) + 1, `unexpected ${describe(first)}: expected a declaration (promotion, scope, window, group, stacking, example, ...)`);
+      report(
+        first.startOffset,
+        (first.endOffset ?? first.startOffset) + 1,
+        `unexpected ${describe(first)}: expected a declaration (promotion, scope, window, group, stacking, example, ...)`,
+      );
       continue;
     }
     stats.parsedTokens += to - from;
@@ -122,7 +126,7 @@ export function recoverParse(source: SourceFile, tokens: IToken[], builder: AstB
       const token = error.token;
       const atEnd = Number.isNaN(token.startOffset) || token.tokenType === EOF;
       const previous = (error as { previousToken?: IToken }).previousToken;
-      const at = atEnd ? (previous?.endOffset ?? (tokens[to - 1]?.endOffset ?? text.length - 1)) + 1 : token.startOffset;
+      const at = atEnd ? (previous?.endOffset ?? tokens[to - 1]?.endOffset ?? text.length - 1) + 1 : token.startOffset;
       const end = atEnd ? at : (token.endOffset ?? at) + 1;
       // The segment's end is not the file's: name the token that really follows.
       const message = atEnd && next ? error.message.replace("the end of the file", describe(next)) : error.message;
@@ -147,7 +151,12 @@ export function recoverParse(source: SourceFile, tokens: IToken[], builder: AstB
       }
       shown++;
       diagnostics.push(
-        Diagnostics.tooManyErrors(spanIn(source, { start: suppressedAt, end: suppressedAt }), MAX_ERRORS_PER_DECLARATION, MAX_ERRORS_PER_DECLARATION + suppressedHere, "declaration"),
+        Diagnostics.tooManyErrors(
+          spanIn(source, { start: suppressedAt, end: suppressedAt }),
+          MAX_ERRORS_PER_DECLARATION,
+          MAX_ERRORS_PER_DECLARATION + suppressedHere,
+          "declaration",
+        ),
       );
     }
   }

@@ -122,7 +122,8 @@ function compareExpectation(expect: A.RecordValue, result: PricingResult, projec
             continue;
           }
           for (const e of item.entries) {
-            if (e.key.text === "subtotal" || e.key.text === "discount" || e.key.text === "total") same(`lines[${lineId}].${e.key.text}`, money(e.value), actual[e.key.text], ` ${currency}`);
+            if (e.key.text === "subtotal" || e.key.text === "discount" || e.key.text === "total")
+              same(`lines[${lineId}].${e.key.text}`, money(e.value), actual[e.key.text], ` ${currency}`);
           }
         }
         break;

@@ -7,6 +7,11 @@ describe("stage cost", () => {
   });
 
   it("takes the budget from the options", () => {
-    expectStageReports("cost", 'currency USD\npromotion p {\n  title "p"\n  kind automatic\n  when subtotal exceeds 1.00 USD\n  give 1.00 USD off order\n}\n', "cost-over-budget", { costBudget: 1 });
+    expectStageReports(
+      "cost",
+      'currency USD\npromotion p {\n  title "p"\n  kind automatic\n  when subtotal exceeds 1.00 USD\n  give 1.00 USD off order\n}\n',
+      "cost-over-budget",
+      { costBudget: 1 },
+    );
   });
 });

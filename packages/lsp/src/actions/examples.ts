@@ -63,12 +63,26 @@ export function exampleLenses(analysis: Analysis, host: SourceHost | undefined):
       const outcomes = runExamples(project, interpreterEvaluator(analysis.project).tryEvaluate, host);
       lenses = outcomes.map((outcome, i) => {
         const decl = own[i]!.decl;
-        return { name: outcome.name, start: decl.span.start, end: decl.span.end, title: lensTitle(outcome), passed: outcome.passed, differences: outcome.differences };
+        return {
+          name: outcome.name,
+          start: decl.span.start,
+          end: decl.span.end,
+          title: lensTitle(outcome),
+          passed: outcome.passed,
+          differences: outcome.differences,
+        };
       });
     } catch (error) {
       // The interpreter failed on a checked project (a bug, not the user's): say so on each example.
       const message = error instanceof Error ? error.message : String(error);
-      lenses = own.map(({ decl }) => ({ name: decl.name.text, start: decl.span.start, end: decl.span.end, title: "⚠ not run: the interpreter failed", passed: false, differences: [`the interpreter failed: ${message}`] }));
+      lenses = own.map(({ decl }) => ({
+        name: decl.name.text,
+        start: decl.span.start,
+        end: decl.span.end,
+        title: "⚠ not run: the interpreter failed",
+        passed: false,
+        differences: [`the interpreter failed: ${message}`],
+      }));
     }
   }
   cache.set(analysis, lenses);

@@ -40,7 +40,9 @@ function sameRange(a: Range, b: Range): boolean {
  */
 export function currentDiagnostic(analysis: Analysis, diagnostic: Diagnostic): { diagnostic: PromoDiagnostic; exact: boolean } | undefined {
   const sameCode = analysis.diagnostics.filter((d) => d.code === diagnostic.code);
-  const exact = sameCode.find((d) => sameRange(rangeOfSpan(d.span), diagnostic.range) && d.message === diagnostic.message) ?? sameCode.find((d) => sameRange(rangeOfSpan(d.span), diagnostic.range));
+  const exact =
+    sameCode.find((d) => sameRange(rangeOfSpan(d.span), diagnostic.range) && d.message === diagnostic.message) ??
+    sameCode.find((d) => sameRange(rangeOfSpan(d.span), diagnostic.range));
   if (exact) return { diagnostic: exact, exact: true };
   const moved = sameCode.find((d) => d.message === diagnostic.message);
   return moved ? { diagnostic: moved, exact: false } : undefined;
@@ -92,7 +94,14 @@ export function extraActions(analysis: Analysis, current: PromoDiagnostic, diagn
       if (current.fixes.length > 0) return [];
       const currency = guessCurrency(analysis);
       const at = doc.positionAt(start);
-      return [quickFix(`Declare currency ${currency}`, diagnostic, { changes: { [analysis.uri]: [{ range: { start: at, end: at }, newText: `currency ${currency}\n\n` }] } }, true)];
+      return [
+        quickFix(
+          `Declare currency ${currency}`,
+          diagnostic,
+          { changes: { [analysis.uri]: [{ range: { start: at, end: at }, newText: `currency ${currency}\n\n` }] } },
+          true,
+        ),
+      ];
     }
     case "missing-currency": {
       if (current.fixes.length > 0) return [];
@@ -125,7 +134,12 @@ function clauseText(clause: string, decl: ast.PromotionDecl, analysis: Analysis)
       if (kind === "coins") return `give coins at 100 per 1 ${guessCurrency(analysis)}`;
       return "give 10% off order";
     case "code":
-      return `code ${JSON.stringify(decl.name.text.toUpperCase().replace(/[^A-Z0-9]/g, "").slice(0, 24) || "SAVE10")}`;
+      return `code ${JSON.stringify(
+        decl.name.text
+          .toUpperCase()
+          .replace(/[^A-Z0-9]/g, "")
+          .slice(0, 24) || "SAVE10",
+      )}`;
     default:
       return undefined;
   }

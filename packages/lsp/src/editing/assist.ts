@@ -63,7 +63,8 @@ function opening(decl: string): Token[] {
 /** Whether token `i` starts a clause of a block (a promotion clause, a stacking rule, an example part). */
 function startsPart(decl: string, tokens: readonly Token[], i: number): boolean {
   const t = tokens[i]!;
-  if (decl === "promotion") return (isKeyword(t) && CLAUSES.includes(keywordText(t.tokenType)!)) || (isKeyword(t, "not") && isKeyword(tokens[i + 1], "transferable"));
+  if (decl === "promotion")
+    return (isKeyword(t) && CLAUSES.includes(keywordText(t.tokenType)!)) || (isKeyword(t, "not") && isKeyword(tokens[i + 1], "transferable"));
   if (decl === "stacking") return isKeyword(t, "at", "select");
   if (decl === "example") return isKeyword(t, "cart", "expect");
   return false;

@@ -53,7 +53,23 @@ const DECLARATION_KEYWORDS = ["import", "currency", "attribute", "scope", "windo
 const DECLARATION_LINE = new RegExp(`^(?:${DECLARATION_KEYWORDS.join("|")})(?=[\\s{]|$)`);
 
 /** Clause keywords of a promotion (`not` only when `transferable` follows). */
-export const CLAUSE_KEYWORDS = ["title", "description", "kind", "code", "valid", "collect", "expires", "locked", "when", "give", "priority", "exclusive", "combines", "limit", "on"] as const;
+export const CLAUSE_KEYWORDS = [
+  "title",
+  "description",
+  "kind",
+  "code",
+  "valid",
+  "collect",
+  "expires",
+  "locked",
+  "when",
+  "give",
+  "priority",
+  "exclusive",
+  "combines",
+  "limit",
+  "on",
+] as const;
 
 /**
  * Where the declaration around `offset` starts: the nearest line at or before it that begins (in column 0) with a

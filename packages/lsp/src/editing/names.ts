@@ -64,7 +64,18 @@ const DECLARED = /^[ \t]*(scope|window|group|promotion)[ \t]+([A-Za-z_][A-Za-z0-
 const ATTRIBUTE = /^[ \t]*attribute[ \t]+(customer|line)[ \t]*\.[ \t]*([A-Za-z_][A-Za-z0-9_]*)[ \t]*:[ \t]*([a-z]+)(?:[ \t]+of[ \t]+([a-z]+))?/gm;
 const CURRENCY = /^[ \t]*currency[ \t]+([A-Z]{3})\b/m;
 
-const DISPLAY: Record<string, string> = { int: "Int", decimal: "Decimal", string: "String", bool: "Bool", percent: "Percent", money: "Money", date: "Date", datetime: "DateTime", region: "Region", currency: "Currency" };
+const DISPLAY: Record<string, string> = {
+  int: "Int",
+  decimal: "Decimal",
+  string: "String",
+  bool: "Bool",
+  percent: "Percent",
+  money: "Money",
+  date: "Date",
+  datetime: "DateTime",
+  region: "Region",
+  currency: "Currency",
+};
 
 /** Names declared in the current text, found lexically (the analysis may be one edit old). */
 function fromText(text: string, names: Names): void {
@@ -104,7 +115,14 @@ export function namesFor(uri: string, version: number, text: string, analysis: A
     ofAnalysis.set(analysis, checked);
   }
   const names: Names = checked
-    ? { scopes: new Map(checked.scopes), windows: new Map(checked.windows), groups: new Map(checked.groups), promotions: new Map(checked.promotions), attributes: new Map(checked.attributes), currency: checked.currency }
+    ? {
+        scopes: new Map(checked.scopes),
+        windows: new Map(checked.windows),
+        groups: new Map(checked.groups),
+        promotions: new Map(checked.promotions),
+        attributes: new Map(checked.attributes),
+        currency: checked.currency,
+      }
     : empty();
   fromText(text, names);
   cache.set(uri, { version, analysis, names });

@@ -19,8 +19,18 @@ export interface SignatureSpec {
   params: readonly ParamSpec[];
 }
 
-const amount = (markers?: string[]): ParamSpec => ({ label: "<amount>", doc: "Money in the file's currency: `5.00 USD`.", width: 2, ...(markers ? { markers } : {}) });
-const target: ParamSpec = { label: "<target>", doc: "`order`, `shipping` (kind shipping only), a scope name or an inline scope `(…)`.", markers: ["off"], width: 1 };
+const amount = (markers?: string[]): ParamSpec => ({
+  label: "<amount>",
+  doc: "Money in the file's currency: `5.00 USD`.",
+  width: 2,
+  ...(markers ? { markers } : {}),
+});
+const target: ParamSpec = {
+  label: "<target>",
+  doc: "`order`, `shipping` (kind shipping only), a scope name or an inline scope `(…)`.",
+  markers: ["off"],
+  width: 1,
+};
 const base: ParamSpec = {
   label: "[before|after discounts]",
   doc: "`before discounts` (the default) or `after discounts`: of the amount left after the promotions applied earlier.",
@@ -29,7 +39,12 @@ const base: ParamSpec = {
   width: 0,
 };
 const cap: ParamSpec = { label: "[up to <cap>]", doc: "Caps a percentage discount: `up to 20.00 USD`.", markers: ["up", "to"], width: 2 };
-const maxUnits: ParamSpec = { label: "[max <N> units]", doc: "At most N units per order, the most expensive eligible units first.", markers: ["max"], width: 2 };
+const maxUnits: ParamSpec = {
+  label: "[max <N> units]",
+  doc: "At most N units per order, the most expensive eligible units first.",
+  markers: ["max"],
+  width: 2,
+};
 const scope = (markers: string[]): ParamSpec => ({ label: "<scope>", doc: "A scope name or an inline scope `(line.… )`.", markers, width: 1 });
 const perEntity: ParamSpec = { label: "[per <entity>]", doc: "`per customer`, `per store` or `per order`.", markers: ["per"], width: 1 };
 const perPeriod: ParamSpec = { label: "[per <period>]", doc: "`per day`, `per week`, `per month` or `per year`.", markers: ["per"], width: 1 };
@@ -45,15 +60,31 @@ const windowForms = (clause: string, doc: string): SignatureSpec[] => [
 ];
 
 export const GIVE: readonly SignatureSpec[] = [
-  { label: "give <amount> off <target> [before|after discounts]", doc: "That amount off the order, shipping or a scope's lines, allocated to the lines by value.", params: [amount(), target, base] },
-  { label: "give <amount> off each unit of <scope> [max <N> units]", doc: "That amount off every unit of the scope's lines.", params: [amount(), scope(["off", "each", "unit", "of"]), maxUnits] },
+  {
+    label: "give <amount> off <target> [before|after discounts]",
+    doc: "That amount off the order, shipping or a scope's lines, allocated to the lines by value.",
+    params: [amount(), target, base],
+  },
+  {
+    label: "give <amount> off each unit of <scope> [max <N> units]",
+    doc: "That amount off every unit of the scope's lines.",
+    params: [amount(), scope(["off", "each", "unit", "of"]), maxUnits],
+  },
   {
     label: "give <percent>% off <target> [before|after discounts] [up to <cap>]",
     doc: "P% of the order's items, of shipping or of a scope's lines: computed once, rounded half-up, capped, then allocated.",
     params: [{ label: "<percent>%", doc: "0% to 100%: `15%`.", width: 1 }, target, base, cap],
   },
-  { label: "give price <amount> on <scope> [max <N> units]", doc: "A fixed unit price: each chosen unit of the scope costs the amount.", params: [amount(["price"]), scope(["on"]), maxUnits] },
-  { label: "give pack [<SKU>, …] for <amount>", doc: "One unit of each listed SKU forms a pack sold for the amount; repeats for every complete pack.", params: [{ label: "[<SKU>, …]", doc: 'The SKUs as strings: `["CASE", "CABLE"]`.', markers: ["pack"], width: 1 }, amount(["for"])] },
+  {
+    label: "give price <amount> on <scope> [max <N> units]",
+    doc: "A fixed unit price: each chosen unit of the scope costs the amount.",
+    params: [amount(["price"]), scope(["on"]), maxUnits],
+  },
+  {
+    label: "give pack [<SKU>, …] for <amount>",
+    doc: "One unit of each listed SKU forms a pack sold for the amount; repeats for every complete pack.",
+    params: [{ label: "[<SKU>, …]", doc: 'The SKUs as strings: `["CASE", "CABLE"]`.', markers: ["pack"], width: 1 }, amount(["for"])],
+  },
   {
     label: "give cheapest <M> free for every <N> of <scope>",
     doc: "For every N units of the scope, the M cheapest are free (M smaller than N).",
@@ -87,29 +118,50 @@ const SPECS: Record<string, readonly SignatureSpec[]> = {
     {
       label: "expires <N> <unit> after activation",
       doc: "Coupons only: usable until N units after the coupon was collected.",
-      params: [count("<N>", "A whole number, at least 1."), count("<unit>", "seconds, minutes, hours, days, weeks, months or years."), { label: "after activation", markers: ["after", "activation"], end: ["activation"], width: 0 }],
+      params: [
+        count("<N>", "A whole number, at least 1."),
+        count("<unit>", "seconds, minutes, hours, days, weeks, months or years."),
+        { label: "after activation", markers: ["after", "activation"], end: ["activation"], width: 0 },
+      ],
     },
   ],
   locked: [
     {
       label: "locked <N> <unit> after failed payment",
       doc: "Coupons only: blocked for N units after a failed payment with it.",
-      params: [count("<N>", "A whole number, at least 1."), count("<unit>", "seconds, minutes, hours, days or weeks."), { label: "after failed payment", markers: ["after", "failed", "payment"], end: ["payment"], width: 0 }],
+      params: [
+        count("<N>", "A whole number, at least 1."),
+        count("<unit>", "seconds, minutes, hours, days or weeks."),
+        { label: "after failed payment", markers: ["after", "failed", "payment"], end: ["payment"], width: 0 },
+      ],
     },
   ],
   limit: [
     {
       label: "limit <N> [redemptions|uses|coins] [per <entity>] [per <period>]",
       doc: "The promotion applies at most N times (or deducts at most N coins), per entity and period when given.",
-      params: [count("<N>", "A whole number."), { label: "[redemptions|uses|coins]", markers: ["redemptions", "uses", "coins"], end: ["redemptions", "uses", "coins"], width: 0 }, perEntity, perPeriod],
+      params: [
+        count("<N>", "A whole number."),
+        { label: "[redemptions|uses|coins]", markers: ["redemptions", "uses", "coins"], end: ["redemptions", "uses", "coins"], width: 0 },
+        perEntity,
+        perPeriod,
+      ],
     },
-    { label: "limit budget <amount> [per <entity>] [per <period>]", doc: "The promotion grants at most this much in savings.", params: [amount(["budget"]), perEntity, perPeriod] },
+    {
+      label: "limit budget <amount> [per <entity>] [per <period>]",
+      doc: "The promotion grants at most this much in savings.",
+      params: [amount(["budget"]), perEntity, perPeriod],
+    },
   ],
   "at most": [
     {
       label: "at most <N> [of] <selector> per <entity>",
       doc: "At most N of the selected promotions per order, store, line or customer.",
-      params: [count("<N>", "A whole number, at least 1.", ["most"]), { label: "<selector>", doc: "A kind, group, promotion id, `any`, `coupons`, or a list `[…]` of these.", markers: ["of"], width: 1 }, { label: "<entity>", doc: "order, store, line or customer.", markers: ["per"], width: 1 }],
+      params: [
+        count("<N>", "A whole number, at least 1.", ["most"]),
+        { label: "<selector>", doc: "A kind, group, promotion id, `any`, `coupons`, or a list `[…]` of these.", markers: ["of"], width: 1 },
+        { label: "<entity>", doc: "order, store, line or customer.", markers: ["per"], width: 1 },
+      ],
     },
   ],
   subtotal: [
@@ -119,17 +171,38 @@ const SPECS: Record<string, readonly SignatureSpec[]> = {
       params: [{ label: "[of <scope>]", doc: "A scope name or an inline scope `(…)`.", markers: ["of"], width: 1 }, base],
     },
   ],
-  quantity: [{ label: "quantity [of <scope>]", doc: "Int: the number of units (of a scope's lines).", params: [{ label: "[of <scope>]", markers: ["of"], width: 1 }] }],
-  count: [{ label: "count [of <scope>]", doc: "Int: the number of lines (of a scope's lines).", params: [{ label: "[of <scope>]", markers: ["of"], width: 1 }] }],
+  quantity: [
+    { label: "quantity [of <scope>]", doc: "Int: the number of units (of a scope's lines).", params: [{ label: "[of <scope>]", markers: ["of"], width: 1 }] },
+  ],
+  count: [
+    { label: "count [of <scope>]", doc: "Int: the number of lines (of a scope's lines).", params: [{ label: "[of <scope>]", markers: ["of"], width: 1 }] },
+  ],
   earn: [
     {
       label: "earn <C> coin|coins per <amount> [limit <N> coins per customer per day]",
       doc: "At most once per project: the buyer earns floor(paid ÷ amount) × C coins.",
-      params: [count("<C>", "Coins earned per amount."), { label: "coin|coins", markers: ["coin", "coins"], end: ["coin", "coins"], width: 0 }, amount(["per"]), { label: "[limit <N> coins per customer per day]", markers: ["limit"], width: 99 }],
+      params: [
+        count("<C>", "Coins earned per amount."),
+        { label: "coin|coins", markers: ["coin", "coins"], end: ["coin", "coins"], width: 0 },
+        amount(["per"]),
+        { label: "[limit <N> coins per customer per day]", markers: ["limit"], width: 99 },
+      ],
     },
   ],
-  exclusive: [{ label: "exclusive [with <selector>]", doc: "Combines with no other promotion, or with none selected by the selector.", params: [{ label: "[with <selector>]", markers: ["with"], width: 1 }] }],
-  combines: [{ label: "combines with <selector>", doc: "May combine with the selected promotions despite exclusive and at-most-1 rules.", params: [{ label: "<selector>", markers: ["with"], width: 1 }] }],
+  exclusive: [
+    {
+      label: "exclusive [with <selector>]",
+      doc: "Combines with no other promotion, or with none selected by the selector.",
+      params: [{ label: "[with <selector>]", markers: ["with"], width: 1 }],
+    },
+  ],
+  combines: [
+    {
+      label: "combines with <selector>",
+      doc: "May combine with the selected promotions despite exclusive and at-most-1 rules.",
+      params: [{ label: "<selector>", markers: ["with"], width: 1 }],
+    },
+  ],
   kind: [
     {
       label: "kind <kind>",
@@ -137,12 +210,39 @@ const SPECS: Record<string, readonly SignatureSpec[]> = {
       params: [{ label: "<kind>", width: 1 }],
     },
   ],
-  priority: [{ label: "priority <N>", doc: "Lower numbers apply first within a stage; two equal priorities are an error.", params: [count("<N>", "A whole number, 0 or more.")] }],
-  select: [{ label: "select best-for-buyer|first-by-priority", doc: "The selection mode of the project.", params: [{ label: "best-for-buyer|first-by-priority", width: 1 }] }],
+  priority: [
+    {
+      label: "priority <N>",
+      doc: "Lower numbers apply first within a stage; two equal priorities are an error.",
+      params: [count("<N>", "A whole number, 0 or more.")],
+    },
+  ],
+  select: [
+    {
+      label: "select best-for-buyer|first-by-priority",
+      doc: "The selection mode of the project.",
+      params: [{ label: "best-for-buyer|first-by-priority", width: 1 }],
+    },
+  ],
 };
 
 const AGGREGATES = new Set(["subtotal", "quantity", "count"]);
-const CLAUSE_ANCHORS = new Set(["give", "valid", "collect", "expires", "locked", "limit", "exclusive", "combines", "kind", "priority", "when", "title", "description", "code"]);
+const CLAUSE_ANCHORS = new Set([
+  "give",
+  "valid",
+  "collect",
+  "expires",
+  "locked",
+  "limit",
+  "exclusive",
+  "combines",
+  "kind",
+  "priority",
+  "when",
+  "title",
+  "description",
+  "code",
+]);
 /** Words after which an aggregate is complete (a comparison or connective follows it). */
 const AFTER_AGGREGATE = new Set(["exceeds", "at", "least", "most", "below", "is", "in", "not", "contains", "and", "or"]);
 

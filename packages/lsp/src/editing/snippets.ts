@@ -79,7 +79,12 @@ export function declarationSnippets(currency: string | undefined): Snippet[] {
     {
       label: "stacking",
       detail: "Stacking rules: which promotions may apply together",
-      body: ["stacking {", "  at most ${1:1} ${2|platform-coupon,store-coupon,promo-code,coupons,automatic|} per ${3|order,store,line,customer|}", "  select ${4|best-for-buyer,first-by-priority|}", "}$0"].join("\n"),
+      body: [
+        "stacking {",
+        "  at most ${1:1} ${2|platform-coupon,store-coupon,promo-code,coupons,automatic|} per ${3|order,store,line,customer|}",
+        "  select ${4|best-for-buyer,first-by-priority|}",
+        "}$0",
+      ].join("\n"),
     },
     {
       label: "example",

@@ -3,7 +3,9 @@ import type { ast } from "@promo/dsl";
 type Node = ast.Node;
 
 function isNode(value: unknown): value is Node {
-  return typeof value === "object" && value !== null && typeof (value as { kind?: unknown }).kind === "string" && typeof (value as { id?: unknown }).id === "number";
+  return (
+    typeof value === "object" && value !== null && typeof (value as { kind?: unknown }).kind === "string" && typeof (value as { id?: unknown }).id === "number"
+  );
 }
 
 /**

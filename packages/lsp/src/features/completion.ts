@@ -52,7 +52,12 @@ class Items {
 
   constructor(private readonly range: Range) {}
 
-  add(label: string, kind: CompletionItemKind, sort: string, extra: { detail?: string; doc?: string; insert?: string; snippet?: boolean; preselect?: boolean } = {}): void {
+  add(
+    label: string,
+    kind: CompletionItemKind,
+    sort: string,
+    extra: { detail?: string; doc?: string; insert?: string; snippet?: boolean; preselect?: boolean } = {},
+  ): void {
     if (this.items.has(label)) return;
     const item: CompletionItem = {
       label,
@@ -160,22 +165,27 @@ class Completer {
   }
 
   scopes(): void {
-    for (const [name, info] of this.names.scopes) this.items.add(name, CompletionItemKind.Variable, SORT.first, info.doc ? { detail: info.detail, doc: info.doc } : { detail: info.detail });
+    for (const [name, info] of this.names.scopes)
+      this.items.add(name, CompletionItemKind.Variable, SORT.first, info.doc ? { detail: info.detail, doc: info.doc } : { detail: info.detail });
   }
 
   windows(): void {
-    for (const [name, info] of this.names.windows) this.items.add(name, CompletionItemKind.Variable, SORT.first, info.doc ? { detail: info.detail, doc: info.doc } : { detail: info.detail });
+    for (const [name, info] of this.names.windows)
+      this.items.add(name, CompletionItemKind.Variable, SORT.first, info.doc ? { detail: info.detail, doc: info.doc } : { detail: info.detail });
   }
 
   promotions(sort: string = SORT.first): void {
-    for (const [name, info] of this.names.promotions) this.items.add(name, CompletionItemKind.Reference, sort, info.doc ? { detail: info.detail, doc: info.doc } : { detail: info.detail });
+    for (const [name, info] of this.names.promotions)
+      this.items.add(name, CompletionItemKind.Reference, sort, info.doc ? { detail: info.detail, doc: info.doc } : { detail: info.detail });
   }
 
   /** What a stacking selector, a group or `exclusive with` / `combines with` may name. */
   selectors(): void {
     this.kinds();
-    for (const name of BUILTIN_GROUPS) this.items.add(name, CompletionItemKind.EnumMember, SORT.first, { detail: "selector", doc: BUILTIN_GROUP_DOCS[name] ?? "" });
-    for (const [name, info] of this.names.groups) this.items.add(name, CompletionItemKind.Variable, SORT.first, info.doc ? { detail: info.detail, doc: info.doc } : { detail: info.detail });
+    for (const name of BUILTIN_GROUPS)
+      this.items.add(name, CompletionItemKind.EnumMember, SORT.first, { detail: "selector", doc: BUILTIN_GROUP_DOCS[name] ?? "" });
+    for (const [name, info] of this.names.groups)
+      this.items.add(name, CompletionItemKind.Variable, SORT.first, info.doc ? { detail: info.detail, doc: info.doc } : { detail: info.detail });
     this.promotions(SORT.value);
   }
 
@@ -206,7 +216,9 @@ class Completer {
       .sort((a, b) => rank(a).localeCompare(rank(b)) || (a < b ? -1 : a > b ? 1 : 0));
     if (matching.length > MAX_ZONES) this.items.incomplete = true;
     for (const zone of matching.slice(0, MAX_ZONES)) {
-      this.items.add(zone, CompletionItemKind.EnumMember, SORT.first + rank(zone), { detail: used.has(zone) ? "IANA time zone (used in this file)" : "IANA time zone" });
+      this.items.add(zone, CompletionItemKind.EnumMember, SORT.first + rank(zone), {
+        detail: used.has(zone) ? "IANA time zone (used in this file)" : "IANA time zone",
+      });
     }
   }
 
@@ -329,7 +341,8 @@ class Completer {
         return;
       case "typeRef":
         if (isKeyword(this.last, "of")) {
-          for (const [name, doc] of Object.entries(ATTRIBUTE_TYPES)) if (name !== "set" && name !== "money") this.items.add(name, CompletionItemKind.TypeParameter, SORT.first, { doc });
+          for (const [name, doc] of Object.entries(ATTRIBUTE_TYPES))
+            if (name !== "set" && name !== "money") this.items.add(name, CompletionItemKind.TypeParameter, SORT.first, { doc });
         } else this.map(ATTRIBUTE_TYPES, CompletionItemKind.TypeParameter);
         return;
       case "duration": {
@@ -361,14 +374,18 @@ class Completer {
       if (attributes) {
         for (const [key, info] of this.names.attributes) {
           const [root, name] = key.split(".");
-          if (root === spot.shape.open && name && !spot.present.has(name)) this.items.add(name, CompletionItemKind.Property, SORT.first, { detail: info.display, insert: `${name}: ` });
+          if (root === spot.shape.open && name && !spot.present.has(name))
+            this.items.add(name, CompletionItemKind.Property, SORT.first, { detail: info.display, insert: `${name}: ` });
         }
         return;
       }
       const required = new Set(spot.shape.required ?? []);
       for (const [key, shape] of Object.entries(spot.shape.fields)) {
         if (spot.present.has(key)) continue;
-        this.items.add(key, CompletionItemKind.Property, SORT.first, { detail: `${describeShape(shape)}${required.has(key) ? " (required)" : ""}`, insert: `${key}: ` });
+        this.items.add(key, CompletionItemKind.Property, SORT.first, {
+          detail: `${describeShape(shape)}${required.has(key) ? " (required)" : ""}`,
+          insert: `${key}: `,
+        });
       }
       return;
     }
@@ -380,16 +397,33 @@ class Completer {
     if (kinds.has("region")) this.regions();
     if (kinds.has("currency")) this.currencies();
     if (kinds.has("promotion")) this.promotions();
-    if (kinds.has("reason")) for (const reason of REJECTION_REASONS) this.items.add(reason, CompletionItemKind.EnumMember, SORT.first, { detail: "rejection reason" });
+    if (kinds.has("reason"))
+      for (const reason of REJECTION_REASONS) this.items.add(reason, CompletionItemKind.EnumMember, SORT.first, { detail: "rejection reason" });
     if (kinds.has("bool")) for (const b of ["true", "false"]) this.items.add(b, CompletionItemKind.Keyword, SORT.first);
     if (kinds.has("instant")) {
-      this.items.add("date-time in zone", CompletionItemKind.Snippet, SORT.value, { detail: "2026-11-10 12:00:00 in UTC", insert: "${1:2026-11-10 12:00:00} in ${2:UTC}", snippet: true });
+      this.items.add("date-time in zone", CompletionItemKind.Snippet, SORT.value, {
+        detail: "2026-11-10 12:00:00 in UTC",
+        insert: "${1:2026-11-10 12:00:00} in ${2:UTC}",
+        snippet: true,
+      });
     }
     if (nullable) this.items.add("null", CompletionItemKind.Keyword, SORT.first);
   }
 
   snippets(): void {
-    for (const s of declarationSnippets(this.names.currency)) this.items.add(s.label, CompletionItemKind.Snippet, SORT.snippet, { detail: s.detail, doc: "```promo\n" + s.body.replace(/\$\{\d+\|([^,|]*)[^}]*\}/g, "$1").replace(/\$\{\d+:([^}]*)\}/g, "$1").replace(/\$\{?\d+\}?/g, "") + "\n```", insert: s.body, snippet: true });
+    for (const s of declarationSnippets(this.names.currency))
+      this.items.add(s.label, CompletionItemKind.Snippet, SORT.snippet, {
+        detail: s.detail,
+        doc:
+          "```promo\n" +
+          s.body
+            .replace(/\$\{\d+\|([^,|]*)[^}]*\}/g, "$1")
+            .replace(/\$\{\d+:([^}]*)\}/g, "$1")
+            .replace(/\$\{?\d+\}?/g, "") +
+          "\n```",
+        insert: s.body,
+        snippet: true,
+      });
   }
 }
 
@@ -427,7 +461,12 @@ export const completionFeature: Feature = {
         if (!doc) return null;
         const text = doc.getText();
         const offset = doc.offsetAt(params.position);
-        return complete(text, offset, (o) => doc.positionAt(o), () => namesFor(doc.uri, doc.version, text, analyses.recent(doc.uri)));
+        return complete(
+          text,
+          offset,
+          (o) => doc.positionAt(o),
+          () => namesFor(doc.uri, doc.version, text, analyses.recent(doc.uri)),
+        );
       }),
     );
   },

@@ -43,7 +43,12 @@ export function foldingRanges(text: string, lineOf: (offset: number) => number, 
 
   if (analysis && analysis.text === text) {
     for (const decl of analysis.parsed.ast.declarations) {
-      const spans = decl.kind === "Promotion" ? decl.clauses.map((c) => c.span) : decl.kind === "Scope" || decl.kind === "Earn" || decl.kind === "Window" ? [decl.span] : [];
+      const spans =
+        decl.kind === "Promotion"
+          ? decl.clauses.map((c) => c.span)
+          : decl.kind === "Scope" || decl.kind === "Earn" || decl.kind === "Window"
+            ? [decl.span]
+            : [];
       for (const span of spans) {
         const start = lineOf(span.start);
         const end = lineOf(Math.max(span.start, span.end - 1));

@@ -137,7 +137,13 @@ function recordHover(analysis: Analysis, root: string): string | undefined {
   const fields = entryOf(BUILTIN_FIELDS, root);
   if (!fields) return undefined;
   const attributes = analysis.project.symbols.attributeNames(root);
-  const lines = [code(root), "", `The cart's \`${root}\` record. Fields: ${Object.keys(fields).map((f) => `\`${f}\``).join(", ")}.`];
+  const lines = [
+    code(root),
+    "",
+    `The cart's \`${root}\` record. Fields: ${Object.keys(fields)
+      .map((f) => `\`${f}\``)
+      .join(", ")}.`,
+  ];
   if (attributes.length > 0) lines.push(`Declared attributes: ${attributes.map((a) => `\`${a}\``).join(", ")}.`);
   return lines.join("\n");
 }

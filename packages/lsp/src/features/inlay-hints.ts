@@ -58,7 +58,11 @@ export function inlayHints(analysis: Analysis, range: Range): InlayHint[] {
         for (const node of literals) {
           const money = tables.money.get(node.id);
           if (!money || !currencyExponent(money.currency)) continue;
-          hint(node.span.end, `= ${money.minor} minor units`, `${node.text} ${money.currency} is held exactly as ${money.minor} minor units of ${money.currency}.`);
+          hint(
+            node.span.end,
+            `= ${money.minor} minor units`,
+            `${node.text} ${money.currency} is held exactly as ${money.minor} minor units of ${money.currency}.`,
+          );
         }
       }
     }

@@ -6,4 +6,11 @@ import { renameFeature } from "./rename.js";
 import { documentSymbolFeature, workspaceSymbolFeature } from "./symbols.js";
 
 /** The navigation features; each feature lives in its own file and is listed here. */
-export const NAVIGATION_FEATURES: readonly Feature[] = [hoverFeature, definitionFeature, referencesFeature, renameFeature, documentSymbolFeature, workspaceSymbolFeature];
+export const NAVIGATION_FEATURES: readonly Feature[] = [
+  hoverFeature,
+  definitionFeature,
+  referencesFeature,
+  renameFeature,
+  documentSymbolFeature,
+  workspaceSymbolFeature,
+];

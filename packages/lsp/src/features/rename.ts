@@ -40,7 +40,11 @@ export const renameFeature: Feature = {
         const analysis = workspace.analyze(params.textDocument.uri);
         if (!analysis) return null;
         const resolved = renameTarget(analysis, analysis.document.offsetAt(params.position));
-        if (!resolved) return new ResponseError(LSPErrorCodes.RequestFailed, "Nothing to rename here: place the cursor on a scope, window, group, promotion or attribute name.");
+        if (!resolved)
+          return new ResponseError(
+            LSPErrorCodes.RequestFailed,
+            "Nothing to rename here: place the cursor on a scope, window, group, promotion or attribute name.",
+          );
         if (!resolved.ok) return new ResponseError(LSPErrorCodes.RequestFailed, resolved.message);
         return renameEdit(workspace, analysis, resolved.symbol, params.newName);
       }),
@@ -87,7 +91,8 @@ export function invalidName(symbol: DeclaredSymbol, newName: string): string | u
   }
   if (symbol.kind === "attribute") {
     const root = symbol.decl.root.text;
-    if (BUILTIN_FIELDS[root] && Object.hasOwn(BUILTIN_FIELDS[root], newName)) return `'${root}.${newName}' is a built-in field and cannot be declared as an attribute.`;
+    if (BUILTIN_FIELDS[root] && Object.hasOwn(BUILTIN_FIELDS[root], newName))
+      return `'${root}.${newName}' is a built-in field and cannot be declared as an attribute.`;
   }
   return undefined;
 }
@@ -102,7 +107,12 @@ function collision(analyses: readonly Analysis[], symbol: DeclaredSymbol, newNam
     else taken = symbols.scopes.get(newName) ?? symbols.windows.get(newName) ?? symbols.groups.get(newName);
     if (taken) {
       const where = `${taken.file.path.slice(taken.file.path.lastIndexOf("/") + 1)}:${taken.file.positionAt(taken.decl.name.span.start).line}`;
-      const namespace = symbol.kind === "promotion" ? "promotion ids" : symbol.kind === "attribute" ? `${symbol.decl.root.text} attributes` : "scopes, windows and groups (one namespace)";
+      const namespace =
+        symbol.kind === "promotion"
+          ? "promotion ids"
+          : symbol.kind === "attribute"
+            ? `${symbol.decl.root.text} attributes`
+            : "scopes, windows and groups (one namespace)";
       return `'${newName}' is already declared as a ${WHAT[taken.kind]} (${where}); ${namespace} must be unique in a project.`;
     }
   }

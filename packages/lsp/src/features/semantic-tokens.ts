@@ -174,7 +174,8 @@ function highlights(analysis: Analysis): Highlight[] {
   const comments = lexed.comments;
   let c = 0;
   let op = 0;
-  const pushComment = (t: (typeof comments)[number]) => out.push({ start: t.startOffset, end: (t.endOffset ?? t.startOffset) + 1, type: T.comment, modifiers: 0 });
+  const pushComment = (t: (typeof comments)[number]) =>
+    out.push({ start: t.startOffset, end: (t.endOffset ?? t.startOffset) + 1, type: T.comment, modifiers: 0 });
   for (const token of lexed.tokens) {
     while (c < comments.length && comments[c]!.startOffset < token.startOffset) pushComment(comments[c++]!);
     const start = token.startOffset;
@@ -217,7 +218,10 @@ function highlightsOf(analysis: Analysis): Highlight[] {
   return list;
 }
 
-export function semanticTokens(analysis: Analysis, range?: { start: { line: number; character: number }; end: { line: number; character: number } }): SemanticTokens {
+export function semanticTokens(
+  analysis: Analysis,
+  range?: { start: { line: number; character: number }; end: { line: number; character: number } },
+): SemanticTokens {
   let list = highlightsOf(analysis);
   if (range) {
     const source = analysis.parsed.source;

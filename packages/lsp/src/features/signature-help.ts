@@ -18,7 +18,9 @@ function information(spec: SignatureSpec, active: number): SignatureInformation 
 
 /** A finished clause followed by a line break: the next line starts something new, so no signature is shown. */
 function clauseDone(tokens: readonly Token[]): boolean {
-  return assist(tokens, false).next.some((n) => n.type.name === "RBrace" || n.type.name === "Kw_title" || n.type.name === "Kw_promotion" || n.type.name === "Kw_select");
+  return assist(tokens, false).next.some(
+    (n) => n.type.name === "RBrace" || n.type.name === "Kw_title" || n.type.name === "Kw_promotion" || n.type.name === "Kw_select",
+  );
 }
 
 /** Signature help at `offset`: the forms of the clause around the cursor, with the active form and parameter. */

@@ -40,14 +40,18 @@ function clip(text: string, max = MAX_DETAIL): string {
   return flat.length <= max ? flat : `${flat.slice(0, max - 1)}…`;
 }
 
-
 export function documentSymbols(parsed: ParseResult): DocumentSymbol[] {
   const { source } = parsed;
   const text = (span: Span) => textOf(source, span);
   const symbol = (name: string, kind: SymbolKind, span: Span, nameSpan: Span | undefined, detail?: string, children?: DocumentSymbol[]): DocumentSymbol => {
     // The selection must lie inside the range; a name the parser had to invent may sit elsewhere.
     const selection = nameSpan && nameSpan.start >= span.start && nameSpan.end <= span.end ? nameSpan : { start: span.start, end: span.start };
-    const out: DocumentSymbol = { name: name.trim() === "" ? "(unnamed)" : name, kind, range: rangeIn(source, span), selectionRange: rangeIn(source, selection) };
+    const out: DocumentSymbol = {
+      name: name.trim() === "" ? "(unnamed)" : name,
+      kind,
+      range: rangeIn(source, span),
+      selectionRange: rangeIn(source, selection),
+    };
     if (detail) out.detail = detail;
     if (children) out.children = children;
     return out;
@@ -73,12 +77,30 @@ export function documentSymbols(parsed: ParseResult): DocumentSymbol[] {
         out.push(symbol(named(decl.name, "(unnamed window)"), SymbolKind.Event, decl.span, decl.name.span, `window ${clip(text(decl.window.span))}`));
         break;
       case "Group":
-        out.push(symbol(named(decl.name, "(unnamed group)"), SymbolKind.Array, decl.span, decl.name.span, `group [${decl.members.map((m) => m.text).filter(Boolean).join(", ")}]`));
+        out.push(
+          symbol(
+            named(decl.name, "(unnamed group)"),
+            SymbolKind.Array,
+            decl.span,
+            decl.name.span,
+            `group [${decl.members
+              .map((m) => m.text)
+              .filter(Boolean)
+              .join(", ")}]`,
+          ),
+        );
         break;
       case "Stacking":
         out.push(
-          symbol("stacking", SymbolKind.Namespace, decl.span, undefined, `${decl.rules.length} rule${decl.rules.length === 1 ? "" : "s"}`,
-            decl.rules.map((rule) => symbol(clip(text(rule.span)) || rule.kind, SymbolKind.Property, rule.span, rule.span, rule.kind === "AtMost" ? "at most" : "select")),
+          symbol(
+            "stacking",
+            SymbolKind.Namespace,
+            decl.span,
+            undefined,
+            `${decl.rules.length} rule${decl.rules.length === 1 ? "" : "s"}`,
+            decl.rules.map((rule) =>
+              symbol(clip(text(rule.span)) || rule.kind, SymbolKind.Property, rule.span, rule.span, rule.kind === "AtMost" ? "at most" : "select"),
+            ),
           ),
         );
         break;
@@ -98,7 +120,15 @@ export function documentSymbols(parsed: ParseResult): DocumentSymbol[] {
         out.push(symbol("earn", SymbolKind.Constant, decl.span, undefined, clip(text(decl.span).replace(/^earn\s*/, ""))));
         break;
       case "Example":
-        out.push(symbol(named(decl.name, "(unnamed example)"), SymbolKind.Method, decl.span, decl.name.span, decl.cartFile ? `example, cart from "${decl.cartFile.value}"` : "example"));
+        out.push(
+          symbol(
+            named(decl.name, "(unnamed example)"),
+            SymbolKind.Method,
+            decl.span,
+            decl.name.span,
+            decl.cartFile ? `example, cart from "${decl.cartFile.value}"` : "example",
+          ),
+        );
         break;
     }
   }

@@ -5,7 +5,8 @@ import { KINDS, type PromotionKind } from "@promo/dsl";
  * keyword's text; every entry of the dsl's KEYWORD_TEXTS has one (a test holds the two together).
  */
 export const KEYWORD_DOCS: Readonly<Record<string, string>> = {
-  import: '`import "path.promo"`: adds another rule file (relative to this one) to the project; its scopes, windows, groups and promotions share this namespace.',
+  import:
+    '`import "path.promo"`: adds another rule file (relative to this one) to the project; its scopes, windows, groups and promotions share this namespace.',
   currency: "`currency CODE`: the ISO 4217 currency of every amount in the file; the file's promotions apply only to carts in that currency.",
   attribute: "`attribute customer.NAME: TYPE` or `attribute line.NAME: TYPE`: declares a custom cart attribute so rules can use it.",
   scope: "`scope NAME = CONDITION`: a named set of cart lines, given by a condition on one line.",

@@ -32,7 +32,8 @@ export function windowLines(window: ResolvedWindow): string[] {
 export function moneyLines(minor: number | undefined, currency: string): string[] {
   const exponent = currencyExponent(currency);
   if (exponent === undefined) return [`\`${currency}\` is not an ISO 4217 currency with a minor unit`];
-  const unit = exponent === 0 ? "no minor-unit digits" : `${exponent} minor-unit digit${exponent === 1 ? "" : "s"} (1 ${currency} = ${10 ** exponent} minor units)`;
+  const unit =
+    exponent === 0 ? "no minor-unit digits" : `${exponent} minor-unit digit${exponent === 1 ? "" : "s"} (1 ${currency} = ${10 ** exponent} minor units)`;
   const lines = [];
   if (minor !== undefined) lines.push(`${formatMinor(minor, currency)} ${currency} = **${minor}** minor units`);
   lines.push(`${currency} has exponent ${exponent}: ${unit}`);

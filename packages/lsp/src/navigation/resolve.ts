@@ -39,10 +39,14 @@ export function declarationNames(project: CheckedProject): Map<number, DeclaredS
   for (const file of project.files) {
     const source = file.parsed.source;
     for (const decl of file.parsed.ast.declarations) {
-      if (decl.kind === "Scope") out.set(decl.name.id, same(symbols.scopes.get(decl.name.text), decl) ?? { kind: "scope", name: decl.name.text, decl, file: source });
-      else if (decl.kind === "Window") out.set(decl.name.id, same(symbols.windows.get(decl.name.text), decl) ?? { kind: "window", name: decl.name.text, decl, file: source });
-      else if (decl.kind === "Group") out.set(decl.name.id, same(symbols.groups.get(decl.name.text), decl) ?? { kind: "group", name: decl.name.text, decl, file: source });
-      else if (decl.kind === "Promotion") out.set(decl.name.id, same(symbols.promotions.get(decl.name.text), decl) ?? { kind: "promotion", name: decl.name.text, decl, file: source });
+      if (decl.kind === "Scope")
+        out.set(decl.name.id, same(symbols.scopes.get(decl.name.text), decl) ?? { kind: "scope", name: decl.name.text, decl, file: source });
+      else if (decl.kind === "Window")
+        out.set(decl.name.id, same(symbols.windows.get(decl.name.text), decl) ?? { kind: "window", name: decl.name.text, decl, file: source });
+      else if (decl.kind === "Group")
+        out.set(decl.name.id, same(symbols.groups.get(decl.name.text), decl) ?? { kind: "group", name: decl.name.text, decl, file: source });
+      else if (decl.kind === "Promotion")
+        out.set(decl.name.id, same(symbols.promotions.get(decl.name.text), decl) ?? { kind: "promotion", name: decl.name.text, decl, file: source });
       else if (decl.kind === "Attribute") {
         const name = `${decl.root.text}.${decl.name.text}`;
         out.set(decl.name.id, same(symbols.attributes.get(name), decl) ?? { kind: "attribute", name, decl, file: source, type: { t: "unknown" } });

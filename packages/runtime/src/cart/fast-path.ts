@@ -151,18 +151,33 @@ class FastNormaliser {
     for (const key in cart) {
       const value = property(cart, key);
       switch (key) {
-        case "currency": currencyRaw = value; break;
-        case "at": atRaw = value; break;
-        case "customer": customerRaw = value; break;
-        case "lines": linesRaw = value; break;
-        case "shipping": shippingRaw = value; break;
-        case "coupons": couponsRaw = value; break;
+        case "currency":
+          currencyRaw = value;
+          break;
+        case "at":
+          atRaw = value;
+          break;
+        case "customer":
+          customerRaw = value;
+          break;
+        case "lines":
+          linesRaw = value;
+          break;
+        case "shipping":
+          shippingRaw = value;
+          break;
+        case "coupons":
+          couponsRaw = value;
+          break;
         case "useCoins":
           if (typeof value !== "boolean") fail();
           useCoins = value;
           break;
-        case "paymentMethod": paymentMethod = nullableText(value, 0); break;
-        default: fail();
+        case "paymentMethod":
+          paymentMethod = nullableText(value, 0);
+          break;
+        default:
+          fail();
       }
     }
     const currency = currencyCode(currencyRaw);
@@ -191,15 +206,32 @@ class FastNormaliser {
     for (const key in object) {
       const value = property(object, key);
       switch (key) {
-        case "id": customer.id = nullableText(value, 1); break;
-        case "region": customer.region = nullableRegion(value); break;
-        case "previousOrders": customer.previousOrders = count(value, 0, Number.MAX_SAFE_INTEGER); break;
-        case "segments": customer.segments = labels(value); break;
-        case "riskFlags": customer.riskFlags = labels(value); break;
-        case "coins": customer.coins = count(value, 0, Number.MAX_SAFE_INTEGER); break;
-        case "coinsEarnedToday": customer.coinsEarnedToday = count(value, 0, Number.MAX_SAFE_INTEGER); break;
-        case "attributes": customer.attributes = this.attributes(value, this.customerShapes, currency); break;
-        default: fail();
+        case "id":
+          customer.id = nullableText(value, 1);
+          break;
+        case "region":
+          customer.region = nullableRegion(value);
+          break;
+        case "previousOrders":
+          customer.previousOrders = count(value, 0, Number.MAX_SAFE_INTEGER);
+          break;
+        case "segments":
+          customer.segments = labels(value);
+          break;
+        case "riskFlags":
+          customer.riskFlags = labels(value);
+          break;
+        case "coins":
+          customer.coins = count(value, 0, Number.MAX_SAFE_INTEGER);
+          break;
+        case "coinsEarnedToday":
+          customer.coinsEarnedToday = count(value, 0, Number.MAX_SAFE_INTEGER);
+          break;
+        case "attributes":
+          customer.attributes = this.attributes(value, this.customerShapes, currency);
+          break;
+        default:
+          fail();
       }
     }
     return customer;
@@ -241,16 +273,35 @@ class FastNormaliser {
     for (const key in object) {
       const value = property(object, key);
       switch (key) {
-        case "id": id = text(value, 1); break;
-        case "sku": sku = text(value, 1); break;
-        case "product": product = text(value, 0); break;
-        case "store": store = text(value, 0); break;
-        case "category": category = text(value, 0); break;
-        case "unitPrice": unitPrice = amount(value, currency); break;
-        case "quantity": quantity = count(value, 1, MAX_QUANTITY); break;
-        case "tags": tags = labels(value); break;
-        case "attributes": attributes = this.attributes(value, this.lineShapes, currency); break;
-        default: fail();
+        case "id":
+          id = text(value, 1);
+          break;
+        case "sku":
+          sku = text(value, 1);
+          break;
+        case "product":
+          product = text(value, 0);
+          break;
+        case "store":
+          store = text(value, 0);
+          break;
+        case "category":
+          category = text(value, 0);
+          break;
+        case "unitPrice":
+          unitPrice = amount(value, currency);
+          break;
+        case "quantity":
+          quantity = count(value, 1, MAX_QUANTITY);
+          break;
+        case "tags":
+          tags = labels(value);
+          break;
+        case "attributes":
+          attributes = this.attributes(value, this.lineShapes, currency);
+          break;
+        default:
+          fail();
       }
     }
     if (id === undefined || sku === undefined || unitPrice === undefined || quantity === undefined) fail();
@@ -266,9 +317,14 @@ class FastNormaliser {
     for (const key in object) {
       const value = property(object, key);
       switch (key) {
-        case "country": shipping.country = nullableRegion(value); break;
-        case "price": shipping.price = amount(value, currency); break;
-        default: fail();
+        case "country":
+          shipping.country = nullableRegion(value);
+          break;
+        case "price":
+          shipping.price = amount(value, currency);
+          break;
+        default:
+          fail();
       }
     }
     return shipping;
@@ -286,11 +342,20 @@ class FastNormaliser {
       for (const key in object) {
         const value = property(object, key);
         switch (key) {
-          case "code": code = text(value, 1); break;
-          case "activatedAt": activatedAt = nullableInstant(value); break;
-          case "owner": owner = nullableText(value, 1); break;
-          case "lastFailedPaymentAt": lastFailedPaymentAt = nullableInstant(value); break;
-          default: fail();
+          case "code":
+            code = text(value, 1);
+            break;
+          case "activatedAt":
+            activatedAt = nullableInstant(value);
+            break;
+          case "owner":
+            owner = nullableText(value, 1);
+            break;
+          case "lastFailedPaymentAt":
+            lastFailedPaymentAt = nullableInstant(value);
+            break;
+          default:
+            fail();
         }
       }
       if (code === undefined) fail();

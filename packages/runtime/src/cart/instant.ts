@@ -1,10 +1,7 @@
 import { daysInMonth } from "../time/zones.js";
 import { DATE_PATTERN, INSTANT_PATTERN } from "./schema.js";
 
-const MONTH_NAMES = [
-  "January", "February", "March", "April", "May", "June",
-  "July", "August", "September", "October", "November", "December",
-] as const;
+const MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"] as const;
 
 // The schema's patterns decide the shape; these only split a matching text into its fields.
 const INSTANT_SHAPE = new RegExp(INSTANT_PATTERN);
@@ -85,9 +82,7 @@ export function parseInstant(text: string): CalendarResult | undefined {
   if (quick !== undefined) return { ok: true, value: quick };
   const m = INSTANT_SHAPE.test(text) ? INSTANT.exec(text) : null;
   if (m === null) return undefined;
-  const [year, month, day, hour, minute, second] = [m[1], m[2], m[3], m[4], m[5], m[6]].map(Number) as [
-    number, number, number, number, number, number,
-  ];
+  const [year, month, day, hour, minute, second] = [m[1], m[2], m[3], m[4], m[5], m[6]].map(Number) as [number, number, number, number, number, number];
   const dayProblem = checkDay(text, year, month, day);
   if (dayProblem !== undefined) return { ok: false, message: dayProblem };
   if (hour > 23 || minute > 59 || second > 59) return { ok: false, message: `${text} is not a real time of day` };

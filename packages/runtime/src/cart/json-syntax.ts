@@ -75,7 +75,7 @@ function scanNumber(text: string, start: number): number | { position: number; m
   const end = start + match[0].length;
   const next = text[end];
   if (next !== undefined && /[0-9.eE]/.test(next)) {
-    return { position: start, message: "this is not a valid number (JSON allows no leading zeros, no trailing \".\" and no \".5\")" };
+    return { position: start, message: 'this is not a valid number (JSON allows no leading zeros, no trailing "." and no ".5")' };
   }
   return match[0].length;
 }
@@ -107,7 +107,10 @@ function locate(text: string): { position: number; message: string } | undefined
       return char === undefined ? undefined : { position: i, message: `unexpected ${shown(char)} after the end of the JSON value` };
     }
     if (char === undefined) {
-      return { position: i, message: stack.length === 0 && expect === "value" && i === 0 ? "the text is empty" : "the text ends before the JSON value is complete" };
+      return {
+        position: i,
+        message: stack.length === 0 && expect === "value" && i === 0 ? "the text is empty" : "the text ends before the JSON value is complete",
+      };
     }
     if (expect === "firstItem") {
       if (char === "]") {
@@ -134,7 +137,7 @@ function locate(text: string): { position: number; message: string } | undefined
           break;
         }
         if (expect === "value" && char === "]" && stack[stack.length - 1] === "[") {
-          return { position: i, message: "a trailing comma before \"]\" is not allowed" };
+          return { position: i, message: 'a trailing comma before "]" is not allowed' };
         }
         const length = scanValueToken(text, i);
         if (typeof length !== "number") return length;
@@ -150,7 +153,7 @@ function locate(text: string): { position: number; message: string } | undefined
           i++;
           break;
         }
-        if (char === "}") return { position: i, message: "a trailing comma before \"}\" is not allowed" };
+        if (char === "}") return { position: i, message: 'a trailing comma before "}" is not allowed' };
         if (char !== '"') return { position: i, message: `expected a property name in double quotes but found ${shown(char)}` };
         const length = scanString(text, i);
         if (typeof length !== "number") return length;

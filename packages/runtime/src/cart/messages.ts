@@ -4,7 +4,6 @@ import { quoteExcerpt } from "../excerpt.js";
 import { cartError, escapePointerSegment } from "./errors.js";
 import type { CartError } from "./types.js";
 
-
 /** A JSON value as an error message shows it: `the number 19.99`, `the string "M"`, `an array`. */
 export function describeJson(value: unknown): string {
   if (value === null) return "null";
@@ -141,9 +140,7 @@ export function fromAjvError(error: ErrorObject, names: DefinitionNames): CartEr
     case "maximum":
       return cartError(path, `must be at most ${String(params["limit"])}, not ${String(data)}`);
     case "minLength":
-      return params["limit"] === 1
-        ? cartError(path, "must not be empty")
-        : cartError(path, `must be at least ${String(params["limit"])} characters long`);
+      return params["limit"] === 1 ? cartError(path, "must not be empty") : cartError(path, `must be at least ${String(params["limit"])} characters long`);
     case "maxLength": {
       const length = typeof data === "string" ? [...data].length : undefined;
       return cartError(path, `must be at most ${String(params["limit"])} characters long${length === undefined ? "" : `, not ${length}`}`);

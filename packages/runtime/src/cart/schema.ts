@@ -43,21 +43,9 @@ export const MAX_NUMBER_TEXT_LENGTH = 64;
 /** Tags, segments, risk flags and set attributes. */
 export const MAX_SET_ITEMS = 1_000;
 
-export type AttributeElementType =
-  | "int"
-  | "decimal"
-  | "string"
-  | "bool"
-  | "percent"
-  | "date"
-  | "datetime"
-  | "region"
-  | "currency"
-  | "money";
+export type AttributeElementType = "int" | "decimal" | "string" | "bool" | "percent" | "date" | "datetime" | "region" | "currency" | "money";
 
-const ELEMENT_TYPES: readonly AttributeElementType[] = [
-  "int", "decimal", "string", "bool", "percent", "date", "datetime", "region", "currency", "money",
-];
+const ELEMENT_TYPES: readonly AttributeElementType[] = ["int", "decimal", "string", "bool", "percent", "date", "datetime", "region", "currency", "money"];
 
 /** A declared attribute's type split into its element type and whether it is a set. */
 export interface AttributeShape {
@@ -203,7 +191,12 @@ function stringDefinitions(): Record<string, object> {
   return {
     [DEFINITION.amount]: amount,
     [DEFINITION.decimal]: { description: 'A decimal string, e.g. "2.5".', type: "string", maxLength: MAX_NUMBER_TEXT_LENGTH, pattern: AMOUNT_PATTERN },
-    [DEFINITION.percent]: { description: 'A percentage as a decimal string from "0" to "100", e.g. "12.5".', type: "string", maxLength: MAX_NUMBER_TEXT_LENGTH, pattern: PERCENT_PATTERN },
+    [DEFINITION.percent]: {
+      description: 'A percentage as a decimal string from "0" to "100", e.g. "12.5".',
+      type: "string",
+      maxLength: MAX_NUMBER_TEXT_LENGTH,
+      pattern: PERCENT_PATTERN,
+    },
     [DEFINITION.instant]: instant,
     [DEFINITION.nullableInstant]: nullable(instant),
     [DEFINITION.date]: { description: 'A calendar date, e.g. "2026-11-10".', type: "string", pattern: DATE_PATTERN },

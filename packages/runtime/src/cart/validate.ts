@@ -13,14 +13,7 @@ import { fromAjvError } from "./messages.js";
 import type { DefinitionNames } from "./messages.js";
 import { AMOUNT_PATTERN, attributeShapes, cartSchema, MAX_NUMBER_TEXT_LENGTH } from "./schema.js";
 import type { AttributeShape } from "./schema.js";
-import type {
-  AttributeSpec,
-  CartError,
-  CartResult,
-  NormalizedCart,
-  NormalizedCoupon,
-  NormalizedLine,
-} from "./types.js";
+import type { AttributeSpec, CartError, CartResult, NormalizedCart, NormalizedCoupon, NormalizedLine } from "./types.js";
 
 /**
  * The schema check: an ajv validate function, compiled at run time (ajv.ts, for Node) or ahead of time into
@@ -83,9 +76,7 @@ class Normaliser {
   }
 
   private maxAmount(): string {
-    return this.currency === undefined
-      ? `${Number.MAX_SAFE_INTEGER} minor units`
-      : `${formatMinor(Number.MAX_SAFE_INTEGER, this.currency)} ${this.currency}`;
+    return this.currency === undefined ? `${Number.MAX_SAFE_INTEGER} minor units` : `${formatMinor(Number.MAX_SAFE_INTEGER, this.currency)} ${this.currency}`;
   }
 
   /** A decimal-string amount → minor units of the cart's currency. */

@@ -179,7 +179,14 @@ export function computeBenefit(
     case "fixed-price": {
       const fixed = benefit.price;
       // Units at the fixed price or below get nothing and do not count towards the maximum.
-      return firstUnits(lines.runs(benefit.scope, "desc"), benefit.maxUnits, (price) => price - fixed, n, remaining, (price) => price > fixed);
+      return firstUnits(
+        lines.runs(benefit.scope, "desc"),
+        benefit.maxUnits,
+        (price) => price - fixed,
+        n,
+        remaining,
+        (price) => price > fixed,
+      );
     }
     case "cheapest-free": {
       const cheapest = lines.runs(benefit.scope, "asc");
@@ -288,6 +295,9 @@ function addPacks(pack: readonly Run[], count: number, price: number, out: LineD
   const byLine = new Map<number, number>();
   for (const unit of pack) byLine.set(unit.index, (byLine.get(unit.index) ?? 0) + unit.price);
   const indexes = [...byLine.keys()].sort((a, b) => a - b);
-  const shares = allocateLargestRemainder(saving, indexes.map((index) => byLine.get(index)!));
+  const shares = allocateLargestRemainder(
+    saving,
+    indexes.map((index) => byLine.get(index)!),
+  );
   indexes.forEach((index, k) => out.add(index, count * shares[k]!));
 }

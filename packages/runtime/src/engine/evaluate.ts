@@ -224,7 +224,8 @@ class Search {
     const condition = c.spec.condition;
     if (!condition) return undefined;
     if (c.spec.conditionAfterDiscounts) return condition(new CartConditionContext(this.cart, c.coupon, remaining, this.lines));
-    if (!this.conditionOutcomes.has(c.rank)) this.conditionOutcomes.set(c.rank, condition(new CartConditionContext(this.cart, c.coupon, remaining, this.lines)));
+    if (!this.conditionOutcomes.has(c.rank))
+      this.conditionOutcomes.set(c.rank, condition(new CartConditionContext(this.cart, c.coupon, remaining, this.lines)));
     return this.conditionOutcomes.get(c.rank);
   }
 
@@ -354,7 +355,13 @@ class Search {
     });
     const suffix = new Array<number>(bounds.length + 1).fill(0);
     for (let i = bounds.length - 1; i >= 0; i--) suffix[i] = suffix[i + 1]! + bounds[i]!;
-    const ruleBound = anyChoice ? new CombinationBound(this.eligible.map((c) => c.spec), this.program.stacking, bounds) : undefined;
+    const ruleBound = anyChoice
+      ? new CombinationBound(
+          this.eligible.map((c) => c.spec),
+          this.program.stacking,
+          bounds,
+        )
+      : undefined;
     const pathSlots: number[] = [];
     const buffers: number[][] = [];
     let best: Step[] = [];
@@ -455,7 +462,13 @@ class Search {
   }
 
   /** Why an eligible promotion is not in the chosen combination. */
-  explainRejection(c: Candidate, chosen: readonly Step[], pristine: readonly number[], states: readonly PrefixState[], contested: boolean): { reason: Reason; message: string } {
+  explainRejection(
+    c: Candidate,
+    chosen: readonly Step[],
+    pristine: readonly number[],
+    states: readonly PrefixState[],
+    contested: boolean,
+  ): { reason: Reason; message: string } {
     const alone = this.apply(c, pristine, this.cart.shipping.price);
     if (!alone.step) return alone.failure!;
     const conflict = contested ? this.conflict(alone.step, chosen) : undefined;

@@ -27,7 +27,15 @@ export function cartField(cart: NormalizedCart, coupon: NormalizedCoupon | null,
       }
     }
     case "cart":
-      return field === "currency" ? cart.currency : field === "at" ? cart.at : field === "paymentMethod" ? cart.paymentMethod : field === "useCoins" ? cart.useCoins : null;
+      return field === "currency"
+        ? cart.currency
+        : field === "at"
+          ? cart.at
+          : field === "paymentMethod"
+            ? cart.paymentMethod
+            : field === "useCoins"
+              ? cart.useCoins
+              : null;
     case "shipping":
       return field === "country" ? cart.shipping.country : field === "price" ? cart.shipping.price : null;
     case "coupon":

@@ -4,17 +4,7 @@ import { epochToZoned } from "../time/zones.js";
 import type { PromotionSpec, Window } from "./program.js";
 
 export type Reason =
-  | "condition"
-  | "window"
-  | "not-collected"
-  | "expired"
-  | "locked"
-  | "owner"
-  | "currency"
-  | "not-combinable"
-  | "not-best"
-  | "no-eligible-lines"
-  | "limit";
+  "condition" | "window" | "not-collected" | "expired" | "locked" | "owner" | "currency" | "not-combinable" | "not-best" | "no-eligible-lines" | "limit";
 
 export interface Rejection {
   reason: Reason;
@@ -45,7 +35,10 @@ export function staticGate(p: PromotionSpec, cart: NormalizedCart, coupon: Norma
   if (p.collect) {
     if (coupon.activatedAt === null) return { reason: "not-collected", message: `the coupon was not collected (collection ${windowText(p.collect)})` };
     if (coupon.activatedAt < p.collect.start || coupon.activatedAt > p.collect.end) {
-      return { reason: "not-collected", message: `collected at ${wallClock(coupon.activatedAt, p.collect.zone)}, outside the collection period ${windowText(p.collect)}` };
+      return {
+        reason: "not-collected",
+        message: `collected at ${wallClock(coupon.activatedAt, p.collect.zone)}, outside the collection period ${windowText(p.collect)}`,
+      };
     }
   }
   if (p.expires && coupon.activatedAt !== null) {
@@ -60,7 +53,10 @@ export function staticGate(p: PromotionSpec, cart: NormalizedCart, coupon: Norma
   if (p.lock && coupon.lastFailedPaymentAt !== null) {
     const until = addDuration(coupon.lastFailedPaymentAt, p.lock.amount, p.lock.unit, p.lock.zone);
     if (cart.at < until) {
-      return { reason: "locked", message: `a payment with this coupon failed at ${wallClock(coupon.lastFailedPaymentAt, p.lock.zone)}; it can be used again from ${wallClock(until, p.lock.zone)}` };
+      return {
+        reason: "locked",
+        message: `a payment with this coupon failed at ${wallClock(coupon.lastFailedPaymentAt, p.lock.zone)}; it can be used again from ${wallClock(until, p.lock.zone)}`,
+      };
     }
   }
   if (!p.transferable && coupon.owner !== null && coupon.owner !== cart.customer.id) {

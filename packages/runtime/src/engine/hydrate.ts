@@ -57,16 +57,14 @@ export function hydrateProgram(data: ProgramData, conditions: readonly Condition
     }
   };
   return {
-    promotions: data.promotions.map(
-      (p): PromotionSpec => ({
-        ...p,
-        kind: p.kind as Kind,
-        condition: p.condition === null ? null : conditions[p.condition]!,
-        benefit: benefit(p.benefit),
-        exclusiveWith: p.exclusiveWith === "all" ? "all" : p.exclusiveWith === null ? null : new Set(p.exclusiveWith),
-        combinesWith: new Set(p.combinesWith),
-      }),
-    ),
+    promotions: data.promotions.map((p): PromotionSpec => ({
+      ...p,
+      kind: p.kind as Kind,
+      condition: p.condition === null ? null : conditions[p.condition]!,
+      benefit: benefit(p.benefit),
+      exclusiveWith: p.exclusiveWith === "all" ? "all" : p.exclusiveWith === null ? null : new Set(p.exclusiveWith),
+      combinesWith: new Set(p.combinesWith),
+    })),
     stacking: data.stacking.map((r) => ({ ...r, members: new Set(r.members) })),
     selection: data.selection,
     earn: data.earn,

@@ -135,7 +135,13 @@ export function limitGate(spec: PromotionSpec, cart: NormalizedCart, usage: Usag
       if (room <= 0 || (limit.kind === "count" && room < 1)) {
         const who = limit.per === "customer" || limit.per === "store" ? ` by ${limit.per} ${JSON.stringify(value)}` : "";
         const when = limit.period !== null ? ` (${periodBucket(cart.at, limit.period, limit.zone).replace(":", " ")} in ${limit.zone})` : "";
-        return { gate: { reason: "limit", message: `${limit.text} is used up: ${usedText(limit, used, spec.currency)} of ${usedText(limit, limit.max, spec.currency)} used${who}${when}` }, spec };
+        return {
+          gate: {
+            reason: "limit",
+            message: `${limit.text} is used up: ${usedText(limit, used, spec.currency)} of ${usedText(limit, limit.max, spec.currency)} used${who}${when}`,
+          },
+          spec,
+        };
       }
       if (limit.kind === "budget") budgetRoom = Math.min(budgetRoom, room);
       else if (limit.kind === "coins") coinRoom = Math.min(coinRoom, Math.floor(room));
@@ -168,7 +174,8 @@ export function reservationsFor(
     if (limit.per === "order") return;
     const take = (entity: string | null, savings: number) => {
       const amount = limit.kind === "count" ? 1 : limit.kind === "coins" ? (coins?.used ?? 0) : savings;
-      if (amount > 0) out.push({ promotion: spec.id, limit: index, key: limitKey(spec.id, limit, entity, cart.at), amount, max: limit.max, onCancel: spec.onCancel });
+      if (amount > 0)
+        out.push({ promotion: spec.id, limit: index, key: limitKey(spec.id, limit, entity, cart.at), amount, max: limit.max, onCancel: spec.onCancel });
     };
     const total = coins ? coins.amount : (lines ?? []).reduce((a, b) => a + b, 0) + shipping;
     if (limit.per === "customer") take(cart.customer.id, total);
@@ -179,7 +186,8 @@ export function reservationsFor(
       const scope = coins ? benefitLines(spec.benefit) : null;
       cart.lines.forEach((line, i) => {
         const share = lines ? lines[i]! : 0;
-        if (share > 0 || (coins && (scope === null || scope(line, cart))) || (shipping > 0 && total === shipping)) byStore.set(line.store, (byStore.get(line.store) ?? 0) + share);
+        if (share > 0 || (coins && (scope === null || scope(line, cart))) || (shipping > 0 && total === shipping))
+          byStore.set(line.store, (byStore.get(line.store) ?? 0) + share);
       });
       for (const store of [...byStore.keys()].sort()) take(store, coins ? coins.amount : byStore.get(store)! + shipping);
     } else take(null, total);

@@ -11,9 +11,7 @@ const MAX_AMOUNT_TEXT_LENGTH = 64;
 
 export type ParseAmountFailureReason = "syntax" | "unknown-currency" | "too-many-decimals" | "out-of-range";
 
-export type ParseAmountResult =
-  | { ok: true; minor: number }
-  | { ok: false; reason: ParseAmountFailureReason; message: string };
+export type ParseAmountResult = { ok: true; minor: number } | { ok: false; reason: ParseAmountFailureReason; message: string };
 
 /**
  * Plain decimal notation only: optional "-", an integer part without leading
@@ -67,10 +65,7 @@ function plural(count: number, noun: string): string {
 }
 
 function outOfRange(text: string, currency: string): ParseAmountResult {
-  return failure(
-    "out-of-range",
-    `${excerpt(text)} ${currency} is outside the supported range of ±${Number.MAX_SAFE_INTEGER} minor units`,
-  );
+  return failure("out-of-range", `${excerpt(text)} ${currency} is outside the supported range of ±${Number.MAX_SAFE_INTEGER} minor units`);
 }
 
 /**

@@ -38,7 +38,7 @@ export function mulDivRoundHalfUp(value: number, numerator: number, denominator:
       quotient += Math.sign(quick) * Math.sign(denominator);
       remainder = quick - quotient * denominator;
     }
-    if (2 * Math.abs(remainder) >= Math.abs(denominator)) quotient += (quick < 0) !== (denominator < 0) ? -1 : 1;
+    if (2 * Math.abs(remainder) >= Math.abs(denominator)) quotient += quick < 0 !== denominator < 0 ? -1 : 1;
     return quotient + 0;
   }
 

@@ -97,18 +97,22 @@ export function daysInMonth(year: number, month: number): number {
 
 export function isValidLocalDate(year: number, month: number, day: number): boolean {
   return (
-    Number.isSafeInteger(year) &&
-    Number.isInteger(month) && month >= 1 && month <= 12 &&
-    Number.isInteger(day) && day >= 1 && day <= daysInMonth(year, month)
+    Number.isSafeInteger(year) && Number.isInteger(month) && month >= 1 && month <= 12 && Number.isInteger(day) && day >= 1 && day <= daysInMonth(year, month)
   );
 }
 
 /** 00:00:00–23:59:59; leap seconds (ss = 60) are not representable in epoch time. */
 export function isValidLocalTime(hour: number, minute: number, second: number): boolean {
   return (
-    Number.isInteger(hour) && hour >= 0 && hour <= 23 &&
-    Number.isInteger(minute) && minute >= 0 && minute <= 59 &&
-    Number.isInteger(second) && second >= 0 && second <= 59
+    Number.isInteger(hour) &&
+    hour >= 0 &&
+    hour <= 23 &&
+    Number.isInteger(minute) &&
+    minute >= 0 &&
+    minute <= 59 &&
+    Number.isInteger(second) &&
+    second >= 0 &&
+    second <= 59
   );
 }
 
@@ -235,9 +239,7 @@ function computeZonedToEpoch(local: LocalDateTime, zone: string): number {
   const offsetBefore = offsetAt(wall - MS_PER_DAY, zone);
   const offsetAfter = offsetAt(wall + MS_PER_DAY, zone);
 
-  const matching = [wall - offsetBefore, wall - offsetAfter].filter(
-    (instant) => offsetAt(instant, zone) === wall - instant,
-  );
+  const matching = [wall - offsetBefore, wall - offsetAfter].filter((instant) => offsetAt(instant, zone) === wall - instant);
   if (matching.length > 0) return Math.min(...matching);
   return wall - offsetBefore;
 }
