@@ -16,6 +16,7 @@
  */
 import { bundleModule } from "./bundle.js";
 import type { ModuleImport } from "./emit.js";
+import { IDENTIFIER, isSafeIdentifier, literal } from "./code.js";
 import { tokenize, type Token } from "./inert.js";
 
 export interface LinkOptions {
@@ -32,14 +33,18 @@ export interface LinkResult {
   warnings: string[];
 }
 
-const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
-
 export async function linkModule(options: LinkOptions): Promise<LinkResult> {
   const locals = options.imports.flatMap((i) => i.names.map((n) => n.local));
-  for (const name of locals) if (!IDENTIFIER.test(name)) throw new Error(`cannot link the import name ${JSON.stringify(name)}`);
+  // The code builder's identifier rule, the one used for all generated text: locals become bindings in the
+  // generated scope, so they must be safe identifiers (no reserved words or globals); imported names are export
+  // names, which may be any identifier-shaped word (`default`).
+  for (const i of options.imports)
+    for (const n of i.names)
+      if (!isSafeIdentifier(n.local) || !IDENTIFIER.test(n.imported))
+        throw new Error(`cannot link the import name ${JSON.stringify(isSafeIdentifier(n.local) ? n.imported : n.local)}`);
   if (new Set(locals).size !== locals.length) throw new Error("the same local name is imported twice");
   const reexports = options.imports
-    .map((i) => `export { ${i.names.map((n) => `${n.imported} as ${n.local}`).join(", ")} } from ${JSON.stringify(i.specifier)};`)
+    .map((i) => `export { ${i.names.map((n) => `${n.imported} as ${n.local}`).join(", ")} } from ${literal(i.specifier).toString()};`)
     .join("\n");
   const runtime = await bundleModule({ entrySource: reexports, resolveDir: options.resolveDir, virtualModules: options.virtualModules });
   const { body, exported } = splitFinalExport(runtime.code);
