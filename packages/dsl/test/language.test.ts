@@ -58,7 +58,7 @@ describe("2. triggers", () => {
       codes(
         promo('kind promo-code\n code "SAVE10"\n give 10% off order') + 'promotion q {\n title "q"\n kind promo-code\n code "save10"\n give 5% off order\n}',
       ),
-    ).toEqual(["duplicate-code"]);
+    ).toEqual(["coupons-may-stack", "coupons-may-stack", "duplicate-code"]);
   });
 
   it("coupon fields are available only with a code", () => {

@@ -43,7 +43,8 @@ export interface RefCart {
   customer: {
     id: string | null;
     region: string | null;
-    previousOrders: number;
+    /** Null when the cart does not say: a condition that reads it is rejected with `missing-data`. */
+    previousOrders: number | null;
     segments: Set<string>;
     riskFlags: Set<string>;
     coins: bigint;
@@ -166,7 +167,7 @@ function read(json: unknown, attributes: ReadonlyMap<string, string>): RefCart {
   const customer = {
     id: text(c["id"], "/customer/id"),
     region: text(c["region"], "/customer/region"),
-    previousOrders: count(c["previousOrders"], "/customer/previousOrders"),
+    previousOrders: c["previousOrders"] === undefined || c["previousOrders"] === null ? null : count(c["previousOrders"], "/customer/previousOrders"),
     segments: strings(c["segments"], "/customer/segments"),
     riskFlags: strings(c["riskFlags"], "/customer/riskFlags"),
     coins: BigInt(count(c["coins"], "/customer/coins")),

@@ -65,6 +65,31 @@ function evaluate(expr: A.Expr, ctx: Context, line: RefLine | null): Value {
   }
 }
 
+/**
+ * docs/language.md, gate 8 (`missing-data`): whether the condition reads a customer, cart or shipping field that
+ * the cart does not give. Such a condition fails whatever it says.
+ */
+export function readsMissingData(expr: A.Expr, ctx: Context): boolean {
+  switch (expr.kind) {
+    case "Or":
+    case "And":
+      return expr.operands.some((e) => readsMissingData(e, ctx));
+    case "Not":
+      return readsMissingData(expr.operand, ctx);
+    case "Compare":
+      return readsMissingData(expr.left, ctx) || readsMissingData(expr.right, ctx);
+    case "List":
+      return expr.items.some((e) => readsMissingData(e, ctx));
+    case "Path": {
+      const segments = expr.segments.map((s) => s.text);
+      if (segments.length !== 2 || !["customer", "cart", "shipping"].includes(segments[0]!)) return false;
+      return path(segments, ctx, null).t === "null";
+    }
+    default:
+      return false;
+  }
+}
+
 function aggregate(expr: A.AggregateExpr, ctx: Context): Value {
   const scope = expr.scope ? (expr.scope.kind === "InlineScope" ? expr.scope.predicate : ctx.scopes.get(expr.scope.name.text)!) : null;
   let subtotal = 0n;
@@ -97,9 +122,9 @@ function path(segments: string[], ctx: Context, line: RefLine | null): Value {
         case "region":
           return str(c.region);
         case "previousOrders":
-          return num(c.previousOrders);
+          return c.previousOrders === null ? NULL : num(c.previousOrders);
         case "firstOrder":
-          return { t: "bool", b: c.previousOrders === 0 };
+          return c.previousOrders === null ? NULL : { t: "bool", b: c.previousOrders === 0 };
         case "segments":
           return strSet(c.segments);
         case "riskFlags":

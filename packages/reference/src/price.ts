@@ -1,6 +1,6 @@
 import type * as A from "../../dsl/src/ast/nodes.js";
 import type { RefCart, RefCoupon, RefLine } from "./cart.js";
-import { inScope, truthy, type Context } from "./conditions.js";
+import { inScope, readsMissingData, truthy, type Context } from "./conditions.js";
 import { codePointCompare, formatMinor, largestRemainder, min, percentOf, percentOfDown, sum } from "./money.js";
 import type { RefBenefit, RefPromotion, RefRules } from "./rules.js";
 import { addDuration, periodBucket } from "./time.js";
@@ -12,7 +12,18 @@ import { addDuration, periodBucket } from "./time.js";
  */
 
 export type Reason =
-  "currency" | "window" | "not-collected" | "expired" | "locked" | "owner" | "limit" | "condition" | "no-eligible-lines" | "not-combinable" | "not-best";
+  | "currency"
+  | "window"
+  | "not-collected"
+  | "expired"
+  | "locked"
+  | "owner"
+  | "limit"
+  | "missing-data"
+  | "condition"
+  | "no-eligible-lines"
+  | "not-combinable"
+  | "not-best";
 
 export interface RefApplied {
   id: string;
@@ -86,6 +97,9 @@ export function price(rules: RefRules, cart: RefCart, options: PriceOptions = {}
     if (reason) return void rejected.set(rank, reason);
     const limit = limitGate(p, cart, coupon, rules, options.usage);
     if (limit === "limit") return void rejected.set(rank, "limit");
+    // Gate 8: a condition over data the cart does not give never holds.
+    if (p.condition && readsMissingData(p.condition, { cart, coupon, scopes: rules.scopes, remaining: [], digits: p.digits }))
+      return void rejected.set(rank, "missing-data");
     gated.push({ p, rank, coupon, budgetCap: limit.budgetCap, coinCap: limit.coinCap });
   });
 
@@ -139,26 +153,35 @@ export function price(rules: RefRules, cart: RefCart, options: PriceOptions = {}
   const state = pristine();
   for (const s of steps) apply(state, s);
 
-  // Coins, after every other promotion.
+  // Coins, after every other promotion: each coins promotion in application order, on what is left to pay after
+  // the ones before it, from what is left of the balance (docs/language.md, Coins).
+  const afterDiscounts = [...state.remaining];
   let coinsUsed = 0n;
   let coinsAmount = 0n;
-  let coinsApplied: RefApplied | null = null;
+  const coinsApplied: RefApplied[] = [];
   for (const c of coinsCandidates) {
-    if (coinsApplied) continue;
     if (!cart.useCoins || (c.p.condition && !truthy(c.p.condition, ctxOf(c, state), null))) {
       rejected.set(c.rank, "condition");
       continue;
     }
-    const deduction = coinDeduction(c, state, cart, rules, ctxOf);
+    const deduction = coinDeduction(c, state, cart, coinsUsed, ctxOf);
     if (deduction.used === 0n) {
       // docs/language.md, Coins: nothing left on the eligible lines is `no-eligible-lines`; a balance too small for
       // one whole coin's worth is `condition`.
       rejected.set(c.rank, deduction.eligible === 0n ? "no-eligible-lines" : "condition");
       continue;
     }
-    coinsUsed = deduction.used;
-    coinsAmount = deduction.amount;
-    coinsApplied = { id: c.p.id, amount: formatMinor(coinsAmount, cart.digits), lines: [], coins: Number(coinsUsed) };
+    coinsUsed += deduction.used;
+    coinsAmount += deduction.amount;
+    coinsApplied.push({ id: c.p.id, amount: formatMinor(deduction.amount, cart.digits), lines: [], coins: Number(deduction.used) });
+    // The value is spread over the eligible lines by what each has left (largest remainder, as any discount).
+    const ctx = ctxOf(c, state);
+    const eligible = cart.lines.flatMap((l, i) => (c.p.benefit.type === "coins" && inScope(c.p.benefit.scope, ctx, l) ? [i] : []));
+    const shares = largestRemainder(
+      deduction.amount,
+      eligible.map((i) => ({ key: cart.lines[i]!.id, weight: state.remaining[i]! })),
+    );
+    eligible.forEach((i, k) => (state.remaining[i]! -= shares[k]!));
   }
 
   const subtotal = sum(cart.lines.map((l) => l.subtotal));
@@ -182,7 +205,7 @@ export function price(rules: RefRules, cart: RefCart, options: PriceOptions = {}
     if (s.shipping > 0n) entry.shipping = money(s.shipping);
     return entry;
   });
-  if (coinsApplied) applied.push(coinsApplied);
+  applied.push(...coinsApplied);
   return {
     currency: cart.currency,
     subtotal: money(subtotal),
@@ -195,8 +218,8 @@ export function price(rules: RefRules, cart: RefCart, options: PriceOptions = {}
     lines: cart.lines.map((l, i) => ({
       id: l.id,
       subtotal: money(l.subtotal),
-      discount: money(l.subtotal - state.remaining[i]!),
-      total: money(state.remaining[i]!),
+      discount: money(l.subtotal - afterDiscounts[i]!),
+      total: money(afterDiscounts[i]!),
     })),
     optimal,
     savings: sum(steps.map((s) => sum(s.lines) + s.shipping)),
@@ -523,7 +546,7 @@ function coinDeduction(
   c: Candidate,
   state: State,
   cart: RefCart,
-  _rules: RefRules,
+  usedBefore: bigint,
   ctxOf: (c: Candidate, s: State) => Context,
 ): { used: bigint; amount: bigint; eligible: bigint } {
   const b = c.p.benefit;
@@ -531,13 +554,13 @@ function coinDeduction(
   const ctx = ctxOf(c, state);
   const items = sum(state.remaining);
   let limit = items;
-  if (b.cap) limit = min(limit, percentOfDown(items, b.cap));
+  if (b.cap) limit = min(limit, percentOfDown(b.capWithShipping ? items + cart.shipping.price : items, b.cap));
   const eligible = sum(cart.lines.map((l, i) => (inScope(b.scope, ctx, l) ? state.remaining[i]! : 0n)));
   limit = min(limit, eligible);
   if (c.budgetCap !== null) limit = min(limit, c.budgetCap);
   // Whole coins worth whole minor units: C coins are worth AMOUNT, so coins go in steps of C / gcd(C, AMOUNT).
   const step = b.coins / gcd(b.coins, b.per);
-  let used = min(cart.customer.coins, (limit * b.coins) / b.per);
+  let used = min(cart.customer.coins - usedBefore, (limit * b.coins) / b.per);
   if (c.coinCap !== null) used = min(used, c.coinCap);
   used = used < 0n ? 0n : (used / step) * step;
   return { used, amount: (used * b.per) / b.coins, eligible };

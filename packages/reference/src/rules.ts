@@ -31,7 +31,7 @@ export type RefBenefit =
   | { type: "shipping-free" }
   | { type: "shipping-amount"; amount: bigint }
   | { type: "shipping-percent"; percent: Rational }
-  | { type: "coins"; coins: bigint; per: bigint; cap: Rational | null; scope: RefScope };
+  | { type: "coins"; coins: bigint; per: bigint; cap: Rational | null; capWithShipping: boolean; scope: RefScope };
 
 export interface RefLimit {
   kind: "count" | "coins" | "budget";
@@ -124,7 +124,8 @@ export function readRules(project: ProjectFiles): RefRules {
     for (const name of names) {
       if ((KINDS as readonly string[]).includes(name)) allIds.filter((id) => (kindOf.get(id) ?? "automatic") === name).forEach((id) => out.add(id));
       else if (name === "any") allIds.forEach((id) => out.add(id));
-      else if (name === "coupons") allIds.filter((id) => hasCode.has(id)).forEach((id) => out.add(id));
+      // `coupons`: every promotion with a code, and the code-less selected coupons (docs/language.md, Selectors).
+      else if (name === "coupons") allIds.filter((id) => hasCode.has(id) || kindOf.get(id) === "selected-coupon").forEach((id) => out.add(id));
       else if (groups.has(name)) {
         if (seen.has(name)) continue;
         seen.add(name);
@@ -281,6 +282,7 @@ function readBenefit(b: A.Benefit, money: (lit: A.MoneyLit) => bigint, scopes: M
         coins: BigInt(b.coins.text),
         per: money(b.per),
         cap: b.capPercent ? parseRational(b.capPercent.text)! : null,
+        capWithShipping: b.capWithShipping === true,
         scope: b.scope ? scopeOf(b.scope, scopes) : null,
       };
   }

@@ -137,7 +137,7 @@ describe("normalisation", () => {
       customer: {
         id: null,
         region: null,
-        previousOrders: 0,
+        previousOrders: null,
         segments: new Set(),
         riskFlags: new Set(),
         coins: 0,

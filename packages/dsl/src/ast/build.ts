@@ -436,6 +436,7 @@ export class AstBuilder {
           coins: this.number(tok(c, "NumberLiteral")),
           per: this.money(sub(c, "money")),
           capPercent: percent ? this.percent(percent) : undefined,
+          capWithShipping: tok(c, "Kw_and") !== undefined,
           scope: scope ? this.scopeRef(scope) : undefined,
         };
       }

@@ -277,6 +277,8 @@ export interface CoinsBenefit extends NodeBase {
   coins: NumberLit;
   per: MoneyLit;
   capPercent: PercentLit | undefined;
+  /** `up to P% of order and shipping`: the cap's base includes shipping (default: the items only). */
+  capWithShipping?: boolean;
   scope: ScopeRef | undefined;
 }
 

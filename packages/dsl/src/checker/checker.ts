@@ -4,6 +4,7 @@ import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { MAX_DIAGNOSTICS_PER_FILE, type ParseResult } from "../parser/parse.js";
 import { newTables, Reporter, type FileContext, type Tables, type WritableTables } from "./context.js";
 import { DEFAULT_COST_BUDGET, reportCostOverBudget, reportDeepReferences, reportScopeCycles } from "./bounds.js";
+import { reportCouponsMayStack } from "./coupons.js";
 import { ExampleChecker } from "./examples.js";
 import { ExpressionChecker } from "./expressions.js";
 import { Literals } from "./literals.js";
@@ -160,6 +161,13 @@ export const CHECK_STAGES: readonly CheckStage[] = [
     name: "priority-ties",
     run(state) {
       reportPriorityTies(state.project.promotions, state.reporter);
+    },
+  },
+  {
+    // Needs the checked promotions and the stacking rules.
+    name: "coupon-stacking",
+    run(state) {
+      reportCouponsMayStack(state.project, state.reporter);
     },
   },
   {

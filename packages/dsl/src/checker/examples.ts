@@ -37,6 +37,7 @@ export const REJECTION_REASONS = [
   "not-best",
   "no-eligible-lines",
   "limit",
+  "missing-data",
 ] as const;
 
 export const CART_SHAPE: Shape = {

@@ -80,7 +80,7 @@ export interface Cart {
 
 export type Reason =
   | "condition" | "window" | "not-collected" | "expired" | "locked" | "owner" | "currency"
-  | "not-combinable" | "not-best" | "no-eligible-lines" | "limit";
+  | "not-combinable" | "not-best" | "no-eligible-lines" | "limit" | "missing-data";
 
 export interface PricingResult {
   currency: string;

@@ -60,6 +60,7 @@ export const CODES = {
   "window-passed": "warning",
   "unused-declaration": "warning",
   "cancel-without-limit": "warning",
+  "coupons-may-stack": "warning",
 } as const satisfies Record<string, Severity>;
 
 export type DiagnosticCode = keyof typeof CODES;
@@ -227,4 +228,10 @@ export const Diagnostics = {
   unusedDeclaration: (span: DiagnosticSpan, what: string, name: string) => make("unused-declaration", span, `${what} ${quoted(name)} is never used`),
   cancelWithoutLimit: (span: DiagnosticSpan, promotion: string) =>
     make("cancel-without-limit", span, `promotion ${quoted(promotion)} has no usage limit kept across orders, so 'on cancel' has nothing to give back or keep`),
+  couponsMayStack: (span: DiagnosticSpan, promotion: string, other: string) =>
+    make(
+      "coupons-may-stack",
+      span,
+      `coupon ${quoted(promotion)} can apply together with ${quoted(other)} in one order: no stacking rule, 'exclusive' or 'combines with' says how it combines with other coupons (the usual rule is one coupon per order: 'at most 1 of coupons per order')`,
+    ),
 };

@@ -518,7 +518,7 @@ export class Printer {
       case "FreeShipping":
         return "free shipping";
       case "Coins": {
-        const cap = b.capPercent ? ` up to ${b.capPercent.text}% of order` : "";
+        const cap = b.capPercent ? ` up to ${b.capPercent.text}% of order${b.capWithShipping ? " and shipping" : ""}` : "";
         const scope = b.scope ? ` on ${this.scopeRef(b.scope)}` : "";
         return `coins at ${b.coins.text} per ${this.money(b.per)}${cap}${scope}`;
       }

@@ -28,7 +28,7 @@ export type LoweredBenefit =
   | { type: "shipping-free" }
   | { type: "shipping-amount"; amount: number }
   | { type: "shipping-percent"; ratio: Ratio }
-  | { type: "coins"; coins: number; per: number; cap: Ratio | null; scope: LoweredScope | null };
+  | { type: "coins"; coins: number; per: number; cap: Ratio | null; capBase: "order" | "order and shipping"; scope: LoweredScope | null };
 
 /** A promotion spec whose condition and scopes are still expressions (see PromotionSpec in the runtime). */
 export interface LoweredPromotion extends Omit<PromotionSpec, "condition" | "benefit" | "exclusiveWith" | "combinesWith"> {
@@ -73,6 +73,7 @@ export function lower(project: CheckedProject): LoweredProgram {
       transferable: p.transferable,
       condition: p.condition ? { expr: p.condition, file: p.file } : null,
       conditionAfterDiscounts: p.condition ? readsAfterDiscounts(p.condition) : false,
+      reads: p.condition ? conditionReads(p.condition) : [],
       benefit,
       exclusiveWith: p.exclusiveWith === undefined ? null : p.exclusiveWith.includes("any") ? "all" : resolve(p.exclusiveWith).filter((id) => id !== p.id),
       combinesWith: resolve(p.combinesWith),
@@ -129,7 +130,7 @@ function selectorResolver(project: CheckedProject): (names: readonly string[]) =
   const all = project.promotions;
   const resolveOne = (name: string, seen: Set<string>): string[] => {
     if (name === "any") return all.map((p) => p.id);
-    if (name === "coupons") return all.filter((p) => p.code !== undefined).map((p) => p.id);
+    if (name === "coupons") return all.filter((p) => p.code !== undefined || p.kind === "selected-coupon").map((p) => p.id);
     const byKind = all.filter((p) => p.kind === name);
     if (byKind.length > 0) return byKind.map((p) => p.id);
     const group = project.symbols.groups.get(name);
@@ -186,6 +187,7 @@ function lowerBenefit(p: CheckedPromotion, project: CheckedProject, minor: (lit:
         coins: Number(b.coins.text),
         per: minor(b.per),
         cap: b.capPercent ? (parsePercent(b.capPercent.text.replace(/^0+(?=\d)/, "")) ?? null) : null,
+        capBase: b.capWithShipping ? "order and shipping" : "order",
         scope: b.scope ? scopeOf(b.scope, project, p.file) : null,
       };
   }
@@ -261,6 +263,22 @@ function predicateKeys(expr: A.Expr, project: CheckedProject, seen: Set<string>)
       return null;
   }
 }
+
+/** The customer, cart and shipping fields a condition reads, each once, in source order (the `missing-data` gate). */
+function conditionReads(expr: A.Expr): string[] {
+  const out = new Set<string>();
+  const visit = (e: A.Expr): void => {
+    if (e.kind === "And" || e.kind === "Or") e.operands.forEach(visit);
+    else if (e.kind === "Not") visit(e.operand);
+    else if (e.kind === "Compare") [e.left, e.right].forEach(visit);
+    else if (e.kind === "List") e.items.forEach(visit);
+    else if (e.kind === "Path" && e.segments.length === 2 && DATA_ROOTS.has(e.segments[0]!.text)) out.add(`${e.segments[0]!.text}.${e.segments[1]!.text}`);
+  };
+  visit(expr);
+  return [...out];
+}
+
+const DATA_ROOTS: ReadonlySet<string> = new Set(["customer", "cart", "shipping"]);
 
 /** Whether a condition reads an aggregate after earlier discounts (then its outcome depends on the combination). */
 function readsAfterDiscounts(expr: A.Expr): boolean {

@@ -29,7 +29,7 @@ export function programData(program: LoweredProgram, refs: FunctionRefs): Progra
       case "cheapest-free":
         return { type: "cheapest-free", free: b.free, every: b.every, scope: scope(b.scope), label: b.scope.label };
       case "coins":
-        return { type: "coins", coins: b.coins, per: b.per, cap: b.cap, scope: scope(b.scope) };
+        return { type: "coins", coins: b.coins, per: b.per, cap: b.cap, capBase: b.capBase, scope: scope(b.scope) };
       default:
         return b;
     }

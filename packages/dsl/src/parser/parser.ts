@@ -584,6 +584,10 @@ export class PromoParser extends CstParser {
       this.CONSUME(T.PercentLiteral);
       this.CONSUME(Kw.of);
       this.CONSUME(Kw.order);
+      this.OPTION3(() => {
+        this.CONSUME(Kw.and);
+        this.CONSUME(Kw.shipping);
+      });
     });
     this.OPTION2(() => {
       this.CONSUME(Kw.on);

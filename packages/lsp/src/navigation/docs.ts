@@ -116,6 +116,7 @@ export const REASON_DOCS: Readonly<Record<string, string>> = {
   locked: "the coupon is locked after a failed payment (`locked`)",
   owner: "the coupon belongs to another customer (`not transferable`)",
   limit: "a usage limit is exhausted",
+  "missing-data": "the `when` condition reads a customer, cart or shipping field the cart does not give",
   condition: "the `when` condition does not hold",
   "no-eligible-lines": "it qualified but had nothing to discount",
   "not-combinable": "it qualified, but the stacking rules exclude it in favour of the chosen combination",

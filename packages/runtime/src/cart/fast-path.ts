@@ -194,7 +194,7 @@ class FastNormaliser {
     const customer = {
       id: null as string | null,
       region: null as string | null,
-      previousOrders: 0,
+      previousOrders: null as number | null,
       segments: new Set<string>() as ReadonlySet<string>,
       riskFlags: new Set<string>() as ReadonlySet<string>,
       coins: 0,

@@ -31,7 +31,8 @@ export interface NormalizedCart {
   customer: {
     id: string | null;
     region: string | null;
-    previousOrders: number;
+    /** Null when the cart does not say (a condition reading it is then rejected with `missing-data`). */
+    previousOrders: number | null;
     segments: ReadonlySet<string>;
     riskFlags: ReadonlySet<string>;
     coins: number;

@@ -44,7 +44,7 @@ function stringOr<T>(value: JsonValue | undefined, fallback: T): string | T {
   return typeof value === "string" ? value : fallback;
 }
 
-function safeIntegerOr(value: JsonValue | undefined, fallback: number): number {
+function safeIntegerOr<F extends number | null>(value: JsonValue | undefined, fallback: F): number | F {
   return typeof value === "number" && Number.isSafeInteger(value) ? value : fallback;
 }
 
@@ -137,7 +137,7 @@ class Normaliser {
     return {
       id: stringOr(get(raw, "id"), null),
       region: typeof region === "string" ? (this.region(region, "/customer/region") ?? null) : null,
-      previousOrders: safeIntegerOr(get(raw, "previousOrders"), 0),
+      previousOrders: safeIntegerOr(get(raw, "previousOrders"), null),
       segments: stringSet(get(raw, "segments")),
       riskFlags: stringSet(get(raw, "riskFlags")),
       coins: safeIntegerOr(get(raw, "coins"), 0),

@@ -1,10 +1,11 @@
 import type { NormalizedCart, NormalizedCoupon } from "../cart/types.js";
+import { allocateLargestRemainder } from "../money/allocate.js";
 import { minorFormatter } from "../money/amount.js";
 import { CartLines, computeBenefit, type BenefitResult } from "./benefits.js";
 import { CombinationBound } from "./bounds.js";
 import { CandidateIndex } from "./candidates.js";
 import { CartConditionContext } from "./conditions.js";
-import { staticGate, type Reason } from "./gates.js";
+import { missingDataGate, staticGate, type Reason } from "./gates.js";
 import { limitGate, reservationsFor, type Reservation, type Usage } from "./limits.js";
 import type { Program, PromotionSpec, StackingRule } from "./program.js";
 
@@ -103,15 +104,16 @@ export function evaluateProgram(program: Program, cart: NormalizedCart, options:
   const facts = factsOf(program);
   const rejected = new Map<number, { reason: Reason; message: string }>();
   const eligible: Candidate[] = [];
-  let coinsCandidate: Candidate | undefined;
+  const coinsCandidates: Candidate[] = [];
 
   for (const rank of facts.index.candidates(cart)) {
     let spec = program.promotions[rank]!;
     const coupon = spec.code === null ? null : (cart.coupons.get(spec.code) ?? null);
     let gate = staticGate(spec, cart, coupon);
     if (!gate && spec.limits.length > 0) ({ gate, spec } = limitGate(spec, cart, options.usage));
+    if (!gate && spec.reads !== undefined && spec.reads.length > 0) gate = missingDataGate(spec, cart);
     if (gate) rejected.set(rank, gate);
-    else if (spec.kind === "coins") coinsCandidate ??= { spec, rank, slot: -1, coupon };
+    else if (spec.kind === "coins") coinsCandidates.push({ spec, rank, slot: -1, coupon });
     else eligible.push({ spec, rank, slot: eligible.length, coupon });
   }
 
@@ -132,7 +134,18 @@ export function evaluateProgram(program: Program, cart: NormalizedCart, options:
     if (!chosenRanks.has(candidate.rank)) rejected.set(candidate.rank, search.explainRejection(candidate, chosen.steps, pristine, states, contested[i]!));
   });
 
-  const coins = priceCoins(coinsCandidate, cart, remaining, rejected);
+  // Every coins promotion, in application order, on what the ones before it left (docs/language.md, Coins).
+  const coinSteps: CoinStep[] = [];
+  const coins = { used: 0, amount: 0 };
+  const lineValues = new CartLines(cart);
+  for (const candidate of coinsCandidates) {
+    const step = priceCoins(candidate, cart, remaining, coins.used, rejected, lineValues);
+    if (!step) continue;
+    coinSteps.push(step);
+    coins.used += step.used;
+    coins.amount += step.amount;
+    step.lines.forEach((a, i) => (remaining[i]! -= a));
+  }
   const currency = cart.currency;
   const money = minorFormatter(currency);
   const subtotal = pristine.reduce((a, b) => a + b, 0);
@@ -152,9 +165,9 @@ export function evaluateProgram(program: Program, cart: NormalizedCart, options:
     if (s.candidate.spec.limits.length > 0) entry.reservations = reservationsFor(s.candidate.spec, cart, s.result.lines, s.result.shipping, null);
     return entry;
   });
-  if (coins.used > 0 && coinsCandidate) {
-    applied.push({ id: coinsCandidate.spec.id, title: coinsCandidate.spec.title, kind: "coins", amount: money(coins.amount), lines: [], coins: coins.used });
-    if (coinsCandidate.spec.limits.length > 0) applied[applied.length - 1]!.reservations = reservationsFor(coinsCandidate.spec, cart, null, 0, coins);
+  for (const { candidate, used, amount } of coinSteps) {
+    applied.push({ id: candidate.spec.id, title: candidate.spec.title, kind: "coins", amount: money(amount), lines: [], coins: used });
+    if (candidate.spec.limits.length > 0) applied[applied.length - 1]!.reservations = reservationsFor(candidate.spec, cart, null, 0, { used, amount });
   }
   const rejectedList: RejectedPromotion[] = [...rejected.entries()]
     .sort((a, b) => a[0] - b[0])
@@ -173,8 +186,8 @@ export function evaluateProgram(program: Program, cart: NormalizedCart, options:
     lines: cart.lines.map((line, i) => ({
       id: line.id,
       subtotal: money(line.subtotal),
-      discount: money(line.subtotal - remaining[i]!),
-      total: money(remaining[i]!),
+      discount: money(line.subtotal - (remaining[i]! + coinShare(coinSteps, i))),
+      total: money(remaining[i]! + coinShare(coinSteps, i)),
     })),
   };
 }
@@ -498,31 +511,50 @@ function prefixStates(steps: readonly Step[], pristine: readonly number[], shipp
   return states;
 }
 
+/** One applied coins promotion: the coins it used, their value and that value's share of each line. */
+interface CoinStep {
+  candidate: Candidate;
+  used: number;
+  amount: number;
+  lines: number[];
+}
+
+function coinShare(steps: readonly CoinStep[], line: number): number {
+  let share = 0;
+  for (const step of steps) share += step.lines[line]!;
+  return share;
+}
+
+/**
+ * One coins promotion on top of the promotions and the coins promotions before it: `remaining` is what each line
+ * has left to pay, `usedBefore` the coins those earlier coins promotions took from the balance.
+ */
 function priceCoins(
-  candidate: Candidate | undefined,
+  candidate: Candidate,
   cart: NormalizedCart,
   remaining: readonly number[],
+  usedBefore: number,
   rejected: Map<number, { reason: Reason; message: string }>,
-): { used: number; amount: number } {
-  const none = { used: 0, amount: 0 };
-  if (!candidate) return none;
+  lines: CartLines,
+): CoinStep | undefined {
   const { spec } = candidate;
   const benefit = spec.benefit;
-  if (benefit.type !== "coins") return none;
+  if (benefit.type !== "coins") return undefined;
   const reject = (reason: Reason, message: string) => {
     rejected.set(candidate.rank, { reason, message });
-    return none;
+    return undefined;
   };
   if (!cart.useCoins) return reject("condition", "the cart does not ask to use coins");
   const failure = spec.condition?.(new CartConditionContext(cart, candidate.coupon, remaining));
   if (failure !== undefined) return reject("condition", failure);
   const itemsTotal = remaining.reduce((a, b) => a + b, 0);
+  const eligible = lines.matching(benefit.scope);
   let eligibleValue = 0;
-  cart.lines.forEach((line, i) => {
-    if (benefit.scope === null || benefit.scope(line, cart)) eligibleValue += remaining[i]!;
-  });
-  const cap = benefit.cap === null ? Infinity : Math.floor((itemsTotal * benefit.cap.numerator) / benefit.cap.denominator);
-  const balanceValue = Math.floor((cart.customer.coins * benefit.per) / benefit.coins);
+  for (const i of eligible) eligibleValue += remaining[i]!;
+  const base = itemsTotal + (benefit.capBase === "order and shipping" ? cart.shipping.price : 0);
+  const cap = benefit.cap === null ? Infinity : Math.floor((base * benefit.cap.numerator) / benefit.cap.denominator);
+  const balance = cart.customer.coins - usedBefore;
+  const balanceValue = Math.floor((balance * benefit.per) / benefit.coins);
   const limit = Math.min(cap, eligibleValue, balanceValue);
   // Whole coins worth whole minor units: C coins per AMOUNT go in steps of C / gcd(C, AMOUNT), so no coin is
   // taken for a fraction of a minor unit (docs/language.md, Coins).
@@ -532,9 +564,13 @@ function priceCoins(
   const amount = Math.floor((used * benefit.per) / benefit.coins);
   if (used <= 0 || amount <= 0) {
     if (eligibleValue === 0) return reject("no-eligible-lines", "no line in the cart can be paid with coins");
-    return reject("condition", cart.customer.coins === 0 ? "the customer has no coins" : "the coins' limits leave nothing to deduct");
+    return reject("condition", balance <= 0 ? "the customer has no coins" : "the coins' limits leave nothing to deduct");
   }
-  return { used, amount };
+  // The value is spread over the eligible lines by what each has left, exactly (largest remainder).
+  const shares = new Array<number>(remaining.length).fill(0);
+  const weights = eligible.map((i) => remaining[i]!);
+  allocateLargestRemainder(amount, weights).forEach((a, k) => (shares[eligible[k]!] = a));
+  return { candidate, used, amount, lines: shares };
 }
 
 function gcd(a: number, b: number): number {

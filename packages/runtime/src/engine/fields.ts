@@ -13,7 +13,7 @@ export function cartField(cart: NormalizedCart, coupon: NormalizedCoupon | null,
         case "previousOrders":
           return c.previousOrders;
         case "firstOrder":
-          return c.previousOrders === 0;
+          return c.previousOrders === null ? null : c.previousOrders === 0;
         case "segments":
           return c.segments;
         case "riskFlags":

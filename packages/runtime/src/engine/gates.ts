@@ -1,14 +1,39 @@
 import type { NormalizedCart, NormalizedCoupon } from "../cart/types.js";
 import { addDuration } from "../time/calendar.js";
 import { epochToZoned } from "../time/zones.js";
+import { cartField } from "./fields.js";
 import type { PromotionSpec, Window } from "./program.js";
 
 export type Reason =
-  "condition" | "window" | "not-collected" | "expired" | "locked" | "owner" | "currency" | "not-combinable" | "not-best" | "no-eligible-lines" | "limit";
+  | "condition"
+  | "missing-data"
+  | "window"
+  | "not-collected"
+  | "expired"
+  | "locked"
+  | "owner"
+  | "currency"
+  | "not-combinable"
+  | "not-best"
+  | "no-eligible-lines"
+  | "limit";
 
 export interface Rejection {
   reason: Reason;
   message: string;
+}
+
+/**
+ * Gate 8, `missing-data`: a condition that reads a customer, cart or shipping field the cart does not give fails,
+ * whatever it says, so absent data never grants a benefit (docs/language.md, Candidates and rejection reasons).
+ */
+export function missingDataGate(p: PromotionSpec, cart: NormalizedCart): Rejection | undefined {
+  for (const path of p.reads ?? []) {
+    const dot = path.indexOf(".");
+    const value = cartField(cart, null, path.slice(0, dot), path.slice(dot + 1));
+    if (value === null || value === undefined) return { reason: "missing-data", message: `the cart does not give ${path}, which the condition reads` };
+  }
+  return undefined;
 }
 
 /** Wall-clock time in a zone, as rule files write it: `2026-11-12 04:59:59 America/Los_Angeles`. */

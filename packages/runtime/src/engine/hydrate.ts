@@ -19,7 +19,7 @@ export type BenefitData =
   | { type: "shipping-free" }
   | { type: "shipping-amount"; amount: number }
   | { type: "shipping-percent"; ratio: { numerator: number; denominator: number } }
-  | { type: "coins"; coins: number; per: number; cap: { numerator: number; denominator: number } | null; scope: Ref };
+  | { type: "coins"; coins: number; per: number; cap: { numerator: number; denominator: number } | null; capBase?: "order" | "order and shipping"; scope: Ref };
 
 export interface PromotionData extends Omit<PromotionSpec, "condition" | "benefit" | "exclusiveWith" | "combinesWith"> {
   condition: Ref;

@@ -50,7 +50,7 @@ export type Benefit =
   | { type: "shipping-free" }
   | { type: "shipping-amount"; amount: number }
   | { type: "shipping-percent"; ratio: Ratio }
-  | { type: "coins"; coins: number; per: number; cap: Ratio | null; scope: LinePredicate | null; maxCoins?: number }
+  | { type: "coins"; coins: number; per: number; cap: Ratio | null; capBase?: "order" | "order and shipping"; scope: LinePredicate | null; maxCoins?: number }
   /** Made by the engine for one cart when a budget limit is partly used (limits.ts); never in a program. */
   | { type: "capped"; inner: Benefit; cap: number };
 
@@ -94,6 +94,8 @@ export interface PromotionSpec {
    * every combination, and the engine evaluates it once per cart.
    */
   conditionAfterDiscounts: boolean;
+  /** The customer, cart and shipping fields the condition reads ("customer.previousOrders"); one absent is `missing-data`. */
+  reads?: readonly string[];
   benefit: Benefit;
   /** Ids this promotion may not combine with; "all" for `exclusive` alone. */
   exclusiveWith: ReadonlySet<string> | "all" | null;
