@@ -342,3 +342,74 @@ export function jsonRulesEngineBaseline(promotions, Engine) {
     },
   };
 }
+
+/**
+ * GoRules Zen over the same promotions json-rules-engine can express: one decision table (hit policy `collect`),
+ * one row per promotion, compiled once by `createDecision` and reused for every cart. Conditions read the same flat
+ * facts as `jsonRulesEngineBaseline`; benefits are applied by the shared `applyBenefit` in application order.
+ * `price(cart)` is async (a decision evaluates off the main thread).
+ */
+export function zenBaseline(promotions, ZenEngine) {
+  const list = applicationOrder(promotions.filter(jsonRulesExpressible));
+  const json = (v) => JSON.stringify(v);
+  const rules = list.map((p, rank) => {
+    const all = [];
+    if (p.code) all.push(`contains(codes, ${json(p.code)})`);
+    if (p.window) all.push(`at >= ${p.window.start} and at <= ${p.window.end}`);
+    const cond = p.condition;
+    if (cond?.type === "subtotal-exceeds") all.push(`subtotal > ${cond.min}`);
+    else if (cond?.type === "store-subtotal") all.push(`(storeSubtotals[${json(cond.store)}] ?? 0) >= ${cond.min}`);
+    else if (cond?.type === "category-quantity")
+      all.push(`(categoryQuantities[${json(cond.category)}] ?? 0) >= ${cond.min}`, `contains(${json(cond.regions)}, region)`);
+    return { _id: `r${rank}`, i1: all.length === 0 ? "" : all.map((x) => `(${x})`).join(" and "), o1: String(rank) };
+  });
+  const content = {
+    nodes: [
+      { id: "in", type: "inputNode", name: "in", position: { x: 0, y: 0 } },
+      {
+        id: "dt",
+        type: "decisionTableNode",
+        name: "promotions",
+        position: { x: 0, y: 0 },
+        content: {
+          hitPolicy: "collect",
+          inputs: [{ id: "i1", name: "condition" }],
+          outputs: [{ id: "o1", name: "rank", field: "rank" }],
+          rules,
+        },
+      },
+      { id: "out", type: "outputNode", name: "out", position: { x: 0, y: 0 } },
+    ],
+    edges: [
+      { id: "e1", sourceId: "in", targetId: "dt", type: "edge" },
+      { id: "e2", sourceId: "dt", targetId: "out", type: "edge" },
+    ],
+  };
+  const decision = new ZenEngine().createDecision(Buffer.from(JSON.stringify(content)));
+
+  return {
+    rules: list.length,
+    async price(cart) {
+      const c = readLines(cart);
+      const storeSubtotals = {};
+      const categoryQuantities = {};
+      c.lines.forEach((line, i) => {
+        storeSubtotals[line.store] = (storeSubtotals[line.store] ?? 0) + c.subtotal[i];
+        categoryQuantities[line.category] = (categoryQuantities[line.category] ?? 0) + line.quantity;
+      });
+      const facts = {
+        at: Date.parse(cart.at),
+        codes: (cart.coupons ?? []).map((x) => x.code.trim().toUpperCase()),
+        subtotal: c.total,
+        storeSubtotals,
+        categoryQuantities,
+        region: cart.customer?.region ?? null,
+      };
+      const { result } = await decision.evaluate(facts);
+      const ranks = result.map((r) => r.rank).sort((a, b) => a - b);
+      let discount = 0;
+      for (const rank of ranks) discount += applyBenefit(list[rank].benefit, c, c.remaining);
+      return { subtotal: c.total, discount, shippingDiscount: 0, total: c.total - discount + (cart.shipping ? cents(cart.shipping.price) : 0) };
+    },
+  };
+}
