@@ -2,11 +2,15 @@ import { TextDocumentSyncKind, type Connection, type InitializeResult, type Serv
 import type { Feature, FeatureContext } from "./feature.js";
 import { guard } from "./guard.js";
 import { FEATURES } from "./features/index.js";
-import { Workspace } from "./workspace.js";
+import { nodeFiles } from "./node-files.js";
+import { Workspace, type WorkspaceFiles } from "./workspace.js";
 
-/** Wires the features to a connection (stdio in the bin, in-memory streams in tests) and starts listening. */
-export function startServer(connection: Connection, features: readonly Feature[] = FEATURES): Workspace {
-  const workspace = new Workspace();
+/**
+ * Wires the features to a connection (stdio in the bin, in-memory streams in tests) and starts listening.
+ * `files` is where the workspace's files live (the disk by default).
+ */
+export function startServer(connection: Connection, features: readonly Feature[] = FEATURES, files: WorkspaceFiles = nodeFiles): Workspace {
+  const workspace = new Workspace(files);
   const ctx: FeatureContext = {
     connection,
     workspace,

@@ -1,6 +1,4 @@
-import { readdirSync, statSync } from "node:fs";
-import { join } from "node:path";
-import { checkProject, diskHost, parseSource, reparse, type CheckedProject, type Diagnostic, type ParseResult, type SourceHost } from "@promo/dsl";
+import { checkProject, parseSource, reparse, type CheckedProject, type Diagnostic, type ParseResult, type SourceHost } from "@promo/dsl";
 import { TextDocument } from "vscode-languageserver-textdocument";
 import { TextDocuments } from "vscode-languageserver/node";
 import { pathToUri, uriToPath } from "./convert.js";
@@ -21,6 +19,17 @@ export interface Analysis {
 const MAX_WORKSPACE_FILES = 5_000;
 
 /**
+ * Where the workspace's files live: the local disk for the stdio server, memory for an in-browser server.
+ * Only this interface touches a file system, so the server itself runs wherever its connection does.
+ */
+export interface WorkspaceFiles {
+  /** Reads and resolves source files (open documents are layered over it). */
+  host: SourceHost;
+  /** The `.promo` files under a folder, sorted, at most `limit` of them. */
+  list(folder: string, limit: number): string[];
+}
+
+/**
  * Open documents over the files on disk. Analyses are cached by document version (open files) or by text
  * (files on disk), so every feature answering for the same version reads the same tables.
  */
@@ -30,13 +39,15 @@ export class Workspace {
   private readonly cache = new Map<string, Analysis>();
   private discovered: string[] | undefined;
 
+  constructor(private readonly store: WorkspaceFiles) {}
+
   /** Reads open documents first, then the disk: an unsaved edit to an imported file is seen at once. */
   readonly host: SourceHost = {
     readFile: (path) => {
       const open = this.documents.get(pathToUri(path));
-      return open ? new TextEncoder().encode(open.getText()) : diskHost.readFile(path);
+      return open ? new TextEncoder().encode(open.getText()) : this.store.host.readFile(path);
     },
-    resolve: diskHost.resolve,
+    resolve: (from, specifier) => this.store.host.resolve(from, specifier),
   };
 
   setFolders(uris: readonly string[]): void {
@@ -78,14 +89,14 @@ export class Workspace {
   }
 
   private diskText(path: string): string | undefined {
-    const bytes = diskHost.readFile(path);
+    const bytes = this.store.host.readFile(path);
     return bytes === undefined ? undefined : new TextDecoder().decode(bytes);
   }
 
   /** Every .promo file of the workspace folders plus every open document, as URIs. */
   files(): string[] {
     this.discovered ??= this.folders
-      .flatMap((folder) => walk(folder))
+      .flatMap((folder) => this.store.list(folder, MAX_WORKSPACE_FILES))
       .slice(0, MAX_WORKSPACE_FILES)
       .map(pathToUri);
     const open = this.documents.keys();
@@ -97,30 +108,4 @@ export class Workspace {
     const path = uriToPath(uri);
     return this.documents.keys().filter((other) => other !== uri && this.cache.get(other)?.project.files.some((f) => f.parsed.source.path === path));
   }
-}
-
-function walk(dir: string): string[] {
-  const out: string[] = [];
-  const stack = [dir];
-  while (stack.length > 0 && out.length < MAX_WORKSPACE_FILES) {
-    const current = stack.pop()!;
-    let entries: string[];
-    try {
-      entries = readdirSync(current);
-    } catch {
-      continue;
-    }
-    for (const name of entries) {
-      if (name.startsWith(".") || name === "node_modules") continue;
-      const full = join(current, name);
-      try {
-        const stat = statSync(full);
-        if (stat.isDirectory()) stack.push(full);
-        else if (name.endsWith(".promo")) out.push(full);
-      } catch {
-        // unreadable entries are skipped
-      }
-    }
-  }
-  return out.sort();
 }
