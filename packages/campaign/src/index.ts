@@ -122,3 +122,4 @@ export function checkEdit(old: Registration, change: EditRequest, at: number, ca
   if (change.units !== undefined && change.units < old.units) reasons.push("units-withdrawn");
   return { allowed: reasons.length === 0, reasons };
 }
+export * from "./status.js";
