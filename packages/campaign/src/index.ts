@@ -123,3 +123,4 @@ export function checkEdit(old: Registration, change: EditRequest, at: number, ca
   return { allowed: reasons.length === 0, reasons };
 }
 export * from "./status.js";
+export * from "./checkout.js";
