@@ -1,0 +1,126 @@
+/**
+ * Pure checks for platform campaigns (seller FAQ 002 q.76–87): per-product eligibility against a campaign's
+ * requirements, and the edit policy for a registration. No I/O; every failed requirement is reported.
+ */
+
+export type Comparison = ">=" | ">" | "<=" | "<" | "==" | "in" | "includes" | "not";
+
+export interface Requirement {
+  /** Stable reason code returned when the requirement fails, e.g. "rating-too-low". */
+  readonly reason: string;
+  /** Dotted fact path, e.g. "product.rating" or "store.evaluationPercent". */
+  readonly fact: string;
+  readonly op: Comparison;
+  readonly value: number | string | boolean | readonly string[];
+  /** Only checked when this fact path is a positive number (e.g. rating only with at least one sale). */
+  readonly onlyWhenPositive?: string;
+  readonly span?: { readonly start: number; readonly end: number };
+}
+
+export interface Failure {
+  readonly reason: string;
+  readonly fact: string;
+  readonly actual: unknown;
+  readonly expected: string;
+  readonly span?: { readonly start: number; readonly end: number };
+}
+
+export interface Snapshot {
+  readonly product: Readonly<Record<string, unknown>>;
+  readonly store: Readonly<Record<string, unknown>>;
+}
+
+function lookup(snapshot: Snapshot, path: string): unknown {
+  const [root, ...rest] = path.split(".");
+  let value: unknown = root === "product" ? snapshot.product : root === "store" ? snapshot.store : undefined;
+  for (const key of rest) {
+    if (value === null || typeof value !== "object") return undefined;
+    value = (value as Record<string, unknown>)[key];
+  }
+  return value;
+}
+
+function holds(actual: unknown, op: Comparison, expected: Requirement["value"]): boolean {
+  switch (op) {
+    case ">=":
+      return typeof actual === "number" && actual >= (expected as number);
+    case ">":
+      return typeof actual === "number" && actual > (expected as number);
+    case "<=":
+      return typeof actual === "number" && actual <= (expected as number);
+    case "<":
+      return typeof actual === "number" && actual < (expected as number);
+    case "==":
+      return actual === expected;
+    case "not":
+      return actual !== expected;
+    case "in":
+      return typeof actual === "string" && (expected as readonly string[]).includes(actual);
+    case "includes":
+      return Array.isArray(actual) && actual.includes(expected);
+  }
+}
+
+/** Checks every requirement; returns all failures. A missing fact fails with reason "missing-data". */
+export function checkEligibility(requirements: readonly Requirement[], snapshot: Snapshot): Failure[] {
+  const failures: Failure[] = [];
+  for (const r of requirements) {
+    if (r.onlyWhenPositive !== undefined) {
+      const gate = lookup(snapshot, r.onlyWhenPositive);
+      if (gate === undefined || gate === null) {
+        failures.push({ reason: "missing-data", fact: r.onlyWhenPositive, actual: undefined, expected: "> 0", span: r.span });
+        continue;
+      }
+      if (!(typeof gate === "number" && gate > 0)) {
+        failures.push({ reason: r.reason, fact: r.onlyWhenPositive, actual: gate, expected: "> 0", span: r.span });
+        continue;
+      }
+    }
+    const actual = lookup(snapshot, r.fact);
+    const expected = `${r.op} ${JSON.stringify(r.value)}`;
+    if (actual === undefined || actual === null) {
+      failures.push({ reason: "missing-data", fact: r.fact, actual, expected, span: r.span });
+    } else if (!holds(actual, r.op, r.value)) {
+      failures.push({ reason: r.reason, fact: r.fact, actual, expected, span: r.span });
+    }
+  }
+  return failures;
+}
+
+export interface Registration {
+  readonly discountPercent: number;
+  readonly units: number;
+  readonly originalPrice: number;
+}
+
+export interface EditRequest {
+  readonly discountPercent?: number;
+  readonly units?: number;
+  readonly originalPrice?: number;
+}
+
+export interface Calendar {
+  /** Epoch milliseconds (UTC instants). */
+  readonly registrationCloses: number;
+  readonly saleStart: number;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Edit policy (002): the discount may be increased, never decreased, until one day before registration closes and
+ * never after the sale starts; the original price cannot change; units may be added, never withdrawn.
+ */
+export function checkEdit(old: Registration, change: EditRequest, at: number, calendar: Calendar): { allowed: boolean; reasons: string[] } {
+  const reasons: string[] = [];
+  if (change.discountPercent !== undefined && change.discountPercent !== old.discountPercent) {
+    if (change.discountPercent < old.discountPercent) reasons.push("discount-decrease");
+    else if (at >= calendar.saleStart) reasons.push("sale-started");
+    else if (at > calendar.registrationCloses - DAY_MS) reasons.push("discount-edit-window-closed");
+  }
+  if (change.originalPrice !== undefined && change.originalPrice !== old.originalPrice) reasons.push("original-price-locked");
+  if (change.units !== undefined && change.units < old.units) reasons.push("units-withdrawn");
+  return { allowed: reasons.length === 0, reasons };
+}
+export * from "./status.js";
+export * from "./checkout.js";
