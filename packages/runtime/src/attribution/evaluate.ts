@@ -69,6 +69,11 @@ export interface AttributionResult {
 }
 
 const PRIORITY: Record<ActionKind, number> = { coupon: 3, cart: 2, click: 1 };
+const LOWER: Record<ActionKind, string> = {
+  click: "lower priority action: click (coupon activation > adding to the cart > last click)",
+  cart: "lower priority action: add to cart (coupon activation > adding to the cart > last click)",
+  coupon: "lower priority action: coupon",
+};
 export const MAX_EVENTS = 200_000;
 export const MIN_STORE_RATE_BP = 300;
 
@@ -77,9 +82,13 @@ export function validateJourney(events: unknown): AttributionError[] {
   if (!Array.isArray(events)) return [{ path: "$", message: "journey must be an array" }];
   if (events.length > MAX_EVENTS) return [{ path: "$", message: `journey has more than ${MAX_EVENTS} events` }];
   const seen = new Set<string>();
-  events.forEach((e: unknown, i) => {
+  for (let i = 0; i < events.length; i++) {
+    const e: unknown = events[i];
+    if (typeof e !== "object" || e === null) {
+      errors.push({ path: `$[${i}]`, message: "event must be an object" });
+      continue;
+    }
     const p = `$[${i}]`;
-    if (typeof e !== "object" || e === null) return void errors.push({ path: p, message: "event must be an object" });
     const ev = e as Record<string, unknown>;
     if (typeof ev.id !== "string") errors.push({ path: `${p}.id`, message: "id must be a string" });
     else if (seen.has(ev.id)) errors.push({ path: `${p}.id`, message: `duplicate event id ${JSON.stringify(ev.id)}` });
@@ -87,7 +96,7 @@ export function validateJourney(events: unknown): AttributionError[] {
     if (typeof ev.at !== "number" || !Number.isFinite(ev.at)) errors.push({ path: `${p}.at`, message: "at must be a finite number" });
     if (ev.kind !== "click" && ev.kind !== "cart" && ev.kind !== "coupon") errors.push({ path: `${p}.kind`, message: "kind must be click, cart or coupon" });
     if (typeof ev.webmaster !== "string") errors.push({ path: `${p}.webmaster`, message: "webmaster must be a string" });
-  });
+  }
   return errors;
 }
 
@@ -96,33 +105,43 @@ function modelAt(rules: AttributionRules, at: number): "first-cookie" | "last-co
   return rules.defaultModel;
 }
 
-export function attribute(rules: AttributionRules, order: Order, journey: JourneyEvent[]): AttributionResult {
+/** With `explain: false` the losing touchpoints are not listed (winner, rule and commission are the same). */
+export function attribute(rules: AttributionRules, order: Order, journey: JourneyEvent[], options: { explain?: boolean } = {}): AttributionResult {
+  const explain = options.explain !== false;
   const errors = validateJourney(journey);
   if (rules.storeRateBp < MIN_STORE_RATE_BP) errors.push({ path: "rules.storeRateBp", message: "store-wide affiliate rate is below the 3% minimum" });
   if (errors.length > 0) return { ok: false, errors, lines: [], steps: 0 };
   let steps = 0;
   // Events after payment or outside the lookback are ignored; sorting makes unsorted input deterministic.
-  const events = journey
-    .filter((e) => e.at <= order.paidAt && e.at >= order.paidAt - rules.lookbackMs)
-    .sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const lo = order.paidAt - rules.lookbackMs;
+  const events: JourneyEvent[] = [];
+  let sorted = true;
+  for (const e of journey) {
+    if (e.at > order.paidAt || e.at < lo) continue;
+    const prev = events[events.length - 1];
+    if (prev !== undefined && (prev.at > e.at || (prev.at === e.at && prev.id > e.id))) sorted = false;
+    events.push(e);
+  }
+  if (!sorted) events.sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   steps += journey.length;
   const paidInSale = !rules.salePeriod || (order.paidAt >= rules.salePeriod.from && order.paidAt < rules.salePeriod.to);
   // Earliest coupon activation: a coupon brought by one webmaster excludes all others.
   const firstCoupon = events.find((e) => e.kind === "coupon");
+  const outside: Loss[] = [];
+  for (const e of journey) {
+    if (e.at > order.paidAt) outside.push({ event: e.id, reason: "after payment" });
+    else if (e.at < order.paidAt - rules.lookbackMs) outside.push({ event: e.id, reason: "outside lookback" });
+  }
   const lines: LineAttribution[] = [];
   for (const line of order.lines) {
-    const losers: Loss[] = [];
+    const losers: Loss[] = explain ? outside.slice() : [];
     let best: JourneyEvent | undefined;
     let decidedBy: Decision = "none";
-    for (const e of journey) {
-      steps++;
-      if (e.at > order.paidAt) losers.push({ event: e.id, reason: "after payment" });
-      else if (e.at < order.paidAt - rules.lookbackMs) losers.push({ event: e.id, reason: "outside lookback" });
-    }
+    let mixedPriority = false;
     for (const e of events) {
       steps++;
       if (e.sku !== undefined && e.sku !== line.sku) {
-        losers.push({ event: e.id, reason: "different goods" });
+        if (explain) losers.push({ event: e.id, reason: "different goods" });
         continue;
       }
       if (best === undefined) {
@@ -132,27 +151,24 @@ export function attribute(rules: AttributionRules, order: Order, journey: Journe
       const pe = PRIORITY[e.kind];
       const pb = PRIORITY[best.kind];
       if (pe !== pb) {
+        mixedPriority = true;
         if (pe > pb) {
-          losers.push({ event: best.id, reason: `lower priority action (${best.kind} < ${e.kind})` });
+          if (explain) losers.push({ event: best.id, reason: LOWER[best.kind] });
           best = e;
-        } else losers.push({ event: e.id, reason: `lower priority action (${e.kind} < ${best.kind})` });
+        } else if (explain) losers.push({ event: e.id, reason: LOWER[e.kind] });
         continue;
       }
-      if (modelAt(rules, best.at) === "first-cookie") losers.push({ event: e.id, reason: "first-cookie-win: later cookie" });
-      else {
-        losers.push({ event: best.id, reason: "last-cookie-win: earlier cookie" });
+      if (modelAt(rules, best.at) === "first-cookie") {
+        if (explain) losers.push({ event: e.id, reason: "first-cookie-win: later cookie" });
+      } else {
+        if (explain) losers.push({ event: best.id, reason: "last-cookie-win: earlier cookie" });
         best = e;
       }
     }
     let rateBp = 0;
     let webmaster: string | undefined;
     if (best !== undefined) {
-      const rivals = events.filter((e) => e !== best && (e.sku === undefined || e.sku === line.sku));
-      decidedBy = rivals.some((e) => PRIORITY[e.kind] !== PRIORITY[best!.kind])
-        ? "priority"
-        : modelAt(rules, best.at) === "first-cookie"
-          ? "first-cookie"
-          : "last-cookie";
+      decidedBy = mixedPriority ? "priority" : modelAt(rules, best.at) === "first-cookie" ? "first-cookie" : "last-cookie";
       if (!paidInSale) {
         losers.push({ event: best.id, reason: "cart not paid during the main sale period" });
         best = undefined;
