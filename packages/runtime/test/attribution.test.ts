@@ -93,3 +93,19 @@ describe("affiliate attribution (11.11 webmaster manual)", () => {
     expect(r.steps).toBeLessThanOrEqual(3 * 100_000);
   });
 });
+
+describe("attribution without explanation", () => {
+  it("gives the same winners, rules and commissions", () => {
+    const lines = [shoe, { id: "l2", sku: "lamp", quantity: 2, paidMinor: 5_001 }];
+    const journey = [
+      ev("a", "11-01T00:00:00", "click", "X", "shoe"),
+      ev("b", "11-02T00:00:00", "cart", "Y"),
+      ev("c", "11-10T06:00:00", "click", "Z", "lamp"),
+      ev("d", "11-10T07:00:00", "coupon", "Z", "lamp"),
+    ];
+    const full = attribute(rules, order(lines), journey);
+    const fast = attribute(rules, order(lines), journey, { explain: false });
+    expect(fast.lines.map(({ losers: _l, ...rest }) => rest)).toEqual(full.lines.map(({ losers: _l, ...rest }) => rest));
+    expect(fast.lines.map((l) => l.webmaster)).toEqual(["Y", "Z"]);
+  });
+});

@@ -133,12 +133,22 @@ export function attribute(rules: AttributionRules, order: Order, journey: Journe
     else if (e.at < order.paidAt - rules.lookbackMs) outside.push({ event: e.id, reason: "outside lookback" });
   }
   const lines: LineAttribution[] = [];
+  // Without explanation each line walks only its own goods' events and the store-wide ones (time order kept).
+  const bySku = new Map<string, JourneyEvent[]>();
+  if (!explain) {
+    for (const line of order.lines) if (!bySku.has(line.sku)) bySku.set(line.sku, []);
+    for (const e of events) {
+      if (e.sku === undefined) for (const list of bySku.values()) list.push(e);
+      else bySku.get(e.sku)?.push(e);
+    }
+  }
   for (const line of order.lines) {
     const losers: Loss[] = explain ? outside.slice() : [];
+    const candidates = explain ? events : bySku.get(line.sku)!;
     let best: JourneyEvent | undefined;
     let decidedBy: Decision = "none";
     let mixedPriority = false;
-    for (const e of events) {
+    for (const e of candidates) {
       steps++;
       if (e.sku !== undefined && e.sku !== line.sku) {
         if (explain) losers.push({ event: e.id, reason: "different goods" });
