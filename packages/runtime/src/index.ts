@@ -42,3 +42,4 @@ export { hydrateProgram, type ProgramData, type PromotionData, type BenefitData 
 export { editDistance, suggest } from "./text/similar.js";
 export { instantJson, pricingResultJson, reservationJson, type ReservationJson } from "./engine/json.js";
 export { excerpt, quoteExcerpt, EXCERPT_LENGTH } from "./excerpt.js";
+export * from "./attribution/evaluate.js";
