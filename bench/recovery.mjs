@@ -10,13 +10,14 @@
  * --write replaces this script's section of bench/results.md (between its markers; bench/performance.mjs keeps it).
  */
 import { spawn } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createProtocolConnection, StreamMessageReader, StreamMessageWriter } from "vscode-languageserver-protocol/node";
 import { generateGarbage } from "./garbage.mjs";
 import { generatePromotions } from "./generate.mjs";
+import { writeResultsSection } from "./results-section.mjs";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const BIN = join(ROOT, "packages", "lsp", "bin", "promo-lsp.js");
@@ -148,18 +149,16 @@ const table = [
 console.log(`\n${table}`);
 
 if (process.argv.includes("--write")) {
-  const path = join(ROOT, "bench", "results.md");
-  const section = `\n<!-- bench/recovery.mjs -->\n## 4. Error recovery on broken text\n\n${table}\n
+  writeResultsSection(
+    "recovery.mjs",
+    `## 4. Error recovery on broken text\n\n${table}\n
 "garbage" is 5,000 lines of pasted junk with the language's keywords sprinkled in (bench/garbage.mjs); the other
 file is a generated valid file of similar size with \`give\` misspelt once half-way. The last column is the parser
 as it was before bounded recovery: the whole token stream through chevrotain's own recovery, which made thousands
 of recovery steps on the junk and grew with it. Now a file that does not parse is cut at line-starting
 declaration keywords and each piece parsed on its own (packages/dsl/src/parser/recovery.ts), with at most 3 errors
 shown per declaration and 100 per file and phase; packages/dsl/test/recovery.test.ts bounds the same work by
-counting it.
-<!-- end -->\n`;
-  const previous = readFileSync(path, "utf8");
-  const marker = /\n<!-- bench\/recovery\.mjs -->[\s\S]*?<!-- end -->\n/;
-  writeFileSync(path, marker.test(previous) ? previous.replace(marker, section) : previous + section);
+counting it.`,
+  );
   console.log("wrote the error-recovery section of bench/results.md");
 }
