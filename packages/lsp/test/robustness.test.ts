@@ -141,7 +141,8 @@ describe("robustness (end to end over stdio)", () => {
     const hover = await answer(client, "textDocument/hover", { textDocument: { uri }, position: { line: 100_000, character: 3 } }, BIG_REQUEST_TIMEOUT);
     if (!hover.ok) expect(hover.error.code).toBe(-32601);
     const published = await client.diagnostics(uri, 2);
-    expect(published.diagnostics).toEqual([]);
+    // The generated coupons have no stacking rule, so each gets the coupons-may-stack warning; nothing worse.
+    expect(published.diagnostics.filter((d: { severity?: number }) => d.severity !== 2)).toEqual([]);
     // The generated file is already in promo fmt's layout: no edits.
     const formatted = await answer(
       client,
