@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { suggest } from "@promo/runtime";
 import { parseArgs, type OptionSpec } from "./args.js";
+import { campaignCommand } from "./campaign.js";
 import { checkCommand } from "./check.js";
 import type { Command } from "./command.js";
 import { compileCommand } from "./compile.js";
@@ -15,7 +16,16 @@ export type { CliIo } from "./context.js";
 export type { Command } from "./command.js";
 
 /** The subcommands, in the order `promo --help` lists them: one file each plus one entry here (`cli/command.ts`). */
-export const COMMANDS: readonly Command[] = [checkCommand, fmtCommand, compileCommand, evalCommand, testCommand, ledgerCommand, simulateCommand];
+export const COMMANDS: readonly Command[] = [
+  checkCommand,
+  fmtCommand,
+  compileCommand,
+  evalCommand,
+  testCommand,
+  ledgerCommand,
+  simulateCommand,
+  campaignCommand,
+];
 
 const HELP_OPTION: OptionSpec = { name: "help", short: "h", description: "show this help" };
 /** Every command takes `--json`: stdout then holds exactly one JSON document, errors included. */

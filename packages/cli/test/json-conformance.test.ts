@@ -56,6 +56,10 @@ beforeAll(() => {
     "usage-used.json": JSON.stringify({ "welcome|count|customer:c1": 1 }),
     "usage-budget.json": JSON.stringify({ "welcome|budget": "98.50" }),
     "usage-bad.json": JSON.stringify({ "welcome|budget": 150 }),
+    "requirements.json": JSON.stringify({ campaign: "11.11", requirements: [{ reason: "rating-too-low", fact: "product.rating", op: ">=", value: 4.5 }] }),
+    "bad-requirements.json": JSON.stringify([{ reason: "r", fact: "rating", op: ">=", value: 4.5 }]),
+    "products.ndjson": `${JSON.stringify({ product: { id: "p1", rating: 4.5 }, store: {} })}\n`,
+    "products-low.ndjson": `${JSON.stringify({ product: { id: "p1", rating: 4.49 }, store: {} })}\n{ not json\n`,
   };
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
   mkdirSync(join(dir, "empty"));
@@ -168,6 +172,17 @@ const CASES: Case[] = [
   [["ledger", "stats", "--store", "sqlite:ledger.db"], 2, usageError(/did you mean 'status'/)],
   [["ledger", "status", "--store", "sqlite:nodir/none.db"], 2, ioError],
   [["ledger", "status"], 2, usageError(/missing the store/)],
+  // campaign
+  [["campaign", "check", "requirements.json", "--products", "products.ndjson"], 0, (doc) => expect(doc.summary).toMatchObject({ eligible: 1, ineligible: 0 })],
+  [
+    ["campaign", "check", "requirements.json", "--products", "products-low.ndjson"],
+    1,
+    (doc) => expect(doc).toMatchObject({ summary: { ineligible: 1, malformed: 1 }, malformed: [{ file: "products-low.ndjson", line: 2 }] }),
+  ],
+  [["campaign", "check", "bad-requirements.json", "--products", "products.ndjson"], 1, (doc) => expect(doc.errors[0]).toMatch(/\$\[0\]\.fact/)],
+  [["campaign", "check", "requirements.json", "--products", "nosuch.ndjson"], 2, ioError],
+  [["campaign", "chek", "requirements.json"], 2, usageError(/did you mean 'check'/)],
+  [["campaign", "check", "requirements.json"], 2, usageError(/--products/)],
 ];
 
 describe("every command with --json", () => {

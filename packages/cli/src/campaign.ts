@@ -1,0 +1,188 @@
+import { readFileSync } from "node:fs";
+import { isAbsolute, resolve } from "node:path";
+import { checkEligibility, validateSnapshot, type Comparison, type Failure, type Requirement, type Snapshot } from "@promo/campaign";
+import { suggest } from "@promo/runtime";
+import { optionValue, type ParsedArgs } from "./args.js";
+import type { Command } from "./command.js";
+import { describeFsError, EXIT, PathError, UsageError, type CommandContext } from "./context.js";
+
+const ACTIONS = ["check"] as const;
+const OPS: readonly Comparison[] = [">=", ">", "<=", "<", "==", "in", "includes", "not"];
+/** Progress is written to stderr every this many snapshots, and only on a terminal. */
+const PROGRESS_EVERY = 10_000;
+
+export const campaignCommand: Command = {
+  name: "campaign",
+  summary: "check product and store snapshots against a platform campaign's requirements",
+  usage: "promo campaign check <requirements.json> --products <products.ndjson> [--json]",
+  description:
+    "Checks every product snapshot (one JSON object {product, store} per line) against the campaign's requirements\n" +
+    "(docs/language.md, Platform campaigns) and reports each product as eligible or ineligible with every failed\n" +
+    "requirement: its reason, the fact, the actual and the expected value. A missing fact fails with reason\n" +
+    "'missing-data'. A malformed line is reported with its line number and the path of the bad field.",
+  options: [
+    { name: "products", value: "<products.ndjson>", description: "the product and store snapshots, one JSON object per line" },
+    { name: "json", description: "print the report as JSON" },
+  ],
+  exitCodes: [
+    "0  every product is eligible",
+    "1  a product is ineligible, a snapshot line is malformed, or the requirements file is invalid",
+    "2  usage or I/O error",
+  ],
+  run: runCampaign,
+};
+
+interface ProductReport {
+  line: number;
+  id: string | null;
+  eligible: boolean;
+  failures: Failure[];
+}
+
+interface LineError {
+  line: number;
+  errors: string[];
+}
+
+function readText(path: string, ctx: CommandContext): string {
+  try {
+    return new TextDecoder("utf-8").decode(readFileSync(isAbsolute(path) ? path : resolve(ctx.io.cwd, path)));
+  } catch (error) {
+    throw new PathError(`cannot read '${path}': ${describeFsError(error)}`);
+  }
+}
+
+/** The requirements file: an array of requirements, or `{ "campaign": name, "requirements": [...] }`. */
+export function parseRequirements(text: string): { campaign: string | null; requirements: Requirement[] } | { errors: string[] } {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (error) {
+    return { errors: [`$: not JSON: ${(error as Error).message}`] };
+  }
+  let campaign: string | null = null;
+  let list: unknown = doc;
+  let base = "$";
+  if (doc !== null && typeof doc === "object" && !Array.isArray(doc)) {
+    const record = doc as Record<string, unknown>;
+    if (record["campaign"] !== undefined) {
+      if (typeof record["campaign"] !== "string") return { errors: ["$.campaign: expected a string"] };
+      campaign = record["campaign"];
+    }
+    list = record["requirements"];
+    base = "$.requirements";
+  }
+  if (!Array.isArray(list)) return { errors: [`${base}: expected an array of requirements`] };
+  const errors: string[] = [];
+  list.forEach((item: unknown, i) => {
+    const at = `${base}[${i}]`;
+    if (item === null || typeof item !== "object" || Array.isArray(item)) {
+      errors.push(`${at}: expected an object`);
+      return;
+    }
+    const r = item as Record<string, unknown>;
+    if (typeof r["reason"] !== "string" || r["reason"] === "") errors.push(`${at}.reason: expected a non-empty string`);
+    if (typeof r["fact"] !== "string" || !/^(product|store)(\.[A-Za-z_][A-Za-z0-9_]*)+$/.test(r["fact"]))
+      errors.push(`${at}.fact: expected a path such as product.rating or store.evaluationPercent`);
+    const op = r["op"];
+    if (typeof op !== "string" || !(OPS as readonly string[]).includes(op)) {
+      const close = typeof op === "string" ? suggest(op, OPS, 1)[0] : undefined;
+      errors.push(`${at}.op: expected one of ${OPS.join(" ")}${close ? `; did you mean '${close}'?` : ""}`);
+    } else {
+      const value = r["value"];
+      const numeric = op === ">=" || op === ">" || op === "<=" || op === "<";
+      if (numeric && (typeof value !== "number" || !Number.isFinite(value))) errors.push(`${at}.value: expected a number for '${op}'`);
+      if (op === "in" && !(Array.isArray(value) && value.every((v) => typeof v === "string")))
+        errors.push(`${at}.value: expected an array of strings for 'in'`);
+      if ((op === "==" || op === "not" || op === "includes") && !["number", "string", "boolean"].includes(typeof value))
+        errors.push(`${at}.value: expected a number, string or boolean for '${op}'`);
+    }
+    const gate = r["onlyWhenPositive"];
+    if (gate !== undefined && (typeof gate !== "string" || !/^(product|store)(\.[A-Za-z_][A-Za-z0-9_]*)+$/.test(gate)))
+      errors.push(`${at}.onlyWhenPositive: expected a fact path`);
+  });
+  if (errors.length > 0) return { errors };
+  return { campaign, requirements: list as Requirement[] };
+}
+
+async function runCampaign(args: ParsedArgs, ctx: CommandContext): Promise<number> {
+  const [action, ...rest] = args.positionals;
+  if (action === undefined) throw new UsageError("missing action: check <requirements.json> --products <products.ndjson>", "campaign");
+  if (!(ACTIONS as readonly string[]).includes(action)) {
+    const close = suggest(action, ACTIONS, 1);
+    throw new UsageError(`unknown action '${action}'${close[0] ? `; did you mean '${close[0]}'?` : ""} (check)`, "campaign");
+  }
+  const [requirementsPath, ...extra] = rest;
+  if (requirementsPath === undefined) throw new UsageError("missing the requirements file: promo campaign check <requirements.json>", "campaign");
+  if (extra.length > 0) throw new UsageError(`'campaign check' takes one requirements file, got also '${extra[0]}'`, "campaign");
+  const productsPath = optionValue(args, "products");
+  if (productsPath === undefined) throw new UsageError("missing the snapshots: --products <products.ndjson>", "campaign");
+
+  const parsed = parseRequirements(readText(requirementsPath, ctx));
+  const productsText = readText(productsPath, ctx);
+  if ("errors" in parsed) {
+    const errors = parsed.errors.map((e) => `${requirementsPath}: ${e}`);
+    if (ctx.json) ctx.io.stdout(`${JSON.stringify({ requirements: requirementsPath, errors }, null, 2)}\n`);
+    else ctx.io.stderr(errors.map((e) => `${e}\n`).join(""));
+    return EXIT.problems;
+  }
+
+  const progress = ctx.io.isTTY && !ctx.json;
+  const products: ProductReport[] = [];
+  const malformed: LineError[] = [];
+  const lines = productsText.split("\n");
+  for (let i = 0; i < lines.length; i++) {
+    const raw = lines[i]!.trim();
+    if (raw === "") continue;
+    const line = i + 1;
+    let doc: unknown;
+    try {
+      doc = JSON.parse(raw);
+    } catch (error) {
+      malformed.push({ line, errors: [`$: not JSON: ${(error as Error).message}`] });
+      continue;
+    }
+    const errors = validateSnapshot(doc);
+    if (errors.length > 0) {
+      malformed.push({ line, errors });
+      continue;
+    }
+    const snapshot = doc as Snapshot;
+    const id = snapshot.product["id"];
+    const failures = checkEligibility(parsed.requirements, snapshot);
+    products.push({ line, id: typeof id === "string" || typeof id === "number" ? String(id) : null, eligible: failures.length === 0, failures });
+    if (progress && products.length % PROGRESS_EVERY === 0) ctx.io.stderr(`\rchecked ${products.length} products`);
+  }
+  if (progress && products.length >= PROGRESS_EVERY) ctx.io.stderr("\n");
+
+  const eligible = products.filter((p) => p.eligible).length;
+  const summary = { products: products.length, eligible, ineligible: products.length - eligible, malformed: malformed.length };
+  if (ctx.json) {
+    const doc = {
+      campaign: parsed.campaign,
+      summary,
+      products: products.map((p) => ({ line: p.line, id: p.id, eligible: p.eligible, failures: p.failures.map(failureJson) })),
+      malformed: malformed.map((m) => ({ file: productsPath, line: m.line, errors: m.errors })),
+    };
+    ctx.io.stdout(`${JSON.stringify(doc, null, 2)}\n`);
+  } else {
+    let out = "";
+    for (const p of products) {
+      const name = p.id ?? `line ${p.line}`;
+      if (p.eligible) out += `${name}: eligible\n`;
+      else {
+        out += `${name}: ineligible\n`;
+        for (const f of p.failures) out += `  ${f.reason}: ${f.fact} is ${JSON.stringify(f.actual) ?? "missing"}, expected ${f.expected}\n`;
+      }
+    }
+    for (const m of malformed) for (const e of m.errors) out += `${productsPath}:${m.line}: ${e}\n`;
+    const title = parsed.campaign === null ? "" : `${parsed.campaign}: `;
+    out += `${title}${summary.eligible} eligible, ${summary.ineligible} ineligible${summary.malformed > 0 ? `, ${summary.malformed} malformed` : ""} of ${products.length + malformed.length} lines\n`;
+    ctx.io.stdout(out);
+  }
+  return summary.ineligible > 0 || malformed.length > 0 ? EXIT.problems : EXIT.ok;
+}
+
+function failureJson(f: Failure): Record<string, unknown> {
+  return { reason: f.reason, fact: f.fact, actual: f.actual === undefined ? null : f.actual, expected: f.expected, ...(f.span ? { span: f.span } : {}) };
+}
