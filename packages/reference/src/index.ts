@@ -19,3 +19,5 @@ export function referenceEvaluator(project: ProjectFiles): { rules: RefRules; tr
     },
   };
 }
+export { referenceAttribute } from "./attribution.js";
+export type { RefAttributionOutcome, RefAttributionRules, RefJourneyEvent, RefLineAttribution, RefOrder } from "./attribution.js";
