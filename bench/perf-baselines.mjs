@@ -319,26 +319,12 @@ export function jsonRulesEngineBaseline(promotions, Engine) {
   return {
     rules: list.length,
     async price(cart) {
-      const c = readLines(cart);
-      const storeSubtotals = {};
-      const categoryQuantities = {};
-      c.lines.forEach((line, i) => {
-        storeSubtotals[line.store] = (storeSubtotals[line.store] ?? 0) + c.subtotal[i];
-        categoryQuantities[line.category] = (categoryQuantities[line.category] ?? 0) + line.quantity;
-      });
-      const facts = {
-        at: Date.parse(cart.at),
-        codes: (cart.coupons ?? []).map((x) => x.code.trim().toUpperCase()),
-        subtotal: c.total,
-        storeSubtotals,
-        categoryQuantities,
-        region: cart.customer?.region ?? null,
-      };
+      const { c, facts } = flatFacts(cart);
       const { events } = await engine.run(facts);
       events.sort((a, b) => a.params.rank - b.params.rank);
       let discount = 0;
       for (const e of events) discount += applyBenefit(e.params.benefit, c, c.remaining);
-      return { subtotal: c.total, discount, shippingDiscount: 0, total: c.total - discount + (cart.shipping ? cents(cart.shipping.price) : 0) };
+      return flatTotals(c, cart, discount);
     },
   };
 }
@@ -390,26 +376,36 @@ export function zenBaseline(promotions, ZenEngine) {
   return {
     rules: list.length,
     async price(cart) {
-      const c = readLines(cart);
-      const storeSubtotals = {};
-      const categoryQuantities = {};
-      c.lines.forEach((line, i) => {
-        storeSubtotals[line.store] = (storeSubtotals[line.store] ?? 0) + c.subtotal[i];
-        categoryQuantities[line.category] = (categoryQuantities[line.category] ?? 0) + line.quantity;
-      });
-      const facts = {
-        at: Date.parse(cart.at),
-        codes: (cart.coupons ?? []).map((x) => x.code.trim().toUpperCase()),
-        subtotal: c.total,
-        storeSubtotals,
-        categoryQuantities,
-        region: cart.customer?.region ?? null,
-      };
+      const { c, facts } = flatFacts(cart);
       const { result } = await decision.evaluate(facts);
       const ranks = result.map((r) => r.rank).sort((a, b) => a - b);
       let discount = 0;
       for (const rank of ranks) discount += applyBenefit(list[rank].benefit, c, c.remaining);
-      return { subtotal: c.total, discount, shippingDiscount: 0, total: c.total - discount + (cart.shipping ? cents(cart.shipping.price) : 0) };
+      return flatTotals(c, cart, discount);
     },
   };
+}
+
+/** The flat facts json-rules-engine and Zen read: one pass over the cart's lines. */
+function flatFacts(cart) {
+  const c = readLines(cart);
+  const storeSubtotals = {};
+  const categoryQuantities = {};
+  c.lines.forEach((line, i) => {
+    storeSubtotals[line.store] = (storeSubtotals[line.store] ?? 0) + c.subtotal[i];
+    categoryQuantities[line.category] = (categoryQuantities[line.category] ?? 0) + line.quantity;
+  });
+  const facts = {
+    at: Date.parse(cart.at),
+    codes: (cart.coupons ?? []).map((x) => x.code.trim().toUpperCase()),
+    subtotal: c.total,
+    storeSubtotals,
+    categoryQuantities,
+    region: cart.customer?.region ?? null,
+  };
+  return { c, facts };
+}
+
+function flatTotals(c, cart, discount) {
+  return { subtotal: c.total, discount, shippingDiscount: 0, total: c.total - discount + (cart.shipping ? cents(cart.shipping.price) : 0) };
 }
