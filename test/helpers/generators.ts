@@ -541,7 +541,8 @@ export interface WideRules {
   promotions: WidePromotion[];
   stacking: StackingModel[];
   select: null | "best-for-buyer" | "first-by-priority";
-  earn: null | { coins: number; perCents: number; daily: number | null };
+  /** `earn` rules: per an amount (perCents) or per purchase (null), on every line or on a scope, with a daily cap. */
+  earn: { coins: number; perCents: number | null; daily: number | null; scope: string | null }[];
   /**
    * Many promotions that all qualify and contend for the same lines: automatic, no condition, window or limit,
    * at most one per line. Such files make the best-for-buyer search large (the engine's step bound, `optimal: false`).
@@ -558,9 +559,14 @@ export const wideRulesArb: fc.Arbitrary<WideRules> = fc.record({
   ),
   stacking: fc.array(stackingArb, { maxLength: 4 }),
   select: fc.constantFrom(null, "best-for-buyer" as const, "first-by-priority" as const),
-  earn: fc.option(
-    fc.record({ coins: fc.constantFrom(1, 5), perCents: fc.constantFrom(100, 250), daily: fc.option(fc.integer({ min: 1, max: 80 }), { nil: null }) }),
-    { nil: null },
+  earn: fc.array(
+    fc.record({
+      coins: fc.constantFrom(1, 5, 20),
+      perCents: fc.constantFrom(100, 250, null),
+      daily: fc.option(fc.integer({ min: 1, max: 80 }), { nil: null }),
+      scope: fc.option(fc.constantFrom(...WIDE_SCOPE_NAMES), { nil: null }),
+    }),
+    { maxLength: 3 },
   ),
   stress: fc.oneof({ weight: 5, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
 });
@@ -677,9 +683,9 @@ export function renderWideRules(wide: WideRules): string {
     if (model.select) rules.push(`  select ${model.select}`);
     blocks.push(["stacking {", ...rules, "}"].join("\n"));
   }
-  if (model.earn)
+  for (const e of model.earn)
     blocks.push(
-      `earn ${model.earn.coins} coins per ${m(model.earn.perCents)}${model.earn.daily === null ? "" : ` limit ${model.earn.daily} coins per customer per day`}`,
+      `earn ${e.coins} coins per ${e.perCents === null ? "purchase" : m(e.perCents)}${e.scope === null ? "" : ` on ${e.scope}`}${e.daily === null ? "" : ` limit ${e.daily} coins per customer per day`}`,
     );
   const scopes = Object.entries(wideScopes(currency)).map(([name, pred]) => `scope ${name} = ${pred}`);
   return [`currency ${currency}`, ...WIDE_ATTRIBUTES, "group g = [p0, platform-coupon]", ...scopes, ...blocks].join("\n\n") + "\n";

@@ -207,13 +207,16 @@ function coinsExplanation(result: PricingResult, cart: NormalizedCart, explain: 
     rows.push(["balance", `${plural(cart.customer.coins, "coin")} = ${withCurrency(balance)}`]);
     rows.push(["deducted", `${plural(result.coins.used, "coin")} = ${result.coins.amount} ${currency} (whole coins within every limit)`]);
   }
-  if (earn) {
+  const loweredEarn = explain.lowered.earn;
+  earn.forEach((rule, i) => {
     const daily =
-      earn.dailyLimit === null ? "no daily limit" : `at most ${plural(earn.dailyLimit, "coin")} a day (${cart.customer.coinsEarnedToday} earned today)`;
-    const perAmount = earn.currency === currency ? withCurrency(earn.per) : `${formatMinor(earn.per, earn.currency)} ${earn.currency}`;
-    rows.push(["earning", `${plural(earn.coins, "coin")} per ${perAmount} paid for items, ${daily}`]);
-    rows.push(["earned", plural(result.coins.earned, "coin")]);
-  }
+      rule.dailyLimit === null ? "no daily limit" : `at most ${plural(rule.dailyLimit, "coin")} a day (${cart.customer.coinsEarnedToday} earned today)`;
+    const perAmount =
+      rule.per === null ? "purchase" : rule.currency === currency ? withCurrency(rule.per) : `${formatMinor(rule.per, rule.currency)} ${rule.currency}`;
+    const scope = loweredEarn[i]?.scope ? ` on ${loweredEarn[i]!.scope!.label}` : "";
+    rows.push(["earning", `${plural(rule.coins, "coin")} per ${perAmount} paid for items${scope}, ${daily}`]);
+  });
+  if (earn.length > 0) rows.push(["earned", plural(result.coins.earned, "coin")]);
   if (rows.length === 0) return "";
   return `\n${s.bold("Coins")}\n` + table(rows, "ll");
 }

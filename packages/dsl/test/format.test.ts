@@ -186,6 +186,13 @@ describe("formatSource: canonical layout", () => {
     expect(fmt("earn 1 coin per 1.00 USD\nearn 3 coins per 1.00 USD")).toBe("earn 1 coin per 1.00 USD\nearn 3 coins per 1.00 USD\n");
   });
 
+  it("prints per-purchase and scoped earn rules", () => {
+    const src = 'earn  20 coins per   purchase on   volt limit 50 coins per customer per day\nearn 2 coins per 1.00 USD on (line.store is "volt")';
+    const out = fmt(src);
+    expect(out).toBe('earn 20 coins per purchase on volt limit 50 coins per customer per day\nearn 2 coins per 1.00 USD on (line.store is "volt")\n');
+    expect(fmt(out)).toBe(out);
+  });
+
   it("keeps the optional `of` of a stacking rule as written", () => {
     expect(fmt("stacking {\n  at most 1 coupons per order\n  at most 2   of   [a, b] per customer\n}\n")).toBe(
       "stacking {\n  at most 1 coupons per order\n  at most 2 of [a, b] per customer\n}\n",

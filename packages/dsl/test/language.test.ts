@@ -301,7 +301,19 @@ describe("9. limits", () => {
 
   it("coins earned per customer per day", () => {
     const { project } = ok("currency USD\nearn 1 coin per 1.00 USD limit 50 coins per customer per day");
-    expect(project.earn?.decl.limits[0]!.count?.text).toBe("50");
+    expect(project.earn[0]?.decl.limits[0]!.count?.text).toBe("50");
+  });
+
+  it("several earn rules, per purchase and scoped to lines; only `purchase` after `per`", () => {
+    const { project } = ok(
+      'currency USD\nscope volt = line.store is "volt"\nearn 1 coin per 1.00 USD\nearn 20 coins per purchase on volt limit 50 coins per customer per day',
+    );
+    expect(project.earn.map((e) => [e.decl.per?.text, e.decl.unit?.text, e.decl.scope?.kind])).toEqual([
+      ["1.00", undefined, undefined],
+      [undefined, "purchase", "ScopeName"],
+    ]);
+    expect(codes("currency USD\nearn 20 coins per sale")).toEqual(["unknown-unit"]);
+    expect(codes("currency USD\nearn 20 coins per purchase on nowhere")).toEqual(["unknown-name"]);
   });
 
   it("rejects unknown periods and two periods", () => {

@@ -187,14 +187,20 @@ export function price(rules: RefRules, cart: RefCart, options: PriceOptions = {}
   const subtotal = sum(cart.lines.map((l) => l.subtotal));
   const discount = sum(steps.map((s) => sum(s.lines)));
   const money = (m: bigint) => formatMinor(m, cart.digits);
+  // docs/language.md, Earning coins: each rule in declaration order on what was paid for its lines; a daily limit
+  // counts what the customer earned today and what the rules before it earned on this order.
   let earned = 0n;
-  if (rules.earn && rules.earn.currency === cart.currency && rules.earn.per > 0n) {
-    const paid = subtotal - discount - coinsAmount;
-    earned = (paid / rules.earn.per) * rules.earn.coins;
-    if (rules.earn.dailyLimit !== null) {
-      const left = rules.earn.dailyLimit - cart.customer.coinsEarnedToday;
-      earned = min(earned, left < 0n ? 0n : left);
+  const earnCtx: Context = { cart, coupon: null, scopes: rules.scopes, remaining: state.remaining, digits: cart.digits };
+  for (const rule of rules.earn) {
+    if (rule.currency !== cart.currency || subtotal - discount - coinsAmount <= 0n) continue;
+    const paid = sum(cart.lines.map((l, i) => (inScope(rule.scope, earnCtx, l) ? state.remaining[i]! : 0n)));
+    if (paid <= 0n) continue;
+    let coins = rule.per === null ? rule.coins : (paid / rule.per) * rule.coins;
+    if (rule.dailyLimit !== null) {
+      const left = rule.dailyLimit - cart.customer.coinsEarnedToday - earned;
+      coins = min(coins, left < 0n ? 0n : left);
     }
+    earned += coins;
   }
   const applied: RefApplied[] = steps.map((s) => {
     const entry: RefApplied = {

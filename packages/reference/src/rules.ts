@@ -72,7 +72,8 @@ export interface RefRules {
   promotions: RefPromotion[];
   stacking: RefStackingRule[];
   selection: "best-for-buyer" | "first-by-priority";
-  earn: { coins: bigint; per: bigint; currency: string; dailyLimit: bigint | null } | null;
+  /** The `earn` rules in declaration order; `per` null for `per purchase`, `scope` null for every line. */
+  earn: { coins: bigint; per: bigint | null; currency: string; dailyLimit: bigint | null; scope: RefScope }[];
   scopes: Map<string, A.Expr>;
   attributes: Map<string, string>;
 }
@@ -214,7 +215,7 @@ export function readRules(project: ProjectFiles): RefRules {
 
   const stacking: RefStackingRule[] = [];
   let selection: RefRules["selection"] = "best-for-buyer";
-  let earn: RefRules["earn"] = null;
+  const earn: RefRules["earn"] = [];
   for (const { d, file } of decls) {
     if (d.kind === "Stacking") {
       for (const rule of d.rules) {
@@ -230,12 +231,13 @@ export function readRules(project: ProjectFiles): RefRules {
     if (d.kind === "Earn") {
       const currency = fileCurrency.get(file) ?? "";
       const daily = d.limits.find((l) => l.count && l.per.some((w) => w.text === "day"));
-      earn = {
+      earn.push({
         coins: BigInt(d.coins.text),
-        per: parseMinor(d.per.text, currencyDigits(currency) ?? 2)!,
+        per: d.per ? parseMinor(d.per.text, currencyDigits(currency) ?? 2)! : null,
         currency,
         dailyLimit: daily?.count ? BigInt(daily.count.text) : null,
-      };
+        scope: d.scope ? scopeOf(d.scope, scopes) : null,
+      });
     }
   }
   return { promotions: promotions.sort(applicationOrder), stacking, selection, earn, scopes, attributes };

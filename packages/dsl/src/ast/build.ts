@@ -219,7 +219,9 @@ export class AstBuilder {
           id,
           span,
           coins: this.number(tok(ic, "NumberLiteral")),
-          per: this.money(sub(ic, "money")),
+          per: sub(ic, "money") ? this.money(sub(ic, "money")) : undefined,
+          unit: tok(ic, "unit") ? this.name(tok(ic, "unit")) : undefined,
+          scope: sub(ic, "scopeRef") ? this.scopeRef(sub(ic, "scopeRef")) : undefined,
           limits: subs(ic, "limitSpec").map((l) => this.limitSpec(l)),
         };
       case "exampleDecl":

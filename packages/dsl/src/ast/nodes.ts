@@ -285,7 +285,12 @@ export interface CoinsBenefit extends NodeBase {
 export interface EarnDecl extends NodeBase {
   kind: "Earn";
   coins: NumberLit;
-  per: MoneyLit;
+  /** `per AMOUNT`; absent when the coins are earned `per purchase` (see `unit`). */
+  per: MoneyLit | undefined;
+  /** The word after `per` when it is not an amount: `purchase` is the only one the checker accepts. */
+  unit: Name | undefined;
+  /** `on SCOPE`: only the lines in scope earn (default: every line). */
+  scope: ScopeRef | undefined;
   limits: LimitSpec[];
 }
 

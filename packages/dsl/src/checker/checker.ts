@@ -34,7 +34,8 @@ export interface CheckedProject {
   promotions: CheckedPromotion[];
   stacking: { rule: A.AtMostRule; file: CheckedFile }[];
   selection: "best-for-buyer" | "first-by-priority";
-  earn: { decl: A.EarnDecl; file: CheckedFile } | undefined;
+  /** The `earn` rules in declaration order (files in project order). */
+  earn: { decl: A.EarnDecl; file: CheckedFile }[];
   examples: { decl: A.ExampleDecl; file: CheckedFile }[];
   /** Each checker stage's time, in stage order. */
   timings: CheckStageTiming[];
@@ -215,7 +216,7 @@ export function runStages(stages: readonly CheckStage[], files: ParseResult[], o
     promotions: [],
     stacking: [],
     selection: "best-for-buyer",
-    earn: undefined,
+    earn: [],
     examples: [],
     timings: [],
   };
@@ -263,15 +264,12 @@ function declaration(state: CheckState, decl: A.Declaration, file: CheckedFile, 
       for (const rule of decl.rules) if (rule.kind === "AtMost") project.stacking.push({ rule, file });
       break;
     case "Earn":
-      if (project.earn) {
-        reporter.report(
-          Diagnostics.duplicateClause(reporter.at(file.parsed.source, decl.span), "earn", reporter.at(project.earn.file.parsed.source, project.earn.decl.span)),
-        );
-        break;
-      }
-      project.earn = { decl, file };
+      project.earn.push({ decl, file });
       literals.count(ctx, decl.coins, "the coins earned", 1);
-      literals.money(ctx, decl.per, "the amount that earns them", { allowZero: false });
+      if (decl.per) literals.money(ctx, decl.per, "the amount that earns them", { allowZero: false });
+      else if (decl.unit && decl.unit.text !== "purchase")
+        reporter.report(Diagnostics.unknownUnit(reporter.at(file.parsed.source, decl.unit.span), decl.unit.text, ["purchase"], ["purchase"]));
+      if (decl.scope) state.expressions.scopeRef(decl.scope, ctx);
       for (const limit of decl.limits) promotions.limit(limit, ctx, "earn");
       break;
     case "Example":

@@ -266,7 +266,9 @@ export class Printer {
       case "Earn": {
         const word = this.text.startsWith("coins", this.skipTrivia(d.coins.span.end)) ? "coins" : "coin";
         const limits = d.limits.map((l) => ` limit ${this.limitSpec(l)}`).join("");
-        return this.single(d.span, indent, `earn ${d.coins.text} ${word} per ${this.money(d.per)}${limits}`);
+        const per = d.per ? this.money(d.per) : (d.unit?.text ?? "purchase");
+        const scope = d.scope ? ` on ${this.scopeRef(d.scope)}` : "";
+        return this.single(d.span, indent, `earn ${d.coins.text} ${word} per ${per}${scope}${limits}`);
       }
     }
   }

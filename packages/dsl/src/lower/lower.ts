@@ -42,7 +42,8 @@ export interface LoweredProgram {
   promotions: LoweredPromotion[];
   stacking: { max: number; members: string[]; per: "order" | "store" | "line" | "customer"; text: string }[];
   selection: "best-for-buyer" | "first-by-priority";
-  earn: { coins: number; per: number; currency: string; dailyLimit: number | null } | null;
+  /** The `earn` rules in declaration order; `per` is null for `per purchase`, `scope` null for every line. */
+  earn: { coins: number; per: number | null; currency: string; dailyLimit: number | null; scope: LoweredScope | null }[];
   attributes: AttributeSpec[];
   project: CheckedProject;
 }
@@ -84,8 +85,6 @@ export function lower(project: CheckedProject): LoweredProgram {
     };
   });
 
-  const earn = project.earn;
-  const earnLimit = earn?.decl.limits.find((l) => l.count && l.per.some((x) => x.text === "day"));
   return {
     promotions: applicationOrder(promotions),
     stacking: project.stacking.map(({ rule, file }) => ({
@@ -95,14 +94,16 @@ export function lower(project: CheckedProject): LoweredProgram {
       text: file.parsed.source.text.slice(rule.span.start, rule.span.end).replace(/\s+/g, " "),
     })),
     selection: project.selection,
-    earn: earn
-      ? {
-          coins: Number(earn.decl.coins.text),
-          per: minor(earn.decl.per),
-          currency: earn.file.currency ?? "",
-          dailyLimit: earnLimit?.count ? Number(earnLimit.count.text) : null,
-        }
-      : null,
+    earn: project.earn.map(({ decl, file }) => {
+      const daily = decl.limits.find((l) => l.count && l.per.some((x) => x.text === "day"));
+      return {
+        coins: Number(decl.coins.text),
+        per: decl.per ? minor(decl.per) : null,
+        currency: file.currency ?? "",
+        dailyLimit: daily?.count ? Number(daily.count.text) : null,
+        scope: decl.scope ? scopeOf(decl.scope, project, file.parsed.source) : null,
+      };
+    }),
     attributes: [...project.symbols.attributes.values()].map((a) => ({
       owner: a.name.startsWith("customer.") ? "customer" : "line",
       name: a.name.slice(a.name.indexOf(".") + 1),

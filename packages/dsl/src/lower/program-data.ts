@@ -42,6 +42,6 @@ export function programData(program: LoweredProgram, refs: FunctionRefs): Progra
     })),
     stacking: program.stacking,
     selection: program.selection,
-    earn: program.earn,
+    earn: program.earn.map((e) => ({ ...e, scope: scope(e.scope) })),
   };
 }

@@ -595,13 +595,17 @@ export class PromoParser extends CstParser {
     });
   });
 
-  /** `earn 1 coin per 1.00 USD limit 50 coins per customer per day`. */
+  /** `earn 1 coin per 1.00 USD limit 50 coins per customer per day`, `earn 20 coins per purchase on <scope>`. */
   earnDecl = this.RULE("earnDecl", () => {
     this.CONSUME(Kw.earn);
     this.CONSUME(T.NumberLiteral);
     this.OR([{ ALT: () => this.CONSUME(Kw.coin) }, { ALT: () => this.CONSUME(Kw.coins) }]);
     this.CONSUME(Kw.per);
-    this.SUBRULE(this.money);
+    this.OR2([{ ALT: () => this.SUBRULE(this.money) }, { ALT: () => this.CONSUME(T.Identifier, { LABEL: "unit" }) }]);
+    this.OPTION(() => {
+      this.CONSUME(Kw.on);
+      this.SUBRULE(this.scopeRef);
+    });
     this.MANY(() => {
       this.CONSUME(Kw.limit);
       this.SUBRULE(this.limitSpec);

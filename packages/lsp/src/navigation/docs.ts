@@ -15,7 +15,7 @@ export const KEYWORD_DOCS: Readonly<Record<string, string>> = {
   stacking: "`stacking { … }`: rules that decide which qualified promotions may apply together (`at most …`, `select …`).",
   promotion: "`promotion ID { … }`: a promotion: `title`, `kind` and `give` are required; the id is unique in the project.",
   example: "`example NAME { cart { … } expect { … } }`: a test: a cart and what pricing it must give.",
-  earn: "`earn C coins per AMOUNT [limit …]`: coins the buyer earns on what they pay for items (at most once per project).",
+  earn: "`earn C coins per AMOUNT|purchase [on SCOPE] [limit …]`: coins the buyer earns on what they pay for items (several rules add up).",
   title: '`title "…"`: required; the promotion\'s name shown to buyers, not empty.',
   description: '`description "…"`: free text for people; no effect on pricing.',
   kind: "`kind K`: required; the kind of promotion, which fixes its stage in the application order and the benefits it may give.",

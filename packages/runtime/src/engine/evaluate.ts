@@ -151,7 +151,7 @@ export function evaluateProgram(program: Program, cart: NormalizedCart, options:
   const subtotal = pristine.reduce((a, b) => a + b, 0);
   const discount = chosen.steps.reduce((a, s) => a + s.result.amount, 0);
   const paidForItems = subtotal - discount - coins.amount;
-  const earned = earnedCoins(program, cart, paidForItems);
+  const earned = earnedCoins(program, cart, remaining, paidForItems);
 
   const applied: AppliedPromotion[] = chosen.steps.map((s) => {
     const entry: AppliedPromotion = {
@@ -577,10 +577,22 @@ function gcd(a: number, b: number): number {
   return b === 0 ? a : gcd(b, a % b);
 }
 
-function earnedCoins(program: Program, cart: NormalizedCart, paidForItems: number): number {
-  const earn = program.earn;
-  if (!earn || earn.currency !== cart.currency || paidForItems <= 0) return 0;
-  const coins = Math.floor(paidForItems / earn.per) * earn.coins;
-  const room = earn.dailyLimit === null ? Infinity : Math.max(0, earn.dailyLimit - cart.customer.coinsEarnedToday);
-  return Math.min(coins, room);
+/**
+ * The coins earned: every `earn` rule in declaration order on what was paid for its lines (after discounts and
+ * coins); a rule's daily limit bounds what the customer earned today plus what earlier rules earned in this order.
+ */
+function earnedCoins(program: Program, cart: NormalizedCart, remaining: readonly number[], paidForItems: number): number {
+  let earned = 0;
+  for (const earn of program.earn) {
+    if (earn.currency !== cart.currency || paidForItems <= 0) continue;
+    let paid = 0;
+    cart.lines.forEach((line, i) => {
+      if (earn.scope === null || earn.scope(line, cart)) paid += remaining[i]!;
+    });
+    if (paid <= 0) continue;
+    const coins = earn.per === null ? earn.coins : Math.floor(paid / earn.per) * earn.coins;
+    const room = earn.dailyLimit === null ? Infinity : Math.max(0, earn.dailyLimit - cart.customer.coinsEarnedToday - earned);
+    earned += Math.min(coins, room);
+  }
+  return earned;
 }

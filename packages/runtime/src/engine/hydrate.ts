@@ -32,7 +32,7 @@ export interface ProgramData {
   promotions: PromotionData[];
   stacking: { max: number; members: string[]; per: "order" | "store" | "line" | "customer"; text: string }[];
   selection: Program["selection"];
-  earn: Program["earn"];
+  earn: { coins: number; per: number | null; currency: string; dailyLimit: number | null; scope: Ref }[];
 }
 
 const everyLine: LinePredicate = () => true;
@@ -67,6 +67,6 @@ export function hydrateProgram(data: ProgramData, conditions: readonly Condition
     })),
     stacking: data.stacking.map((r) => ({ ...r, members: new Set(r.members) })),
     selection: data.selection,
-    earn: data.earn,
+    earn: data.earn.map((e) => ({ ...e, scope: scope(e.scope) })),
   };
 }

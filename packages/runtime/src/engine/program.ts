@@ -122,7 +122,8 @@ export interface Program {
   promotions: readonly PromotionSpec[];
   stacking: readonly StackingRule[];
   selection: "best-for-buyer" | "first-by-priority";
-  earn: { coins: number; per: number; currency: string; dailyLimit: number | null } | null;
+  /** The `earn` rules in declaration order; `per` null for `per purchase`, `scope` null for every line. */
+  earn: { coins: number; per: number | null; currency: string; dailyLimit: number | null; scope: LinePredicate | null }[];
 }
 
 /** Sorts promotions into application order. */
