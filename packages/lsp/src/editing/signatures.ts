@@ -180,7 +180,7 @@ const SPECS: Record<string, readonly SignatureSpec[]> = {
   earn: [
     {
       label: "earn <C> coin|coins per <amount> [limit <N> coins per customer per day]",
-      doc: "At most once per project: the buyer earns floor(paid ÷ amount) × C coins.",
+      doc: "The buyer earns floor(paid ÷ amount) × C coins, or C coins with `per purchase`; `on <scope>` counts that scope's lines only. Several earn rules apply in declaration order.",
       params: [
         count("<C>", "Coins earned per amount."),
         { label: "coin|coins", markers: ["coin", "coins"], end: ["coin", "coins"], width: 0 },

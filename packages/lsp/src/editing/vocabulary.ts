@@ -84,7 +84,7 @@ export const KEYWORD_DOCS: Record<string, string> = {
   group: "group NAME = [ … ]: a selector for stacking rules.",
   stacking: "stacking { … }: which promotions may apply together.",
   promotion: "promotion ID { … }",
-  earn: "earn C coins per AMOUNT: coins earned on the amount paid.",
+  earn: "earn C coins per AMOUNT|purchase [on SCOPE]: coins earned on the amount paid, or per purchase.",
   example: "example NAME { cart { … } expect { … } }: a priced test cart.",
   title: "Required. The name shown to buyers.",
   description: "Free text for people; no effect on pricing.",
