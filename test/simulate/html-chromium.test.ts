@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { renderHtmlReport, simulateToReport } from "../../packages/simulate/src/index.js";
+import { chromiumMissing, findChromium } from "../../scripts/chromium.mjs";
 import { repoRoot } from "../helpers/cli.js";
 import { AE_RULES, AE_V2_RULES, compileBundle, scratch, writeCarts } from "./helpers.js";
 
@@ -12,13 +13,9 @@ import { AE_RULES, AE_V2_RULES, compileBundle, scratch, writeCarts } from "./hel
  * (git-ignored). Without Chromium the test is skipped with the reason printed, except under CI=true, where it fails.
  */
 
-const CHROMIUM_PATHS = [process.env["PROMO_CHROMIUM"], "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"].filter(
-  (p): p is string => !!p,
-);
-const chromium = CHROMIUM_PATHS.find((p) => existsSync(p));
+const chromium = findChromium();
 const onCi = process.env["CI"] === "true";
-if (!chromium && !onCi)
-  console.warn(`[simulate html] skipped: no Chromium found (looked at ${CHROMIUM_PATHS.join(", ")}); install it with 'apt-get install chromium'`);
+if (!chromium && !onCi) console.warn(`[simulate html] skipped: ${chromiumMissing()}`);
 
 const OUTPUT = join(repoRoot, "test", "simulate", "output");
 const work = scratch("html");

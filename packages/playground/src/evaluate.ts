@@ -45,5 +45,9 @@ export function evaluate(rules: string, cart: string): Evaluation {
   });
   const outcome = checked.ok ? evaluator.tryEvaluate(input) : checked;
   if (!outcome.ok) return { status: "cart-errors", errors: outcome.errors.map((e) => ({ path: e.path, message: e.message })), examples };
-  return { status: "priced", result: outcome.result, examples };
+  // The lines in the cart's own order, as `promo eval` lists them (validation sorts them by id).
+  const written = (input as { lines?: { id?: unknown }[] }).lines ?? [];
+  const position = new Map(written.map((line, i) => [line?.id, i]));
+  const lines = [...outcome.result.lines].sort((a, b) => (position.get(a.id) ?? 0) - (position.get(b.id) ?? 0));
+  return { status: "priced", result: { ...outcome.result, lines }, examples };
 }

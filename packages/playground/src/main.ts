@@ -162,6 +162,7 @@ const cartView = new EditorView({
       json(),
       syntaxHighlighting(defaultHighlightStyle),
       linter(jsonParseLinter(), { delay: 150 }),
+      EditorView.lineWrapping,
       lintGutter(),
       keymap.of([...defaultKeymap, ...historyKeymap]),
       EditorView.contentAttributes.of({ "aria-label": "Cart (JSON)" }),
@@ -175,6 +176,7 @@ const cartView = new EditorView({
 let opened = false;
 function rulesChanged(): void {
   documentVersion++;
+  $("#rules").dataset["version"] = String(documentVersion);
   const text = rulesView.state.doc.toString();
   void initialized.then(() => {
     if (!opened) {
@@ -445,3 +447,9 @@ async function restore(): Promise<void> {
 // A link pasted into the same tab changes only the fragment (the page's own updates use replaceState, which fires no event).
 window.addEventListener("hashchange", () => void restore());
 void restore();
+
+/** Read-only access to the editors' text, for tests and the benchmark (the editors render only the lines in view). */
+(window as unknown as { promoPlayground: unknown }).promoPlayground = {
+  rules: () => rulesView.state.doc.toString(),
+  cart: () => cartView.state.doc.toString(),
+};
