@@ -248,10 +248,12 @@ let evaluationTimer: ReturnType<typeof setTimeout> | undefined;
 let evaluationId = 0;
 function scheduleEvaluation(): void {
   clearTimeout(evaluationTimer);
+  // The first price is asked for at once; later ones wait for a pause in typing.
+  const delay = document.body.dataset["firstResult"] ? 120 : 0;
   evaluationTimer = setTimeout(() => {
     evaluationId++;
     worker.postMessage({ type: "evaluate", id: evaluationId, rules: rulesView.state.doc.toString(), cart: cartView.state.doc.toString() });
-  }, 120);
+  }, delay);
   scheduleShare();
 }
 
