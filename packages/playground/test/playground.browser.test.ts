@@ -179,4 +179,40 @@ describe.skipIf(!chromium && !onCi)("the playground in headless Chromium", () =>
     await page.close();
     expect(problems).toEqual([]);
   });
+
+  it("completes, hovers and formats with the language server's answers", async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(`${server.url}#example=aliexpress-11-11/combined-order`);
+    await page.waitForSelector('#result[data-status="priced"]');
+    const original = readFileSync(RULES, "utf8");
+    const rules = () => page.evaluate(() => (window as unknown as { promoPlayground: { rules(): string } }).promoPlayground.rules());
+
+    // Hover over the scope `acme` (line 10): the server's description of it.
+    const line10 = page.locator("#rules .cm-line", { hasText: 'scope acme = line.store is "acme"' });
+    const box = (await line10.boundingBox())!;
+    await page.mouse.move(box.x + 60, box.y + box.height / 2);
+    await expect.poll(() => page.textContent(".cm-tooltip-hover")).toContain("Scope: a set of cart lines (line 10).");
+
+    // Completion after `giv` on a new line in a promotion offers `give`.
+    await page.click("#rules .cm-content");
+    await page.keyboard.press("Control+Home");
+    for (let i = 0; i < 25; i++) await page.keyboard.press("ArrowDown");
+    await page.keyboard.press("End");
+    await page.keyboard.press("Enter");
+    await page.keyboard.type("  giv");
+    await page.keyboard.press("Control+Space");
+    await expect.poll(() => page.$$eval(".cm-tooltip-autocomplete li .cm-completionLabel", (items) => items.map((li) => li.textContent))).toContain("give");
+    await page.keyboard.press("Escape");
+    for (let i = 0; i < 6; i++) await page.keyboard.press("Backspace");
+    expect(await rules()).toBe(original);
+
+    // Formatting: a line indented wrongly is put back the way promo fmt writes it.
+    await page.keyboard.press("Home");
+    await page.keyboard.type("     ");
+    expect(await rules()).not.toBe(original);
+    await page.click("#format");
+    await expect.poll(rules).toBe(original);
+    expect(await diagnosticsSettled(page)).toEqual([]);
+    await page.close();
+  });
 });
