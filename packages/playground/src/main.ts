@@ -3,8 +3,17 @@ import { defaultKeymap, history, historyKeymap } from "@codemirror/commands";
 import { json, jsonParseLinter } from "@codemirror/lang-json";
 import { bracketMatching, syntaxHighlighting, defaultHighlightStyle } from "@codemirror/language";
 import { linter, lintGutter, setDiagnostics, type Diagnostic as EditorDiagnostic } from "@codemirror/lint";
-import { EditorSelection, EditorState, type Text } from "@codemirror/state";
-import { EditorView, highlightActiveLine, highlightActiveLineGutter, hoverTooltip, keymap, lineNumbers } from "@codemirror/view";
+import { EditorSelection, EditorState, StateEffect, StateField, type Range, type Text } from "@codemirror/state";
+import {
+  Decoration,
+  type DecorationSet,
+  EditorView,
+  highlightActiveLine,
+  highlightActiveLineGutter,
+  hoverTooltip,
+  keymap,
+  lineNumbers,
+} from "@codemirror/view";
 import type { PricingResult } from "@promo/runtime";
 import examples from "playground:examples";
 import type { Evaluation } from "./evaluate.js";
@@ -48,8 +57,9 @@ const channel = new MessageChannel();
 worker.postMessage({ type: "lsp", port: channel.port2 }, [channel.port2]);
 const lsp = new LspClient(channel.port1);
 let documentVersion = 0;
+let tokenTypes: string[] = [];
 const initialized = lsp
-  .request("initialize", {
+  .request<{ capabilities: { semanticTokensProvider?: { legend: { tokenTypes: string[] } } } }>("initialize", {
     processId: null,
     rootUri: "file:///playground",
     workspaceFolders: [{ uri: "file:///playground", name: "playground" }],
@@ -61,7 +71,10 @@ const initialized = lsp
       },
     },
   })
-  .then(() => lsp.notify("initialized", {}));
+  .then((result) => {
+    tokenTypes = result.capabilities.semanticTokensProvider?.legend.tokenTypes ?? [];
+    lsp.notify("initialized", {});
+  });
 
 /** Converts between LSP positions and editor offsets (both count UTF-16 code units). */
 function offsetOf(doc: Text, position: LspPosition): number {
@@ -124,6 +137,42 @@ async function formatRules(): Promise<boolean> {
   return true;
 }
 
+// Highlighting from the server's semantic tokens, asked for after each check and mapped through edits meanwhile.
+const setTokens = StateEffect.define<DecorationSet>();
+const tokenField = StateField.define<DecorationSet>({
+  create: () => Decoration.none,
+  update(value, transaction) {
+    let next = value.map(transaction.changes);
+    for (const effect of transaction.effects) if (effect.is(setTokens)) next = effect.value;
+    return next;
+  },
+  provide: (field) => EditorView.decorations.from(field),
+});
+const tokenMarks = new Map<string, Decoration>();
+
+async function refreshTokens(version: number): Promise<void> {
+  const answer = await lsp.request<{ data: number[] } | null>("textDocument/semanticTokens/full", { textDocument: { uri: RULES_URI } });
+  if (!answer || version !== documentVersion) return;
+  const doc = rulesView.state.doc;
+  const marks: Range<Decoration>[] = [];
+  let line = 0;
+  let character = 0;
+  for (let i = 0; i + 4 < answer.data.length; i += 5) {
+    const [deltaLine, deltaStart, length, type] = answer.data.slice(i, i + 4) as [number, number, number, number];
+    line += deltaLine;
+    character = deltaLine === 0 ? character + deltaStart : deltaStart;
+    const name = tokenTypes[type];
+    if (!name || line >= doc.lines) continue;
+    const from = offsetOf(doc, { line, character });
+    const to = Math.min(from + length, doc.line(line + 1).to);
+    if (to <= from) continue;
+    let mark = tokenMarks.get(name);
+    if (!mark) tokenMarks.set(name, (mark = Decoration.mark({ class: `tok-${name}` })));
+    marks.push(mark.range(from, to));
+  }
+  rulesView.dispatch({ effects: setTokens.of(Decoration.set(marks, true)) });
+}
+
 const rulesView = new EditorView({
   parent: $("#rules-editor"),
   state: EditorState.create({
@@ -135,6 +184,7 @@ const rulesView = new EditorView({
       history(),
       bracketMatching(),
       lintGutter(),
+      tokenField,
       autocompletion({ override: [complete] }),
       hover,
       keymap.of([{ key: "Shift-Alt-f", run: () => (void formatRules(), true) }, ...defaultKeymap, ...historyKeymap]),
@@ -202,6 +252,7 @@ lsp.onNotification("textDocument/publishDiagnostics", (raw) => {
   }));
   rulesView.dispatch(setDiagnostics(rulesView.state, shown));
   renderDiagnostics(params.diagnostics, documentVersion);
+  void refreshTokens(documentVersion);
 });
 
 function renderDiagnostics(diagnostics: LspDiagnostic[], version: number): void {
