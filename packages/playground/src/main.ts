@@ -1,7 +1,7 @@
 import { autocompletion, snippet, type Completion, type CompletionContext, type CompletionResult } from "@codemirror/autocomplete";
 import { defaultKeymap, history, historyKeymap } from "@codemirror/commands";
 import { json, jsonParseLinter } from "@codemirror/lang-json";
-import { bracketMatching, syntaxHighlighting, defaultHighlightStyle } from "@codemirror/language";
+import { bracketMatching, ensureSyntaxTree, syntaxHighlighting, defaultHighlightStyle } from "@codemirror/language";
 import { linter, lintGutter, setDiagnostics, type Diagnostic as EditorDiagnostic } from "@codemirror/lint";
 import { EditorSelection, EditorState, StateEffect, StateField, type Range, type Text } from "@codemirror/state";
 import {
@@ -200,6 +200,64 @@ const rulesView = new EditorView({
   }),
 });
 
+// ---- The cart editor: JSON syntax errors, and the cart's validation errors at the value their JSON pointer names ----
+
+type SyntaxNode = NonNullable<ReturnType<typeof ensureSyntaxTree>>["topNode"];
+const JSON_VALUES = new Set(["Object", "Array", "String", "Number", "True", "False", "Null"]);
+
+/** The span of the value a JSON pointer (`/lines/0/unitPrice`) names in the cart's text, or its nearest parent's. */
+function pointerSpan(state: EditorState, pointer: string): { from: number; to: number } {
+  const tree = ensureSyntaxTree(state, state.doc.length, 200);
+  let node: SyntaxNode | null = tree?.topNode.firstChild ?? null;
+  while (node && !JSON_VALUES.has(node.name)) node = node.nextSibling;
+  if (!node) return { from: 0, to: Math.min(1, state.doc.length) };
+  const segments =
+    pointer === ""
+      ? []
+      : pointer
+          .slice(1)
+          .split("/")
+          .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
+  for (const segment of segments) {
+    let next: SyntaxNode | null = null;
+    if (node.name === "Object") {
+      for (let property: SyntaxNode | null = node.firstChild; property && !next; property = property.nextSibling) {
+        if (property.name !== "Property") continue;
+        const name: SyntaxNode | null = property.getChild("PropertyName");
+        let key: unknown;
+        try {
+          key = name ? JSON.parse(state.sliceDoc(name.from, name.to)) : undefined;
+        } catch {
+          key = undefined;
+        }
+        if (key === segment) {
+          let value: SyntaxNode | null = property.lastChild;
+          while (value && !JSON_VALUES.has(value.name)) value = value.prevSibling;
+          next = value ?? name;
+        }
+      }
+    } else if (node.name === "Array") {
+      const items: SyntaxNode[] = [];
+      for (let item: SyntaxNode | null = node.firstChild; item; item = item.nextSibling) if (JSON_VALUES.has(item.name)) items.push(item);
+      next = items[Number(segment)] ?? null;
+    }
+    if (!next) break;
+    node = next;
+  }
+  return { from: node.from, to: node.to };
+}
+
+/** The cart errors of the newest evaluation, kept with the text they are about. */
+let cartProblems: { text: string; errors: { path: string; message: string }[] } = { text: "", errors: [] };
+const parseErrors = jsonParseLinter();
+/** Dispatched to the cart editor when a new evaluation's cart errors arrive, so its linter runs again. */
+const cartChecked = StateEffect.define<null>();
+function cartLint(view: EditorView): EditorDiagnostic[] {
+  const syntax = parseErrors(view);
+  if (syntax.length > 0 || cartProblems.text !== view.state.doc.toString()) return syntax;
+  return cartProblems.errors.map((e) => ({ ...pointerSpan(view.state, e.path), severity: "error" as const, source: e.path || "(root)", message: e.message }));
+}
+
 const cartView = new EditorView({
   parent: $("#cart-editor"),
   state: EditorState.create({
@@ -211,7 +269,7 @@ const cartView = new EditorView({
       bracketMatching(),
       json(),
       syntaxHighlighting(defaultHighlightStyle),
-      linter(jsonParseLinter(), { delay: 150 }),
+      linter(cartLint, { delay: 150, needsRefresh: (update) => update.transactions.some((tr) => tr.effects.some((e) => e.is(cartChecked))) }),
       EditorView.lineWrapping,
       lintGutter(),
       keymap.of([...defaultKeymap, ...historyKeymap]),
@@ -238,6 +296,12 @@ function rulesChanged(): void {
   });
   scheduleEvaluation();
 }
+
+// The server's own log (a failed handler is logged, then answered with its fallback) goes to the browser console.
+lsp.onNotification("window/logMessage", (raw) => {
+  const { type, message } = raw as { type: number; message: string };
+  if (type <= 2) console.warn(message);
+});
 
 lsp.onNotification("textDocument/publishDiagnostics", (raw) => {
   const params = raw as { uri: string; version?: number; diagnostics: LspDiagnostic[] };
@@ -297,13 +361,15 @@ function moveCursor(line: number, column: number): void {
 
 let evaluationTimer: ReturnType<typeof setTimeout> | undefined;
 let evaluationId = 0;
+let evaluatedCart = "";
 function scheduleEvaluation(): void {
   clearTimeout(evaluationTimer);
   // The first price is asked for at once; later ones wait for a pause in typing.
   const delay = document.body.dataset["firstResult"] ? 120 : 0;
   evaluationTimer = setTimeout(() => {
     evaluationId++;
-    worker.postMessage({ type: "evaluate", id: evaluationId, rules: rulesView.state.doc.toString(), cart: cartView.state.doc.toString() });
+    evaluatedCart = cartView.state.doc.toString();
+    worker.postMessage({ type: "evaluate", id: evaluationId, rules: rulesView.state.doc.toString(), cart: evaluatedCart });
   }, delay);
   scheduleShare();
 }
@@ -326,6 +392,8 @@ function renderEvaluation(evaluation: Evaluation): void {
   panel.dataset["seq"] = String(evaluationId);
   const cartErrors = $("#cart-errors");
   cartErrors.replaceChildren();
+  cartProblems = { text: evaluatedCart, errors: evaluation.status === "cart-errors" ? evaluation.errors : [] };
+  cartView.dispatch({ effects: cartChecked.of(null) });
   if (evaluation.status === "rule-errors") {
     panel.classList.add("stale");
     $("#result-note").textContent =

@@ -87,7 +87,8 @@ describe.skipIf(!chromium && !onCi)("the playground in headless Chromium", () =>
     const problems: string[] = [];
     page.on("pageerror", (error) => problems.push(error.message));
     page.on("console", (message) => {
-      if (message.type() === "error") problems.push(message.text());
+      // Errors, and the language server's own failure reports (logged as warnings by the page).
+      if (message.type() === "error" || message.type() === "warning") problems.push(message.text());
     });
     await page.goto(server.url);
     await page.waitForSelector('#result[data-status="priced"]');
@@ -130,6 +131,15 @@ describe.skipIf(!chromium && !onCi)("the playground in headless Chromium", () =>
     await priced(page, combined.total);
 
     // Change the cart (the first line's price drops to 5.00): the page's total is promo eval's for the new cart.
+    // A cart the contract refuses is named by its JSON pointer, in the list and on the value in the cart editor.
+    await page.click("#cart .cm-content");
+    await page.keyboard.press("Control+a");
+    await page.keyboard.insertText(texts.cart.replace('"4.50"', '"4.5x"'));
+    await page.waitForSelector(
+      '#result[data-status="cart-errors"] ~ #cart-errors li[data-path="/lines/1/unitPrice"], #cart-errors li[data-path="/lines/1/unitPrice"]',
+    );
+    expect(await page.textContent("#cart .cm-lintRange-error")).toBe('"4.5x"');
+
     const cheaper = texts.cart.replace('"unitPrice": "12.00"', '"unitPrice": "5.00"');
     expect(cheaper).not.toBe(texts.cart);
     await page.click("#cart .cm-content");
@@ -182,6 +192,11 @@ describe.skipIf(!chromium && !onCi)("the playground in headless Chromium", () =>
 
   it("completes, hovers and formats with the language server's answers", async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const problems: string[] = [];
+    page.on("pageerror", (error) => problems.push(error.message));
+    page.on("console", (message) => {
+      if (message.type() === "error" || message.type() === "warning") problems.push(message.text());
+    });
     await page.goto(`${server.url}#example=aliexpress-11-11/combined-order`);
     await page.waitForSelector('#result[data-status="priced"]');
     const original = readFileSync(RULES, "utf8");
@@ -214,5 +229,6 @@ describe.skipIf(!chromium && !onCi)("the playground in headless Chromium", () =>
     await expect.poll(rules, { timeout: 30_000 }).toBe(original);
     expect(await diagnosticsSettled(page)).toEqual([]);
     await page.close();
+    expect(problems).toEqual([]);
   });
 });

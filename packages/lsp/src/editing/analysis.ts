@@ -31,7 +31,8 @@ export class Analyses {
     const version = this.workspace.documents.get(uri)?.version;
     if (version !== undefined && version !== known.version && !this.refreshing.has(uri)) {
       this.refreshing.add(uri);
-      setImmediate(() => {
+      // setTimeout, not setImmediate: the server also runs in a browser worker (src/browser.ts).
+      setTimeout(() => {
         this.refreshing.delete(uri);
         try {
           if (this.workspace.documents.get(uri)) this.current(uri);
