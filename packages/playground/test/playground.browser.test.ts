@@ -202,10 +202,26 @@ describe.skipIf(!chromium && !onCi)("the playground in headless Chromium", () =>
     const original = readFileSync(RULES, "utf8");
     const rules = () => page.evaluate(() => (window as unknown as { promoPlayground: { rules(): string } }).promoPlayground.rules());
 
+    // Keyboard only: Tab leaves each editor (they do not trap it) and reaches the result's links; Enter on the first
+    // example's link puts the cursor on that example.
+    await page.focus("#example");
+    const focused = () => page.evaluate(() => document.activeElement?.id || document.activeElement?.closest("section")?.id || "");
+    const order: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      await page.keyboard.press("Tab");
+      order.push(await focused());
+    }
+    expect(order).toEqual(["format", "share", "rules", "cart", "result"]);
+    const firstExample = original.split("\n").findIndex((line) => line.startsWith("example ")) + 1;
+    await page.keyboard.press("Enter");
+    await page.waitForSelector(`#rules[data-cursor-line="${firstExample}"]`);
+
     // Hover over the scope `acme` (line 10): the server's description of it.
+    await page.keyboard.press("Control+Home");
+    await page.waitForSelector('#rules[data-cursor-line="1"]');
     const line10 = page.locator("#rules .cm-line", { hasText: 'scope acme = line.store is "acme"' });
-    const box = (await line10.boundingBox())!;
-    await page.mouse.move(box.x + 60, box.y + box.height / 2);
+    // locator.hover waits for the line to stand still (the editor scrolls in an animation frame) before moving there.
+    await line10.hover({ position: { x: 60, y: 8 } });
     await page.locator(".cm-tooltip-hover", { hasText: "Scope: a set of cart lines (line 10)." }).waitFor();
 
     // Completion after `giv` on a new line in a promotion offers `give`.
