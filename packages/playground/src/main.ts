@@ -40,6 +40,7 @@ interface LspDiagnostic {
   severity?: number;
   code?: string | number;
   message: string;
+  data?: { fixes?: { title: string }[] };
 }
 interface LspTextEdit {
   range: LspRange;
@@ -313,11 +314,27 @@ lsp.onNotification("textDocument/publishDiagnostics", (raw) => {
     severity: d.severity === 1 ? "error" : d.severity === 2 ? "warning" : "info",
     source: d.code === undefined ? undefined : String(d.code),
     message: d.message,
+    // The diagnostic's quick fixes, applied as the server's code actions edit them.
+    actions: (d.data?.fixes ?? []).map((fix) => ({ name: fix.title, apply: () => void applyFix(d, fix.title) })),
   }));
   rulesView.dispatch(setDiagnostics(rulesView.state, shown));
   renderDiagnostics(params.diagnostics, documentVersion);
   void refreshTokens(documentVersion);
 });
+
+/** Asks the server for a diagnostic's code actions and applies the one with the fix's title. */
+async function applyFix(diagnostic: LspDiagnostic, title: string): Promise<void> {
+  const version = documentVersion;
+  const actions = await lsp.request<{ title: string; edit?: { changes?: Record<string, LspTextEdit[]> } }[] | null>("textDocument/codeAction", {
+    textDocument: { uri: RULES_URI },
+    range: diagnostic.range,
+    context: { diagnostics: [diagnostic], only: ["quickfix"] },
+  });
+  const edits = actions?.find((a) => a.title === title)?.edit?.changes?.[RULES_URI];
+  if (!edits || version !== documentVersion) return;
+  const doc = rulesView.state.doc;
+  rulesView.dispatch({ changes: edits.map((e) => ({ from: offsetOf(doc, e.range.start), to: offsetOf(doc, e.range.end), insert: e.newText })) });
+}
 
 function renderDiagnostics(diagnostics: LspDiagnostic[], version: number): void {
   const list = $("#diagnostics");

@@ -190,7 +190,7 @@ describe.skipIf(!chromium && !onCi)("the playground in headless Chromium", () =>
     expect(problems).toEqual([]);
   });
 
-  it("completes, hovers and formats with the language server's answers", async () => {
+  it("completes, hovers, formats and fixes with the language server's answers", async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     const problems: string[] = [];
     page.on("pageerror", (error) => problems.push(error.message));
@@ -242,6 +242,18 @@ describe.skipIf(!chromium && !onCi)("the playground in headless Chromium", () =>
     await page.keyboard.type("     ");
     expect(await rules()).not.toBe(original);
     await page.click("#format");
+    await expect.poll(rules, { timeout: 30_000 }).toBe(original);
+    expect(await diagnosticsSettled(page)).toEqual([]);
+
+    // A quick fix: `acm` for the scope `acme` (line 42) is offered "Change to 'acme'", applied by the server's code action.
+    await page.click("#rules .cm-content");
+    await page.keyboard.press("Control+Home");
+    for (let i = 0; i < 41; i++) await page.keyboard.press("ArrowDown");
+    await page.keyboard.press("End");
+    await page.keyboard.press("Backspace");
+    expect(await diagnosticsSettled(page)).toEqual([{ line: 42, code: "unknown-name", severity: "error" }]);
+    await page.locator("#rules .cm-lintRange-error").first().hover();
+    await page.locator(".cm-tooltip-lint .cm-diagnosticAction", { hasText: "Change to 'acme'" }).click();
     await expect.poll(rules, { timeout: 30_000 }).toBe(original);
     expect(await diagnosticsSettled(page)).toEqual([]);
     await page.close();
