@@ -576,7 +576,9 @@ async function restore(): Promise<void> {
   if (state) {
     setEditor(rulesView, state.rules);
     setEditor(cartView, state.cart);
-    select.value = "";
+    // The menu names the example a link holds unchanged, else "your own rules".
+    const same = EXAMPLES.flatMap((e) => e.carts.filter((c) => e.rules === state.rules && c.text === state.cart).map((c) => `${e.name}/${c.name}`));
+    select.value = same[0] ?? "";
   } else {
     const wanted = /^#example=(.+)$/.exec(location.hash)?.[1];
     if (!wanted || !loadExample(decodeURIComponent(wanted))) loadExample(DEFAULT_EXAMPLE);
