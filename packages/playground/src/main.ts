@@ -102,7 +102,8 @@ async function complete(context: CompletionContext): Promise<CompletionResult | 
     return {
       label: item.label,
       detail: item.detail,
-      apply: item.insertTextFormat === 2 ? snippet(text.replace(/\$(\d+)/g, "${$1}").replace(/\$\{(\d+):/g, "${$1:")) : text,
+      // LSP snippets (`$1`, `${1:name}`) in CodeMirror's field syntax (`${1}`, `${1:name}`).
+      apply: item.insertTextFormat === 2 ? snippet(text.replace(/\$(\d+)/g, "${$1}")) : text,
     };
   });
   return { from: word?.from ?? context.pos, options, validFor: /^[\w-]*$/ };
