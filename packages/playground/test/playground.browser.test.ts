@@ -184,6 +184,8 @@ describe.skipIf(!chromium && !onCi)("the playground in headless Chromium", () =>
 
     // A narrow window stacks the panels; everything stays reachable.
     await other.setViewportSize({ width: 420, height: 900 });
+    expect(await other.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(420);
+    expect(await other.evaluate(() => getComputedStyle(document.querySelector("main")!).gridTemplateColumns.split(" ").length)).toBe(1);
     await other.screenshot({ path: join(OUTPUT, "6-narrow.png"), fullPage: true });
     await other.close();
     await page.close();
