@@ -150,3 +150,4 @@ export function checkEdit(
 export * from "./status.js";
 export * from "./checkout.js";
 export * from "./registry.js";
+export * from "./sale.js";

@@ -76,7 +76,8 @@ export async function openPostgresRegistry(url: string, poolSize = 8): Promise<R
     setup.release();
   }
 
-  async function inTransaction(work: (client: pg.PoolClient) => Promise<Outcome>): Promise<Outcome> {
+  /** Runs `work` in one transaction, committed only when its result is a success. */
+  async function inTransaction<T extends { ok: boolean }>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     const client = await pool.connect();
     try {
       await client.query("BEGIN");
@@ -93,7 +94,7 @@ export async function openPostgresRegistry(url: string, poolSize = 8): Promise<R
 
   return {
     register: (input: RegistrationInput, at: number, policy: CampaignPolicy) =>
-      inTransaction(async (client) => {
+      inTransaction<Outcome>(async (client) => {
         const refusal = registrationRefusal(at, policy);
         if (refusal) return { ok: false, reasons: [refusal] };
         const inserted = await client.query(
@@ -114,7 +115,7 @@ export async function openPostgresRegistry(url: string, poolSize = 8): Promise<R
         return { ok: true, record: (await record(client, input.campaign, input.product))! };
       }),
     edit: (campaign: string, product: string, sku: string, change: EditChange, at: number, policy: CampaignPolicy) =>
-      inTransaction(async (client) => {
+      inTransaction<Outcome>(async (client) => {
         const current = await record(client, campaign, product, true);
         if (current === undefined) return { ok: false, reasons: ["not-registered"] };
         const old = current.skus.find((s) => s.sku === sku);
@@ -134,7 +135,7 @@ export async function openPostgresRegistry(url: string, poolSize = 8): Promise<R
         return { ok: true, record: (await record(client, campaign, product))! };
       }),
     review: (campaign: string, product: string, event: StatusEvent, at: number) =>
-      inTransaction(async (client) => {
+      inTransaction<Outcome>(async (client) => {
         const current = await record(client, campaign, product, true);
         if (current === undefined) return { ok: false, reasons: ["not-registered"] };
         const result = applyReview(current.status, event);
@@ -148,6 +149,30 @@ export async function openPostgresRegistry(url: string, poolSize = 8): Promise<R
         return { ok: true, record: (await record(client, campaign, product))! };
       }),
     get: (campaign, product) => record(pool, campaign, product),
+    async saleSkus(campaign) {
+      const rows = await pool.query<{ product: string; sku: string; discount_percent: number; remaining: number }>(
+        `SELECT s.product, s.sku, s.discount_percent, u.units - u.sold AS remaining
+         FROM campaign_registration_skus s JOIN campaign_registrations r ON r.campaign = s.campaign AND r.product = s.product
+         JOIN campaign_units u ON u.campaign = s.campaign AND u.sku = s.sku
+         WHERE s.campaign = $1 AND r.status = 'approved' ORDER BY s.product, s.sku`,
+        [campaign],
+      );
+      return rows.rows.map((r) => ({ product: r.product, sku: r.sku, discountPercent: r.discount_percent, remainingUnits: r.remaining }));
+    },
+    async take(campaign, items) {
+      const outcome = await inTransaction(async (client) => {
+        for (const item of items) {
+          const result = await client.query(`UPDATE campaign_units SET sold = sold + $1 WHERE campaign = $2 AND sku = $3 AND sold + $1 <= units`, [
+            item.units,
+            campaign,
+            item.sku,
+          ]);
+          if (result.rowCount !== 1) return { ok: false };
+        }
+        return { ok: true };
+      });
+      return outcome.ok;
+    },
     async list(campaign) {
       const rows = await pool.query<{ product: string }>(`SELECT product FROM campaign_registrations WHERE campaign = $1 ORDER BY product`, [campaign]);
       const out: RegistrationRecord[] = [];

@@ -29,6 +29,9 @@ interface Row {
   version: number;
 }
 
+/** Thrown inside the take transaction to roll back the units already taken. */
+class SoldOut extends Error {}
+
 export function openSqliteRegistry(path: string): Registry {
   const db = new Database(path);
   db.pragma("journal_mode = WAL");
@@ -49,6 +52,13 @@ export function openSqliteRegistry(path: string): Registry {
       `INSERT INTO campaign_status_history (campaign, product, seq, event, status, at, detail)
        VALUES (?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM campaign_status_history WHERE campaign = ? AND product = ?), ?, ?, ?, ?)`,
     ),
+    saleSkus: db.prepare(
+      `SELECT s.product, s.sku, s.discount_percent, u.units - u.sold AS remaining
+       FROM campaign_registration_skus s JOIN campaign_registrations r ON r.campaign = s.campaign AND r.product = s.product
+       JOIN campaign_units u ON u.campaign = s.campaign AND u.sku = s.sku
+       WHERE s.campaign = ? AND r.status = 'approved' ORDER BY s.product, s.sku`,
+    ),
+    take: db.prepare(`UPDATE campaign_units SET sold = sold + ? WHERE campaign = ? AND sku = ? AND sold + ? <= units`),
     units: db.prepare(
       `INSERT INTO campaign_units (campaign, sku, units) VALUES (?, ?, ?)
        ON CONFLICT (campaign, sku) DO UPDATE SET units = MAX(units, excluded.units)`,
@@ -115,7 +125,29 @@ export function openSqliteRegistry(path: string): Registry {
     return { ok: true, record: record(campaign, product)! };
   });
 
+  const take = db.transaction((campaign: string, items: readonly { sku: string; units: number }[]): boolean => {
+    for (const item of items) {
+      if (q.take.run(item.units, campaign, item.sku, item.units).changes !== 1) throw new SoldOut();
+    }
+    return true;
+  });
+
   return {
+    saleSkus: async (campaign) =>
+      (q.saleSkus.all(campaign) as { product: string; sku: string; discount_percent: number; remaining: number }[]).map((r) => ({
+        product: r.product,
+        sku: r.sku,
+        discountPercent: r.discount_percent,
+        remainingUnits: r.remaining,
+      })),
+    take: async (campaign, items) => {
+      try {
+        return take.immediate(campaign, items);
+      } catch (error) {
+        if (error instanceof SoldOut) return false;
+        throw error;
+      }
+    },
     register: async (input, at, policy) => register.immediate(input, at, policy),
     edit: async (campaign, product, sku, change, at, policy) => edit.immediate(campaign, product, sku, change, at, policy),
     review: async (campaign, product, event, at) => review.immediate(campaign, product, event, at),

@@ -4,6 +4,7 @@
  * SQLite and PostgreSQL registries implement. No I/O here.
  */
 import { checkEdit, type Registration } from "./index.js";
+import type { RegisteredSku } from "./checkout.js";
 import { transition, type Status, type StatusEvent } from "./status.js";
 
 export interface SkuRegistration {
@@ -75,6 +76,10 @@ export interface Registry {
   review(campaign: string, product: string, event: StatusEvent, at: number): Promise<Outcome>;
   get(campaign: string, product: string): Promise<RegistrationRecord | undefined>;
   list(campaign: string): Promise<RegistrationRecord[]>;
+  /** The SKUs of approved registrations with their registered units not yet sold, for checkout pricing. */
+  saleSkus(campaign: string): Promise<RegisteredSku[]>;
+  /** Takes every `units` of the order in one transaction: all or nothing (false when any SKU has too few left). */
+  take(campaign: string, items: readonly { readonly sku: string; readonly units: number }[]): Promise<boolean>;
   close(): Promise<void>;
 }
 

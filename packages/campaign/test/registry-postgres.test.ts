@@ -20,6 +20,17 @@ describe.skipIf(URL === undefined)("PostgreSQL campaign registry", () => {
     expect(await r.review(c, "tee-1", "remove", AT + 2)).toEqual({ ok: false, reasons: ["removal-only-under-review"] });
     const history = (await r.get(c, "tee-1"))!.history.map((h) => `${h.event}:${h.status}`);
     expect(history).toEqual(["register:under-review", "edit:under-review", "approve:approved"]);
+    expect(await r.saleSkus(c)).toEqual([
+      { product: "tee-1", sku: "tee-1-M", discountPercent: 20, remainingUnits: 10 },
+      { product: "tee-1", sku: "tee-1-S", discountPercent: 25, remainingUnits: 12 },
+    ]);
+    expect(
+      await r.take(c, [
+        { sku: "tee-1-M", units: 3 },
+        { sku: "tee-1-S", units: 13 },
+      ]),
+    ).toBe(false);
+    expect((await r.saleSkus(c)).map((s) => s.remainingUnits)).toEqual([10, 12]);
     const units = await openPostgresReservations(URL!);
     expect(await units.take(c, "tee-1-S", 12)).toBe(true);
     expect(await units.take(c, "tee-1-S", 1)).toBe(false);

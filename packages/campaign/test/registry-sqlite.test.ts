@@ -91,6 +91,32 @@ describe("SQLite campaign registry", () => {
     await r.close();
   });
 
+  it("gives checkout the approved SKUs with the units left, and takes an order's units all or nothing", async () => {
+    const r = openSqliteRegistry(tempDb());
+    await r.register(tee("11.11"), AT, POLICY);
+    await r.register(tee("11.11", "mug-1"), AT, POLICY);
+    expect(await r.saleSkus("11.11")).toEqual([]);
+    await r.review("11.11", "tee-1", "approve", AT + 1);
+    expect(await r.saleSkus("11.11")).toEqual([
+      { product: "tee-1", sku: "tee-1-M", discountPercent: 20, remainingUnits: 10 },
+      { product: "tee-1", sku: "tee-1-S", discountPercent: 20, remainingUnits: 10 },
+    ]);
+    expect(
+      await r.take("11.11", [
+        { sku: "tee-1-S", units: 4 },
+        { sku: "tee-1-M", units: 11 },
+      ]),
+    ).toBe(false);
+    expect(
+      await r.take("11.11", [
+        { sku: "tee-1-S", units: 4 },
+        { sku: "tee-1-M", units: 10 },
+      ]),
+    ).toBe(true);
+    expect((await r.saleSkus("11.11")).map((s) => s.remainingUnits)).toEqual([0, 6]);
+    await r.close();
+  });
+
   it("loses no update: 8 processes each add 1 unit 8 times, and 8 processes register the same product at once", async () => {
     const path = tempDb();
     const r = openSqliteRegistry(path);

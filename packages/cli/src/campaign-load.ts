@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 import type { Requirement } from "@promo/campaign";
-import { checkProject, hasErrors, lowerCampaigns, type CampaignCalendarData, type CampaignEditData } from "@promo/dsl";
+import { checkProject, hasErrors, lowerCampaigns, type CampaignCalendarData, type CampaignEditData, type CheckedProject } from "@promo/dsl";
 import { describeFsError, PathError, type CommandContext } from "./context.js";
 import { ProjectRoot } from "@promo/dsl";
 import { recordingHost } from "./files.js";
@@ -14,6 +14,8 @@ export interface LoadedCampaign {
   /** From a `.promo` file, or a JSON file that carries them (as `lowerCampaigns` writes them). */
   calendar: CampaignCalendarData | undefined;
   edits: CampaignEditData[] | undefined;
+  /** The checked rule file (with its imports): its promotions price carts with the campaign (`campaign price`). */
+  project: CheckedProject | undefined;
 }
 
 /** Why a campaign could not be loaded: path-named errors (JSON) or diagnostics (a rule file), already rendered. */
@@ -51,7 +53,7 @@ export function loadCampaign(
     }
     const doc = JSON.parse(text) as { calendar?: CampaignCalendarData; edits?: CampaignEditData[] };
     const isRecord = doc !== null && typeof doc === "object" && !Array.isArray(doc);
-    return { ...parsed, calendar: isRecord ? doc.calendar : undefined, edits: isRecord ? doc.edits : undefined };
+    return { ...parsed, calendar: isRecord ? doc.calendar : undefined, edits: isRecord ? doc.edits : undefined, project: undefined };
   }
   readText(path, ctx); // an unreadable file is an I/O error (exit 2), as for a JSON file
   const { host, read } = recordingHost(ctx.io.cwd, ProjectRoot.around([path], ctx.io.cwd));
@@ -72,5 +74,5 @@ export function loadCampaign(
     return { text: `${error}\n`, json: { requirements: path, errors: [error] } };
   }
   const c = chosen[0]!;
-  return { campaign: c.campaign, requirements: c.requirements, calendar: c.calendar, edits: c.edits };
+  return { campaign: c.campaign, requirements: c.requirements, calendar: c.calendar, edits: c.edits, project };
 }

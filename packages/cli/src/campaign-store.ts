@@ -3,6 +3,7 @@ import {
   validateRegistration,
   validateSnapshot,
   type CampaignPolicy,
+  priceWithCampaign,
   type EditChange,
   type Outcome,
   type RegistrationInput,
@@ -12,7 +13,8 @@ import {
   type StatusEvent,
 } from "@promo/campaign";
 import { isAbsolute, resolve } from "node:path";
-import { suggest } from "@promo/runtime";
+import { interpreterEvaluator } from "@promo/dsl";
+import { pricingResultJson, suggest } from "@promo/runtime";
 import { optionValue, type ParsedArgs } from "./args.js";
 import { EXIT, PathError, UsageError, type CommandContext } from "./context.js";
 import { readText, type LoadedCampaign } from "./campaign-load.js";
@@ -178,6 +180,8 @@ export async function runStoreAction(action: string, campaign: LoadedCampaign, p
         report(ctx, action, product, await registry.review(name, product, event as StatusEvent, at), { event }),
       );
     }
+    case "price":
+      return priceAction(campaign, name, path, args, ctx);
     default: {
       const product = optionValue(args, "product");
       return withRegistry(args, ctx, async (registry) => {
@@ -190,4 +194,59 @@ export async function runStoreAction(action: string, campaign: LoadedCampaign, p
       });
     }
   }
+}
+
+/**
+ * `campaign price`: prices a cart with the campaign's registered products (approved ones, with their units left in
+ * the store) and the promotions of the campaign's rule file; `--place` then takes the sold units, all or nothing.
+ */
+async function priceAction(campaign: LoadedCampaign, name: string, path: string, args: ParsedArgs, ctx: CommandContext): Promise<number> {
+  if (campaign.project === undefined || campaign.calendar === undefined) {
+    throw new UsageError(`'campaign price' needs the campaign's rule file (its promotions price the cart), not '${path}'`, "campaign");
+  }
+  const cartPath = need(args, "cart", "<cart.json>");
+  const parsed = parseJsonFile(cartPath, ctx);
+  const place = args.options.get("place") === true;
+  const asOfSale = args.options.get("as-of-sale") === true;
+  if (place && asOfSale) throw new UsageError("a preview (--as-of-sale) cannot be placed (--place)", "campaign");
+  const fail = (errors: string[]) => {
+    if (ctx.json) ctx.io.stdout(`${JSON.stringify({ priced: false, errors }, null, 2)}\n`);
+    else ctx.io.stderr(errors.map((e) => `${e}\n`).join(""));
+    return EXIT.problems;
+  };
+  if ("errors" in parsed) return fail(parsed.errors);
+  const calendar = campaign.calendar;
+  const project = campaign.project;
+  return withRegistry(args, ctx, async (registry) => {
+    const registered = await registry.saleSkus(name);
+    const result = priceWithCampaign(interpreterEvaluator(project), parsed.value, { campaign: name, calendar, registered, asOfSale });
+    if (!result.ok) return fail(result.errors.map((e) => `${cartPath}: ${e}`));
+    if (!result.outcome.ok) return fail(result.outcome.errors.map((e) => `${cartPath}: ${e.path || "/"}: ${e.message}`));
+    let placed: boolean | undefined;
+    if (place) placed = result.campaign.take.length === 0 ? true : await registry.take(name, result.campaign.take);
+    const pricing = result.outcome.result;
+    if (ctx.json) {
+      const doc = {
+        campaign: name,
+        phase: result.campaign.phase,
+        lines: result.campaign.lines,
+        take: result.campaign.take,
+        ...(place ? { placed } : {}),
+        pricing: pricingResultJson(pricing),
+      };
+      ctx.io.stdout(`${JSON.stringify(doc, null, 2)}\n`);
+    } else {
+      let out = `${name}: ${result.campaign.phase}${asOfSale ? " (priced as of the sale: a preview)" : ""}\n`;
+      for (const l of result.campaign.lines) {
+        if (l.status === "registered")
+          out += `  ${l.line} ${l.sku}: ${l.promoUnits} at ${l.promoUnitPrice}${l.fullPriceUnits > 0 ? `, ${l.fullPriceUnits} at full price` : ""}${l.preview ? " (shown, not charged)" : ""}\n`;
+        else out += `  ${l.line} ${l.sku}: ${l.status === "unavailable" ? `unavailable during the sale (${l.reason})` : "not in the campaign"}\n`;
+      }
+      out += `  subtotal ${pricing.subtotal}  discount ${pricing.discount}  total ${pricing.total} ${pricing.currency}\n`;
+      if (place) out += placed ? `  placed: took ${result.campaign.take.map((t) => `${t.units} × ${t.sku}`).join(", ") || "nothing"}\n` : "";
+      ctx.io.stdout(out);
+      if (place && !placed) ctx.io.stderr(`promo: the order was not placed: the registered units of a SKU ran out (nothing was taken)\n`);
+    }
+    return place && !placed ? EXIT.problems : EXIT.ok;
+  });
 }

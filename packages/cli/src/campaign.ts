@@ -6,7 +6,7 @@ import { EXIT, UsageError, type CommandContext } from "./context.js";
 import { loadCampaign, readText } from "./campaign-load.js";
 import { runStoreAction } from "./campaign-store.js";
 
-const ACTIONS = ["check", "register", "edit", "review", "status"] as const;
+const ACTIONS = ["check", "register", "edit", "review", "status", "price"] as const;
 const OPS: readonly Comparison[] = [">=", ">", "<=", "<", "==", "in", "includes", "not"];
 /** Progress is written to stderr every this many snapshots, and only on a terminal. */
 const PROGRESS_EVERY = 10_000;
@@ -19,7 +19,8 @@ export const campaignCommand: Command = {
     "       promo campaign register <campaign> --store <store> --registration <registration.json> [--snapshot <snapshot.json>] [--at <instant>] [--json]\n" +
     "       promo campaign edit <campaign> --store <store> --product <id> --sku <sku> [--discount N] [--units N | --add-units N] [--at <instant>] [--json]\n" +
     "       promo campaign review <campaign> --store <store> --product <id> --event approve|reject|remove|penalty|requirement-lost [--at <instant>] [--json]\n" +
-    "       promo campaign status <campaign> --store <store> [--product <id>] [--json]",
+    "       promo campaign status <campaign> --store <store> [--product <id>] [--json]\n" +
+    "       promo campaign price <campaign.promo> --store <store> --cart <cart.json> [--as-of-sale | --place] [--json]",
   description:
     "Checks every product snapshot (one JSON object {product, store} per line) against the campaign's requirements\n" +
     "(a rule file's campaign declaration, or the same requirements as JSON)\n" +
@@ -29,7 +30,10 @@ export const campaignCommand: Command = {
     "<campaign> is a rule file with a campaign declaration, or its requirements as JSON.\n" +
     "register, edit and review change a registration in the store (sqlite:PATH or postgres://…, as the ledger's;\n" +
     "PROMO_LEDGER_STORE when --store is absent) in one transaction; a refused change exits 1 with every reason.\n" +
-    "status prints the registrations with their SKUs, reserved units and status history.",
+    "status prints the registrations with their SKUs, reserved units and status history.\n" +
+    "price prices a cart with the approved registrations and the rule file's promotions: registered SKUs at their\n" +
+    "discount up to the units left, other SKUs of a registered product unavailable during the sale (per line);\n" +
+    "--as-of-sale previews the sale prices during the warm-up; --place takes the sold units (all or nothing).",
   options: [
     { name: "products", value: "<products.ndjson>", description: "the product and store snapshots, one JSON object per line" },
     { name: "campaign", value: "<name>", description: "the campaign to use when the rule file declares several" },
@@ -47,6 +51,9 @@ export const campaignCommand: Command = {
     { name: "add-units", value: "<n>", description: "edit: units to add to the reserved units" },
     { name: "original-price", value: "<minor units>", description: "edit: a new original price (always refused: it is locked)" },
     { name: "event", value: "<event>", description: "review: approve, reject, remove, penalty or requirement-lost" },
+    { name: "cart", value: "<cart.json>", description: "price: the cart (the JSON cart of promo eval)" },
+    { name: "as-of-sale", description: "price: during the warm-up, price as the sale will (a preview; nothing is taken)" },
+    { name: "place", description: "price: take the sold units from the reserved units (refused when they ran out)" },
     { name: "at", value: "<instant>", description: "register, edit, review: the instant of the change (default: now)" },
     { name: "json", description: "print the report as JSON" },
   ],

@@ -67,6 +67,14 @@ beforeAll(() => {
       shippingModel: "free",
       skus: [{ sku: "tee-1-S", discountPercent: 20, units: 10, originalPrice: 2500 }],
     }),
+    "sale-cart.json": JSON.stringify({
+      currency: "USD",
+      at: "2026-11-11T10:00:00+08:00",
+      lines: [
+        { id: "1", sku: "tee-1-S", product: "tee-1", unitPrice: "25.00", quantity: 3 },
+        { id: "2", sku: "tee-1-L", product: "tee-1", unitPrice: "25.00", quantity: 1 },
+      ],
+    }),
     "bad-registration.json": JSON.stringify({ product: "tee-1", shippingModel: "free", skus: [{ sku: "tee-1-S", discountPercent: 120, units: -1 }] }),
   };
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
@@ -273,6 +281,27 @@ const CASES: Case[] = [
     0,
     (doc) => expect(doc.registrations[0].history.map((h: { event: string }) => h.event)).toEqual(["register", "edit", "approve"]),
   ],
+  [
+    ["campaign", "price", "campaign.promo", "--store", "sqlite:campaign.db", "--cart", "sale-cart.json", "--place"],
+    0,
+    (doc) =>
+      expect(doc).toMatchObject({
+        phase: "sale",
+        lines: [
+          { status: "registered", promoUnits: 3, promoUnitPrice: "18.75" },
+          { status: "unavailable", reason: "sku-not-registered" },
+        ],
+        take: [{ sku: "tee-1-S", units: 3 }],
+        placed: true,
+        pricing: { total: "56.25" },
+      }),
+  ],
+  [
+    ["campaign", "price", "campaign.promo", "--store", "sqlite:campaign.db", "--cart", "bad-cart.json"],
+    1,
+    (doc) => expect(doc.errors[0]).toMatch(/^bad-cart.json: \$.lines\[0\].unitPrice/),
+  ],
+  [["campaign", "price", "requirements.json", "--store", "sqlite:campaign.db", "--cart", "sale-cart.json"], 2, usageError(/rule file/)],
   [["campaign", "status", "campaign.promo", "--store", "sqlite:campaign.db", "--product", "nosuch"], 1, (doc) => expect(doc.registrations).toEqual([])],
   [["campaign", "status", "campaign.promo"], 2, usageError(/missing the store/)],
   [["campaign", "status", "requirements.json", "--store", "sqlite:campaign.db"], 0, (doc) => expect(doc.campaign).toBe("11.11")],
