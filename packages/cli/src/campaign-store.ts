@@ -238,8 +238,10 @@ async function priceAction(campaign: LoadedCampaign, name: string, path: string,
     } else {
       let out = `${name}: ${result.campaign.phase}${asOfSale ? " (priced as of the sale: a preview)" : ""}\n`;
       for (const l of result.campaign.lines) {
-        if (l.status === "registered")
-          out += `  ${l.line} ${l.sku}: ${l.promoUnits} at ${l.promoUnitPrice}${l.fullPriceUnits > 0 ? `, ${l.fullPriceUnits} at full price` : ""}${l.preview ? " (shown, not charged)" : ""}\n`;
+        if (l.status === "registered" && l.promoUnits === 0)
+          out += `  ${l.line} ${l.sku}: ${l.fullPriceUnits} at full price; the sale price ${l.promoUnitPrice} is shown, not charged\n`;
+        else if (l.status === "registered")
+          out += `  ${l.line} ${l.sku}: ${l.promoUnits} at ${l.promoUnitPrice}${l.fullPriceUnits > 0 ? `, ${l.fullPriceUnits} at full price` : ""}${l.preview ? " (a preview)" : ""}\n`;
         else out += `  ${l.line} ${l.sku}: ${l.status === "unavailable" ? `unavailable during the sale (${l.reason})` : "not in the campaign"}\n`;
       }
       out += `  subtotal ${pricing.subtotal}  discount ${pricing.discount}  total ${pricing.total} ${pricing.currency}\n`;
