@@ -38,6 +38,15 @@ describe.skipIf(URL === undefined)("PostgreSQL campaign registry", () => {
     await r.close();
   });
 
+  it("64 concurrent checkouts against 10 registered units place exactly 10", async () => {
+    const r = await openPostgresRegistry(URL!, 16);
+    const c = campaign();
+    await r.register({ ...tee(c), skus: [{ sku: "tee-1-S", discountPercent: 20, units: 10, originalPrice: 2500 }] }, AT, POLICY);
+    const placed = await Promise.all(Array.from({ length: 64 }, () => r.take(c, [{ sku: "tee-1-S", units: 1 }])));
+    expect(placed.filter(Boolean).length).toBe(10);
+    await r.close();
+  });
+
   it("loses no update: 64 concurrent unit additions and 8 concurrent registrations of one product", async () => {
     const r = await openPostgresRegistry(URL!, 16);
     const c = campaign();

@@ -117,6 +117,18 @@ describe("SQLite campaign registry", () => {
     await r.close();
   });
 
+  it("64 concurrent checkouts in 8 processes against 10 registered units place exactly 10", async () => {
+    const path = tempDb();
+    const r = openSqliteRegistry(path);
+    await r.register({ ...tee("11.11"), skus: [{ sku: "tee-1-S", discountPercent: 20, units: 10, originalPrice: 2500 }] }, AT, POLICY);
+    const orders = `for (let i = 0; i < 8; i++) if (await r.take("11.11", [{ sku: "tee-1-S", units: 1 }])) out += "+";`;
+    const placed = await Promise.all(Array.from({ length: 8 }, () => inProcess(path, orders)));
+    expect(placed.join("").length).toBe(10);
+    await r.review("11.11", "tee-1", "approve", AT);
+    expect(await r.saleSkus("11.11")).toEqual([{ product: "tee-1", sku: "tee-1-S", discountPercent: 20, remainingUnits: 0 }]);
+    await r.close();
+  });
+
   it("loses no update: 8 processes each add 1 unit 8 times, and 8 processes register the same product at once", async () => {
     const path = tempDb();
     const r = openSqliteRegistry(path);

@@ -96,6 +96,30 @@ describe("checkout with a campaign", () => {
     }
   });
 
+  it("the campaign's platform coupons combine as the rule file's stacking policy says", () => {
+    const stacked = checkSource(
+      "stacked.promo",
+      `${RULES}
+promotion platform-five {
+  title "5.00 USD off the campaign's products"
+  kind platform-coupon
+  code "PLATFORM5"
+  give 5.00 USD off (line.tags contains "campaign:11.11")
+}
+
+stacking {
+  at most 1 of coupons per order
+}
+`,
+    );
+    expect(stacked.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+    const result = priceWithCampaign(interpreterEvaluator(stacked.project), cart("2026-11-11T02:00:00Z", ["ELEVEN", "PLATFORM5"]), OPTIONS);
+    if (!result.ok || !result.outcome.ok) throw new Error("not priced");
+    // One coupon per order: the better one for the buyer, 10% of 65.00 = 6.50 over 5.00.
+    expect(result.outcome.result.applied.map((a) => a.id)).toEqual(["eleven-code"]);
+    expect(result.outcome.result).toMatchObject({ discount: "6.50" });
+  });
+
   it("names the bad part of a cart it cannot read", () => {
     expect(campaignCart({ ...cart("2026-11-11T02:00:00Z"), lines: [{ id: "a", sku: "s", unitPrice: 25, quantity: 1 }] }, OPTIONS)).toEqual({
       errors: ["$.lines[0].unitPrice: expected an amount such as 19.99"],
