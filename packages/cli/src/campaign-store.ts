@@ -1,5 +1,8 @@
 import {
   checkEligibility,
+  checkFieldEdit,
+  LOCKED_FROM_REVIEW_END,
+  LOCKED_ON_REGISTRATION,
   validateRegistration,
   validateSnapshot,
   type CampaignPolicy,
@@ -156,6 +159,8 @@ export async function runStoreAction(action: string, campaign: LoadedCampaign, p
     case "edit": {
       const policy = policyOf(campaign, path);
       const product = need(args, "product", "<product>");
+      const field = optionValue(args, "field");
+      if (field !== undefined) return fieldAction(name, product, field, policy, args, ctx);
       const sku = need(args, "sku", "<sku>");
       const change: EditChange = {
         ...(wholeNumber(args, "discount") !== undefined ? { discountPercent: wholeNumber(args, "discount")! } : {}),
@@ -250,5 +255,28 @@ async function priceAction(campaign: LoadedCampaign, name: string, path: string,
       if (place && !placed) ctx.io.stderr(`promo: the order was not placed: the registered units of a SKU ran out (nothing was taken)\n`);
     }
     return place && !placed ? EXIT.problems : EXIT.ok;
+  });
+}
+
+/**
+ * `campaign edit --field NAME`: whether the product page's field may be edited now (002 q.79). The product page is
+ * not kept here: nothing is stored; a locked field is refused with the instant it unlocks.
+ */
+async function fieldAction(name: string, product: string, field: string, policy: CampaignPolicy, args: ParsedArgs, ctx: CommandContext): Promise<number> {
+  const known = [...LOCKED_ON_REGISTRATION, ...LOCKED_FROM_REVIEW_END];
+  const at = instant(args);
+  return withRegistry(args, ctx, async (registry) => {
+    const record = await registry.get(name, product);
+    const calendar = { reviewEnds: Date.parse(policy.calendar.reviewEnd ?? policy.calendar.saleStart), saleEnd: Date.parse(policy.calendar.end) };
+    const verdict = record === undefined ? { allowed: true as const } : checkFieldEdit(field, record.status, at, calendar);
+    const doc = verdict.allowed
+      ? { action: "edit", ok: true, product, field, locked: false }
+      : { action: "edit", ok: false, product, field, reasons: ["field-locked"], unlocksAt: new Date(verdict.unlocksAt).toISOString() };
+    if (ctx.json) ctx.io.stdout(`${JSON.stringify(doc, null, 2)}\n`);
+    else if (verdict.allowed) {
+      const note = (known as readonly string[]).includes(field) ? "" : ` (the campaign locks none of ${known.join(", ")})`;
+      ctx.io.stdout(`${product}: '${field}' may be edited now${note}\n`);
+    } else ctx.io.stderr(`promo: edit of '${product}' refused: '${field}' is locked until ${new Date(verdict.unlocksAt).toISOString()}\n`);
+    return verdict.allowed ? EXIT.ok : EXIT.problems;
   });
 }

@@ -18,6 +18,7 @@ export const campaignCommand: Command = {
     "promo campaign check <campaign> --products <products.ndjson> [--json]\n" +
     "       promo campaign register <campaign> --store <store> --registration <registration.json> [--snapshot <snapshot.json>] [--at <instant>] [--json]\n" +
     "       promo campaign edit <campaign> --store <store> --product <id> --sku <sku> [--discount N] [--units N | --add-units N] [--at <instant>] [--json]\n" +
+    "       promo campaign edit <campaign> --store <store> --product <id> --field <field> [--at <instant>] [--json]\n" +
     "       promo campaign review <campaign> --store <store> --product <id> --event approve|reject|remove|penalty|requirement-lost [--at <instant>] [--json]\n" +
     "       promo campaign status <campaign> --store <store> [--product <id>] [--json]\n" +
     "       promo campaign price <campaign.promo> --store <store> --cart <cart.json> [--as-of-sale | --place] [--json]",
@@ -46,6 +47,7 @@ export const campaignCommand: Command = {
     { name: "snapshot", value: "<snapshot.json>", description: "register: the product and store snapshot, checked against the requirements first" },
     { name: "product", value: "<id>", description: "edit, review, status: the registered product (SPU)" },
     { name: "sku", value: "<sku>", description: "edit: the registered SKU" },
+    { name: "field", value: "<field>", description: "edit: ask whether a product page field (category, colour, shippingModel, …) may change now" },
     { name: "discount", value: "<percent>", description: "edit: the new discount percentage (increase only)" },
     { name: "units", value: "<n>", description: "edit: the new total of reserved units (never fewer)" },
     { name: "add-units", value: "<n>", description: "edit: units to add to the reserved units" },

@@ -272,6 +272,11 @@ const CASES: Case[] = [
     (doc) => expect(doc.reasons).toEqual(["removal-only-under-review"]),
   ],
   [
+    ["campaign", "edit", "campaign.promo", "--store", "sqlite:campaign.db", "--product", "tee-1", "--field", "colour", "--at", "2026-11-05T00:00:00+08:00"],
+    1,
+    (doc) => expect(doc).toMatchObject({ ok: false, field: "colour", reasons: ["field-locked"], unlocksAt: "2026-11-11T16:00:00.000Z" }),
+  ],
+  [
     ["campaign", "review", "campaign.promo", "--store", "sqlite:campaign.db", "--product", "tee-1", "--event", "aprove"],
     2,
     usageError(/did you mean 'approve'/),
