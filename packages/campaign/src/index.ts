@@ -30,12 +30,31 @@ export interface Snapshot {
   readonly store: Readonly<Record<string, unknown>>;
 }
 
+const EXPECTED = new WeakMap<Requirement, string>();
+
+/** `>= 4.5`: the operator and the value, computed once per requirement (only when a product fails it). */
+function expectedText(r: Requirement): string {
+  let text = EXPECTED.get(r);
+  if (text === undefined) {
+    text = `${r.op} ${JSON.stringify(r.value)}`;
+    EXPECTED.set(r, text);
+  }
+  return text;
+}
+
+const PATHS = new Map<string, readonly string[]>();
+
 function lookup(snapshot: Snapshot, path: string): unknown {
-  const [root, ...rest] = path.split(".");
+  let keys = PATHS.get(path);
+  if (keys === undefined) {
+    keys = path.split(".");
+    PATHS.set(path, keys);
+  }
+  const root = keys[0];
   let value: unknown = root === "product" ? snapshot.product : root === "store" ? snapshot.store : undefined;
-  for (const key of rest) {
+  for (let i = 1; i < keys.length; i++) {
     if (value === null || typeof value !== "object") return undefined;
-    value = (value as Record<string, unknown>)[key];
+    value = (value as Record<string, unknown>)[keys[i]!];
   }
   return value;
 }
@@ -77,11 +96,10 @@ export function checkEligibility(requirements: readonly Requirement[], snapshot:
       }
     }
     const actual = lookup(snapshot, r.fact);
-    const expected = `${r.op} ${JSON.stringify(r.value)}`;
     if (actual === undefined || actual === null) {
-      failures.push({ reason: "missing-data", fact: r.fact, actual, expected, span: r.span });
+      failures.push({ reason: "missing-data", fact: r.fact, actual, expected: expectedText(r), span: r.span });
     } else if (!holds(actual, r.op, r.value)) {
-      failures.push({ reason: r.reason, fact: r.fact, actual, expected, span: r.span });
+      failures.push({ reason: r.reason, fact: r.fact, actual, expected: expectedText(r), span: r.span });
     }
   }
   return failures;
