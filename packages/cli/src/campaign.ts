@@ -14,17 +14,16 @@ const PROGRESS_EVERY = 10_000;
 export const campaignCommand: Command = {
   name: "campaign",
   summary: "check products against a platform campaign's requirements; register, edit, review them in the store",
-  usage:
-    "promo campaign check <campaign> --products <products.ndjson> [--json]\n" +
-    "       promo campaign register <campaign> --store <store> --registration <registration.json> [--snapshot <snapshot.json>] [--at <instant>] [--json]\n" +
-    "       promo campaign edit <campaign> --store <store> --product <id> --sku <sku> [--discount N] [--units N | --add-units N] [--at <instant>] [--json]\n" +
-    "       promo campaign edit <campaign> --store <store> --product <id> --field <field> [--at <instant>] [--json]\n" +
-    "       promo campaign review <campaign> --store <store> --product <id> --event approve|reject|remove|penalty|requirement-lost [--at <instant>] [--json]\n" +
-    "       promo campaign status <campaign> --store <store> [--product <id>] [--json]\n" +
-    "       promo campaign price <campaign.promo> --store <store> --cart <cart.json> [--as-of-sale | --place] [--json]",
+  usage: "promo campaign check|register|edit|review|status|price <campaign.promo|requirements.json> [options] [--json]",
   description:
-    "Checks every product snapshot (one JSON object {product, store} per line) against the campaign's requirements\n" +
-    "(a rule file's campaign declaration, or the same requirements as JSON)\n" +
+    "  promo campaign check <campaign> --products <products.ndjson>\n" +
+    "  promo campaign register <campaign> --store <store> --registration <registration.json> [--snapshot <snapshot.json>] [--at <instant>]\n" +
+    "  promo campaign edit <campaign> --store <store> --product <id> --sku <sku> [--discount N] [--units N | --add-units N] [--at <instant>]\n" +
+    "  promo campaign edit <campaign> --store <store> --product <id> --field <field> [--at <instant>]\n" +
+    "  promo campaign review <campaign> --store <store> --product <id> --event approve|reject|remove|penalty|requirement-lost [--at <instant>]\n" +
+    "  promo campaign status <campaign> --store <store> [--product <id>]\n" +
+    "  promo campaign price <campaign.promo> --store <store> --cart <cart.json> [--as-of-sale | --place]\n\n" +
+    "check: checks every product snapshot (one JSON object {product, store} per line) against the campaign's requirements\n" +
     "(docs/language.md, Platform campaigns) and reports each product as eligible or ineligible with every failed\n" +
     "requirement: its reason, the fact, the actual and the expected value. A missing fact fails with reason\n" +
     "'missing-data'. A malformed line is reported with its line number and the path of the bad field.\n" +
