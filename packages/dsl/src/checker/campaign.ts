@@ -1,5 +1,6 @@
 import type * as A from "../ast/nodes.js";
 import { Diagnostics } from "../diagnostics/catalogue.js";
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { suggest } from "../util/similar.js";
 import type { FileContext, Reporter } from "./context.js";
 import type { Literals } from "./literals.js";
@@ -128,11 +129,15 @@ export class CampaignChecker {
     return this.reporter.at(file.source, span);
   }
 
-  /** Checks the declaration; returns its data when it has no error. */
-  campaign(decl: A.CampaignDecl, file: FileContext): CampaignData | undefined {
+  /**
+   * Checks the declaration; returns its data when it has no error. `parsed`: the file's syntax diagnostics — a
+   * campaign the parser recovered is not also reported for the dates it lost.
+   */
+  campaign(decl: A.CampaignDecl, file: FileContext, parsed: readonly Diagnostic[] = []): CampaignData | undefined {
     const before = this.reporter.diagnostics.filter((d) => d.severity === "error").length;
     const title = decl.clauses.find((c): c is A.CampaignTitle => c.kind === "CampaignTitle");
-    const calendar = this.calendar(decl, file);
+    const broken = parsed.some((d) => d.severity === "error" && d.span.start >= decl.span.start && d.span.start <= decl.span.end);
+    const calendar = this.calendar(decl, file, broken);
     const requirements = this.requirements(decl, file);
     const edits = calendar ? this.edits(decl, file, calendar) : [];
     const errors = this.reporter.diagnostics.filter((d) => d.severity === "error").length;
@@ -146,9 +151,11 @@ export class CampaignChecker {
     };
   }
 
-  private calendar(decl: A.CampaignDecl, file: FileContext): { data: CampaignCalendarData; byName: Map<string, Resolved> } | undefined {
+  private calendar(decl: A.CampaignDecl, file: FileContext, broken: boolean): { data: CampaignCalendarData; byName: Map<string, Resolved> } | undefined {
     const dates = decl.clauses.filter((c): c is A.CampaignDate => c.kind === "CampaignDate");
     const seen = new Map<string, A.CampaignDate>();
+    // Dates written but reported (wrong form): not missing as well.
+    const written = new Set<string>();
     for (const d of dates) {
       const name = d.words.map((w) => w.text).join(" ");
       if (d.words.some((w) => w.text === "")) continue;
@@ -163,6 +170,7 @@ export class CampaignChecker {
         this.reporter.report(Diagnostics.duplicateClause(this.at(file, span), name, this.at(file, first.span)));
         continue;
       }
+      written.add(name);
       if ((shape === "window") !== (d.window !== undefined)) {
         const how = shape === "window" ? `${name} from … to … in ZONE` : `${name} DATE-TIME in ZONE`;
         this.reporter.report(
@@ -200,8 +208,9 @@ export class CampaignChecker {
     let missing = false;
     for (const [name, example] of required) {
       if (seen.has(name)) continue;
-      this.reporter.report(Diagnostics.campaignDateMissing(this.at(file, nameSpan), decl.name.text, name, example));
       missing = true;
+      if (broken || written.has(name) || decl.name.text === "") continue;
+      this.reporter.report(Diagnostics.campaignDateMissing(this.at(file, nameSpan), decl.name.text, name, example));
     }
     const opens = byName.get("registration opens");
     const closes = byName.get("registration closes");

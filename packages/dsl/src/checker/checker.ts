@@ -280,7 +280,7 @@ function declaration(state: CheckState, decl: A.Declaration, file: CheckedFile, 
       project.examples.push({ decl, file });
       break;
     case "Campaign":
-      project.campaigns.push({ decl, file, data: new CampaignChecker(reporter, literals, promotions).campaign(decl, ctx) });
+      project.campaigns.push({ decl, file, data: new CampaignChecker(reporter, literals, promotions).campaign(decl, ctx, file.parsed.diagnostics) });
       break;
     default:
       break;
