@@ -181,3 +181,16 @@ describe("campaign diagnostics", () => {
     ]);
   });
 });
+
+describe("a half-typed campaign", () => {
+  it("reports the syntax error only, not the dates the parser lost", () => {
+    expect(codes("campaign c { require r: product.")).toEqual(["syntax-error 1:33"]);
+    expect(codes("campaign c {\n  registration opens\n  allow\n}\n").every((c) => c.startsWith("syntax-error"))).toBe(true);
+  });
+
+  it("a date in the wrong form is reported once, as its form", () => {
+    expect(codes(campaign("", "  registration opens from 2026-10-01 00:00 to 2026-10-02 00:00 in UTC\n" + CALENDAR.split("\n").slice(1).join("\n")))).toEqual([
+      "type-mismatch 2:3",
+    ]);
+  });
+});
