@@ -1,6 +1,7 @@
 import {
   checkEligibility,
   checkFieldEdit,
+  sellableBeforeCampaign,
   LOCKED_FROM_REVIEW_END,
   LOCKED_ON_REGISTRATION,
   validateRegistration,
@@ -128,6 +129,7 @@ export async function runStoreAction(action: string, campaign: LoadedCampaign, p
       const parsed = parseJsonFile(regPath, ctx);
       const errors = "errors" in parsed ? parsed.errors : validateRegistration(parsed.value).map((e) => `${regPath}: ${e}`);
       let failures: ReturnType<typeof checkEligibility> = [];
+      let stock: number | undefined;
       const snapshotPath = optionValue(args, "snapshot");
       if (snapshotPath !== undefined && errors.length === 0) {
         const snap = parseJsonFile(snapshotPath, ctx);
@@ -135,7 +137,11 @@ export async function runStoreAction(action: string, campaign: LoadedCampaign, p
         else {
           const problems = validateSnapshot(snap.value);
           if (problems.length > 0) errors.push(...problems.map((e) => `${snapshotPath}: ${e}`));
-          else failures = checkEligibility(campaign.requirements, snap.value as Snapshot);
+          else {
+            failures = checkEligibility(campaign.requirements, snap.value as Snapshot);
+            const given = (snap.value as Snapshot).product["stock"];
+            if (typeof given === "number") stock = given;
+          }
         }
       }
       if (errors.length > 0) {
@@ -153,8 +159,20 @@ export async function runStoreAction(action: string, campaign: LoadedCampaign, p
         }
         return EXIT.problems;
       }
+      // Committed units are reserved out of the stock (002 q.80): more than the stock cannot be committed.
+      const committed = input.skus.reduce((sum, s) => sum + s.units, 0);
+      if (stock !== undefined && committed > stock) {
+        return report(ctx, action, input.product, { ok: false, reasons: ["units-exceed-stock"] }, { stock, committed });
+      }
+      const extra = stock === undefined ? {} : { stock, committed, sellableBeforeCampaign: sellableBeforeCampaign(stock, committed) };
       const at = instant(args);
-      return withRegistry(args, ctx, async (registry) => report(ctx, action, input.product, await registry.register(input, at, policy)));
+      return withRegistry(args, ctx, async (registry) => {
+        const code = report(ctx, action, input.product, await registry.register(input, at, policy), extra);
+        if (code === EXIT.ok && !ctx.json && stock !== undefined) {
+          ctx.io.stdout(`  stock ${stock}, ${committed} units reserved: ${sellableBeforeCampaign(stock, committed)} sellable before the campaign\n`);
+        }
+        return code;
+      });
     }
     case "edit": {
       const policy = policyOf(campaign, path);

@@ -67,6 +67,11 @@ beforeAll(() => {
       shippingModel: "free",
       skus: [{ sku: "tee-1-S", discountPercent: 20, units: 10, originalPrice: 2500 }],
     }),
+    // Twelve in stock, ten registered: two sellable before the campaign (002 q.80).
+    "snapshot.json": JSON.stringify({
+      product: { id: "tee-1", rating: 4.8, sales30d: 40, listedMinutes: 86400, category: "apparel", evaluations: 31, freeDelivery: true, stock: 12 },
+      store: { id: "s1", evaluationPercent: 97.5, seriousPenalties: 0 },
+    }),
     "sale-cart.json": JSON.stringify({
       currency: "USD",
       at: "2026-11-11T10:00:00+08:00",
@@ -203,9 +208,29 @@ const CASES: Case[] = [
   [["campaign", "check", "bad-campaign.promo", "--products", "products.ndjson"], 1, (doc) => expect(doc.diagnostics[0].code).toBe("campaign-date-missing")],
   // campaign registrations, in order: each case sees the store the cases before it left
   [
-    ["campaign", "register", "campaign.promo", "--store", "sqlite:campaign.db", "--registration", "registration.json", "--at", "2026-10-15T10:00:00+08:00"],
+    [
+      "campaign",
+      "register",
+      "campaign.promo",
+      "--store",
+      "sqlite:campaign.db",
+      "--registration",
+      "registration.json",
+      "--snapshot",
+      "snapshot.json",
+      "--at",
+      "2026-10-15T10:00:00+08:00",
+    ],
     0,
-    (doc) => expect(doc).toMatchObject({ action: "register", ok: true, registration: { product: "tee-1", status: "under-review", version: 1 } }),
+    (doc) =>
+      expect(doc).toMatchObject({
+        action: "register",
+        ok: true,
+        stock: 12,
+        committed: 10,
+        sellableBeforeCampaign: 2,
+        registration: { product: "tee-1", status: "under-review", version: 1 },
+      }),
   ],
   [
     ["campaign", "register", "campaign.promo", "--store", "sqlite:campaign.db", "--registration", "registration.json", "--at", "2026-10-15T10:00:00+08:00"],
