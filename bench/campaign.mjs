@@ -1,31 +1,36 @@
 /**
- * Campaign eligibility benchmark: 100,000 product + store snapshots checked against an 11.11-style requirement
- * list (sales in 30 days, rating ≥ 4.5 with a sale, listed ≥ 24 h, category, store evaluation, free delivery).
- * One core, the pure @promo/campaign check; prints products/s against the 200,000/s target. Never asserts.
+ * Campaign eligibility benchmark: 100,000 product + store snapshots checked against the 11.11 campaign's eight
+ * requirements as the checker lowers them from examples/campaigns/11-11/campaign.promo (sales in 30 days, rating
+ * ≥ 4.5 with a sale, listed ≥ 24 h, category, more than 5 evaluations, store evaluation, free delivery, no serious
+ * penalties). One core, the pure @promo/campaign check; prints products/s against the 200,000/s target, and the
+ * time to check and lower the rule file. Never asserts.
  */
-import { checkEligibility } from "../packages/campaign/dist/index.js";
+import { readFileSync } from "node:fs";
 import { loadavg } from "node:os";
+import { checkEligibility } from "../packages/campaign/dist/index.js";
+import { checkSource, lowerCampaigns } from "../packages/dsl/dist/index.js";
 import { writeResultsSection } from "./results-section.mjs";
 
 const N = Number(process.env.PROMO_BENCH_PRODUCTS ?? 100_000);
-const requirements = [
-  { reason: "no-recent-sales", fact: "product.sales30d", op: ">=", value: 1 },
-  { reason: "rating-too-low", fact: "product.rating", op: ">=", value: 4.5, onlyWhenPositive: "product.sales30d" },
-  { reason: "listed-too-recently", fact: "product.listedHours", op: ">=", value: 24 },
-  { reason: "category-not-eligible", fact: "product.category", op: "in", value: ["phones", "home", "toys"] },
-  { reason: "store-evaluation-too-low", fact: "store.evaluationPercent", op: ">", value: 90 },
-  { reason: "no-free-delivery", fact: "product.freeDelivery", op: "==", value: true },
-];
-const categories = ["phones", "home", "toys", "books"];
+const source = readFileSync(new URL("../examples/campaigns/11-11/campaign.promo", import.meta.url), "utf8");
+let lowerMs = Infinity;
+let requirements = [];
+for (let round = 0; round < 5; round++) {
+  const start = process.hrtime.bigint();
+  requirements = lowerCampaigns(checkSource("campaign.promo", source).project)[0].requirements;
+  lowerMs = Math.min(lowerMs, Number(process.hrtime.bigint() - start) / 1e6);
+}
+const categories = ["apparel", "home", "electronics", "toys"];
 const snapshots = Array.from({ length: N }, (_, i) => ({
   product: {
     sales30d: i % 7,
     rating: 4 + (i % 11) / 10,
-    listedHours: i % 50,
+    listedMinutes: (i % 50) * 60,
     category: categories[i % 4],
+    evaluations: i % 9,
     freeDelivery: i % 3 !== 0,
   },
-  store: { evaluationPercent: 85 + (i % 15) },
+  store: { evaluationPercent: 85 + (i % 15), seriousPenalties: i % 13 === 0 ? 1 : 0 },
 }));
 
 let best = Infinity;
@@ -38,7 +43,7 @@ for (let round = 0; round < 5; round++) {
 }
 const rate = Math.round(N / best);
 console.log(
-  `campaign check: ${N} products in ${(best * 1000).toFixed(1)} ms (best of 5) = ${rate.toLocaleString("en-US")} products/s on one core; ${eligible} eligible; target 200,000/s ${rate >= 200_000 ? "met" : "NOT met"}`,
+  `campaign check: ${N} products in ${(best * 1000).toFixed(1)} ms (best of 5) = ${rate.toLocaleString("en-US")} products/s on one core; ${eligible} eligible; target 200,000/s ${rate >= 200_000 ? "met" : "NOT met"}; rule file checked and lowered in ${lowerMs.toFixed(1)} ms`,
 );
 
 if (process.argv.includes("--write")) {
@@ -46,9 +51,10 @@ if (process.argv.includes("--write")) {
     "campaign.mjs",
     `## Campaign eligibility (\`bench/campaign.mjs\`)
 
-${N.toLocaleString("en-US")} product + store snapshots against six 11.11-style requirements (sales, rating ≥ 4.5 with a sale, listed
-≥ 24 h, category, store evaluation, free delivery), pure \`checkEligibility\` from \`@promo/campaign\`, one process,
-best of 5 rounds, load average ${loadavg()[0].toFixed(1)} on the shared 2-core machine: **${(best * 1000).toFixed(1)} ms = ${rate.toLocaleString("en-US")} products/s**
-(target ≥ 200,000/s: ${rate >= 200_000 ? "✅" : "❌"}). Covers the pure check only; reading a rule file's \`campaign\` declaration is not built yet.`,
+${N.toLocaleString("en-US")} product + store snapshots against the ${requirements.length} requirements of examples/campaigns/11-11/campaign.promo, as the
+checker lowers them (sales, rating ≥ 4.5 with a sale, listed ≥ 24 h, category, more than 5 evaluations, store evaluation,
+free delivery, no serious penalties), pure \`checkEligibility\` from \`@promo/campaign\`, one process, best of 5 rounds,
+load average ${loadavg()[0].toFixed(1)} on the shared 2-core machine: **${(best * 1000).toFixed(1)} ms = ${rate.toLocaleString("en-US")} products/s**
+(target ≥ 200,000/s: ${rate >= 200_000 ? "✅" : "❌"}). Checking and lowering the rule file itself: ${lowerMs.toFixed(1)} ms (best of 5).`,
   );
 }

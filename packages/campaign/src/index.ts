@@ -30,12 +30,31 @@ export interface Snapshot {
   readonly store: Readonly<Record<string, unknown>>;
 }
 
+const EXPECTED = new WeakMap<Requirement, string>();
+
+/** `>= 4.5`: the operator and the value, computed once per requirement (only when a product fails it). */
+function expectedText(r: Requirement): string {
+  let text = EXPECTED.get(r);
+  if (text === undefined) {
+    text = `${r.op} ${JSON.stringify(r.value)}`;
+    EXPECTED.set(r, text);
+  }
+  return text;
+}
+
+const PATHS = new Map<string, readonly string[]>();
+
 function lookup(snapshot: Snapshot, path: string): unknown {
-  const [root, ...rest] = path.split(".");
+  let keys = PATHS.get(path);
+  if (keys === undefined) {
+    keys = path.split(".");
+    PATHS.set(path, keys);
+  }
+  const root = keys[0];
   let value: unknown = root === "product" ? snapshot.product : root === "store" ? snapshot.store : undefined;
-  for (const key of rest) {
+  for (let i = 1; i < keys.length; i++) {
     if (value === null || typeof value !== "object") return undefined;
-    value = (value as Record<string, unknown>)[key];
+    value = (value as Record<string, unknown>)[keys[i]!];
   }
   return value;
 }
@@ -77,11 +96,10 @@ export function checkEligibility(requirements: readonly Requirement[], snapshot:
       }
     }
     const actual = lookup(snapshot, r.fact);
-    const expected = `${r.op} ${JSON.stringify(r.value)}`;
     if (actual === undefined || actual === null) {
-      failures.push({ reason: "missing-data", fact: r.fact, actual, expected, span: r.span });
+      failures.push({ reason: "missing-data", fact: r.fact, actual, expected: expectedText(r), span: r.span });
     } else if (!holds(actual, r.op, r.value)) {
-      failures.push({ reason: r.reason, fact: r.fact, actual, expected, span: r.span });
+      failures.push({ reason: r.reason, fact: r.fact, actual, expected: expectedText(r), span: r.span });
     }
   }
   return failures;
@@ -107,20 +125,47 @@ export interface Calendar {
 
 const DAY_MS = 86_400_000;
 
+/** An `allow` rule of a campaign declaration (as lowered): which field may be increased, and until when. */
+export interface EditRule {
+  readonly field: string;
+  readonly change: string;
+  /** ISO instant: the last instant the edit is allowed (inclusive). */
+  readonly until?: string;
+}
+
 /**
  * Edit policy (002): the discount may be increased, never decreased, until one day before registration closes and
  * never after the sale starts; the original price cannot change; units may be added, never withdrawn.
+ * With `rules` (a campaign's `allow` clauses), an increase is allowed only when a rule allows it, until its
+ * `until`; without them, the seeds' policy above.
  */
-export function checkEdit(old: Registration, change: EditRequest, at: number, calendar: Calendar): { allowed: boolean; reasons: string[] } {
+export function checkEdit(
+  old: Registration,
+  change: EditRequest,
+  at: number,
+  calendar: Calendar,
+  rules?: readonly EditRule[],
+): { allowed: boolean; reasons: string[] } {
   const reasons: string[] = [];
+  const rule = (field: string) => rules?.find((r) => r.field === field && r.change === "increase");
   if (change.discountPercent !== undefined && change.discountPercent !== old.discountPercent) {
+    const until =
+      rules === undefined ? calendar.registrationCloses - DAY_MS : rule("discount")?.until === undefined ? Infinity : Date.parse(rule("discount")!.until!);
     if (change.discountPercent < old.discountPercent) reasons.push("discount-decrease");
     else if (at >= calendar.saleStart) reasons.push("sale-started");
-    else if (at > calendar.registrationCloses - DAY_MS) reasons.push("discount-edit-window-closed");
+    else if (rules !== undefined && rule("discount") === undefined) reasons.push("discount-edit-not-allowed");
+    else if (at > until) reasons.push("discount-edit-window-closed");
   }
   if (change.originalPrice !== undefined && change.originalPrice !== old.originalPrice) reasons.push("original-price-locked");
   if (change.units !== undefined && change.units < old.units) reasons.push("units-withdrawn");
+  else if (change.units !== undefined && change.units > old.units && rules !== undefined) {
+    const units = rule("units");
+    if (units === undefined) reasons.push("units-edit-not-allowed");
+    else if (units.until !== undefined && at > Date.parse(units.until)) reasons.push("units-edit-window-closed");
+  }
   return { allowed: reasons.length === 0, reasons };
 }
 export * from "./status.js";
 export * from "./checkout.js";
+export * from "./registry.js";
+export * from "./sale.js";

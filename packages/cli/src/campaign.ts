@@ -1,32 +1,66 @@
-import { readFileSync } from "node:fs";
-import { isAbsolute, resolve } from "node:path";
 import { checkEligibility, validateSnapshot, type Comparison, type Failure, type Requirement, type Snapshot } from "@promo/campaign";
 import { suggest } from "@promo/runtime";
 import { optionValue, type ParsedArgs } from "./args.js";
 import type { Command } from "./command.js";
-import { describeFsError, EXIT, PathError, UsageError, type CommandContext } from "./context.js";
+import { EXIT, UsageError, type CommandContext } from "./context.js";
+import { loadCampaign, readText } from "./campaign-load.js";
+import { runStoreAction } from "./campaign-store.js";
 
-const ACTIONS = ["check"] as const;
+const ACTIONS = ["check", "register", "edit", "review", "status", "price"] as const;
 const OPS: readonly Comparison[] = [">=", ">", "<=", "<", "==", "in", "includes", "not"];
 /** Progress is written to stderr every this many snapshots, and only on a terminal. */
 const PROGRESS_EVERY = 10_000;
 
 export const campaignCommand: Command = {
   name: "campaign",
-  summary: "check product and store snapshots against a platform campaign's requirements",
-  usage: "promo campaign check <requirements.json> --products <products.ndjson> [--json]",
+  summary: "check products against a platform campaign's requirements; register, edit, review them in the store",
+  usage: "promo campaign check|register|edit|review|status|price <campaign.promo|requirements.json> [options] [--json]",
   description:
-    "Checks every product snapshot (one JSON object {product, store} per line) against the campaign's requirements\n" +
+    "  promo campaign check <campaign> --products <products.ndjson>\n" +
+    "  promo campaign register <campaign> --store <store> --registration <registration.json> [--snapshot <snapshot.json>] [--at <instant>]\n" +
+    "  promo campaign edit <campaign> --store <store> --product <id> --sku <sku> [--discount N] [--units N | --add-units N] [--at <instant>]\n" +
+    "  promo campaign edit <campaign> --store <store> --product <id> --field <field> [--at <instant>]\n" +
+    "  promo campaign review <campaign> --store <store> --product <id> --event approve|reject|remove|penalty|requirement-lost [--at <instant>]\n" +
+    "  promo campaign status <campaign> --store <store> [--product <id>]\n" +
+    "  promo campaign price <campaign.promo> --store <store> --cart <cart.json> [--as-of-sale | --place]\n\n" +
+    "check: checks every product snapshot (one JSON object {product, store} per line) against the campaign's requirements\n" +
     "(docs/language.md, Platform campaigns) and reports each product as eligible or ineligible with every failed\n" +
     "requirement: its reason, the fact, the actual and the expected value. A missing fact fails with reason\n" +
-    "'missing-data'. A malformed line is reported with its line number and the path of the bad field.",
+    "'missing-data'. A malformed line is reported with its line number and the path of the bad field.\n" +
+    "<campaign> is a rule file with a campaign declaration, or its requirements as JSON.\n" +
+    "register, edit and review change a registration in the store (sqlite:PATH or postgres://…, as the ledger's;\n" +
+    "PROMO_LEDGER_STORE when --store is absent) in one transaction; a refused change exits 1 with every reason.\n" +
+    "status prints the registrations with their SKUs, reserved units and status history.\n" +
+    "price prices a cart with the approved registrations and the rule file's promotions: registered SKUs at their\n" +
+    "discount up to the units left, other SKUs of a registered product unavailable during the sale (per line);\n" +
+    "--as-of-sale previews the sale prices during the warm-up; --place takes the sold units (all or nothing).",
   options: [
     { name: "products", value: "<products.ndjson>", description: "the product and store snapshots, one JSON object per line" },
+    { name: "campaign", value: "<name>", description: "the campaign to use when the rule file declares several" },
+    { name: "store", value: "<store>", description: "sqlite:PATH or postgres://USER@HOST:PORT/DB (default: $PROMO_LEDGER_STORE)" },
+    {
+      name: "registration",
+      value: "<registration.json>",
+      description: "register: {product, shippingModel, skus: [{sku, discountPercent, units, originalPrice}]}",
+    },
+    { name: "snapshot", value: "<snapshot.json>", description: "register: the product and store snapshot, checked against the requirements first" },
+    { name: "product", value: "<id>", description: "edit, review, status: the registered product (SPU)" },
+    { name: "sku", value: "<sku>", description: "edit: the registered SKU" },
+    { name: "field", value: "<field>", description: "edit: ask whether a product page field (category, colour, shippingModel, …) may change now" },
+    { name: "discount", value: "<percent>", description: "edit: the new discount percentage (increase only)" },
+    { name: "units", value: "<n>", description: "edit: the new total of reserved units (never fewer)" },
+    { name: "add-units", value: "<n>", description: "edit: units to add to the reserved units" },
+    { name: "original-price", value: "<minor units>", description: "edit: a new original price (always refused: it is locked)" },
+    { name: "event", value: "<event>", description: "review: approve, reject, remove, penalty or requirement-lost" },
+    { name: "cart", value: "<cart.json>", description: "price: the cart (the JSON cart of promo eval)" },
+    { name: "as-of-sale", description: "price: during the warm-up, price as the sale will (a preview; nothing is taken)" },
+    { name: "place", description: "price: take the sold units from the reserved units (refused when they ran out)" },
+    { name: "at", value: "<instant>", description: "register, edit, review: the instant of the change (default: now)" },
     { name: "json", description: "print the report as JSON" },
   ],
   exitCodes: [
     "0  every product is eligible",
-    "1  a product is ineligible, a snapshot line is malformed, or the requirements file is invalid",
+    "1  a product is ineligible, a snapshot line is malformed, the requirements file is invalid, or a change is refused",
     "2  usage or I/O error",
   ],
   run: runCampaign,
@@ -42,14 +76,6 @@ interface ProductReport {
 interface LineError {
   line: number;
   errors: string[];
-}
-
-function readText(path: string, ctx: CommandContext): string {
-  try {
-    return new TextDecoder("utf-8").decode(readFileSync(isAbsolute(path) ? path : resolve(ctx.io.cwd, path)));
-  } catch (error) {
-    throw new PathError(`cannot read '${path}': ${describeFsError(error)}`);
-  }
 }
 
 /** The requirements file: an array of requirements, or `{ "campaign": name, "requirements": [...] }`. */
@@ -110,20 +136,20 @@ async function runCampaign(args: ParsedArgs, ctx: CommandContext): Promise<numbe
   if (action === undefined) throw new UsageError("missing action: check <requirements.json> --products <products.ndjson>", "campaign");
   if (!(ACTIONS as readonly string[]).includes(action)) {
     const close = suggest(action, ACTIONS, 1);
-    throw new UsageError(`unknown action '${action}'${close[0] ? `; did you mean '${close[0]}'?` : ""} (check)`, "campaign");
+    throw new UsageError(`unknown action '${action}'${close[0] ? `; did you mean '${close[0]}'?` : ""} (${ACTIONS.join(", ")})`, "campaign");
   }
+  if (action !== "check") return runAction(action, rest, args, ctx);
   const [requirementsPath, ...extra] = rest;
   if (requirementsPath === undefined) throw new UsageError("missing the requirements file: promo campaign check <requirements.json>", "campaign");
   if (extra.length > 0) throw new UsageError(`'campaign check' takes one requirements file, got also '${extra[0]}'`, "campaign");
   const productsPath = optionValue(args, "products");
   if (productsPath === undefined) throw new UsageError("missing the snapshots: --products <products.ndjson>", "campaign");
 
-  const parsed = parseRequirements(readText(requirementsPath, ctx));
+  const parsed = loadCampaign(requirementsPath, ctx, optionValue(args, "campaign"), parseRequirements);
   const productsText = readText(productsPath, ctx);
-  if ("errors" in parsed) {
-    const errors = parsed.errors.map((e) => `${requirementsPath}: ${e}`);
-    if (ctx.json) ctx.io.stdout(`${JSON.stringify({ requirements: requirementsPath, errors }, null, 2)}\n`);
-    else ctx.io.stderr(errors.map((e) => `${e}\n`).join(""));
+  if ("text" in parsed) {
+    if (ctx.json) ctx.io.stdout(`${JSON.stringify(parsed.json, null, 2)}\n`);
+    else ctx.io.stderr(parsed.text);
     return EXIT.problems;
   }
 
@@ -181,6 +207,19 @@ async function runCampaign(args: ParsedArgs, ctx: CommandContext): Promise<numbe
     ctx.io.stdout(out);
   }
   return summary.ineligible > 0 || malformed.length > 0 ? EXIT.problems : EXIT.ok;
+}
+
+async function runAction(action: string, rest: readonly string[], args: ParsedArgs, ctx: CommandContext): Promise<number> {
+  const [path, ...extra] = rest;
+  if (path === undefined) throw new UsageError(`missing the campaign: promo campaign ${action} <campaign.promo>`, "campaign");
+  if (extra.length > 0) throw new UsageError(`'campaign ${action}' takes one campaign file, got also '${extra[0]}'`, "campaign");
+  const loaded = loadCampaign(path, ctx, optionValue(args, "campaign"), parseRequirements);
+  if ("text" in loaded) {
+    if (ctx.json) ctx.io.stdout(`${JSON.stringify(loaded.json, null, 2)}\n`);
+    else ctx.io.stderr(loaded.text);
+    return EXIT.problems;
+  }
+  return runStoreAction(action, loaded, path, args, ctx);
 }
 
 function failureJson(f: Failure): Record<string, unknown> {

@@ -5,7 +5,7 @@
  * for speed, plus the real bin once per exit code.
  */
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -60,6 +60,27 @@ beforeAll(() => {
     "bad-requirements.json": JSON.stringify([{ reason: "r", fact: "rating", op: ">=", value: 4.5 }]),
     "products.ndjson": `${JSON.stringify({ product: { id: "p1", rating: 4.5 }, store: {} })}\n`,
     "products-low.ndjson": `${JSON.stringify({ product: { id: "p1", rating: 4.49 }, store: {} })}\n{ not json\n`,
+    "campaign.promo": readFileSync(join(here, "..", "..", "..", "examples", "campaigns", "11-11", "campaign.promo"), "utf8"),
+    "bad-campaign.promo": 'campaign "x" {\n  sale from 2026-11-11 00:00 to 2026-11-11 23:59:59 in Asia/Shanghai\n}\n',
+    "registration.json": JSON.stringify({
+      product: "tee-1",
+      shippingModel: "free",
+      skus: [{ sku: "tee-1-S", discountPercent: 20, units: 10, originalPrice: 2500 }],
+    }),
+    // Twelve in stock, ten registered: two sellable before the campaign (002 q.80).
+    "snapshot.json": JSON.stringify({
+      product: { id: "tee-1", rating: 4.8, sales30d: 40, listedMinutes: 86400, category: "apparel", evaluations: 31, freeDelivery: true, stock: 12 },
+      store: { id: "s1", evaluationPercent: 97.5, seriousPenalties: 0 },
+    }),
+    "sale-cart.json": JSON.stringify({
+      currency: "USD",
+      at: "2026-11-11T10:00:00+08:00",
+      lines: [
+        { id: "1", sku: "tee-1-S", product: "tee-1", unitPrice: "25.00", quantity: 3 },
+        { id: "2", sku: "tee-1-L", product: "tee-1", unitPrice: "25.00", quantity: 1 },
+      ],
+    }),
+    "bad-registration.json": JSON.stringify({ product: "tee-1", shippingModel: "free", skus: [{ sku: "tee-1-S", discountPercent: 120, units: -1 }] }),
   };
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
   mkdirSync(join(dir, "empty"));
@@ -183,6 +204,138 @@ const CASES: Case[] = [
   [["campaign", "check", "requirements.json", "--products", "nosuch.ndjson"], 2, ioError],
   [["campaign", "chek", "requirements.json"], 2, usageError(/did you mean 'check'/)],
   [["campaign", "check", "requirements.json"], 2, usageError(/--products/)],
+  [["campaign", "check", "campaign.promo", "--products", "products-low.ndjson"], 1, (doc) => expect(doc.campaign).toBe("11.11")],
+  [["campaign", "check", "bad-campaign.promo", "--products", "products.ndjson"], 1, (doc) => expect(doc.diagnostics[0].code).toBe("campaign-date-missing")],
+  // campaign registrations, in order: each case sees the store the cases before it left
+  [
+    [
+      "campaign",
+      "register",
+      "campaign.promo",
+      "--store",
+      "sqlite:campaign.db",
+      "--registration",
+      "registration.json",
+      "--snapshot",
+      "snapshot.json",
+      "--at",
+      "2026-10-15T10:00:00+08:00",
+    ],
+    0,
+    (doc) =>
+      expect(doc).toMatchObject({
+        action: "register",
+        ok: true,
+        stock: 12,
+        committed: 10,
+        sellableBeforeCampaign: 2,
+        registration: { product: "tee-1", status: "under-review", version: 1 },
+      }),
+  ],
+  [
+    ["campaign", "register", "campaign.promo", "--store", "sqlite:campaign.db", "--registration", "registration.json", "--at", "2026-10-15T10:00:00+08:00"],
+    1,
+    (doc) => expect(doc).toMatchObject({ ok: false, reasons: ["already-registered"] }),
+  ],
+  [
+    ["campaign", "register", "campaign.promo", "--store", "sqlite:campaign.db", "--registration", "bad-registration.json"],
+    1,
+    (doc) =>
+      expect(doc.errors).toEqual([
+        "bad-registration.json: $.skus[0].discountPercent: expected a whole number from 1 to 99",
+        "bad-registration.json: $.skus[0].units: expected a whole number of at least 1",
+        "bad-registration.json: $.skus[0].originalPrice: expected a positive whole number of minor units",
+      ]),
+  ],
+  [
+    [
+      "campaign",
+      "edit",
+      "campaign.promo",
+      "--store",
+      "sqlite:campaign.db",
+      "--product",
+      "tee-1",
+      "--sku",
+      "tee-1-S",
+      "--discount",
+      "25",
+      "--at",
+      "2026-10-20T10:00:00+08:00",
+    ],
+    0,
+    (doc) => expect(doc.registration.skus[0]).toMatchObject({ discountPercent: 25 }),
+  ],
+  [
+    [
+      "campaign",
+      "edit",
+      "campaign.promo",
+      "--store",
+      "sqlite:campaign.db",
+      "--product",
+      "tee-1",
+      "--sku",
+      "tee-1-S",
+      "--discount",
+      "15",
+      "--at",
+      "2026-10-20T10:00:00+08:00",
+    ],
+    1,
+    (doc) => expect(doc.reasons).toEqual(["discount-decrease"]),
+  ],
+  [["campaign", "edit", "campaign.promo", "--store", "sqlite:campaign.db", "--product", "tee-1", "--sku", "tee-1-S"], 2, usageError(/nothing to edit/)],
+  [
+    ["campaign", "review", "campaign.promo", "--store", "sqlite:campaign.db", "--product", "tee-1", "--event", "approve", "--at", "2026-11-02T09:00:00+08:00"],
+    0,
+    (doc) => expect(doc.registration.status).toBe("approved"),
+  ],
+  [
+    ["campaign", "review", "campaign.promo", "--store", "sqlite:campaign.db", "--product", "tee-1", "--event", "remove"],
+    1,
+    (doc) => expect(doc.reasons).toEqual(["removal-only-under-review"]),
+  ],
+  [
+    ["campaign", "edit", "campaign.promo", "--store", "sqlite:campaign.db", "--product", "tee-1", "--field", "colour", "--at", "2026-11-05T00:00:00+08:00"],
+    1,
+    (doc) => expect(doc).toMatchObject({ ok: false, field: "colour", reasons: ["field-locked"], unlocksAt: "2026-11-11T16:00:00.000Z" }),
+  ],
+  [
+    ["campaign", "review", "campaign.promo", "--store", "sqlite:campaign.db", "--product", "tee-1", "--event", "aprove"],
+    2,
+    usageError(/did you mean 'approve'/),
+  ],
+  [
+    ["campaign", "status", "campaign.promo", "--store", "sqlite:campaign.db"],
+    0,
+    (doc) => expect(doc.registrations[0].history.map((h: { event: string }) => h.event)).toEqual(["register", "edit", "approve"]),
+  ],
+  [
+    ["campaign", "price", "campaign.promo", "--store", "sqlite:campaign.db", "--cart", "sale-cart.json", "--place"],
+    0,
+    (doc) =>
+      expect(doc).toMatchObject({
+        phase: "sale",
+        lines: [
+          { status: "registered", promoUnits: 3, promoUnitPrice: "18.75" },
+          { status: "unavailable", reason: "sku-not-registered" },
+        ],
+        take: [{ sku: "tee-1-S", units: 3 }],
+        placed: true,
+        pricing: { total: "56.25" },
+      }),
+  ],
+  [
+    ["campaign", "price", "campaign.promo", "--store", "sqlite:campaign.db", "--cart", "bad-cart.json"],
+    1,
+    (doc) => expect(doc.errors[0]).toMatch(/^bad-cart.json: \$.lines\[0\].unitPrice/),
+  ],
+  [["campaign", "price", "requirements.json", "--store", "sqlite:campaign.db", "--cart", "sale-cart.json"], 2, usageError(/rule file/)],
+  [["campaign", "status", "campaign.promo", "--store", "sqlite:campaign.db", "--product", "nosuch"], 1, (doc) => expect(doc.registrations).toEqual([])],
+  [["campaign", "status", "campaign.promo"], 2, usageError(/missing the store/)],
+  [["campaign", "status", "requirements.json", "--store", "sqlite:campaign.db"], 0, (doc) => expect(doc.campaign).toBe("11.11")],
+  [["campaign", "edit", "requirements.json", "--store", "sqlite:campaign.db", "--product", "p", "--sku", "s", "--units", "3"], 2, usageError(/no calendar/)],
 ];
 
 describe("every command with --json", () => {

@@ -19,6 +19,16 @@ export { CART_SHAPE, EXPECT_SHAPE, REJECTION_REASONS, type Shape } from "./check
 export { CODES, Diagnostics, type DiagnosticCode } from "./diagnostics/catalogue.js";
 export { sortDiagnostics, hasErrors, type Diagnostic, type DiagnosticSpan, type Fix, type TextEdit, type Severity } from "./diagnostics/diagnostic.js";
 export { checkFiles, checkProject, checkSource, loadProject, readAndParse, type FrontEndResult, type Project, type StageTiming } from "./pipeline/frontend.js";
+export { lowerCampaigns } from "./lower/campaign.js";
+export {
+  CAMPAIGN_FACTS,
+  CAMPAIGN_DATES,
+  CAMPAIGN_EDIT_FIELDS,
+  type CampaignData,
+  type CampaignCalendarData,
+  type CampaignEditData,
+  type CampaignRequirementData,
+} from "./checker/campaign.js";
 export { lower, type LoweredProgram, type LoweredPromotion, type LoweredBenefit } from "./lower/lower.js";
 export { interpret } from "./interpreter/interpret.js";
 export { interpreterEvaluator } from "./interpreter/evaluator.js";

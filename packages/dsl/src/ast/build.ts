@@ -1,5 +1,6 @@
 import type { CstNode, IToken } from "chevrotain";
 import type * as A from "./nodes.js";
+import { buildCampaign, type BuildKit } from "./build-campaign.js";
 
 /**
  * CST → AST. The parser recovers from errors, so any child may be missing: every accessor tolerates absence and
@@ -61,6 +62,7 @@ const DECLARATION_RULES = new Set([
   "promotionDecl",
   "earnDecl",
   "exampleDecl",
+  "campaignDecl",
 ]);
 
 const CLAUSE_RULES = new Set([
@@ -226,9 +228,26 @@ export class AstBuilder {
         };
       case "exampleDecl":
         return this.example(inner, id, span);
+      case "campaignDecl":
+        return buildCampaign(inner, id, span, this.campaignKit());
       default:
         return undefined;
     }
+  }
+
+  /** The accessors the campaign builder (ast/build-campaign.ts) shares with this one. */
+  private campaignKit(): BuildKit {
+    return {
+      freshId,
+      span: (n) => this.span(n),
+      name: (t, at) => this.name(t, at),
+      string: (t, at) => this.string(t, at),
+      dateTime: (n) => this.dateTime(n),
+      windowSpec: (n) => this.windowSpec(n),
+      duration: (n) => this.duration(n),
+      comparison: (n) => this.comparison(n),
+      errorExpr: () => this.errorExpr(),
+    };
   }
 
   private typeRef(node: CstNode | undefined, at: number): A.TypeRef {

@@ -25,7 +25,10 @@ export interface PromoFile extends NodeBase {
 }
 
 export type Declaration =
-  ImportDecl | CurrencyDecl | AttributeDecl | ScopeDecl | WindowDecl | GroupDecl | StackingDecl | PromotionDecl | EarnDecl | ExampleDecl;
+  ImportDecl | CurrencyDecl | AttributeDecl | ScopeDecl | WindowDecl | GroupDecl | StackingDecl | PromotionDecl | EarnDecl | ExampleDecl | CampaignDecl;
+
+export type { CampaignAllow, CampaignClause, CampaignDate, CampaignDecl, CampaignRequire, CampaignTitle } from "./campaign.js";
+import type { CampaignDecl } from "./campaign.js";
 
 export interface ImportDecl extends NodeBase {
   kind: "Import";

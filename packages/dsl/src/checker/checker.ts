@@ -11,6 +11,7 @@ import { Literals } from "./literals.js";
 import { PromotionChecker, type CheckedPromotion } from "./promotions.js";
 import { findNeverTrue } from "./satisfiable.js";
 import { SymbolTable } from "./symbols.js";
+import { CampaignChecker, type CampaignData } from "./campaign.js";
 
 export interface CheckOptions {
   /** Epoch milliseconds of "now" for the window-passed warning (`promo check --at`). */
@@ -37,6 +38,8 @@ export interface CheckedProject {
   /** The `earn` rules in declaration order (files in project order). */
   earn: { decl: A.EarnDecl; file: CheckedFile }[];
   examples: { decl: A.ExampleDecl; file: CheckedFile }[];
+  /** The `campaign` declarations, each with its lowered data when it has no error (checker/campaign.ts). */
+  campaigns: { decl: A.CampaignDecl; file: CheckedFile; data: CampaignData | undefined }[];
   /** Each checker stage's time, in stage order. */
   timings: CheckStageTiming[];
 }
@@ -218,6 +221,7 @@ export function runStages(stages: readonly CheckStage[], files: ParseResult[], o
     selection: "best-for-buyer",
     earn: [],
     examples: [],
+    campaigns: [],
     timings: [],
   };
   const state: CheckState = {
@@ -274,6 +278,9 @@ function declaration(state: CheckState, decl: A.Declaration, file: CheckedFile, 
       break;
     case "Example":
       project.examples.push({ decl, file });
+      break;
+    case "Campaign":
+      project.campaigns.push({ decl, file, data: new CampaignChecker(reporter, literals, promotions).campaign(decl, ctx, file.parsed.diagnostics) });
       break;
     default:
       break;

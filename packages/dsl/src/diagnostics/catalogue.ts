@@ -55,6 +55,15 @@ export const CODES = {
   "invalid-example": "error",
   "invalid-limit": "error",
   "cost-over-budget": "error",
+  // platform campaigns (checker/campaign.ts)
+  "campaign-date-missing": "error",
+  "registration-closes-before-opens": "error",
+  "sale-before-registration-closes": "error",
+  "review-after-sale": "error",
+  "warm-up-not-before-sale": "error",
+  "campaign-ends-before-sale": "error",
+  "invalid-requirement": "error",
+  "edit-not-allowed": "error",
   // warnings
   "never-true": "warning",
   "window-passed": "warning",
@@ -221,6 +230,29 @@ export const Diagnostics = {
   invalidExample: (span: DiagnosticSpan, message: string) => make("invalid-example", span, message),
   invalidLimit: (span: DiagnosticSpan, message: string, replacement?: string) =>
     make("invalid-limit", span, message, { fixes: replacement ? [replaceFix(`Change to '${replacement}'`, span, replacement)] : [] }),
+
+  campaignDateMissing: (span: DiagnosticSpan, campaign: string, date: string, example: string) =>
+    make("campaign-date-missing", span, `campaign ${quoted(campaign)} has no ${quoted(date)} (e.g. ${example})`),
+  registrationClosesBeforeOpens: (span: DiagnosticSpan, closes: string, opens: string) =>
+    make("registration-closes-before-opens", span, `registration closes (${excerpt(closes)}) before it opens (${excerpt(opens)})`),
+  saleBeforeRegistrationCloses: (span: DiagnosticSpan, sale: string, closes: string) =>
+    make(
+      "sale-before-registration-closes",
+      span,
+      `the sale starts (${excerpt(sale)}) before registration closes (${excerpt(closes)}); registered products are reviewed before the sale`,
+    ),
+  reviewAfterSale: (span: DiagnosticSpan, reviewEnd: string, sale: string) =>
+    make("review-after-sale", span, `the review ends (${excerpt(reviewEnd)}) after the sale starts (${excerpt(sale)}); the review must end before the sale`),
+  warmUpNotBeforeSale: (span: DiagnosticSpan, warmUpEnd: string, sale: string) =>
+    make(
+      "warm-up-not-before-sale",
+      span,
+      `the warm-up ends (${excerpt(warmUpEnd)}) when or after the sale starts (${excerpt(sale)}); the warm-up shows the sale price before the sale`,
+    ),
+  campaignEndsBeforeSale: (span: DiagnosticSpan, end: string, saleEnd: string) =>
+    make("campaign-ends-before-sale", span, `the campaign ends (${excerpt(end)}) before its sale is over (${excerpt(saleEnd)})`),
+  invalidRequirement: (span: DiagnosticSpan, message: string) => make("invalid-requirement", span, message),
+  editNotAllowed: (span: DiagnosticSpan, message: string) => make("edit-not-allowed", span, message),
 
   neverTrue: (span: DiagnosticSpan, message: string, related: RelatedInformation[] = []) => make("never-true", span, message, { related }),
   windowPassed: (span: DiagnosticSpan, end: string, at: string) =>

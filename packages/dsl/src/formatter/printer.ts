@@ -3,6 +3,7 @@ import { lex } from "../lexer/lexer.js";
 import { Kw, LBrace, RBrace } from "../lexer/tokens.js";
 import type { Comment, ParseResult } from "../parser/parse.js";
 import { appendAll } from "../util/arrays.js";
+import { campaignClauseText, campaignHeader, type PrintKit } from "./campaign.js";
 
 /** Lines longer than this break (top-level `and`/`or` chains, records and value lists). */
 export const MAX_WIDTH = 100;
@@ -270,7 +271,22 @@ export class Printer {
         const scope = d.scope ? ` on ${this.scopeRef(d.scope)}` : "";
         return this.single(d.span, indent, `earn ${d.coins.text} ${word} per ${per}${scope}${limits}`);
       }
+      case "Campaign": {
+        const kit = this.campaignKit();
+        return this.block(campaignHeader(d, kit), d.span, d.name.span.end, d.clauses, indent, (c, i) => this.single(c.span, i, campaignClauseText(c, kit)));
+      }
     }
+  }
+
+  /** The helpers the campaign printer (formatter/campaign.ts) shares with this one. */
+  private campaignKit(): PrintKit {
+    return {
+      text: this.text,
+      expr: (e) => this.expr(e),
+      dateTime: (d) => this.dateTime(d),
+      windowSpec: (w) => this.windowSpec(w),
+      duration: (d) => this.duration(d),
+    };
   }
 
   private stackingRule(r: A.StackingRule): string {

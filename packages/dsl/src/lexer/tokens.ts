@@ -151,6 +151,10 @@ export const Kw = {
   // examples
   cart: keyword("cart"),
   expect: keyword("expect"),
+  // platform campaigns (parser/campaign.ts)
+  campaign: keyword("campaign"),
+  require: keyword("require"),
+  allow: keyword("allow"),
 } as const;
 
 export const KEYWORDS: readonly TokenType[] = keywordTokens;

@@ -10,6 +10,7 @@ import {
   type IToken,
 } from "chevrotain";
 import * as T from "../lexer/tokens.js";
+import { defineCampaignRules } from "./campaign.js";
 
 const { Kw } = T;
 
@@ -132,6 +133,7 @@ export class PromoParser extends CstParser {
         { ALT: () => this.SUBRULE(this.promotionDecl) },
         { ALT: () => this.SUBRULE(this.earnDecl) },
         { ALT: () => this.SUBRULE(this.exampleDecl) },
+        { ALT: () => this.SUBRULE(this.campaignDecl) },
       ]),
     );
   });
@@ -152,6 +154,7 @@ export class PromoParser extends CstParser {
       { ALT: () => this.SUBRULE(this.promotionDecl) },
       { ALT: () => this.SUBRULE(this.earnDecl) },
       { ALT: () => this.SUBRULE(this.exampleDecl) },
+      { ALT: () => this.SUBRULE(this.campaignDecl) },
     ]);
   });
 
@@ -811,6 +814,9 @@ export class PromoParser extends CstParser {
     });
     this.OPTION2(() => this.SUBRULE(this.discountBase));
   });
+
+  /** `campaign NAME { ... }` and its clauses: parser/campaign.ts. */
+  campaignDecl = defineCampaignRules(this, this);
 }
 
 let shared: PromoParser | undefined;

@@ -112,4 +112,7 @@ export const KEYWORD_DOCS: Record<string, string> = {
   "free shipping": "Sets shipping to 0 (kind shipping only).",
   "each unit of": "That amount off every unit of the scope's lines.",
   "up to": "A cap.",
+  campaign: "campaign NAME { … }: a platform campaign's calendar, requirements and allowed edits.",
+  require: "require REASON: FACT COMPARATOR VALUE, a campaign requirement.",
+  allow: "allow discount|units increase [until N days before …]: an allowed registration edit.",
 };

@@ -119,6 +119,13 @@ export function documentSymbols(parsed: ParseResult): DocumentSymbol[] {
       case "Earn":
         out.push(symbol("earn", SymbolKind.Constant, decl.span, undefined, clip(text(decl.span).replace(/^earn\s*/, ""))));
         break;
+      case "Campaign": {
+        const children = decl.clauses.map((c) =>
+          symbol(clip(text(c.span).split(/[:\s]/)[0] ?? c.kind), SymbolKind.Property, c.span, c.span, clip(text(c.span)) || undefined),
+        );
+        out.push(symbol(named(decl.name, "(unnamed campaign)"), SymbolKind.Event, decl.span, decl.name.span, "campaign", children));
+        break;
+      }
       case "Example":
         out.push(
           symbol(

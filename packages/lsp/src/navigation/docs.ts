@@ -79,6 +79,11 @@ export const KEYWORD_DOCS: Readonly<Record<string, string>> = {
   null: "`null`: no value (in example carts, e.g. `lastFailedPaymentAt: null`).",
   cart: "`cart { … }` / `cart from \"file.json\"`: an example's cart; `cart.currency`, `cart.at`, … are the cart's fields.",
   expect: "`expect { … }`: what pricing the example's cart must give; only the keys given are compared.",
+  campaign:
+    "`campaign NAME { … }`: a platform campaign: its calendar (`registration opens`, `registration closes`, `review`, `warm-up`, `sale`, `ends`), its `require` rules and its `allow` edits.",
+  require:
+    "`require REASON: FACT COMPARATOR VALUE [and FACT exceeds 0]`: a campaign requirement on `product.*` or `store.*` facts; a product that fails it is refused with REASON.",
+  allow: "`allow discount|units increase [until N days before registration closes|sale starts]`: an edit sellers may make to a registration.",
 };
 
 /** The application order: every applied promotion takes effect by the stage of its kind first. */
