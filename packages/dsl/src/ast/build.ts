@@ -1,5 +1,6 @@
 import type { CstNode, IToken } from "chevrotain";
 import type * as A from "./nodes.js";
+import { commissionDecl, fundedClause, onReturnClause, type BuildHelpers } from "./build-settlement.js";
 
 /**
  * CST → AST. The parser recovers from errors, so any child may be missing: every accessor tolerates absence and
@@ -61,6 +62,7 @@ const DECLARATION_RULES = new Set([
   "promotionDecl",
   "earnDecl",
   "exampleDecl",
+  "commissionDecl",
 ]);
 
 const CLAUSE_RULES = new Set([
@@ -81,6 +83,7 @@ const CLAUSE_RULES = new Set([
   "limitClause",
   "onCancelClause",
   "maxPerClause",
+  "fundedClause",
 ]);
 
 const BENEFIT_RULES = ["discountBenefit", "priceBenefit", "packBenefit", "cheapestBenefit", "freeShippingBenefit", "coinsBenefit", "nthUnitBenefit"];
@@ -138,6 +141,17 @@ export class AstBuilder {
   private lastOffset = 0;
 
   constructor(private readonly path: string) {}
+
+  /** What build-settlement.ts needs of the builder. */
+  private readonly helpers: BuildHelpers = {
+    freshId,
+    name: (t, at) => this.name(t, at),
+    string: (t, at) => this.string(t, at),
+    percent: (t) => (validToken(t) ? this.percent(t!) : undefined),
+    span: (node) => this.span(node),
+    tok: (node, key) => tok(node.children as Children, key),
+    subs: (node, key) => subs(node.children as Children, key),
+  };
 
   file(cst: CstNode | undefined, textLength: number): A.PromoFile {
     return this.fileOf(cst ? this.declarations(cst) : [], textLength);
@@ -226,6 +240,8 @@ export class AstBuilder {
         };
       case "exampleDecl":
         return this.example(inner, id, span);
+      case "commissionDecl":
+        return commissionDecl(this.helpers, inner, id, span);
       default:
         return undefined;
     }
@@ -327,7 +343,10 @@ export class AstBuilder {
       case "maxPerClause":
         this.maxPerEntity(inner);
         return undefined;
+      case "fundedClause":
+        return fundedClause(this.helpers, inner, id, span);
       case "onCancelClause":
+        if (tok(c, "event")?.image === "return") return onReturnClause(this.helpers, inner, id, span);
         return {
           kind: "OnCancel",
           id,

@@ -11,6 +11,8 @@ import { Literals } from "./literals.js";
 import { PromotionChecker, type CheckedPromotion } from "./promotions.js";
 import { findNeverTrue } from "./satisfiable.js";
 import { SymbolTable } from "./symbols.js";
+import { settlementStage } from "./settlement.js";
+import type { CommissionTable } from "@promo/runtime";
 
 export interface CheckOptions {
   /** Epoch milliseconds of "now" for the window-passed warning (`promo check --at`). */
@@ -37,6 +39,8 @@ export interface CheckedProject {
   /** The `earn` rules in declaration order (files in project order). */
   earn: { decl: A.EarnDecl; file: CheckedFile }[];
   examples: { decl: A.ExampleDecl; file: CheckedFile }[];
+  /** The project's `commission` table (checker/settlement.ts); null without one or when it has errors. */
+  commission?: CommissionTable | null;
   /** Each checker stage's time, in stage order. */
   timings: CheckStageTiming[];
 }
@@ -118,6 +122,8 @@ export const CHECK_STAGES: readonly CheckStage[] = [
       if (mode === "first-by-priority" || mode === "best-for-buyer") state.project.selection = mode;
     },
   },
+  // Needs the checked promotions' kinds: funders with the kinds' defaults, `on return`, the commission table.
+  settlementStage,
   {
     // Needs the declarations' types and the project's promotions: an example's cart and expectations name them.
     name: "examples",

@@ -270,6 +270,10 @@ export class Printer {
         const scope = d.scope ? ` on ${this.scopeRef(d.scope)}` : "";
         return this.single(d.span, indent, `earn ${d.coins.text} ${word} per ${per}${scope}${limits}`);
       }
+      case "Commission":
+        return this.block("commission", d.span, d.span.start + "commission".length, d.entries, indent, (e, i) =>
+          this.single(e.span, i, `${e.head.text}${e.category ? ` ${e.category.raw}` : ""} ${e.rate.text}%`),
+        );
     }
   }
 
@@ -317,6 +321,10 @@ export class Printer {
         return `limit ${this.limitSpec(c.limit)}`;
       case "OnCancel":
         return `on ${c.event.text} ${c.action.text} ${c.object.text}`;
+      case "OnReturn":
+        return `on return ${c.action.text} ${c.object.text}`;
+      case "Funded":
+        return `funded by ${c.shares.map((s) => `${s.party.text}${s.percent ? ` ${s.percent.text}%` : ""}`).join(", ")}`;
     }
   }
 

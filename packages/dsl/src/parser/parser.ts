@@ -10,6 +10,7 @@ import {
   type IToken,
 } from "chevrotain";
 import * as T from "../lexer/tokens.js";
+import { settlementRules } from "./settlement.js";
 
 const { Kw } = T;
 
@@ -118,6 +119,11 @@ export class PromoParser extends CstParser {
     };
   }
 
+  // Funding and commission (parser/settlement.ts).
+  private readonly settlement = settlementRules(this);
+  fundedClause = this.settlement.fundedClause;
+  commissionDecl = this.settlement.commissionDecl;
+
   file = this.RULE("file", () => {
     // Alternatives inline (no wrapper rule): one CST node less per declaration.
     this.MANY(() =>
@@ -132,6 +138,7 @@ export class PromoParser extends CstParser {
         { ALT: () => this.SUBRULE(this.promotionDecl) },
         { ALT: () => this.SUBRULE(this.earnDecl) },
         { ALT: () => this.SUBRULE(this.exampleDecl) },
+        { ALT: () => this.SUBRULE(this.commissionDecl) },
       ]),
     );
   });
@@ -152,6 +159,7 @@ export class PromoParser extends CstParser {
       { ALT: () => this.SUBRULE(this.promotionDecl) },
       { ALT: () => this.SUBRULE(this.earnDecl) },
       { ALT: () => this.SUBRULE(this.exampleDecl) },
+      { ALT: () => this.SUBRULE(this.commissionDecl) },
     ]);
   });
 
@@ -291,6 +299,7 @@ export class PromoParser extends CstParser {
         { ALT: () => this.SUBRULE(this.limitClause) },
         { ALT: () => this.SUBRULE(this.onCancelClause) },
         { ALT: () => this.SUBRULE(this.maxPerClause) },
+        { ALT: () => this.SUBRULE(this.fundedClause) },
       ]),
     );
     this.CONSUME(T.RBrace);
