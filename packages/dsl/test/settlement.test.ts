@@ -92,3 +92,16 @@ describe("formatting", () => {
     expect(formatSource("test.promo", once).text).toBe(once);
   });
 });
+
+describe("policy clauses after a coins benefit", () => {
+  it("reads `on return …` and `on cancel …` after `give coins …` as clauses, not as the coins' scope", () => {
+    const src =
+      'currency USD\n\npromotion c {\n  title "c"\n  kind coins\n  give coins at 100 per 1.00 USD up to 50% of order\n  on return recover discount\n}\n';
+    const { project, codes } = check(src);
+    expect(codes).toEqual([]);
+    expect(lower(project).promotions[0]!.onReturn).toBe("recover");
+    const scoped =
+      'currency USD\nscope s = line.store is "a"\npromotion c {\n  title "c"\n  kind coins\n  give coins at 100 per 1.00 USD on s\n  on return keep discount\n}\n';
+    expect(check(scoped).codes).toEqual([]);
+  });
+});

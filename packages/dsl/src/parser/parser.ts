@@ -598,9 +598,13 @@ export class PromoParser extends CstParser {
         this.CONSUME(Kw.shipping);
       });
     });
-    this.OPTION2(() => {
-      this.CONSUME(Kw.on);
-      this.SUBRULE(this.scopeRef);
+    // `on S`, but not the `on cancel …` / `on return …` clause that may follow the benefit.
+    this.OPTION2({
+      GATE: () => !isPolicyClause(this.LA(2), this.LA(3)),
+      DEF: () => {
+        this.CONSUME(Kw.on);
+        this.SUBRULE(this.scopeRef);
+      },
     });
   });
 
@@ -820,6 +824,11 @@ export class PromoParser extends CstParser {
     });
     this.OPTION2(() => this.SUBRULE(this.discountBase));
   });
+}
+
+/** `on cancel WORD WORD` or `on return WORD WORD` after `on`: a policy clause, not a scope. */
+function isPolicyClause(second: IToken, third: IToken): boolean {
+  return second.tokenType === T.Identifier && (second.image === "cancel" || second.image === "return") && third.tokenType === T.Identifier;
 }
 
 let shared: PromoParser | undefined;
