@@ -3,7 +3,7 @@ import { allocateLargestRemainder } from "../money/allocate.js";
 import { mulDivRoundHalfUp } from "../money/arithmetic.js";
 import type { CommissionRate, CommissionTable } from "../engine/program.js";
 import { contextOf, type PricingContext } from "./context.js";
-import { fundersOf, splitFunding } from "./split.js";
+import { fundersOf, splitFunding, type Funders } from "./split.js";
 
 /**
  * Settlement: who funded every minor unit of the order's discounts and coins, what each store's buyer paid, the
@@ -84,14 +84,33 @@ export function commissionRate(table: CommissionTable | null | undefined, catego
   return table.default;
 }
 
+/** Code-point order of two strings without allocating: UTF-16 order, with surrogates moved above U+FFFF. */
 function codePointCompare(a: string, b: string): number {
-  const x = [...a];
-  const y = [...b];
-  for (let i = 0; i < Math.min(x.length, y.length); i++) {
-    const d = x[i]!.codePointAt(0)! - y[i]!.codePointAt(0)!;
-    if (d !== 0) return d;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    let x = a.charCodeAt(i);
+    let y = b.charCodeAt(i);
+    if (x === y) continue;
+    if (x >= 0xd800 && y >= 0xd800) {
+      x = x <= 0xdfff ? x + 0x2000 : x - 0x800;
+      y = y <= 0xdfff ? y + 0x2000 : y - 0x800;
+    }
+    return x - y;
   }
-  return x.length - y.length;
+  return a.length - b.length;
+}
+
+const split = (): Split => ({ total: 0, platform: 0, seller: 0 });
+
+/** Adds the funders' shares of `amount` to `to` (one party alone needs no split). */
+function addSplit(to: Split, amount: number, funders: Funders): void {
+  if (funders.seller === 0) to.platform += amount;
+  else if (funders.platform === 0) to.seller += amount;
+  else {
+    const share = splitFunding(amount, funders);
+    to.platform += share.platform;
+    to.seller += share.seller;
+  }
 }
 
 /** Each line's figures in minor units, in the cart's line order. */
@@ -99,69 +118,67 @@ export function lineFigures(context: PricingContext): LineFigures[] {
   const { cart, steps, coins, program } = context;
   const stepFunders = steps.map((s) => fundersOf(s.candidate.spec));
   const coinFunders = coins.map((c) => fundersOf(c.candidate.spec));
-  return cart.lines.map((line, i) => {
-    const discount = { total: 0, platform: 0, seller: 0 };
-    steps.forEach((step, k) => {
-      const a = step.result.lines[i]!;
-      if (a <= 0) return;
-      const share = splitFunding(a, stepFunders[k]!);
+  const out: LineFigures[] = new Array<LineFigures>(cart.lines.length);
+  for (let i = 0; i < cart.lines.length; i++) {
+    const line = cart.lines[i]!;
+    const discount = split();
+    for (let k = 0; k < steps.length; k++) {
+      const a = steps[k]!.result.lines[i]!;
+      if (a <= 0) continue;
       discount.total += a;
-      discount.platform += share.platform;
-      discount.seller += share.seller;
-    });
-    const coinSplit = { total: 0, platform: 0, seller: 0 };
-    coins.forEach((step, k) => {
-      const c = step.lines[i]!;
-      if (c <= 0) return;
-      const share = splitFunding(c, coinFunders[k]!);
+      addSplit(discount, a, stepFunders[k]!);
+    }
+    const coinSplit = split();
+    for (let k = 0; k < coins.length; k++) {
+      const c = coins[k]!.lines[i]!;
+      if (c <= 0) continue;
       coinSplit.total += c;
-      coinSplit.platform += share.platform;
-      coinSplit.seller += share.seller;
-    });
+      addSplit(coinSplit, c, coinFunders[k]!);
+    }
     const rate = commissionRate(program.commission, line.category);
     const commissionBase = line.subtotal - discount.seller - coinSplit.seller;
-    const commission = mulDivRoundHalfUp(commissionBase, rate.numerator, rate.denominator);
-    return { items: line.subtotal, discount, coins: coinSplit, commissionBase, rate, commission };
-  });
+    const commission = rate.numerator === 0 ? 0 : mulDivRoundHalfUp(commissionBase, rate.numerator, rate.denominator);
+    out[i] = { items: line.subtotal, discount, coins: coinSplit, commissionBase, rate, commission };
+  }
+  return out;
 }
 
 /**
- * Splits `amount` over the stores by their items, largest remainder; ties to the store with larger items, then
- * the store id first in code-point order. When no store has items, equally (ties by store id).
+ * Adds `amount` split over the stores by their items (largest remainder; ties to the store with larger items, then
+ * the store id first in code-point order: `byId` lists the store indexes in that order) to `into[store]`. When no
+ * store has items, equally (ties by store id).
  */
-function byStore(amount: number, order: readonly string[], items: ReadonlyMap<string, number>): Map<string, number> {
-  const out = new Map<string, number>();
-  if (order.length === 0) return out;
-  const sorted = [...order].sort(codePointCompare);
-  const weights = sorted.map((s) => items.get(s)!);
-  const shares = allocateLargestRemainder(amount, weights.some((w) => w > 0) ? weights : weights.map(() => 1));
-  sorted.forEach((s, k) => out.set(s, shares[k]!));
-  return out;
+function addByStore(amount: number, byId: readonly number[], weights: readonly number[], into: number[]): void {
+  if (amount === 0 || byId.length === 0) return;
+  const shares = allocateLargestRemainder(amount, weights);
+  for (let k = 0; k < byId.length; k++) into[byId[k]!]! += shares[k]!;
+}
+
+function newStore(): StoreFigures {
+  return { items: 0, discount: split(), coins: split(), shipping: 0, shippingDiscount: split(), goodsPaid: 0, commissionBase: 0, commission: 0 };
 }
 
 export function computeSettlement(context: PricingContext): Settlement {
   const { cart, steps } = context;
   const money = minorFormatter(cart.currency);
+  const zero = money(0);
+  const format = (minor: number) => (minor === 0 ? zero : money(minor));
   const figures = lineFigures(context);
-  const stores = new Map<string, StoreFigures>();
-  const linesOf = new Map<string, SettlementLine[]>();
-  cart.lines.forEach((line, i) => {
+  const index = new Map<string, number>();
+  const names: string[] = [];
+  const stores: StoreFigures[] = [];
+  const linesOf: SettlementLine[][] = [];
+  for (let i = 0; i < cart.lines.length; i++) {
+    const line = cart.lines[i]!;
     const f = figures[i]!;
-    let store = stores.get(line.store);
-    if (!store) {
-      store = {
-        items: 0,
-        discount: { total: 0, platform: 0, seller: 0 },
-        coins: { total: 0, platform: 0, seller: 0 },
-        shipping: 0,
-        shippingDiscount: { total: 0, platform: 0, seller: 0 },
-        goodsPaid: 0,
-        commissionBase: 0,
-        commission: 0,
-      };
-      stores.set(line.store, store);
-      linesOf.set(line.store, []);
+    let s = index.get(line.store);
+    if (s === undefined) {
+      index.set(line.store, (s = names.length));
+      names.push(line.store);
+      stores.push(newStore());
+      linesOf.push([]);
     }
+    const store = stores[s]!;
     const paid = f.items - f.discount.total - f.coins.total;
     store.items += f.items;
     add(store.discount, f.discount);
@@ -169,39 +186,39 @@ export function computeSettlement(context: PricingContext): Settlement {
     store.goodsPaid += paid;
     store.commissionBase += f.commissionBase;
     store.commission += f.commission;
-    linesOf.get(line.store)!.push({
+    linesOf[s]!.push({
       line: line.id,
-      items: money(f.items),
-      discount: funded(f.discount, money),
-      coins: funded(f.coins, money),
-      paid: money(paid),
+      items: format(f.items),
+      discount: funded(f.discount, format),
+      coins: funded(f.coins, format),
+      paid: format(paid),
       commissionRate: f.rate.text,
-      commission: money(f.commission),
+      commission: format(f.commission),
     });
-  });
-  const order = [...stores.keys()];
-  const items = new Map(order.map((s) => [s, stores.get(s)!.items]));
-  for (const [s, share] of byStore(cart.shipping.price, order, items)) stores.get(s)!.shipping = share;
+  }
+  // Shipping and its discounts, attributed to the stores by items.
+  const byId = names.map((_, s) => s);
+  if (byId.length > 1) byId.sort((x, y) => codePointCompare(names[x]!, names[y]!));
+  let weights = byId.map((s) => stores[s]!.items);
+  if (!weights.some((w) => w > 0)) weights = weights.map(() => 1);
+  const shipping = new Array<number>(names.length).fill(0);
+  addByStore(cart.shipping.price, byId, weights, shipping);
+  const shipPlatform = new Array<number>(names.length).fill(0);
+  const shipSeller = new Array<number>(names.length).fill(0);
   for (const step of steps) {
     if (step.result.shipping <= 0) continue;
     const share = splitFunding(step.result.shipping, fundersOf(step.candidate.spec));
-    for (const [s, part] of byStore(share.platform, order, items)) stores.get(s)!.shippingDiscount.platform += part;
-    for (const [s, part] of byStore(share.seller, order, items)) stores.get(s)!.shippingDiscount.seller += part;
+    addByStore(share.platform, byId, weights, shipPlatform);
+    addByStore(share.seller, byId, weights, shipSeller);
   }
-  const totals: StoreFigures = {
-    items: 0,
-    discount: { total: 0, platform: 0, seller: 0 },
-    coins: { total: 0, platform: 0, seller: 0 },
-    shipping: 0,
-    shippingDiscount: { total: 0, platform: 0, seller: 0 },
-    goodsPaid: 0,
-    commissionBase: 0,
-    commission: 0,
-  };
-  const out: SettlementStore[] = [];
-  for (const s of order) {
-    const f = stores.get(s)!;
-    f.shippingDiscount.total = f.shippingDiscount.platform + f.shippingDiscount.seller;
+  const totals = newStore();
+  const out: SettlementStore[] = new Array<SettlementStore>(names.length);
+  for (let s = 0; s < names.length; s++) {
+    const f = stores[s]!;
+    f.shipping = shipping[s]!;
+    f.shippingDiscount.platform = shipPlatform[s]!;
+    f.shippingDiscount.seller = shipSeller[s]!;
+    f.shippingDiscount.total = shipPlatform[s]! + shipSeller[s]!;
     totals.items += f.items;
     add(totals.discount, f.discount);
     add(totals.coins, f.coins);
@@ -210,9 +227,21 @@ export function computeSettlement(context: PricingContext): Settlement {
     totals.goodsPaid += f.goodsPaid;
     totals.commissionBase += f.commissionBase;
     totals.commission += f.commission;
-    out.push({ store: s, ...storeFigures(f, money), lines: linesOf.get(s)! });
+    const figuresOf = storeFigures(f, format);
+    out[s] = {
+      store: names[s]!,
+      items: figuresOf.items,
+      discount: figuresOf.discount,
+      coins: figuresOf.coins,
+      shipping: figuresOf.shipping,
+      shippingDiscount: figuresOf.shippingDiscount,
+      paid: figuresOf.paid,
+      commission: figuresOf.commission,
+      sellerNet: figuresOf.sellerNet,
+      lines: linesOf[s]!,
+    };
   }
-  return { currency: cart.currency, stores: out, totals: storeFigures(totals, money) };
+  return { currency: cart.currency, stores: out, totals: storeFigures(totals, format) };
 }
 
 function add(to: Split, from: Split): void {
