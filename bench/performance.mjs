@@ -141,6 +141,56 @@ function retainedHeap(kind, file, cart) {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// Optional section, alone: `--settlement` (use with --quick) measures what reading `result.settlement` adds to
+// pricing the 20-line cart under 10,000 promotions (docs/language.md, Settlement), and writes its own marked
+// section of bench/results.md. The rest of the script does not run.
+
+if (process.argv.includes("--settlement")) {
+  const { writeResultsSection } = await import("./results-section.mjs");
+  const n = 10000;
+  const commission = '\n\ncommission {\n  category "electronics" 5%\n  category "fashion" 8%\n  default 8%\n}\n';
+  const text = activePromotionsText(n, SEED) + commission;
+  progress(`settlement: compiling ${fmtInt(n)} promotions`);
+  const bundleFile = writeScratch("bundle-settlement.mjs", (await compileText(text)).code);
+  const bundle = await import(pathToFileURL(bundleFile).href);
+  const carts = makeCarts(parsePromotions(text), 20, CART_COUNT, SEED);
+  const plain = (cart) => bundle.evaluate(cart);
+  const settled = (cart) => bundle.evaluate(cart).settlement;
+  // Alternated, three times each, so that both see the same machine load; the median of the three p50s.
+  const runs = { plain: [], settled: [] };
+  for (let k = 0; k < 3; k++) {
+    progress(`settlement: run ${k + 1} of 3`);
+    runs.plain.push(measureSync(plain, carts));
+    runs.settled.push(measureSync(settled, carts));
+  }
+  const median = (list, f) => list.map(f).sort((a, b) => a - b)[1];
+  const p50 = { plain: median(runs.plain, (r) => r.p50), settled: median(runs.settled, (r) => r.p50) };
+  const perSecond = { plain: median(runs.plain, (r) => r.perSecond), settled: median(runs.settled, (r) => r.perSecond) };
+  const extra = p50.settled / p50.plain - 1;
+  const stores = settled(carts[0]).stores.length;
+  const machine = `${cpus()[0]?.model?.trim() ?? "unknown CPU"}, ${cpus().length} cores, Node ${process.version}`;
+  const markdown = [
+    "## Settlement cost (`node bench/performance.mjs --settlement" + (quick ? " --quick" : "") + "`)",
+    "",
+    `The 20-line cart under ${fmtInt(n)} promotions (section 1's workload, plus a three-row commission table), compiled`,
+    "bundle: `evaluate(cart)` alone, and `evaluate(cart).settlement` (the settlement is computed when read; pricing",
+    "alone pays one small context object per result). Median of three alternated runs" + (quick ? " of 0.3 s each (--quick)" : "") + ";",
+    `${machine}; ${new Date().toISOString()}.`,
+    "",
+    "| measured | carts/s | p50 µs |",
+    "|---|---:|---:|",
+    `| evaluate | ${fmtInt(perSecond.plain)} | ${fmtUs(p50.plain)} |`,
+    `| evaluate + settlement (${stores} stores in the first cart) | ${fmtInt(perSecond.settled)} | ${fmtUs(p50.settled)} |`,
+    "",
+    mark(extra <= 0.1, "evaluate + settlement ≤ 10% slower than evaluate", `${(extra * 100).toFixed(1)}% slower at p50`),
+  ].join("\n");
+  console.log(markdown);
+  writeResultsSection("performance.mjs --settlement", markdown);
+  rmSync(scratch, { recursive: true, force: true });
+  process.exit(0);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // 2. Compile (run first: its bundles are the ones section 1 measures)
 
 const machine = `${cpus()[0]?.model?.trim() ?? "unknown CPU"}, ${cpus().length} cores, ${fmtMB(totalmem() / 1024)} GiB, Node ${process.version}, ${platform()} ${release()} ${arch()}`;

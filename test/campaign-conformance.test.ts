@@ -18,6 +18,7 @@ promotion eleven-code {
   kind promo-code
   code "ELEVEN"
   give 10% off (line.tags contains "campaign:11.11")
+  funded by platform
 }
 
 promotion platform-five {

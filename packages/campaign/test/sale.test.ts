@@ -10,6 +10,7 @@ promotion eleven-code {
   kind promo-code
   code "ELEVEN"
   give 10% off (line.tags contains "campaign:11.11")
+  funded by platform
 }
 `;
 const { project, diagnostics } = checkSource("rules.promo", RULES);

@@ -5,12 +5,13 @@ import { flag, optionValue, type ParsedArgs } from "./args.js";
 import type { Command } from "./command.js";
 import { describeFsError, EXIT, PathError, UsageError, type CommandContext } from "./context.js";
 import { absolute, projectRoot, recordingHost, ROOT_OPTION } from "./files.js";
+import { renderSettlement } from "./settlement.js";
 import { diagnosticJson, expandRuleFiles, plural, renderDiagnostics, renderFrames, styles, table, type Styles } from "./rules.js";
 
 export const evalCommand: Command = {
   name: "eval",
   summary: "price a cart (JSON) with .promo rules and explain the result",
-  usage: "promo eval <rules (files|dirs)...> --cart <cart.json> [--usage <usage.json>] [--json] [--explain] [--root <dir>]",
+  usage: "promo eval <rules (files|dirs)...> --cart <cart.json> [--usage <usage.json>] [--json] [--explain] [--settlement] [--root <dir>]",
   description:
     "Checks the rule files (with the files they import) as one project, prices the cart with the reference\n" +
     "interpreter and prints the lines, the applied and rejected promotions and the totals. The cart is JSON in\n" +
@@ -22,7 +23,8 @@ export const evalCommand: Command = {
     { name: "cart", value: "<cart.json>", description: "the cart to price; required" },
     { name: "usage", value: "<usage.json>", description: "current use of usage limits by limit key (see above)" },
     { name: "json", description: "print only the pricing result as JSON (the contract v1 shape); errors as JSON too" },
-    { name: "explain", description: "add the promotions' titles and the coins' limits to the report" },
+    { name: "explain", description: "add the promotions' titles, the coins' limits and the per-store settlement to the report" },
+    { name: "settlement", description: "add the per-store settlement (who funds each discount, commission, seller net); with --json, as `settlement`" },
   ],
   exitCodes: [
     "0  the cart was priced",
@@ -76,11 +78,16 @@ function runEval(args: ParsedArgs, ctx: CommandContext): number {
   }
 
   if (json) {
-    ctx.io.stdout(JSON.stringify(pricingResultJson(outcome.result), null, 2) + "\n");
+    const document = flag(args, "settlement")
+      ? { ...(pricingResultJson(outcome.result) as object), settlement: outcome.result.settlement }
+      : pricingResultJson(outcome.result);
+    ctx.io.stdout(JSON.stringify(document, null, 2) + "\n");
     return EXIT.ok;
   }
   const explain = flag(args, "explain") ? explanation(project) : undefined;
-  ctx.io.stdout(renderReport(outcome.result, checked.cart, cartPath, styles(ctx.color), explain, input));
+  let report = renderReport(outcome.result, checked.cart, cartPath, styles(ctx.color), explain, input);
+  if (!explain && flag(args, "settlement")) report += renderSettlement(outcome.result, styles(ctx.color));
+  ctx.io.stdout(report);
   return EXIT.ok;
 }
 
@@ -156,6 +163,7 @@ export function renderReport(result: PricingResult, cart: NormalizedCart, cartLa
   });
 
   if (explain) out += coinsExplanation(result, cart, explain, money, s);
+  if (explain) out += renderSettlement(result, s);
 
   out += `\n${s.bold("Totals")}\n`;
   const coins = `${plural(result.coins.used, "coin")} used, ${plural(result.coins.earned, "coin")} earned`;

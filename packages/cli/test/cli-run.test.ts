@@ -24,7 +24,7 @@ promotion ten-off {
 
 promotion save5 {
   title "SAVE5: 5.00 USD off"
-  kind promo-code
+  kind platform-coupon
   code "SAVE5"
   when subtotal exceeds 100.00 USD
   give 5.00 USD off order

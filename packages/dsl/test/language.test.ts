@@ -56,7 +56,8 @@ describe("2. triggers", () => {
   it("codes compare case-insensitively: SAVE10 and save10 collide", () => {
     expect(
       codes(
-        promo('kind promo-code\n code "SAVE10"\n give 10% off order') + 'promotion q {\n title "q"\n kind promo-code\n code "save10"\n give 5% off order\n}',
+        promo('kind promo-code\n code "SAVE10"\n funded by platform\n give 10% off order') +
+          'promotion q {\n title "q"\n kind promo-code\n code "save10"\n funded by seller\n give 5% off order\n}',
       ),
     ).toEqual(["coupons-may-stack", "coupons-may-stack", "duplicate-code"]);
   });
@@ -104,7 +105,9 @@ describe("3. validity", () => {
     expect(codes(promo("kind automatic\n valid from 2026-04-31 00:00:00 to 2026-05-12 00:00:00 in UTC\n give 1.00 USD off order"))).toEqual([
       "invalid-date-time",
     ]);
-    expect(codes(promo('kind promo-code\n code "X"\n locked 1 month after failed payment\n give 1.00 USD off order'))).toEqual(["unknown-unit"]);
+    expect(codes(promo('kind promo-code\n code "X"\n funded by platform\n locked 1 month after failed payment\n give 1.00 USD off order'))).toEqual([
+      "unknown-unit",
+    ]);
   });
 
   it("warns about a window that has passed relative to --at", () => {
@@ -244,6 +247,7 @@ promotion a {
   title "a"
   kind promo-code
   code "A"
+  funded by platform
   priority 1
   exclusive with platform-coupon
   give 1.00 USD off order
@@ -252,6 +256,7 @@ promotion b {
   title "b"
   kind promo-code
   code "B"
+  funded by seller
   priority 2
   combines with [a]
   give 1.00 USD off order
@@ -317,8 +322,8 @@ describe("9. limits", () => {
   });
 
   it("rejects unknown periods and two periods", () => {
-    expect(codes(promo('kind promo-code\n code "X"\n limit 1 per fortnight\n give 1.00 USD off order'))).toEqual(["unknown-unit"]);
-    expect(codes(promo('kind promo-code\n code "X"\n limit 1 per day per week\n give 1.00 USD off order'))).toEqual(["duplicate-clause"]);
+    expect(codes(promo('kind promo-code\n code "X"\n funded by platform\n limit 1 per fortnight\n give 1.00 USD off order'))).toEqual(["unknown-unit"]);
+    expect(codes(promo('kind promo-code\n code "X"\n funded by platform\n limit 1 per day per week\n give 1.00 USD off order'))).toEqual(["duplicate-clause"]);
   });
 });
 

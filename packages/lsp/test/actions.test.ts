@@ -268,7 +268,7 @@ describe("code actions", () => {
   it("adds each missing clause before the closing brace, indented like the other clauses", async () => {
     const uri = nextUri("clauses");
     const text =
-      'currency USD\n\npromotion summer-sale {\n    priority 3\n}\n\npromotion coupon-x {\n  title "x"\n  kind promo-code\n  give 5.00 USD off order\n}\n';
+      'currency USD\n\npromotion summer-sale {\n    priority 3\n}\n\npromotion coupon-x {\n  title "x"\n  kind promo-code\n  funded by platform\n  give 5.00 USD off order\n}\n';
     const diagnostics = await openAndWait(uri, text);
     const missing = diagnostics.filter((d) => d.code === "missing-clause");
     expect(missing.map((d) => d.message.match(/'(\w+)' clause/)![1]).sort()).toEqual(["code", "give", "kind", "title"]);

@@ -376,7 +376,7 @@ describe("document symbols", () => {
     expect(examples).toBeGreaterThan(10);
     expect(symbols.filter((s) => s.kind === 6 && s.detail === "example").length).toBe(examples);
     const save10 = symbols.find((s) => s.name === "save10-code")!;
-    expect(save10.children?.map((c) => c.name)).toEqual(["title", "kind", "code", "give"]);
+    expect(save10.children?.map((c) => c.name)).toEqual(["title", "kind", "code", "funded by", "give"]);
     expect(symbols.find((s) => s.name === "stacking")!.children?.map((c) => c.name)).toEqual([
       "at most 1 of codes per order",
       "at most 1 automatic per line",

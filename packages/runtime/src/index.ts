@@ -43,3 +43,28 @@ export { editDistance, suggest } from "./text/similar.js";
 export { instantJson, pricingResultJson, reservationJson, type ReservationJson } from "./engine/json.js";
 export { excerpt, quoteExcerpt, EXCERPT_LENGTH } from "./excerpt.js";
 export * from "./attribution/evaluate.js";
+export {
+  settle,
+  refund,
+  attachPricingContext,
+  commissionRate,
+  fundersOf,
+  splitFunding,
+  unitShares,
+  DEFAULT_FUNDER,
+  type Settlement,
+  type SettlementStore,
+  type SettlementLine,
+  type SettlementFigures,
+  type FundedAmount,
+  type Refund,
+  type RefundLine,
+  type RefundRecovery,
+  type RefundRelease,
+  type RefundError,
+  type RefundOutcome,
+  type Returns,
+  type PreviousReturns,
+  type Funders,
+  type Party,
+} from "./settlement/index.js";

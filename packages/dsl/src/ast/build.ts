@@ -1,6 +1,7 @@
 import type { CstNode, IToken } from "chevrotain";
 import type * as A from "./nodes.js";
 import { buildCampaign, type BuildKit } from "./build-campaign.js";
+import { commissionDecl, fundedClause, onReturnClause, type BuildHelpers } from "./build-settlement.js";
 
 /**
  * CST → AST. The parser recovers from errors, so any child may be missing: every accessor tolerates absence and
@@ -63,6 +64,7 @@ const DECLARATION_RULES = new Set([
   "earnDecl",
   "exampleDecl",
   "campaignDecl",
+  "commissionDecl",
 ]);
 
 const CLAUSE_RULES = new Set([
@@ -83,6 +85,7 @@ const CLAUSE_RULES = new Set([
   "limitClause",
   "onCancelClause",
   "maxPerClause",
+  "fundedClause",
 ]);
 
 const BENEFIT_RULES = ["discountBenefit", "priceBenefit", "packBenefit", "cheapestBenefit", "freeShippingBenefit", "coinsBenefit", "nthUnitBenefit"];
@@ -140,6 +143,17 @@ export class AstBuilder {
   private lastOffset = 0;
 
   constructor(private readonly path: string) {}
+
+  /** What build-settlement.ts needs of the builder. */
+  private readonly helpers: BuildHelpers = {
+    freshId,
+    name: (t, at) => this.name(t, at),
+    string: (t, at) => this.string(t, at),
+    percent: (t) => (validToken(t) ? this.percent(t!) : undefined),
+    span: (node) => this.span(node),
+    tok: (node, key) => tok(node.children as Children, key),
+    subs: (node, key) => subs(node.children as Children, key),
+  };
 
   file(cst: CstNode | undefined, textLength: number): A.PromoFile {
     return this.fileOf(cst ? this.declarations(cst) : [], textLength);
@@ -230,6 +244,8 @@ export class AstBuilder {
         return this.example(inner, id, span);
       case "campaignDecl":
         return buildCampaign(inner, id, span, this.campaignKit());
+      case "commissionDecl":
+        return commissionDecl(this.helpers, inner, id, span);
       default:
         return undefined;
     }
@@ -346,7 +362,10 @@ export class AstBuilder {
       case "maxPerClause":
         this.maxPerEntity(inner);
         return undefined;
+      case "fundedClause":
+        return fundedClause(this.helpers, inner, id, span);
       case "onCancelClause":
+        if (tok(c, "event")?.image === "return") return onReturnClause(this.helpers, inner, id, span);
         return {
           kind: "OnCancel",
           id,

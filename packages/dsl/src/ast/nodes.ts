@@ -25,7 +25,7 @@ export interface PromoFile extends NodeBase {
 }
 
 export type Declaration =
-  ImportDecl | CurrencyDecl | AttributeDecl | ScopeDecl | WindowDecl | GroupDecl | StackingDecl | PromotionDecl | EarnDecl | ExampleDecl | CampaignDecl;
+  ImportDecl | CurrencyDecl | AttributeDecl | ScopeDecl | WindowDecl | GroupDecl | StackingDecl | PromotionDecl | EarnDecl | ExampleDecl | CampaignDecl | CommissionDecl;
 
 export type { CampaignAllow, CampaignClause, CampaignDate, CampaignDecl, CampaignRequire, CampaignTitle } from "./campaign.js";
 import type { CampaignDecl } from "./campaign.js";
@@ -126,7 +126,9 @@ export type Clause =
   | ExclusiveClause
   | CombinesClause
   | LimitClause
-  | OnCancelClause;
+  | OnCancelClause
+  | FundedClause
+  | OnReturnClause;
 
 export interface TitleClause extends NodeBase {
   kind: "Title";
@@ -201,6 +203,40 @@ export interface OnCancelClause extends NodeBase {
   event: Name;
   action: Name;
   object: Name;
+}
+
+/** `funded by platform 70%, seller 30%`: who pays for the promotion (docs/language.md, Funding). */
+export interface FundedClause extends NodeBase {
+  kind: "Funded";
+  shares: FunderShare[];
+}
+
+/** One party of a `funded by` clause; the percentage may be left out for a single party (100%). */
+export interface FunderShare extends NodeBase {
+  kind: "FunderShare";
+  party: Name;
+  percent: PercentLit | undefined;
+}
+
+/** `on return keep discount` / `on return recover discount`; the words are checked by the checker. */
+export interface OnReturnClause extends NodeBase {
+  kind: "OnReturn";
+  action: Name;
+  object: Name;
+}
+
+/** `commission { category "electronics" 5%  default 8% }` (docs/language.md, Commission). */
+export interface CommissionDecl extends NodeBase {
+  kind: "Commission";
+  entries: CommissionEntry[];
+}
+
+/** `category "…" P%` or `default P%`; the head word is checked by the checker. */
+export interface CommissionEntry extends NodeBase {
+  kind: "CommissionEntry";
+  head: Name;
+  category: StringLit | undefined;
+  rate: PercentLit;
 }
 
 export interface LimitSpec extends NodeBase {
@@ -412,6 +448,8 @@ export type Node =
   | Selector
   | Duration
   | LimitSpec
+  | FunderShare
+  | CommissionEntry
   | Benefit
   | MaxUnits
   | Target

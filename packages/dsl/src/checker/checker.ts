@@ -12,6 +12,8 @@ import { PromotionChecker, type CheckedPromotion } from "./promotions.js";
 import { findNeverTrue } from "./satisfiable.js";
 import { SymbolTable } from "./symbols.js";
 import { CampaignChecker, type CampaignData } from "./campaign.js";
+import { settlementStage } from "./settlement.js";
+import type { CommissionTable } from "@promo/runtime";
 
 export interface CheckOptions {
   /** Epoch milliseconds of "now" for the window-passed warning (`promo check --at`). */
@@ -40,6 +42,8 @@ export interface CheckedProject {
   examples: { decl: A.ExampleDecl; file: CheckedFile }[];
   /** The `campaign` declarations, each with its lowered data when it has no error (checker/campaign.ts). */
   campaigns: { decl: A.CampaignDecl; file: CheckedFile; data: CampaignData | undefined }[];
+  /** The project's `commission` table (checker/settlement.ts); null without one or when it has errors. */
+  commission?: CommissionTable | null;
   /** Each checker stage's time, in stage order. */
   timings: CheckStageTiming[];
 }
@@ -121,6 +125,8 @@ export const CHECK_STAGES: readonly CheckStage[] = [
       if (mode === "first-by-priority" || mode === "best-for-buyer") state.project.selection = mode;
     },
   },
+  // Needs the checked promotions' kinds: funders with the kinds' defaults, `on return`, the commission table.
+  settlementStage,
   {
     // Needs the declarations' types and the project's promotions: an example's cart and expectations name them.
     name: "examples",

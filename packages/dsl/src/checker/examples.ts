@@ -119,8 +119,21 @@ export const EXPECT_SHAPE: Shape = {
       s: "list",
       item: { s: "record", fields: { id: str, subtotal: money, discount: money, total: money }, required: ["id"] },
     },
+    settlement: {
+      s: "record",
+      fields: {
+        totals: { s: "record", fields: settlementFigures() },
+        stores: { s: "list", item: { s: "record", fields: { store: str, ...settlementFigures() }, required: ["store"] } },
+      },
+    },
   },
 };
+
+/** The money figures of a settlement's store or totals (docs/language.md, Settlement). */
+function settlementFigures(): Record<string, Shape> {
+  const funded: Shape = { s: "record", fields: { total: money, platform: money, seller: money } };
+  return { items: money, discount: funded, coins: funded, shipping: money, shippingDiscount: funded, paid: money, commission: money, sellerNet: money };
+}
 
 export class ExampleChecker {
   private currency: string | undefined;

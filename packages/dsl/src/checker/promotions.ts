@@ -32,6 +32,10 @@ export interface CheckedPromotion {
   limits: A.LimitSpec[];
   /** `on cancel return use` (the default) or `on cancel keep use`. */
   onCancel: "return" | "keep";
+  /** Who funds it: `funded by`, else the kind's default (set by checker/settlement.ts). */
+  funders?: { platform: number; seller: number };
+  /** `on return recover discount`; absent: keep (set by checker/settlement.ts). */
+  onReturn?: "keep" | "recover";
 }
 
 const DURATION_UNITS: Record<string, DurationUnit> = {
@@ -74,6 +78,8 @@ export const CLAUSE_WORDS: Record<A.Clause["kind"], string> = {
   Combines: "combines with",
   Limit: "limit",
   OnCancel: "on cancel",
+  Funded: "funded by",
+  OnReturn: "on return",
 };
 
 export class PromotionChecker {

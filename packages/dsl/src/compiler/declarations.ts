@@ -93,6 +93,52 @@ export interface PricingResult {
   applied: { id: PromotionId; title: string; kind: string; amount: string; lines: { line: string; amount: string }[]; shipping?: string; coins?: number }[];
   rejected: { id: PromotionId; reason: Reason; message: string; source: { file: string; line: number; column: number } }[];
   lines: { id: string; subtotal: string; discount: string; total: string }[];
+  /** Computed when read; not part of the result's JSON (docs/language.md, Settlement). */
+  readonly settlement: Settlement;
+}
+
+/** An amount and who funds it: the platform's and the seller's shares sum to the total. */
+export interface FundedAmount {
+  total: string;
+  platform: string;
+  seller: string;
+}
+
+export interface SettlementFigures {
+  items: string;
+  discount: FundedAmount;
+  coins: FundedAmount;
+  shipping: string;
+  shippingDiscount: FundedAmount;
+  paid: string;
+  commission: string;
+  sellerNet: string;
+}
+
+export interface Settlement {
+  currency: string;
+  stores: (SettlementFigures & {
+    store: string;
+    lines: { line: string; items: string; discount: FundedAmount; coins: FundedAmount; paid: string; commissionRate: string; commission: string }[];
+  })[];
+  totals: SettlementFigures;
+}
+
+export interface Refund {
+  lines: {
+    line: string;
+    units: number;
+    refund: string;
+    discounts: { promotion: PromotionId; amount: string; platform: string; seller: string }[];
+    coins: { amount: string; coins: number };
+    commissionReversed: string;
+  }[];
+  refund: string;
+  coinsReturned: number;
+  commissionReversed: string;
+  funders: { platform: string; seller: string };
+  recovered: { promotion: PromotionId; amount: string; uncollected: string }[];
+  release: { promotion: PromotionId; limit: number; key: string; amount: string | number }[];
 }
 
 export interface CartError {
@@ -123,6 +169,17 @@ export declare function evaluate(cart: Cart | ValidatedCart, options?: EvaluateO
 export declare function tryEvaluate(cart: unknown, options?: EvaluateOptions): { ok: true; result: PricingResult } | { ok: false; errors: CartError[] };
 /** Validates and normalises a cart once; the cart it returns is priced by \`evaluate\` without validating it again. */
 export declare function validate(cart: unknown): { ok: true; cart: ValidatedCart } | { ok: false; errors: CartError[] };
+/** The settlement of a result this bundle priced (the same as \`result.settlement\`). */
+export declare function settle(result: PricingResult): Settlement;
+/**
+ * The refund for returning units of a priced order (units per line id), after earlier returns (\`previous\`: units per
+ * line id, or \`{ units, recovered }\`). Bad input is returned as \`{ errors }\` naming \`/returns/<line id>\`.
+ */
+export declare function refund(
+  result: PricingResult,
+  returns: Readonly<Record<string, number>>,
+  previous?: Readonly<Record<string, number>> | { units?: Readonly<Record<string, number>>; recovered?: readonly string[] },
+): Refund | { errors: CartError[] };
 export declare const program: unknown;
 export declare const attributes: readonly { owner: "customer" | "line"; name: string; type: string }[];
 `.toString();

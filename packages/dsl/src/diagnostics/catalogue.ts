@@ -64,12 +64,21 @@ export const CODES = {
   "campaign-ends-before-sale": "error",
   "invalid-requirement": "error",
   "edit-not-allowed": "error",
+  // funding and commission (checker/settlement.ts)
+  "unknown-funder": "error",
+  "funding-duplicate-party": "error",
+  "funding-split-sum": "error",
+  "duplicate-commission": "error",
+  "duplicate-commission-category": "error",
+  "invalid-commission-rate": "error",
+  "commission-default-missing": "error",
   // warnings
   "never-true": "warning",
   "window-passed": "warning",
   "unused-declaration": "warning",
   "cancel-without-limit": "warning",
   "coupons-may-stack": "warning",
+  "funding-implicit": "warning",
 } as const satisfies Record<string, Severity>;
 
 export type DiagnosticCode = keyof typeof CODES;
@@ -265,5 +274,32 @@ export const Diagnostics = {
       "coupons-may-stack",
       span,
       `coupon ${quoted(promotion)} can apply together with ${quoted(other)} in one order: no stacking rule, 'exclusive' or 'combines with' says how it combines with other coupons (the usual rule is one coupon per order: 'at most 1 of coupons per order')`,
+    ),
+
+  unknownFunder: (span: DiagnosticSpan, name: string, suggestions: readonly string[]) =>
+    make("unknown-funder", span, `unknown funder ${quoted(name)}${didYouMean(suggestions)} (funders: platform, seller)`, {
+      fixes: suggestionFixes(span, suggestions),
+    }),
+  fundingDuplicateParty: (span: DiagnosticSpan, party: string, first: DiagnosticSpan) =>
+    make("funding-duplicate-party", span, `${quoted(party)} is named twice in 'funded by'; name each party once`, {
+      related: [{ message: "first named here", span: first }],
+    }),
+  fundingSplitSum: (span: DiagnosticSpan, message: string) => make("funding-split-sum", span, message),
+  duplicateCommission: (span: DiagnosticSpan, first: DiagnosticSpan) =>
+    make("duplicate-commission", span, "a project has at most one 'commission' declaration; merge the two tables", {
+      related: [{ message: "first declared here", span: first }],
+    }),
+  duplicateCommissionCategory: (span: DiagnosticSpan, category: string, first: DiagnosticSpan) =>
+    make("duplicate-commission-category", span, `category ${quoted(category)} has two commission rates`, {
+      related: [{ message: "first rate given here", span: first }],
+    }),
+  invalidCommissionRate: (span: DiagnosticSpan, message: string) => make("invalid-commission-rate", span, message),
+  commissionDefaultMissing: (span: DiagnosticSpan) =>
+    make("commission-default-missing", span, "a commission table needs a 'default P%' row for the categories it does not list (e.g. default 8%)"),
+  fundingImplicit: (span: DiagnosticSpan, promotion: string) =>
+    make(
+      "funding-implicit",
+      span,
+      `promo code ${quoted(promotion)} has no 'funded by' clause, so the platform funds it; a promo code may be the platform's or a seller's: say which ('funded by platform' or 'funded by seller')`,
     ),
 };

@@ -49,7 +49,17 @@ export interface EmittedModule {
 /** The module's own fixed names (its exports and tables). */
 const MODULE_NAMES = ["program", "programData", "attributes", "evaluator", "evaluate", "tryEvaluate", "validate", "validateCartSchema", "conditions", "scopes"];
 
-const RUNTIME_NAMES = ["createEvaluatorWith", "hydrateProgram", "compare", "describeValue", "lineField", "cartField", "InvalidCartError"] as const;
+const RUNTIME_NAMES = [
+  "createEvaluatorWith",
+  "hydrateProgram",
+  "compare",
+  "describeValue",
+  "lineField",
+  "cartField",
+  "InvalidCartError",
+  "settle",
+  "refund",
+] as const;
 
 export function emitModule(program: LoweredProgram, options: EmitOptions): string {
   return emitProgram(program, options).code;
@@ -94,6 +104,8 @@ export function emitProgram(program: LoweredProgram, options: EmitOptions): Emit
     _`  return evaluator.validate(cart);`,
     _`}`,
     _`export { ${emitter.names.get("InvalidCartError")!} as InvalidCartError };`,
+    // Settlement and returns of a result this bundle priced (docs/language.md, Settlement and Returns).
+    _`export { ${emitter.names.get("settle")!} as settle, ${emitter.names.get("refund")!} as refund };`,
   ]);
   return { code: body.toString() + "\n", imports, dataJson };
 }

@@ -275,6 +275,10 @@ export class Printer {
         const kit = this.campaignKit();
         return this.block(campaignHeader(d, kit), d.span, d.name.span.end, d.clauses, indent, (c, i) => this.single(c.span, i, campaignClauseText(c, kit)));
       }
+      case "Commission":
+        return this.block("commission", d.span, d.span.start + "commission".length, d.entries, indent, (e, i) =>
+          this.single(e.span, i, `${e.head.text}${e.category ? ` ${e.category.raw}` : ""} ${e.rate.text}%`),
+        );
     }
   }
 
@@ -333,6 +337,10 @@ export class Printer {
         return `limit ${this.limitSpec(c.limit)}`;
       case "OnCancel":
         return `on ${c.event.text} ${c.action.text} ${c.object.text}`;
+      case "OnReturn":
+        return `on return ${c.action.text} ${c.object.text}`;
+      case "Funded":
+        return `funded by ${c.shares.map((s) => `${s.party.text}${s.percent ? ` ${s.percent.text}%` : ""}`).join(", ")}`;
     }
   }
 

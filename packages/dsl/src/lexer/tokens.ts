@@ -83,6 +83,7 @@ export const Kw = {
   promotion: keyword("promotion"),
   example: keyword("example"),
   earn: keyword("earn"),
+  commission: keyword("commission"),
   // promotion clauses
   title: keyword("title"),
   description: keyword("description"),
@@ -99,6 +100,8 @@ export const Kw = {
   exclusive: keyword("exclusive"),
   combines: keyword("combines"),
   limit: keyword("limit"),
+  funded: keyword("funded"),
+  by: keyword("by"),
   // windows and durations
   from: keyword("from"),
   to: keyword("to"),

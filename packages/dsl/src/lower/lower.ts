@@ -1,4 +1,14 @@
-import { applicationOrder, parsePercent, type AttributeSpec, type IndexKeys, type Limit, type PromotionSpec, type Ratio, type Window } from "@promo/runtime";
+import {
+  applicationOrder,
+  parsePercent,
+  type AttributeSpec,
+  type CommissionTable,
+  type IndexKeys,
+  type Limit,
+  type PromotionSpec,
+  type Ratio,
+  type Window,
+} from "@promo/runtime";
 import type * as A from "../ast/nodes.js";
 import type { CheckedProject } from "../checker/checker.js";
 import type { ResolvedWindow } from "../checker/context.js";
@@ -45,6 +55,8 @@ export interface LoweredProgram {
   /** The `earn` rules in declaration order; `per` is null for `per purchase`, `scope` null for every line. */
   earn: { coins: number; per: number | null; currency: string; dailyLimit: number | null; scope: LoweredScope | null }[];
   attributes: AttributeSpec[];
+  /** The `commission` table; null without one (commission 0 everywhere). */
+  commission: CommissionTable | null;
   project: CheckedProject;
 }
 
@@ -81,6 +93,8 @@ export function lower(project: CheckedProject): LoweredProgram {
       index: p.code === undefined ? benefitKeys(benefit, project) : null,
       limits: p.limits.map((l) => lowerLimit(l, zone, p.file, minor)),
       onCancel: p.onCancel,
+      ...(p.funders ? { funders: p.funders } : {}),
+      onReturn: p.onReturn ?? "keep",
       source: { file: p.file.path, line: at.line, column: at.column },
     };
   });
@@ -109,6 +123,7 @@ export function lower(project: CheckedProject): LoweredProgram {
       name: a.name.slice(a.name.indexOf(".") + 1),
       type: a.type.t === "set" ? (`set:${a.type.element.t}` as const) : (a.type.t as AttributeSpec["type"]),
     })),
+    commission: project.commission ?? null,
     project,
   };
 }

@@ -43,5 +43,6 @@ export function programData(program: LoweredProgram, refs: FunctionRefs): Progra
     stacking: program.stacking,
     selection: program.selection,
     earn: program.earn.map((e) => ({ ...e, scope: scope(e.scope) })),
+    commission: program.commission,
   };
 }

@@ -11,6 +11,7 @@ import {
 } from "chevrotain";
 import * as T from "../lexer/tokens.js";
 import { defineCampaignRules } from "./campaign.js";
+import { settlementRules } from "./settlement.js";
 
 const { Kw } = T;
 
@@ -119,6 +120,11 @@ export class PromoParser extends CstParser {
     };
   }
 
+  // Funding and commission (parser/settlement.ts).
+  private readonly settlement = settlementRules(this);
+  fundedClause = this.settlement.fundedClause;
+  commissionDecl = this.settlement.commissionDecl;
+
   file = this.RULE("file", () => {
     // Alternatives inline (no wrapper rule): one CST node less per declaration.
     this.MANY(() =>
@@ -134,6 +140,7 @@ export class PromoParser extends CstParser {
         { ALT: () => this.SUBRULE(this.earnDecl) },
         { ALT: () => this.SUBRULE(this.exampleDecl) },
         { ALT: () => this.SUBRULE(this.campaignDecl) },
+        { ALT: () => this.SUBRULE(this.commissionDecl) },
       ]),
     );
   });
@@ -155,6 +162,7 @@ export class PromoParser extends CstParser {
       { ALT: () => this.SUBRULE(this.earnDecl) },
       { ALT: () => this.SUBRULE(this.exampleDecl) },
       { ALT: () => this.SUBRULE(this.campaignDecl) },
+      { ALT: () => this.SUBRULE(this.commissionDecl) },
     ]);
   });
 
@@ -294,6 +302,7 @@ export class PromoParser extends CstParser {
         { ALT: () => this.SUBRULE(this.limitClause) },
         { ALT: () => this.SUBRULE(this.onCancelClause) },
         { ALT: () => this.SUBRULE(this.maxPerClause) },
+        { ALT: () => this.SUBRULE(this.fundedClause) },
       ]),
     );
     this.CONSUME(T.RBrace);
@@ -592,9 +601,13 @@ export class PromoParser extends CstParser {
         this.CONSUME(Kw.shipping);
       });
     });
-    this.OPTION2(() => {
-      this.CONSUME(Kw.on);
-      this.SUBRULE(this.scopeRef);
+    // `on S`, but not the `on cancel …` / `on return …` clause that may follow the benefit.
+    this.OPTION2({
+      GATE: () => !isPolicyClause(this.LA(2), this.LA(3)),
+      DEF: () => {
+        this.CONSUME(Kw.on);
+        this.SUBRULE(this.scopeRef);
+      },
     });
   });
 
@@ -817,6 +830,11 @@ export class PromoParser extends CstParser {
 
   /** `campaign NAME { ... }` and its clauses: parser/campaign.ts. */
   campaignDecl = defineCampaignRules(this, this);
+}
+
+/** `on cancel WORD WORD` or `on return WORD WORD` after `on`: a policy clause, not a scope. */
+function isPolicyClause(second: IToken, third: IToken): boolean {
+  return second.tokenType === T.Identifier && (second.image === "cancel" || second.image === "return") && third.tokenType === T.Identifier;
 }
 
 let shared: PromoParser | undefined;

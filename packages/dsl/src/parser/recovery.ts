@@ -30,6 +30,7 @@ const DECLARATION_KEYWORDS: ReadonlySet<TokenType> = new Set([
   Kw.earn,
   Kw.example,
   Kw.campaign,
+  Kw.commission,
 ]);
 
 /** Counted work of one recovering parse, for tests that bound it without a clock. */

@@ -1,4 +1,5 @@
 import { formatMinor, type CartError, type EvaluateOutcome, type PricingResult } from "@promo/runtime";
+import { compareSettlement } from "./settlement.js";
 import type * as A from "../ast/nodes.js";
 import type { CheckedFile, CheckedProject } from "../checker/checker.js";
 import type { SourceHost } from "../project/host.js";
@@ -126,6 +127,9 @@ function compareExpectation(expect: A.RecordValue, result: PricingResult, projec
               same(`lines[${lineId}].${e.key.text}`, money(e.value), actual[e.key.text], ` ${currency}`);
           }
         }
+        break;
+      case "settlement":
+        appendAll(diffs, compareSettlement(value, result.settlement, money));
         break;
       default:
         break;

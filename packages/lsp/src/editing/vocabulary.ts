@@ -102,6 +102,10 @@ export const KEYWORD_DOCS: Record<string, string> = {
   "combines with": "May combine with the promotions selected by S despite exclusive and at-most-1 rules.",
   limit: "A usage limit; may be repeated.",
   "on cancel": "on cancel return use | on cancel keep use: whether a cancelled order gives its use of the limits back (default: return).",
+  "on return":
+    "on return keep discount | on return recover discount: whether a return that breaks the condition takes the kept units' discount back (default: keep).",
+  "funded by": "funded by platform | seller | platform 70%, seller 30%: who pays for the discount (default by kind).",
+  commission: 'commission { category "NAME" P% … default P% }: the commission rate per category.',
   "at most": "at most N [of] S per ENTITY",
   select: "select best-for-buyer | first-by-priority",
   subtotal: "The sum of unitPrice × quantity over the lines (or a scope's lines with `of`).",

@@ -8,6 +8,8 @@ import { CartConditionContext } from "./conditions.js";
 import { missingDataGate, staticGate, type Reason } from "./gates.js";
 import { limitGate, reservationsFor, type Reservation, type Usage } from "./limits.js";
 import type { Program, PromotionSpec, StackingRule } from "./program.js";
+import { attachPricingContext } from "../settlement/index.js";
+import type { Settlement } from "../settlement/settle.js";
 
 export interface EvaluateOptions {
   /** Search nodes before the best combination falls back to the best found so far (`optimal: false`). */
@@ -51,6 +53,11 @@ export interface PricingResult {
   applied: AppliedPromotion[];
   rejected: RejectedPromotion[];
   lines: { id: string; subtotal: string; discount: string; total: string }[];
+  /**
+   * Who funded each discount, each store's figures, commission and seller net (docs/language.md, Settlement):
+   * a non-enumerable getter, computed the first time it is read; not part of the result's JSON.
+   */
+  readonly settlement?: Settlement;
 }
 
 const DEFAULT_MAX_STEPS = 100_000;
@@ -173,7 +180,7 @@ export function evaluateProgram(program: Program, cart: NormalizedCart, options:
     .sort((a, b) => a[0] - b[0])
     .map(([rank, r]) => ({ id: program.promotions[rank]!.id, reason: r.reason, message: r.message, source: program.promotions[rank]!.source }));
 
-  return {
+  const result: PricingResult = {
     currency,
     subtotal: money(subtotal),
     discount: money(discount),
@@ -190,6 +197,8 @@ export function evaluateProgram(program: Program, cart: NormalizedCart, options:
       total: money(remaining[i]! + coinShare(coinSteps, i)),
     })),
   };
+  attachPricingContext(result, { program, cart, steps: chosen.steps, coins: coinSteps });
+  return result;
 }
 
 function lineAmounts(amounts: readonly number[], cart: NormalizedCart, money: (minor: number) => string): LineAmount[] {

@@ -33,6 +33,7 @@ export interface ProgramData {
   stacking: { max: number; members: string[]; per: "order" | "store" | "line" | "customer"; text: string }[];
   selection: Program["selection"];
   earn: { coins: number; per: number | null; currency: string; dailyLimit: number | null; scope: Ref }[];
+  commission?: Program["commission"];
 }
 
 const everyLine: LinePredicate = () => true;
@@ -68,5 +69,6 @@ export function hydrateProgram(data: ProgramData, conditions: readonly Condition
     stacking: data.stacking.map((r) => ({ ...r, members: new Set(r.members) })),
     selection: data.selection,
     earn: data.earn.map((e) => ({ ...e, scope: scope(e.scope) })),
+    commission: data.commission ?? null,
   };
 }

@@ -106,6 +106,10 @@ export interface PromotionSpec {
   limits: readonly Limit[];
   /** Whether cancelling an order gives its use of the limits back (`on cancel return use`, the default). */
   onCancel: "return" | "keep";
+  /** `funded by`: each party's weight (percentages on a common integer scale); absent: the kind's default (settlement/). */
+  funders?: { platform: number; seller: number };
+  /** `on return recover discount`, or `keep` (the default when absent). */
+  onReturn?: "keep" | "recover";
   source: { file: string; line: number; column: number };
 }
 
@@ -124,6 +128,20 @@ export interface Program {
   selection: "best-for-buyer" | "first-by-priority";
   /** The `earn` rules in declaration order; `per` null for `per purchase`, `scope` null for every line. */
   earn: { coins: number; per: number | null; currency: string; dailyLimit: number | null; scope: LinePredicate | null }[];
+  /** The `commission` declaration; absent or null: commission 0 everywhere (docs/language.md, Commission). */
+  commission?: CommissionTable | null;
+}
+
+/** A commission rate: the ratio and its text as results show it ("5%"). */
+export interface CommissionRate {
+  numerator: number;
+  denominator: number;
+  text: string;
+}
+
+export interface CommissionTable {
+  categories: { category: string; rate: CommissionRate }[];
+  default: CommissionRate;
 }
 
 /** Sorts promotions into application order. */

@@ -1,0 +1,275 @@
+import { minorFormatter } from "../money/amount.js";
+import { allocateLargestRemainder } from "../money/allocate.js";
+import { mulDivRoundHalfUp } from "../money/arithmetic.js";
+import type { CommissionRate, CommissionTable } from "../engine/program.js";
+import { contextOf, type PricingContext } from "./context.js";
+import { fundersOf, splitFunding, type Funders } from "./split.js";
+
+/**
+ * Settlement: who funded every minor unit of the order's discounts and coins, what each store's buyer paid, the
+ * platform's commission and each seller's net (docs/language.md, Settlement). A pure function of the cart, the
+ * program and the priced result, computed only when asked for.
+ */
+export interface FundedAmount {
+  total: string;
+  platform: string;
+  seller: string;
+}
+
+export interface SettlementLine {
+  line: string;
+  items: string;
+  discount: FundedAmount;
+  coins: FundedAmount;
+  paid: string;
+  commissionRate: string;
+  commission: string;
+}
+
+export interface SettlementFigures {
+  items: string;
+  discount: FundedAmount;
+  coins: FundedAmount;
+  shipping: string;
+  shippingDiscount: FundedAmount;
+  paid: string;
+  commission: string;
+  sellerNet: string;
+}
+
+export interface SettlementStore extends SettlementFigures {
+  store: string;
+  lines: SettlementLine[];
+}
+
+export interface Settlement {
+  currency: string;
+  stores: SettlementStore[];
+  totals: SettlementFigures;
+}
+
+/** The figures of one line in minor units (also what returns divide over units). */
+export interface LineFigures {
+  items: number;
+  discount: Split;
+  coins: Split;
+  commissionBase: number;
+  rate: CommissionRate;
+  commission: number;
+}
+
+interface Split {
+  total: number;
+  platform: number;
+  seller: number;
+}
+
+interface StoreFigures {
+  items: number;
+  discount: Split;
+  coins: Split;
+  shipping: number;
+  shippingDiscount: Split;
+  goodsPaid: number;
+  commissionBase: number;
+  commission: number;
+}
+
+const ZERO_RATE: CommissionRate = { numerator: 0, denominator: 1, text: "0%" };
+
+/** The commission rate of a category: its row in the table, else the table's default; 0% without a table. */
+export function commissionRate(table: CommissionTable | null | undefined, category: string): CommissionRate {
+  if (!table) return ZERO_RATE;
+  for (const row of table.categories) if (row.category === category) return row.rate;
+  return table.default;
+}
+
+/** Code-point order of two strings without allocating: UTF-16 order, with surrogates moved above U+FFFF. */
+function codePointCompare(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    let x = a.charCodeAt(i);
+    let y = b.charCodeAt(i);
+    if (x === y) continue;
+    if (x >= 0xd800 && y >= 0xd800) {
+      x = x <= 0xdfff ? x + 0x2000 : x - 0x800;
+      y = y <= 0xdfff ? y + 0x2000 : y - 0x800;
+    }
+    return x - y;
+  }
+  return a.length - b.length;
+}
+
+const split = (): Split => ({ total: 0, platform: 0, seller: 0 });
+
+/** Adds the funders' shares of `amount` to `to` (one party alone needs no split). */
+function addSplit(to: Split, amount: number, funders: Funders): void {
+  if (funders.seller === 0) to.platform += amount;
+  else if (funders.platform === 0) to.seller += amount;
+  else {
+    const share = splitFunding(amount, funders);
+    to.platform += share.platform;
+    to.seller += share.seller;
+  }
+}
+
+/** Each line's figures in minor units, in the cart's line order. */
+export function lineFigures(context: PricingContext): LineFigures[] {
+  const { cart, steps, coins, program } = context;
+  const stepFunders = steps.map((s) => fundersOf(s.candidate.spec));
+  const coinFunders = coins.map((c) => fundersOf(c.candidate.spec));
+  const out: LineFigures[] = new Array<LineFigures>(cart.lines.length);
+  for (let i = 0; i < cart.lines.length; i++) {
+    const line = cart.lines[i]!;
+    const discount = split();
+    for (let k = 0; k < steps.length; k++) {
+      const a = steps[k]!.result.lines[i]!;
+      if (a <= 0) continue;
+      discount.total += a;
+      addSplit(discount, a, stepFunders[k]!);
+    }
+    const coinSplit = split();
+    for (let k = 0; k < coins.length; k++) {
+      const c = coins[k]!.lines[i]!;
+      if (c <= 0) continue;
+      coinSplit.total += c;
+      addSplit(coinSplit, c, coinFunders[k]!);
+    }
+    const rate = commissionRate(program.commission, line.category);
+    const commissionBase = line.subtotal - discount.seller - coinSplit.seller;
+    const commission = rate.numerator === 0 ? 0 : mulDivRoundHalfUp(commissionBase, rate.numerator, rate.denominator);
+    out[i] = { items: line.subtotal, discount, coins: coinSplit, commissionBase, rate, commission };
+  }
+  return out;
+}
+
+/**
+ * Adds `amount` split over the stores by their items (largest remainder; ties to the store with larger items, then
+ * the store id first in code-point order: `byId` lists the store indexes in that order) to `into[store]`. When no
+ * store has items, equally (ties by store id).
+ */
+function addByStore(amount: number, byId: readonly number[], weights: readonly number[], into: number[]): void {
+  if (amount === 0 || byId.length === 0) return;
+  const shares = allocateLargestRemainder(amount, weights);
+  for (let k = 0; k < byId.length; k++) into[byId[k]!]! += shares[k]!;
+}
+
+function newStore(): StoreFigures {
+  return { items: 0, discount: split(), coins: split(), shipping: 0, shippingDiscount: split(), goodsPaid: 0, commissionBase: 0, commission: 0 };
+}
+
+export function computeSettlement(context: PricingContext): Settlement {
+  const { cart, steps } = context;
+  const money = minorFormatter(cart.currency);
+  const zero = money(0);
+  const format = (minor: number) => (minor === 0 ? zero : money(minor));
+  const figures = lineFigures(context);
+  const index = new Map<string, number>();
+  const names: string[] = [];
+  const stores: StoreFigures[] = [];
+  const linesOf: SettlementLine[][] = [];
+  for (let i = 0; i < cart.lines.length; i++) {
+    const line = cart.lines[i]!;
+    const f = figures[i]!;
+    let s = index.get(line.store);
+    if (s === undefined) {
+      index.set(line.store, (s = names.length));
+      names.push(line.store);
+      stores.push(newStore());
+      linesOf.push([]);
+    }
+    const store = stores[s]!;
+    const paid = f.items - f.discount.total - f.coins.total;
+    store.items += f.items;
+    add(store.discount, f.discount);
+    add(store.coins, f.coins);
+    store.goodsPaid += paid;
+    store.commissionBase += f.commissionBase;
+    store.commission += f.commission;
+    linesOf[s]!.push({
+      line: line.id,
+      items: format(f.items),
+      discount: funded(f.discount, format),
+      coins: funded(f.coins, format),
+      paid: format(paid),
+      commissionRate: f.rate.text,
+      commission: format(f.commission),
+    });
+  }
+  // Shipping and its discounts, attributed to the stores by items.
+  const byId = names.map((_, s) => s);
+  if (byId.length > 1) byId.sort((x, y) => codePointCompare(names[x]!, names[y]!));
+  let weights = byId.map((s) => stores[s]!.items);
+  if (!weights.some((w) => w > 0)) weights = weights.map(() => 1);
+  const shipping = new Array<number>(names.length).fill(0);
+  addByStore(cart.shipping.price, byId, weights, shipping);
+  const shipPlatform = new Array<number>(names.length).fill(0);
+  const shipSeller = new Array<number>(names.length).fill(0);
+  for (const step of steps) {
+    if (step.result.shipping <= 0) continue;
+    const share = splitFunding(step.result.shipping, fundersOf(step.candidate.spec));
+    addByStore(share.platform, byId, weights, shipPlatform);
+    addByStore(share.seller, byId, weights, shipSeller);
+  }
+  const totals = newStore();
+  const out: SettlementStore[] = new Array<SettlementStore>(names.length);
+  for (let s = 0; s < names.length; s++) {
+    const f = stores[s]!;
+    f.shipping = shipping[s]!;
+    f.shippingDiscount.platform = shipPlatform[s]!;
+    f.shippingDiscount.seller = shipSeller[s]!;
+    f.shippingDiscount.total = shipPlatform[s]! + shipSeller[s]!;
+    totals.items += f.items;
+    add(totals.discount, f.discount);
+    add(totals.coins, f.coins);
+    totals.shipping += f.shipping;
+    add(totals.shippingDiscount, f.shippingDiscount);
+    totals.goodsPaid += f.goodsPaid;
+    totals.commissionBase += f.commissionBase;
+    totals.commission += f.commission;
+    const figuresOf = storeFigures(f, format);
+    out[s] = {
+      store: names[s]!,
+      items: figuresOf.items,
+      discount: figuresOf.discount,
+      coins: figuresOf.coins,
+      shipping: figuresOf.shipping,
+      shippingDiscount: figuresOf.shippingDiscount,
+      paid: figuresOf.paid,
+      commission: figuresOf.commission,
+      sellerNet: figuresOf.sellerNet,
+      lines: linesOf[s]!,
+    };
+  }
+  return { currency: cart.currency, stores: out, totals: storeFigures(totals, format) };
+}
+
+function add(to: Split, from: Split): void {
+  to.total += from.total;
+  to.platform += from.platform;
+  to.seller += from.seller;
+}
+
+function funded(split: Split, money: (minor: number) => string): FundedAmount {
+  return { total: money(split.total), platform: money(split.platform), seller: money(split.seller) };
+}
+
+function storeFigures(f: StoreFigures, money: (minor: number) => string): SettlementFigures {
+  return {
+    items: money(f.items),
+    discount: funded(f.discount, money),
+    coins: funded(f.coins, money),
+    shipping: money(f.shipping),
+    shippingDiscount: funded(f.shippingDiscount, money),
+    paid: money(f.goodsPaid + f.shipping - f.shippingDiscount.total),
+    commission: money(f.commission),
+    sellerNet: money(f.commissionBase - f.commission + f.shipping - f.shippingDiscount.seller),
+  };
+}
+
+/** The settlement of a result `evaluate` returned (the same object as `result.settlement`). */
+export function settle(result: object): Settlement {
+  const context = contextOf(result);
+  if (!context) throw new TypeError("settle: not a pricing result returned by evaluate");
+  return (context.settlement ??= computeSettlement(context)) as Settlement;
+}

@@ -1,0 +1,58 @@
+import type { Kind, PromotionSpec } from "../engine/program.js";
+
+/** Who pays for a promotion (docs/language.md, Funding). */
+export type Party = "platform" | "seller";
+
+/** Funding weights of a promotion: each party's percentage, scaled to integers with a common scale. */
+export interface Funders {
+  platform: number;
+  seller: number;
+}
+
+/** The default funder of each kind when a promotion has no `funded by` clause (docs/language.md, Funding). */
+export const DEFAULT_FUNDER: Readonly<Record<Kind, Party>> = {
+  automatic: "seller",
+  "store-coupon": "seller",
+  shipping: "seller",
+  "selected-coupon": "platform",
+  "platform-coupon": "platform",
+  coins: "platform",
+  "promo-code": "platform",
+};
+
+export function fundersOf(spec: Pick<PromotionSpec, "kind" | "funders">): Funders {
+  if (spec.funders) return spec.funders;
+  return DEFAULT_FUNDER[spec.kind] === "platform" ? { platform: 1, seller: 0 } : { platform: 0, seller: 1 };
+}
+
+/**
+ * Splits `amount` minor units between the platform and the seller in proportion to their weights: each gets
+ * floor(amount × weight ÷ total); the leftover unit (at most one with two parties) goes to the larger fractional
+ * remainder, a tie to the platform.
+ */
+export function splitFunding(amount: number, funders: Funders): { platform: number; seller: number } {
+  if (funders.seller === 0) return { platform: amount, seller: 0 };
+  if (funders.platform === 0) return { platform: 0, seller: amount };
+  const total = funders.platform + funders.seller;
+  const exact = (w: number): [number, number] => {
+    const product = BigInt(amount) * BigInt(w);
+    const big = BigInt(total);
+    return [Number(product / big), Number(product % big)];
+  };
+  const [p, pr] = exact(funders.platform);
+  const [s, sr] = exact(funders.seller);
+  const leftover = amount - p - s;
+  if (leftover === 0) return { platform: p, seller: s };
+  return pr >= sr ? { platform: p + leftover, seller: s } : { platform: p, seller: s + leftover };
+}
+
+/**
+ * Unit i (1-based) of q gets floor(A/q) + (i ≤ A mod q ? 1 : 0): the sum of that share over units lo … hi.
+ */
+export function unitShares(amount: number, quantity: number, lo: number, hi: number): number {
+  if (hi < lo || quantity <= 0) return 0;
+  const base = Math.floor(amount / quantity);
+  const extra = amount - base * quantity;
+  const extraUnits = Math.max(0, Math.min(hi, extra) - lo + 1);
+  return base * (hi - lo + 1) + extraUnits;
+}
