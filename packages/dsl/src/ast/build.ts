@@ -1,5 +1,6 @@
 import type { CstNode, IToken } from "chevrotain";
 import type * as A from "./nodes.js";
+import { AFFILIATE_DECLARATION_RULES, buildAffiliate, type AffiliateBuildHelpers } from "./build-attribution.js";
 
 /**
  * CST → AST. The parser recovers from errors, so any child may be missing: every accessor tolerates absence and
@@ -61,6 +62,7 @@ const DECLARATION_RULES = new Set([
   "promotionDecl",
   "earnDecl",
   "exampleDecl",
+  ...AFFILIATE_DECLARATION_RULES,
 ]);
 
 const CLAUSE_RULES = new Set([
@@ -157,6 +159,17 @@ export class AstBuilder {
     return { kind: "File", id: freshId(), span: { start: 0, end: textLength }, path: this.path, declarations };
   }
 
+  /** Lent to ast/build-attribution.ts. */
+  private readonly affiliateHelpers: AffiliateBuildHelpers = {
+    freshId,
+    name: (t, at) => this.name(t, at),
+    span: (n) => this.span(n),
+    windowSpec: (n) => this.windowSpec(n),
+    duration: (n) => this.duration(n),
+    percent: (t) => this.percent(t),
+    string: (t, at) => this.string(t, at),
+  };
+
   private name(t: IToken | undefined, fallbackAt?: number): A.Name {
     const valid = validToken(t);
     if (valid) {
@@ -226,6 +239,9 @@ export class AstBuilder {
         };
       case "exampleDecl":
         return this.example(inner, id, span);
+      case "attributionDecl":
+      case "affiliateProgramDecl":
+        return buildAffiliate(inner, id, span, this.affiliateHelpers);
       default:
         return undefined;
     }

@@ -1,4 +1,5 @@
 import type * as A from "../ast/nodes.js";
+import { attributionClauseText, programClauseText, type AffiliateTextHelpers } from "./attribution.js";
 import { lex } from "../lexer/lexer.js";
 import { Kw, LBrace, RBrace } from "../lexer/tokens.js";
 import type { Comment, ParseResult } from "../parser/parse.js";
@@ -270,8 +271,19 @@ export class Printer {
         const scope = d.scope ? ` on ${this.scopeRef(d.scope)}` : "";
         return this.single(d.span, indent, `earn ${d.coins.text} ${word} per ${per}${scope}${limits}`);
       }
+      case "Attribution":
+        return this.block(`attribution ${d.name.text}`, d.span, d.name.span.end, d.clauses, indent, (c, i) =>
+          this.single(c.span, i, attributionClauseText(c, this.affiliateText)),
+        );
+      case "AffiliateProgram":
+        return this.block(`affiliate ${d.keyword.text} ${d.name.text}`, d.span, d.name.span.end, d.clauses, indent, (c, i) =>
+          this.single(c.span, i, programClauseText(c, this.affiliateText)),
+        );
     }
   }
+
+  /** Lent to formatter/attribution.ts. */
+  private readonly affiliateText: AffiliateTextHelpers = { windowRef: (w) => this.windowRef(w), duration: (d) => this.duration(d) };
 
   private stackingRule(r: A.StackingRule): string {
     if (r.kind === "Select") return `select ${r.mode.text}`;

@@ -75,6 +75,8 @@ function keyword(word: string): TokenType {
 export const Kw = {
   import: keyword("import"),
   currency: keyword("currency"),
+  // before `attribute`, its prefix: the lexer tries keywords in this order
+  attribution: keyword("attribution"),
   attribute: keyword("attribute"),
   scope: keyword("scope"),
   window: keyword("window"),
@@ -151,6 +153,10 @@ export const Kw = {
   // examples
   cart: keyword("cart"),
   expect: keyword("expect"),
+  // affiliate attribution and programs (parser/attribution.ts)
+  affiliate: keyword("affiliate"),
+  during: keyword("during"),
+  otherwise: keyword("otherwise"),
 } as const;
 
 export const KEYWORDS: readonly TokenType[] = keywordTokens;

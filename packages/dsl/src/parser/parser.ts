@@ -10,6 +10,7 @@ import {
   type IToken,
 } from "chevrotain";
 import * as T from "../lexer/tokens.js";
+import { affiliateRules } from "./attribution.js";
 
 const { Kw } = T;
 
@@ -132,6 +133,8 @@ export class PromoParser extends CstParser {
         { ALT: () => this.SUBRULE(this.promotionDecl) },
         { ALT: () => this.SUBRULE(this.earnDecl) },
         { ALT: () => this.SUBRULE(this.exampleDecl) },
+        { ALT: () => this.SUBRULE(this.affiliate.attributionDecl) },
+        { ALT: () => this.SUBRULE(this.affiliate.affiliateProgramDecl) },
       ]),
     );
   });
@@ -152,8 +155,17 @@ export class PromoParser extends CstParser {
       { ALT: () => this.SUBRULE(this.promotionDecl) },
       { ALT: () => this.SUBRULE(this.earnDecl) },
       { ALT: () => this.SUBRULE(this.exampleDecl) },
+      { ALT: () => this.SUBRULE(this.affiliate.attributionDecl) },
+      { ALT: () => this.SUBRULE(this.affiliate.affiliateProgramDecl) },
     ]);
   });
+
+  /** `attribution` and `affiliate program` (parser/attribution.ts). */
+  private readonly affiliate = affiliateRules(
+    this,
+    () => this.windowSpec,
+    () => this.duration,
+  );
 
   importDecl = this.RULE("importDecl", () => {
     this.CONSUME(Kw.import);

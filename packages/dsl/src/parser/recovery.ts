@@ -29,6 +29,8 @@ const DECLARATION_KEYWORDS: ReadonlySet<TokenType> = new Set([
   Kw.promotion,
   Kw.earn,
   Kw.example,
+  Kw.attribution,
+  Kw.affiliate,
 ]);
 
 /** Counted work of one recovering parse, for tests that bound it without a clock. */

@@ -119,6 +119,19 @@ export function documentSymbols(parsed: ParseResult): DocumentSymbol[] {
       case "Earn":
         out.push(symbol("earn", SymbolKind.Constant, decl.span, undefined, clip(text(decl.span).replace(/^earn\s*/, ""))));
         break;
+      case "Attribution":
+      case "AffiliateProgram":
+        out.push(
+          symbol(
+            named(decl.name, "(unnamed)"),
+            SymbolKind.Object,
+            decl.span,
+            decl.name.span,
+            decl.kind === "Attribution" ? "attribution" : "affiliate program",
+            decl.clauses.map((c) => symbol(clip(text(c.span)) || c.kind, SymbolKind.Property, c.span, c.span)),
+          ),
+        );
+        break;
       case "Example":
         out.push(
           symbol(

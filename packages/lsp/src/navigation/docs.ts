@@ -79,6 +79,11 @@ export const KEYWORD_DOCS: Readonly<Record<string, string>> = {
   null: "`null`: no value (in example carts, e.g. `lastFailedPaymentAt: null`).",
   cart: "`cart { … }` / `cart from \"file.json\"`: an example's cart; `cart.currency`, `cart.at`, … are the cart's fields.",
   expect: "`expect { … }`: what pricing the example's cart must give; only the keys given are compared.",
+  attribution:
+    "`attribution NAME { … }`: which webmaster earns the commission on each line: `priority coupon > cart > click`, `first-cookie during W`, `last-cookie otherwise`, `lookback N UNIT`, `per goods`, `payment during W`, `exclude coupon-via-another-webmaster`.",
+  affiliate: "`affiliate program NAME { … }`: commission rates: `minimum 3%` store-wide, `featured [GOODS] P%`, `premium [WEBMASTERS] P% during W`.",
+  during: "`MODEL during W` / `payment during W` / `premium … during W`: inside window W (an attribution or affiliate program clause).",
+  otherwise: "`MODEL otherwise`: the attribution model outside every listed window.",
 };
 
 /** The application order: every applied promotion takes effect by the stage of its kind first. */

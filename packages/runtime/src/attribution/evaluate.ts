@@ -39,6 +39,8 @@ export interface AttributionRules {
   storeRateBp: number;
   featured?: Record<string, number>;
   premium?: { webmasters: string[]; rateBp: number; from: number; to: number };
+  /** Action priority, highest first (default: coupon, cart, click — "Coupon activation > Adding to the cart > Regular Last-Click attribution"). */
+  priority?: ActionKind[];
   /** Whether a coupon activated through another webmaster's link excludes the winner (default true). */
   couponExclusion?: boolean;
   /** Source spans of the declarations, by rule: `priority`, `window:0`…, `default`, `lookback`, `sale`, `coupon`, `store-rate`, `featured`, `premium`. */
@@ -89,16 +91,16 @@ export interface AttributionResult {
 const RANK_CLICK = 1;
 const RANK_CART = 2;
 const RANK_COUPON = 3;
-const LOWER = [
-  "",
-  "lower priority action: click (coupon activation > adding to the cart > last click)",
-  "lower priority action: add to cart (coupon activation > adding to the cart > last click)",
-  "lower priority action: coupon",
-];
+const ACTION_WORDS: Record<ActionKind, string> = { coupon: "coupon activation", cart: "add to cart", click: "click" };
+const DEFAULT_PRIORITY: readonly ActionKind[] = ["coupon", "cart", "click"];
 export const MAX_EVENTS = 200_000;
 export const MAX_LINES = 10_000;
 export const MIN_STORE_RATE_BP = 300;
 const NOT_IN_SALE = "cart not paid during the main sale period";
+
+function rankIn(p: Prepared, kind: ActionKind): number {
+  return kind === "click" ? p.rClick : kind === "cart" ? p.rCart : p.rCoupon;
+}
 
 function rankOf(kind: unknown): number {
   return kind === "click" ? RANK_CLICK : kind === "cart" ? RANK_CART : kind === "coupon" ? RANK_COUPON : 0;
@@ -165,6 +167,12 @@ interface Prepared {
   featured: Map<string, number>;
   premium: Set<string>;
   sources: Record<string, RuleSource> | undefined;
+  /** Rank of each action (3 = highest); 0 for an action the priority does not list. */
+  rClick: number;
+  rCart: number;
+  rCoupon: number;
+  /** Loss reason of a lower-priority action, by rank. */
+  lower: string[];
 }
 const prepared = new WeakMap<AttributionRules, Prepared>();
 
@@ -183,7 +191,19 @@ function prepare(rules: AttributionRules): Prepared {
   }
   const featured = new Map<string, number>();
   if (rules.featured) for (const k of Object.keys(rules.featured)) featured.set(k, rules.featured[k]!);
+  const order = rules.priority ?? DEFAULT_PRIORITY;
+  const rank = (k: ActionKind): number => {
+    const i = order.indexOf(k);
+    return i < 0 ? 0 : 3 - i;
+  };
+  const chain = order.map((k) => ACTION_WORDS[k]).join(" > ");
+  const lower = ["", "", "", ""];
+  for (const k of order) lower[rank(k)] = `lower priority action: ${ACTION_WORDS[k]} (${chain})`;
   p = {
+    rClick: rank("click"),
+    rCart: rank("cart"),
+    rCoupon: rank("coupon"),
+    lower,
     winFrom,
     winTo,
     winFirst,
@@ -330,11 +350,9 @@ class Line implements LineAttribution {
         else if (e.at < ctx.lo) reason = "outside lookback";
         else if (e.sku !== undefined && e.sku !== this.#sku) reason = "different goods";
         else {
-          const re = rankOf(e.kind);
-          const rw = rankOf(w!.kind);
-          if (re < rw) reason = LOWER[re]!;
-          else if (re > rw)
-            reason = LOWER[re]!; // unreachable: the winner has the highest rank
+          const re = rankIn(ctx.p, e.kind);
+          // The winner has the highest rank of the line's touchpoints.
+          if (re !== rankIn(ctx.p, w!.kind)) reason = ctx.p.lower[re]!;
           else reason = before(w!, e) ? "first-cookie-win: later cookie" : "last-cookie-win: earlier cookie";
         }
         out.push({ event: e.id, reason });
@@ -371,6 +389,11 @@ function commissionOf(value: number, bp: number): number {
   return mulDivRoundHalfUp(value, bp, 10_000);
 }
 
+function priorityValid(priority: unknown): boolean {
+  if (priority === undefined) return true;
+  return Array.isArray(priority) && priority.length === 3 && ["coupon", "cart", "click"].every((k) => priority.includes(k));
+}
+
 function plainOrder(order: unknown): order is Order {
   if (typeof order !== "object" || order === null) return false;
   const o = order as Order;
@@ -395,6 +418,7 @@ function invalid(rules: AttributionRules, order: unknown, journey: unknown): Att
   const errors = validateOrder(order);
   for (const e of validateJourney(journey)) errors.push(e);
   if (!(rules.storeRateBp >= MIN_STORE_RATE_BP)) errors.push({ path: "rules.storeRateBp", message: "store-wide affiliate rate is below the 3% minimum" });
+  if (!priorityValid(rules.priority)) errors.push({ path: "rules.priority", message: "priority must list coupon, cart and click once each" });
   return { ok: false, errors, lines: [], steps: 0 };
 }
 
@@ -402,7 +426,13 @@ function invalid(rules: AttributionRules, order: unknown, journey: unknown): Att
 export function attribute(rules: AttributionRules, order: Order, journey: JourneyEvent[], options: { explain?: boolean } = {}): AttributionResult {
   const explain = options.explain !== false;
   // Validation is fused into the passes below; the first failed check hands over to the validators for the messages.
-  if (!(rules.storeRateBp >= MIN_STORE_RATE_BP) || !Array.isArray(journey) || journey.length > MAX_EVENTS || !plainOrder(order))
+  if (
+    !(rules.storeRateBp >= MIN_STORE_RATE_BP) ||
+    !priorityValid(rules.priority) ||
+    !Array.isArray(journey) ||
+    journey.length > MAX_EVENTS ||
+    !plainOrder(order)
+  )
     return invalid(rules, order, journey);
   const p = prepare(rules);
   const paidAt = order.paidAt;
@@ -424,8 +454,8 @@ export function attribute(rules: AttributionRules, order: Order, journey: Journe
   for (let i = 0; i < nEvents; i++) {
     const e = journey[i]!;
     if (typeof e !== "object" || e === null) return invalid(rules, order, journey);
-    const { id, at, sku } = e;
-    const rank = rankOf(e.kind);
+    const { id, at, sku, kind } = e;
+    const rank = kind === "click" ? p.rClick : kind === "cart" ? p.rCart : kind === "coupon" ? p.rCoupon : 0;
     if (
       typeof id !== "string" ||
       typeof at !== "number" ||
@@ -437,7 +467,7 @@ export function attribute(rules: AttributionRules, order: Order, journey: Journe
     )
       return invalid(rules, order, journey);
     if (at > paidAt || at < lo) continue;
-    if (rank === RANK_COUPON && (firstCoupon === undefined || before(e, firstCoupon))) firstCoupon = e;
+    if (kind === "coupon" && (firstCoupon === undefined || before(e, firstCoupon))) firstCoupon = e;
     const g = sku === undefined ? store : groups.get(sku);
     if (g === undefined) continue;
     const w = windowAt(p, at);
