@@ -43,3 +43,6 @@ export { editDistance, suggest } from "./text/similar.js";
 export { instantJson, pricingResultJson, reservationJson, type ReservationJson } from "./engine/json.js";
 export { excerpt, quoteExcerpt, EXCERPT_LENGTH } from "./excerpt.js";
 export * from "./attribution/evaluate.js";
+export { attributionSchemaDefs } from "./attribution/schema.js";
+/** The evaluator under the name compiled bundles import it by (they export their own `attribute`). */
+export { attribute as attributeWithRules } from "./attribution/evaluate.js";

@@ -4,6 +4,7 @@ import { isLiteral, literalValue, valueKind } from "../lower/describe.js";
 import { comparisonHead, comparisonTail, literalComparisonFails, negationFails, NONE_HOLDS, notTrue, REASON_SEPARATOR } from "../lower/failure-messages.js";
 import type { LoweredProgram } from "../lower/lower.js";
 import { programData } from "../lower/program-data.js";
+import { attributionExport } from "./attribution.js";
 import type { SourceFile } from "../util/source.js";
 import { _, block, join, lines, literal, NameScope, type Code, type Name } from "./code.js";
 
@@ -47,9 +48,31 @@ export interface EmittedModule {
 }
 
 /** The module's own fixed names (its exports and tables). */
-const MODULE_NAMES = ["program", "programData", "attributes", "evaluator", "evaluate", "tryEvaluate", "validate", "validateCartSchema", "conditions", "scopes"];
+const MODULE_NAMES = [
+  "program",
+  "programData",
+  "attributes",
+  "evaluator",
+  "evaluate",
+  "tryEvaluate",
+  "validate",
+  "validateCartSchema",
+  "conditions",
+  "scopes",
+  "attribute",
+  "attributionRules",
+];
 
-const RUNTIME_NAMES = ["createEvaluatorWith", "hydrateProgram", "compare", "describeValue", "lineField", "cartField", "InvalidCartError"] as const;
+const RUNTIME_NAMES = [
+  "createEvaluatorWith",
+  "hydrateProgram",
+  "compare",
+  "describeValue",
+  "lineField",
+  "cartField",
+  "InvalidCartError",
+  "attributeWithRules",
+] as const;
 
 export function emitModule(program: LoweredProgram, options: EmitOptions): string {
   return emitProgram(program, options).code;
@@ -94,6 +117,7 @@ export function emitProgram(program: LoweredProgram, options: EmitOptions): Emit
     _`  return evaluator.validate(cart);`,
     _`}`,
     _`export { ${emitter.names.get("InvalidCartError")!} as InvalidCartError };`,
+    attributionExport(program, emitter.names.get("attributeWithRules")!),
   ]);
   return { code: body.toString() + "\n", imports, dataJson };
 }
