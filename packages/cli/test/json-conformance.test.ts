@@ -36,6 +36,20 @@ example "welcome applies" {
   expect { applied: [welcome], discount: 3.00 USD }
 }
 `;
+const ATTRIBUTION_RULES = `window sale = from 2026-10-28 06:00:00 to 2026-11-11 23:59:59 in Etc/GMT+8
+
+attribution a {
+  first-cookie during sale
+  last-cookie otherwise
+  lookback 30 days
+  per goods
+  payment during sale
+}
+
+affiliate program store {
+  minimum 3%
+}
+`;
 const FAILING = RULES.replace("discount: 3.00 USD", "discount: 4.00 USD");
 const UNFORMATTED = 'currency USD\npromotion   welcome {\n  title "W"\n  kind automatic\n  give 3.00 USD off order\n}\n';
 const BROKEN = "currency USD\n\npromotion broken {\n  kind bogus\n}\n";
@@ -60,6 +74,16 @@ beforeAll(() => {
     "bad-requirements.json": JSON.stringify([{ reason: "r", fact: "rating", op: ">=", value: 4.5 }]),
     "products.ndjson": `${JSON.stringify({ product: { id: "p1", rating: 4.5 }, store: {} })}\n`,
     "products-low.ndjson": `${JSON.stringify({ product: { id: "p1", rating: 4.49 }, store: {} })}\n{ not json\n`,
+    "attribution.promo": ATTRIBUTION_RULES,
+    "order.json": JSON.stringify({ paidAt: "2026-11-11T10:00:00Z", lines: [{ id: "L1", sku: "S1", quantity: 2, paidMinor: 299, returnedUnits: 1 }] }),
+    "journey.json": JSON.stringify([
+      { id: "a1", at: "2026-11-01T10:00:00Z", kind: "click", webmaster: "A", sku: "S1" },
+      { id: "b1", at: "2026-11-02T10:00:00Z", kind: "click", webmaster: "B", sku: "S1" },
+    ]),
+    "bad-journey.json": JSON.stringify([
+      { id: "a1", at: "yesterday", kind: "click", webmaster: "A" },
+      { id: "a1", at: 1, kind: "tap", webmaster: "B" },
+    ]),
   };
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
   mkdirSync(join(dir, "empty"));
@@ -183,6 +207,35 @@ const CASES: Case[] = [
   [["campaign", "check", "requirements.json", "--products", "nosuch.ndjson"], 2, ioError],
   [["campaign", "chek", "requirements.json"], 2, usageError(/did you mean 'check'/)],
   [["campaign", "check", "requirements.json"], 2, usageError(/--products/)],
+  // attribute
+  [
+    ["attribute", "attribution.promo", "--order", "order.json", "--journey", "journey.json"],
+    0,
+    (doc) =>
+      expect(doc).toMatchObject({
+        attributed: true,
+        lines: [{ line: "L1", webmaster: "A", commissionMinor: 5, reversedMinor: 4 }],
+        totals: { commissionMinor: 5 },
+      }),
+  ],
+  [
+    ["attribute", "attribution.promo", "--order", "order.json", "--journey", "journey.json", "--explain"],
+    0,
+    (doc) =>
+      expect(doc.lines[0]).toMatchObject({
+        losers: [{ event: "b1", reason: "first-cookie-win: later cookie" }],
+        rule: { name: "window:0", source: { line: 4 } },
+      }),
+  ],
+  [
+    ["attribute", "attribution.promo", "--order", "order.json", "--journey", "bad-journey.json"],
+    1,
+    (doc) => expect(doc.errors).toEqual([expect.objectContaining({ file: "bad-journey.json", path: "$[0].at" })]),
+  ],
+  [["attribute", "good.promo", "--order", "order.json", "--journey", "journey.json"], 1, (doc) => expect(doc.errors[0]).toMatchObject({ path: "rules" })],
+  [["attribute", "broken.promo", "--order", "order.json", "--journey", "journey.json"], 1, (doc) => expect(doc.attributed).toBe(false)],
+  [["attribute", "attribution.promo", "--order", "nosuch.json", "--journey", "journey.json"], 2, ioError],
+  [["attribute", "attribution.promo", "--journey", "journey.json"], 2, usageError(/--order/)],
 ];
 
 describe("every command with --json", () => {

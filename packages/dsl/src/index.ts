@@ -20,6 +20,8 @@ export { CODES, Diagnostics, type DiagnosticCode } from "./diagnostics/catalogue
 export { sortDiagnostics, hasErrors, type Diagnostic, type DiagnosticSpan, type Fix, type TextEdit, type Severity } from "./diagnostics/diagnostic.js";
 export { checkFiles, checkProject, checkSource, loadProject, readAndParse, type FrontEndResult, type Project, type StageTiming } from "./pipeline/frontend.js";
 export { lower, type LoweredProgram, type LoweredPromotion, type LoweredBenefit } from "./lower/lower.js";
+export { lowerAttribution } from "./lower/attribution.js";
+export { affiliateOf, type CheckedAffiliate } from "./checker/attribution.js";
 export { interpret } from "./interpreter/interpret.js";
 export { interpreterEvaluator } from "./interpreter/evaluator.js";
 export { runExamples, recordToJson, type ExampleOutcome, type CartEvaluator } from "./testing/examples.js";

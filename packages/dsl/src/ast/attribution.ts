@@ -1,4 +1,4 @@
-import type { Duration, Name, PercentLit, Span, WindowRef } from "./nodes.js";
+import type { Duration, Name, PercentLit, Span, StringLit, WindowRef } from "./nodes.js";
 
 /** `attribution NAME { … }`: how a line's affiliate touchpoints are weighed (docs/language.md, Affiliate attribution). */
 export interface AttributionDecl {
@@ -45,4 +45,13 @@ export interface ProgramClause {
   window: WindowRef | undefined;
 }
 
-export type AffiliateDeclaration = AttributionDecl | AffiliateProgramDecl;
+/** `attribution example "NAME" from "case.json"`: the case file holds `order`, `journey` and the expected `lines`. */
+export interface AttributionExampleDecl {
+  kind: "AttributionExample";
+  id: number;
+  span: Span;
+  name: StringLit;
+  file: StringLit;
+}
+
+export type AffiliateDeclaration = AttributionDecl | AffiliateProgramDecl | AttributionExampleDecl;

@@ -54,6 +54,11 @@ export function buildAffiliate(inner: CstNode, id: number, span: A.Span, h: Affi
         }
         return h.name(t);
       });
+  if (inner.name === "attributionDecl" && c["exampleName"] !== undefined) {
+    const nameTok = toks(c, "exampleName")[0];
+    const fileTok = toks(c, "exampleFile")[0];
+    return { kind: "AttributionExample", id, span, name: h.string(nameTok, span.end), file: h.string(fileTok, span.end) };
+  }
   if (inner.name === "attributionDecl") {
     const name = h.name(toks(c, "Identifier")[0], span.end);
     const clauses = subs(c, ATTRIBUTION_CLAUSES).map((node): AttributionClause => {

@@ -1,5 +1,5 @@
 import type { AffiliateDeclaration } from "./attribution.js";
-export type { AffiliateDeclaration, AttributionDecl, AttributionClause, AffiliateProgramDecl, ProgramClause } from "./attribution.js";
+export type { AffiliateDeclaration, AttributionDecl, AttributionClause, AttributionExampleDecl, AffiliateProgramDecl, ProgramClause } from "./attribution.js";
 
 /**
  * The one AST of the language. Every node has a process-unique `id` and a `span` (UTF-16 offsets into its file,

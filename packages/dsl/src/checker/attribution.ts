@@ -1,4 +1,4 @@
-import type { AffiliateProgramDecl, AttributionClause, AttributionDecl, ProgramClause } from "../ast/attribution.js";
+import type { AffiliateProgramDecl, AttributionClause, AttributionDecl, AttributionExampleDecl, ProgramClause } from "../ast/attribution.js";
 import type * as A from "../ast/nodes.js";
 import { Diagnostics } from "../diagnostics/catalogue.js";
 import { suggest } from "../util/similar.js";
@@ -35,13 +35,15 @@ export interface CheckedProgram {
 export interface CheckedAffiliate {
   attribution: CheckedAttribution | undefined;
   program: CheckedProgram | undefined;
+  /** `attribution example` declarations, in project order (run by `promo test`). */
+  examples: { decl: AttributionExampleDecl; file: FileContext }[];
 }
 
 const checkedAffiliate = new WeakMap<CheckedProject, CheckedAffiliate>();
 
 /** The project's checked attribution and affiliate program (both undefined when it declares none). */
 export function affiliateOf(project: CheckedProject): CheckedAffiliate {
-  return checkedAffiliate.get(project) ?? { attribution: undefined, program: undefined };
+  return checkedAffiliate.get(project) ?? { attribution: undefined, program: undefined, examples: [] };
 }
 
 export const ACTIONS: readonly ActionWord[] = ["coupon", "cart", "click"];
@@ -72,19 +74,31 @@ const SHAPES: Record<(typeof PROGRAM_HEADS)[number], { list: boolean; window: bo
 export const affiliateStage: CheckStage = {
   name: "affiliate",
   run(state) {
-    const out: CheckedAffiliate = { attribution: undefined, program: undefined };
+    const out: CheckedAffiliate = { attribution: undefined, program: undefined, examples: [] };
     for (const file of state.project.files) {
       const ctx = state.contexts.get(file)!;
       for (const decl of file.parsed.ast.declarations) {
         if (decl.kind === "Attribution") {
           if (out.attribution) twice(state, ctx, decl.span, "attribution declaration", out.attribution);
           else out.attribution = attribution(state, decl, ctx);
+        } else if (decl.kind === "AttributionExample") {
+          out.examples.push({ decl, file: ctx });
         } else if (decl.kind === "AffiliateProgram") {
           if (out.program) twice(state, ctx, decl.span, "affiliate program", out.program);
           else out.program = program(state, decl, ctx);
         }
       }
     }
+    const first = out.examples[0];
+    if (first && !out.attribution)
+      state.reporter.report(
+        Diagnostics.affiliateMissingClause(
+          at(state, first.file, first.decl.name.span),
+          "the project",
+          "attribution for its attribution examples",
+          "attribution NAME { … }",
+        ),
+      );
     if (out.attribution && !out.program) {
       const { decl, file } = out.attribution;
       state.reporter.report(

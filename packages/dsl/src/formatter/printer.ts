@@ -275,6 +275,8 @@ export class Printer {
         return this.block(`attribution ${d.name.text}`, d.span, d.name.span.end, d.clauses, indent, (c, i) =>
           this.single(c.span, i, attributionClauseText(c, this.affiliateText)),
         );
+      case "AttributionExample":
+        return this.single(d.span, indent, `attribution example ${d.name.raw} from ${d.file.raw}`);
       case "AffiliateProgram":
         return this.block(`affiliate ${d.keyword.text} ${d.name.text}`, d.span, d.name.span.end, d.clauses, indent, (c, i) =>
           this.single(c.span, i, programClauseText(c, this.affiliateText)),

@@ -16,6 +16,8 @@ const { Kw } = T;
  *     exclude coupon-via-another-webmaster
  *   }
  *
+ *   attribution example "NAME" from "case.json"   # run by promo test
+ *
  *   affiliate program NAME {
  *     minimum 3%
  *     featured [FEAT, "lamp-01"] 8%
@@ -91,6 +93,20 @@ export function affiliateRules(parser: unknown, windowSpec: () => Rule, duration
   });
   const attributionDecl = $.RULE("attributionDecl", () => {
     $.CONSUME(Kw.attribution);
+    $.OR2([
+      {
+        // `attribution example "NAME" from "case.json"`: an order, a journey and the expected lines (promo test).
+        ALT: () => {
+          $.CONSUME(Kw.example);
+          $.CONSUME(T.StringToken, { LABEL: "exampleName" });
+          $.CONSUME(Kw.from);
+          $.CONSUME2(T.StringToken, { LABEL: "exampleFile" });
+        },
+      },
+      { ALT: () => attributionBody() },
+    ]);
+  });
+  const attributionBody = (): void => {
     $.CONSUME(T.Identifier);
     $.CONSUME(T.LBrace);
     $.MANY(() =>
@@ -104,7 +120,7 @@ export function affiliateRules(parser: unknown, windowSpec: () => Rule, duration
       ]),
     );
     $.CONSUME(T.RBrace);
-  });
+  };
 
   const list = $.RULE("affiliateList", () => {
     $.CONSUME(T.LBracket);
