@@ -2,6 +2,9 @@ import { lowerAttribution } from "../lower/attribution.js";
 import type { LoweredProgram } from "../lower/lower.js";
 import { _, lines, type Code, type Name } from "./code.js";
 
+/** The module names the attribution export takes. */
+export const ATTRIBUTION_NAMES = ["attribute", "attributionRules"] as const;
+
 /**
  * The bundle's `attribute(order, journey, options)`: the runtime evaluator with this project's attribution rules.
  * The rules (user text: goods and webmaster ids, rule sources) enter only as one escaped JSON string literal.

@@ -4,7 +4,7 @@ import { isLiteral, literalValue, valueKind } from "../lower/describe.js";
 import { comparisonHead, comparisonTail, literalComparisonFails, negationFails, NONE_HOLDS, notTrue, REASON_SEPARATOR } from "../lower/failure-messages.js";
 import type { LoweredProgram } from "../lower/lower.js";
 import { programData } from "../lower/program-data.js";
-import { attributionExport } from "./attribution.js";
+import { ATTRIBUTION_NAMES, attributionExport } from "./attribution.js";
 import type { SourceFile } from "../util/source.js";
 import { _, block, join, lines, literal, NameScope, type Code, type Name } from "./code.js";
 
@@ -48,20 +48,7 @@ export interface EmittedModule {
 }
 
 /** The module's own fixed names (its exports and tables). */
-const MODULE_NAMES = [
-  "program",
-  "programData",
-  "attributes",
-  "evaluator",
-  "evaluate",
-  "tryEvaluate",
-  "validate",
-  "validateCartSchema",
-  "conditions",
-  "scopes",
-  "attribute",
-  "attributionRules",
-];
+const MODULE_NAMES = ["program", "programData", "attributes", "evaluator", "evaluate", "tryEvaluate", "validate", "validateCartSchema", "conditions", "scopes"];
 
 const RUNTIME_NAMES = [
   "createEvaluatorWith",
@@ -123,7 +110,7 @@ export function emitProgram(program: LoweredProgram, options: EmitOptions): Emit
 }
 
 class Emitter {
-  readonly scope = new NameScope(MODULE_NAMES);
+  readonly scope = new NameScope([...MODULE_NAMES, ...ATTRIBUTION_NAMES]);
   /** Function tables the data refers to by index. */
   readonly conditions: Name[] = [];
   readonly scopeTable: Name[] = [];
@@ -200,7 +187,7 @@ class Emitter {
 
   /** A hoisted condition `(ctx) => undefined | reason`. */
   condition(expr: A.Expr, file: SourceFile): Name {
-    this.locals = new NameScope([...MODULE_NAMES, ...RUNTIME_NAMES, "line", "cart"]);
+    this.locals = new NameScope([...MODULE_NAMES, ...ATTRIBUTION_NAMES, ...RUNTIME_NAMES, "line", "cart"]);
     const ctx = this.locals.name("ctx");
     const cart = this.locals.name("cart");
     const coupon = this.locals.name("coupon");
