@@ -1,7 +1,14 @@
 // Affiliate attribution throughput: orders of 20 lines, journeys of 50 events, one core.
+// `--before <dir>`: also measure an earlier build of packages/runtime/dist (same cases, interleaved rounds), so that
+// before/after figures come from one run under the same load.
 import { attribute } from "../packages/runtime/dist/attribution/evaluate.js";
 import { loadavg } from "node:os";
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { writeResultsSection } from "./results-section.mjs";
+
+const beforeAt = process.argv.indexOf("--before");
+const before = beforeAt > 0 ? (await import(pathToFileURL(resolve(process.argv[beforeAt + 1], "attribution/evaluate.js")).href)).attribute : undefined;
 
 const pst = (s) => Date.parse(`2026-${s}-08:00`);
 const rules = {
@@ -30,32 +37,60 @@ for (let c = 0; c < N; c++) {
     });
   cases.push({ order: { paidAt: pst("11-10T10:00:00"), lines }, journey });
 }
-for (let i = 0; i < 2_000; i++) attribute(rules, cases[i % N].order, cases[i % N].journey);
-const runs = 20_000;
-const t0 = process.hrtime.bigint();
-for (let i = 0; i < runs; i++) attribute(rules, cases[i % N].order, cases[i % N].journey);
-const s = Number(process.hrtime.bigint() - t0) / 1e9;
-console.log(`attribution: ${Math.round(runs / s).toLocaleString("en-US")} journeys/s (20 lines, 50 events, one core)`);
-const t1 = process.hrtime.bigint();
-for (let i = 0; i < runs; i++) attribute(rules, cases[i % N].order, cases[i % N].journey, { explain: false });
-const s1 = Number(process.hrtime.bigint() - t1) / 1e9;
-console.log(`attribution without explanation: ${Math.round(runs / s1).toLocaleString("en-US")} journeys/s`);
+
+let sink = 0;
+const modes = {
+  "after: attribute (explanations built when read)": (i) => {
+    sink += attribute(rules, cases[i % N].order, cases[i % N].journey).lines.length;
+  },
+  "after: attribute and read every line's losers": (i) => {
+    for (const l of attribute(rules, cases[i % N].order, cases[i % N].journey).lines) sink += l.losers.length;
+  },
+  "after: `explain: false`": (i) => {
+    sink += attribute(rules, cases[i % N].order, cases[i % N].journey, { explain: false }).lines.length;
+  },
+};
+if (before) {
+  modes["before: attribute (explanations built eagerly)"] = (i) => {
+    sink += before(rules, cases[i % N].order, cases[i % N].journey).lines.length;
+  };
+  modes["before: `explain: false`"] = (i) => {
+    sink += before(rules, cases[i % N].order, cases[i % N].journey, { explain: false }).lines.length;
+  };
+}
+const runs = 10_000;
+const rounds = 5;
+const best = {};
+for (const f of Object.values(modes)) for (let i = 0; i < 2_000; i++) f(i);
+// Rounds interleave the modes; each mode keeps its best round (the least disturbed by other processes).
+for (let r = 0; r < rounds; r++)
+  for (const [name, f] of Object.entries(modes)) {
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < runs; i++) f(i);
+    const rate = Math.round(runs / (Number(process.hrtime.bigint() - t0) / 1e9));
+    best[name] = Math.max(best[name] ?? 0, rate);
+  }
+const load = loadavg()[0].toFixed(1);
+for (const [name, rate] of Object.entries(best)) console.log(`attribution ${name}: ${rate.toLocaleString("en-US")} journeys/s`);
+console.log(`(20 lines, 50 events, one core, best of ${rounds} rounds of ${runs.toLocaleString("en-US")}; load average ${load}; checksum ${sink})`);
 
 if (process.argv.includes("--write")) {
-  const withExplanation = Math.round(runs / s);
-  const withoutExplanation = Math.round(runs / s1);
   const judge = (rate) => (rate >= 100_000 ? "✅" : "❌");
+  const rows = Object.entries(best)
+    .map(([name, rate]) => `| ${name} | ${rate.toLocaleString("en-US")} | ${judge(rate)} |`)
+    .join("\n");
   writeResultsSection(
     "attribution.mjs",
     `## Affiliate attribution (\`bench/attribution.mjs\`)
 
 ${N} generated orders of 20 lines with journeys of 50 events (clicks, adds to cart, coupon activations from 7
-webmasters, some store-wide, some per goods), ${runs.toLocaleString("en-US")} attributions after a warm-up, one core, load average
-${loadavg()[0].toFixed(1)} on the shared 2-core machine. Target ≥ 100,000 journeys/s.
+webmasters, some store-wide, some per goods), best of ${rounds} interleaved rounds of ${runs.toLocaleString("en-US")} attributions after a
+warm-up, one core, load average ${load} on the shared 2-core machine. Target ≥ 100,000 journeys/s.
+One pass over the journey keeps per goods the touchpoints that can still win; each line reads its winner in
+constant time; a line's losing touchpoints are listed when read.${before ? ` Rows marked before: the previous evaluator (eager explanations; the build given with \`--before\`), measured in the same run.` : ""}
 
 | mode | journeys/s | target |
 |---|---:|:---:|
-| with explanation (every losing touchpoint listed per line) | ${withExplanation.toLocaleString("en-US")} | ${judge(withExplanation)} |
-| \`explain: false\` (winner, rule, commission only) | ${withoutExplanation.toLocaleString("en-US")} | ${judge(withoutExplanation)} |`,
+${rows}`,
   );
 }

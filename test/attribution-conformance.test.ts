@@ -1,14 +1,16 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import type { RefAttributionRules, RefJourneyEvent, RefOrder } from "../packages/reference/src/attribution.js";
-import { bothEvaluators } from "./helpers/attribution.js";
+import { bothEvaluators, bundleOf, summarize, type AttributeFn } from "./helpers/attribution.js";
 
 /**
  * Attribution conformance: `test/conformance/attribution/*.yaml`, rules as data and cases (an order, a journey,
  * the expected lines or error paths) computed by hand from docs/language.md. Every case runs against the runtime
  * evaluator and the reference; both must agree exactly and match the expectation. Instants are ISO strings.
+ * A suite may name a rule file (`compiled`) declaring the same rules: then every case that keeps the suite's rules
+ * also runs against that file's compiled bundle (`promo compile`), whose `attribute` must agree as well.
  */
 interface Case {
   name: string;
@@ -20,6 +22,7 @@ interface Case {
 }
 interface Suite {
   description: string;
+  compiled?: string;
   rules: Record<string, unknown>;
   cases: Case[];
 }
@@ -48,12 +51,17 @@ const files = readdirSync(root)
 
 describe.each(files)("%s", (file) => {
   const suite = parseYaml(readFileSync(join(root, file), "utf8")) as Suite;
+  let bundle: AttributeFn | undefined;
+  beforeAll(async () => {
+    if (suite.compiled) bundle = await bundleOf(join(import.meta.dirname, "..", suite.compiled));
+  }, 60_000);
   it.each(suite.cases.map((c) => [c.name, c] as const))("%s", (_name, c) => {
     const rules = readRules({ ...suite.rules, ...c.rules });
     const order: RefOrder = { paidAt: ms(c.order.paidAt), lines: c.order.lines };
     const journey = c.journey.map((e) => ({ ...e, at: ms(e.at) }));
     const { runtime, reference } = bothEvaluators(rules, order, journey);
     expect(runtime, "runtime and reference agree").toEqual(reference);
+    if (suite.compiled && c.rules === undefined) expect(summarize(bundle!(order, journey)), "compiled bundle and reference agree").toEqual(reference);
     if (c.errors) {
       expect(reference.ok).toBe(false);
       expect(reference.errors).toEqual(c.errors.map((e) => e.path).sort());

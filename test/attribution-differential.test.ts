@@ -31,6 +31,8 @@ const rulesArb: fc.Arbitrary<RefAttributionRules> = fc.record({
   premium: fc.option(fc.record({ webmasters: fc.subarray(["A", "B", "C"]), rateBp: fc.integer({ min: 0, max: 3000 }), from: instant, to: instant }), {
     nil: undefined,
   }),
+  priority: fc.option(fc.shuffledSubarray(["coupon" as const, "cart" as const, "click" as const], { minLength: 3, maxLength: 3 }), { nil: undefined }),
+  couponExclusion: fc.option(fc.boolean(), { nil: undefined }),
 });
 
 const journeyArb: fc.Arbitrary<RefJourneyEvent[]> = fc

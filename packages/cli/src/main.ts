@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { suggest } from "@promo/runtime";
 import { parseArgs, type OptionSpec } from "./args.js";
+import { attributeCommand } from "./attribute.js";
 import { campaignCommand } from "./campaign.js";
 import { checkCommand } from "./check.js";
 import type { Command } from "./command.js";
@@ -25,6 +26,7 @@ export const COMMANDS: readonly Command[] = [
   ledgerCommand,
   simulateCommand,
   campaignCommand,
+  attributeCommand,
 ];
 
 const HELP_OPTION: OptionSpec = { name: "help", short: "h", description: "show this help" };

@@ -17,6 +17,7 @@ import {
 } from "@promo/dsl";
 import { compile } from "@promo/dsl/compiler";
 import { flag, type ParsedArgs } from "./args.js";
+import { attributionExamples } from "./attribution-examples.js";
 import type { Command } from "./command.js";
 import { EXIT, UsageError, type CommandContext } from "./context.js";
 import { projectRoot, recordingHost, ROOT_OPTION } from "./files.js";
@@ -24,7 +25,7 @@ import { diagnosticJson, expandRuleFiles, plural, renderFrames, styles } from ".
 
 export const testCommand: Command = {
   name: "test",
-  summary: "run the examples in .promo files (interpreter and compiled bundle)",
+  summary: "run the examples in .promo files (interpreter and compiled bundle), attribution examples too",
   usage: "promo test <files|dirs...> [--json] [--root <dir>]",
   description:
     "Checks each file as its own project (the file and the files it imports) and runs the examples written in\n" +
@@ -76,6 +77,9 @@ async function runTest(args: ParsedArgs, ctx: CommandContext): Promise<number> {
         }
         continue;
       }
+      const attribution = await attributionExamples(root, project, host, temp.path(), i);
+      outcomes.push(...attribution);
+      if (!json) for (const o of attribution) ctx.io.stdout(renderOutcome(o, s));
       const own: CheckedProject = { ...project, examples: project.examples.filter((e) => e.file.parsed.source.path === root) };
       if (own.examples.length === 0) continue;
       const results = await testProject(root, own, host, temp, i);

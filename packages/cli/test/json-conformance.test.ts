@@ -36,6 +36,20 @@ example "welcome applies" {
   expect { applied: [welcome], discount: 3.00 USD }
 }
 `;
+const ATTRIBUTION_RULES = `window sale = from 2026-10-28 06:00:00 to 2026-11-11 23:59:59 in Etc/GMT+8
+
+attribution a {
+  first-cookie during sale
+  last-cookie otherwise
+  lookback 30 days
+  per goods
+  payment during sale
+}
+
+affiliate program store {
+  minimum 3%
+}
+`;
 const FAILING = RULES.replace("discount: 3.00 USD", "discount: 4.00 USD");
 const UNFORMATTED = 'currency USD\npromotion   welcome {\n  title "W"\n  kind automatic\n  give 3.00 USD off order\n}\n';
 const BROKEN = "currency USD\n\npromotion broken {\n  kind bogus\n}\n";
@@ -81,6 +95,16 @@ beforeAll(() => {
       ],
     }),
     "bad-registration.json": JSON.stringify({ product: "tee-1", shippingModel: "free", skus: [{ sku: "tee-1-S", discountPercent: 120, units: -1 }] }),
+    "attribution.promo": ATTRIBUTION_RULES,
+    "order.json": JSON.stringify({ paidAt: "2026-11-11T10:00:00Z", lines: [{ id: "L1", sku: "S1", quantity: 2, paidMinor: 299, returnedUnits: 1 }] }),
+    "journey.json": JSON.stringify([
+      { id: "a1", at: "2026-11-01T10:00:00Z", kind: "click", webmaster: "A", sku: "S1" },
+      { id: "b1", at: "2026-11-02T10:00:00Z", kind: "click", webmaster: "B", sku: "S1" },
+    ]),
+    "bad-journey.json": JSON.stringify([
+      { id: "a1", at: "yesterday", kind: "click", webmaster: "A" },
+      { id: "a1", at: 1, kind: "tap", webmaster: "B" },
+    ]),
   };
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
   mkdirSync(join(dir, "empty"));
@@ -336,6 +360,35 @@ const CASES: Case[] = [
   [["campaign", "status", "campaign.promo"], 2, usageError(/missing the store/)],
   [["campaign", "status", "requirements.json", "--store", "sqlite:campaign.db"], 0, (doc) => expect(doc.campaign).toBe("11.11")],
   [["campaign", "edit", "requirements.json", "--store", "sqlite:campaign.db", "--product", "p", "--sku", "s", "--units", "3"], 2, usageError(/no calendar/)],
+  // attribute
+  [
+    ["attribute", "attribution.promo", "--order", "order.json", "--journey", "journey.json"],
+    0,
+    (doc) =>
+      expect(doc).toMatchObject({
+        attributed: true,
+        lines: [{ line: "L1", webmaster: "A", commissionMinor: 5, reversedMinor: 4 }],
+        totals: { commissionMinor: 5 },
+      }),
+  ],
+  [
+    ["attribute", "attribution.promo", "--order", "order.json", "--journey", "journey.json", "--explain"],
+    0,
+    (doc) =>
+      expect(doc.lines[0]).toMatchObject({
+        losers: [{ event: "b1", reason: "first-cookie-win: later cookie" }],
+        rule: { name: "window:0", source: { line: 4 } },
+      }),
+  ],
+  [
+    ["attribute", "attribution.promo", "--order", "order.json", "--journey", "bad-journey.json"],
+    1,
+    (doc) => expect(doc.errors).toEqual([expect.objectContaining({ file: "bad-journey.json", path: "$[0].at" })]),
+  ],
+  [["attribute", "good.promo", "--order", "order.json", "--journey", "journey.json"], 1, (doc) => expect(doc.errors[0]).toMatchObject({ path: "rules" })],
+  [["attribute", "broken.promo", "--order", "order.json", "--journey", "journey.json"], 1, (doc) => expect(doc.attributed).toBe(false)],
+  [["attribute", "attribution.promo", "--order", "nosuch.json", "--journey", "journey.json"], 2, ioError],
+  [["attribute", "attribution.promo", "--journey", "journey.json"], 2, usageError(/--order/)],
 ];
 
 describe("every command with --json", () => {

@@ -30,6 +30,8 @@ export {
   type CampaignRequirementData,
 } from "./checker/campaign.js";
 export { lower, type LoweredProgram, type LoweredPromotion, type LoweredBenefit } from "./lower/lower.js";
+export { lowerAttribution } from "./lower/attribution.js";
+export { affiliateOf, type CheckedAffiliate } from "./checker/attribution.js";
 export { interpret } from "./interpreter/interpret.js";
 export { interpreterEvaluator } from "./interpreter/evaluator.js";
 export { runExamples, recordToJson, type ExampleOutcome, type CartEvaluator } from "./testing/examples.js";

@@ -20,6 +20,9 @@ export interface RefAttributionRules {
   storeRateBp: number;
   featured?: Record<string, number>;
   premium?: { webmasters: string[]; rateBp: number; from: number; to: number };
+  /** Highest first; the manual's order when absent. */
+  priority?: RefActionKind[];
+  couponExclusion?: boolean;
 }
 export interface RefOrder {
   paidAt: number;
@@ -38,8 +41,35 @@ export interface RefLineAttribution {
 }
 export type RefAttributionOutcome = { ok: true; lines: RefLineAttribution[] } | { ok: false; errors: { path: string; message: string }[] };
 
-/** "Coupon activation > Adding to the cart > Regular Last-Click attribution." */
-const RANK: Record<RefActionKind, number> = { click: 1, cart: 2, coupon: 3 };
+/** "Coupon activation > Adding to the cart > Regular Last-Click attribution." — unless the rules list another order. */
+const MANUAL_ORDER: RefActionKind[] = ["coupon", "cart", "click"];
+function rankTable(rules: RefAttributionRules): Record<RefActionKind, number> {
+  const order = rules.priority ?? MANUAL_ORDER;
+  return { coupon: 3 - order.indexOf("coupon"), cart: 3 - order.indexOf("cart"), click: 3 - order.indexOf("click") };
+}
+
+const wholeNumber = (v: unknown, least: number): boolean => typeof v === "number" && Number.isSafeInteger(v) && v >= least;
+
+function checkOrder(order: unknown): { path: string; message: string }[] {
+  if (order === null || typeof order !== "object" || Array.isArray(order)) return [{ path: "order", message: "not an object" }];
+  const o = order as { paidAt?: unknown; lines?: unknown };
+  const errors: { path: string; message: string }[] = [];
+  if (typeof o.paidAt !== "number" || !Number.isFinite(o.paidAt)) errors.push({ path: "order.paidAt", message: "not a finite number" });
+  if (!Array.isArray(o.lines)) return errors.concat({ path: "order.lines", message: "not an array" });
+  if (o.lines.length > 10_000) return errors.concat({ path: "order.lines", message: "too many lines" });
+  o.lines.forEach((raw: unknown, i) => {
+    const at = `order.lines[${i}]`;
+    if (raw === null || typeof raw !== "object" || Array.isArray(raw)) return errors.push({ path: at, message: "not an object" });
+    const l = raw as Record<string, unknown>;
+    if (typeof l.id !== "string") errors.push({ path: `${at}.id`, message: "not a string" });
+    if (typeof l.sku !== "string") errors.push({ path: `${at}.sku`, message: "not a string" });
+    if (!wholeNumber(l.quantity, 1) || (l.quantity as number) > 1_000_000) errors.push({ path: `${at}.quantity`, message: "not 1..1000000" });
+    if (!wholeNumber(l.paidMinor, 0)) errors.push({ path: `${at}.paidMinor`, message: "not a whole number of minor units" });
+    if (l.returnedUnits !== undefined && !wholeNumber(l.returnedUnits, 0)) errors.push({ path: `${at}.returnedUnits`, message: "not a whole number" });
+    return undefined;
+  });
+  return errors;
+}
 
 const inHalfOpen = (at: number, w: { from: number; to: number }): boolean => w.from <= at && at < w.to;
 
@@ -64,6 +94,7 @@ function checkJourney(journey: unknown): { path: string; message: string }[] {
     if (typeof e.at !== "number" || !Number.isFinite(e.at)) errors.push({ path: `$[${i}].at`, message: "at must be a finite number" });
     if (e.kind !== "click" && e.kind !== "cart" && e.kind !== "coupon") errors.push({ path: `$[${i}].kind`, message: "unknown kind" });
     if (typeof e.webmaster !== "string") errors.push({ path: `$[${i}].webmaster`, message: "webmaster must be a string" });
+    if (e.sku !== undefined && typeof e.sku !== "string") errors.push({ path: `$[${i}].sku`, message: "sku must be a string" });
   });
   return errors;
 }
@@ -88,10 +119,14 @@ function splitEqually(total: number, units: number): number[] {
 }
 
 export function referenceAttribute(rules: RefAttributionRules, order: RefOrder, journey: unknown): RefAttributionOutcome {
-  const errors = checkJourney(journey);
-  if (rules.storeRateBp < 300) errors.push({ path: "rules.storeRateBp", message: "below the 3% minimum" });
+  const errors = [...checkOrder(order), ...checkJourney(journey)];
+  if (!(rules.storeRateBp >= 300)) errors.push({ path: "rules.storeRateBp", message: "below the 3% minimum" });
+  const listed = rules.priority;
+  if (listed !== undefined && (listed.length !== 3 || !MANUAL_ORDER.every((k) => listed.includes(k))))
+    errors.push({ path: "rules.priority", message: "not coupon, cart and click once each" });
   if (errors.length > 0) return { ok: false, errors };
   const all = journey as RefJourneyEvent[];
+  const RANK = rankTable(rules);
 
   // Events in [paidAt − lookback, paidAt] count; the rest are ignored.
   const counted = all.filter((e) => order.paidAt - rules.lookbackMs <= e.at && e.at <= order.paidAt).sort(chronological);
@@ -111,7 +146,7 @@ export function referenceAttribute(rules: RefAttributionRules, order: RefOrder, 
       const kinds = new Set(candidates.map((e) => e.kind));
       decidedBy = kinds.size > 1 ? "priority" : modelAt(rules, winner.at);
       if (!paidInSale) excluded = "cart not paid during the main sale period";
-      else if (firstCoupon !== undefined && firstCoupon.webmaster !== winner.webmaster && firstCoupon.at <= winner.at)
+      else if (rules.couponExclusion !== false && firstCoupon !== undefined && firstCoupon.webmaster !== winner.webmaster && firstCoupon.at <= winner.at)
         excluded = `buyer's coupon came earlier through webmaster ${firstCoupon.webmaster}`;
     }
     const kept = excluded === undefined ? winner : undefined;

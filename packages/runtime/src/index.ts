@@ -68,3 +68,6 @@ export {
   type Funders,
   type Party,
 } from "./settlement/index.js";
+export { attributionSchemaDefs } from "./attribution/schema.js";
+/** The evaluator under the name compiled bundles import it by (they export their own `attribute`). */
+export { attribute as attributeWithRules } from "./attribution/evaluate.js";

@@ -109,3 +109,56 @@ describe("attribution without explanation", () => {
     expect(fast.lines.map((l) => l.webmaster)).toEqual(["Y", "Z"]);
   });
 });
+
+describe("attribution rules from declarations", () => {
+  const sources = {
+    priority: { file: "a.promo", line: 2, column: 3, text: "priority cart > coupon > click" },
+    "window:0": { file: "a.promo", line: 3, column: 3, text: "first-cookie during fc" },
+    default: { file: "a.promo", line: 4, column: 3, text: "last-cookie otherwise" },
+    sale: { file: "a.promo", line: 5, column: 3, text: "payment during sale" },
+    coupon: { file: "a.promo", line: 6, column: 3, text: "exclude coupon-via-another-webmaster" },
+  };
+  it("a declared priority reorders the actions, and the explanation names it", () => {
+    const r = attribute({ ...rules, priority: ["cart", "coupon", "click"], couponExclusion: false, sources }, order([shoe], pst("11-11T00:00:00")), [
+      ev("a", "11-10T06:00:00", "coupon", "X", "shoe"),
+      ev("b", "11-10T07:00:00", "cart", "Y", "shoe"),
+    ]);
+    expect(r.lines[0]).toMatchObject({ webmaster: "Y", decidedBy: "priority", rule: { name: "priority", source: sources.priority } });
+    expect(r.lines[0]!.losers).toEqual([{ event: "a", reason: "lower priority action: coupon activation (add to cart > coupon activation > click)" }]);
+  });
+  it("an invalid priority is an error at rules.priority", () => {
+    const r = attribute({ ...rules, priority: ["cart", "cart", "click"] }, order([shoe]), []);
+    expect(r.errors.map((e) => e.path)).toEqual(["rules.priority"]);
+  });
+  it("the deciding rule is the window, the default model, the sale period or the coupon exclusion", () => {
+    const withSources = { ...rules, sources };
+    const inWindow = attribute(withSources, order([shoe]), [ev("a", "11-01T00:00:00", "click", "X", "shoe")]);
+    expect(inWindow.lines[0]!.rule?.name).toBe("window:0");
+    const late = attribute(withSources, order([shoe], pst("11-11T00:00:00")), [ev("a", "11-10T06:00:00", "click", "X", "shoe")]);
+    expect(late.lines[0]!.rule?.name).toBe("default");
+    const unpaid = attribute(withSources, order([shoe], pst("11-12T05:00:00")), [ev("a", "11-11T00:00:00", "click", "X", "shoe")]);
+    expect(unpaid.lines[0]!.rule).toEqual({ name: "sale", source: sources.sale });
+    const coupon = attribute(withSources, order([shoe], pst("11-11T00:00:00")), [
+      ev("a", "11-10T06:00:00", "coupon", "A"),
+      ev("b", "11-10T07:00:00", "coupon", "B", "shoe"),
+    ]);
+    expect(coupon.lines[0]!.rule?.name).toBe("coupon");
+    expect(
+      attribute({ ...withSources, couponExclusion: false }, order([shoe], pst("11-11T00:00:00")), [
+        ev("a", "11-10T06:00:00", "coupon", "A"),
+        ev("b", "11-10T07:00:00", "coupon", "B", "shoe"),
+      ]).lines[0]!.webmaster,
+    ).toBe("B");
+  });
+  it("goods named like Object.prototype members get no featured rate by accident", () => {
+    const r = attribute(
+      rules,
+      order([
+        { id: "l1", sku: "constructor", quantity: 1, paidMinor: 1_000 },
+        { id: "l2", sku: "__proto__", quantity: 1, paidMinor: 1_000 },
+      ]),
+      [ev("a", "11-01T00:00:00", "click", "X")],
+    );
+    expect(r.lines.map((l) => l.rateBp)).toEqual([300, 300]);
+  });
+});

@@ -2,6 +2,7 @@ import type { CstNode, IToken } from "chevrotain";
 import type * as A from "./nodes.js";
 import { buildCampaign, type BuildKit } from "./build-campaign.js";
 import { commissionDecl, fundedClause, onReturnClause, type BuildHelpers } from "./build-settlement.js";
+import { AFFILIATE_DECLARATION_RULES, buildAffiliate, type AffiliateBuildHelpers } from "./build-attribution.js";
 
 /**
  * CST → AST. The parser recovers from errors, so any child may be missing: every accessor tolerates absence and
@@ -65,6 +66,7 @@ const DECLARATION_RULES = new Set([
   "exampleDecl",
   "campaignDecl",
   "commissionDecl",
+  ...AFFILIATE_DECLARATION_RULES,
 ]);
 
 const CLAUSE_RULES = new Set([
@@ -173,6 +175,17 @@ export class AstBuilder {
     return { kind: "File", id: freshId(), span: { start: 0, end: textLength }, path: this.path, declarations };
   }
 
+  /** Lent to ast/build-attribution.ts. */
+  private readonly affiliateHelpers: AffiliateBuildHelpers = {
+    freshId,
+    name: (t, at) => this.name(t, at),
+    span: (n) => this.span(n),
+    windowSpec: (n) => this.windowSpec(n),
+    duration: (n) => this.duration(n),
+    percent: (t) => this.percent(t),
+    string: (t, at) => this.string(t, at),
+  };
+
   private name(t: IToken | undefined, fallbackAt?: number): A.Name {
     const valid = validToken(t);
     if (valid) {
@@ -246,6 +259,9 @@ export class AstBuilder {
         return buildCampaign(inner, id, span, this.campaignKit());
       case "commissionDecl":
         return commissionDecl(this.helpers, inner, id, span);
+      case "attributionDecl":
+      case "affiliateProgramDecl":
+        return buildAffiliate(inner, id, span, this.affiliateHelpers);
       default:
         return undefined;
     }

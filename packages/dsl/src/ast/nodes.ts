@@ -1,3 +1,6 @@
+import type { AffiliateDeclaration } from "./attribution.js";
+export type { AffiliateDeclaration, AttributionDecl, AttributionClause, AttributionExampleDecl, AffiliateProgramDecl, ProgramClause } from "./attribution.js";
+
 /**
  * The one AST of the language. Every node has a process-unique `id` and a `span` (UTF-16 offsets into its file,
  * end exclusive). Types, resolved references and folded values live in side tables keyed by id (see
@@ -25,7 +28,7 @@ export interface PromoFile extends NodeBase {
 }
 
 export type Declaration =
-  ImportDecl | CurrencyDecl | AttributeDecl | ScopeDecl | WindowDecl | GroupDecl | StackingDecl | PromotionDecl | EarnDecl | ExampleDecl | CampaignDecl | CommissionDecl;
+  ImportDecl | CurrencyDecl | AttributeDecl | ScopeDecl | WindowDecl | GroupDecl | StackingDecl | PromotionDecl | EarnDecl | ExampleDecl | CampaignDecl | CommissionDecl | AffiliateDeclaration;
 
 export type { CampaignAllow, CampaignClause, CampaignDate, CampaignDecl, CampaignRequire, CampaignTitle } from "./campaign.js";
 import type { CampaignDecl } from "./campaign.js";

@@ -4,6 +4,7 @@ import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { MAX_DIAGNOSTICS_PER_FILE, type ParseResult } from "../parser/parse.js";
 import { newTables, Reporter, type FileContext, type Tables, type WritableTables } from "./context.js";
 import { DEFAULT_COST_BUDGET, reportCostOverBudget, reportDeepReferences, reportScopeCycles } from "./bounds.js";
+import { affiliateStage } from "./attribution.js";
 import { reportCouponsMayStack } from "./coupons.js";
 import { ExampleChecker } from "./examples.js";
 import { ExpressionChecker } from "./expressions.js";
@@ -127,6 +128,8 @@ export const CHECK_STAGES: readonly CheckStage[] = [
   },
   // Needs the checked promotions' kinds: funders with the kinds' defaults, `on return`, the commission table.
   settlementStage,
+  // Needs windows resolved (checker/attribution.ts): attribution and affiliate program declarations.
+  affiliateStage,
   {
     // Needs the declarations' types and the project's promotions: an example's cart and expectations name them.
     name: "examples",

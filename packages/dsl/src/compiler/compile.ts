@@ -1,4 +1,4 @@
-import { cartSchema, cartSchemaModuleSource } from "@promo/runtime/node";
+import { attributionSchemaDefs, cartSchema, cartSchemaModuleSource } from "@promo/runtime/node";
 import { createHash } from "node:crypto";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -66,7 +66,13 @@ export async function compile(files: readonly string[], options: CompileOptions 
   if (violations.length > 0) throw new Error(`the bundle is not inert: ${violations.slice(0, 5).join("; ")}`);
   const code = spliceLiteral(linked.code, safeStringify(marker), safeStringify(entry.dataJson));
   stages.push({ stage: "bundle", ms: performance.now() - start });
-  return { code, dts: declarationFile(program), schema: cartSchema(program.attributes), diagnostics, timings: stages };
+  return { code, dts: declarationFile(program), schema: withJourneys(cartSchema(program.attributes)), diagnostics, timings: stages };
+}
+
+/** The cart schema with the definitions of `attribute`'s inputs added (`#/definitions/journey`, `…/attributionOrder`). */
+function withJourneys(schema: object): object {
+  const s = schema as { definitions?: Record<string, object> };
+  return { ...schema, definitions: { ...s.definitions, ...attributionSchemaDefs() } };
 }
 
 /** `code` with its one occurrence of the string literal `marker` replaced by `literal`. */

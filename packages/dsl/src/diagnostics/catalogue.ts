@@ -79,6 +79,13 @@ export const CODES = {
   "cancel-without-limit": "warning",
   "coupons-may-stack": "warning",
   "funding-implicit": "warning",
+  // affiliate attribution and programs (checker/attribution.ts)
+  "affiliate-unknown-word": "error",
+  "affiliate-invalid-priority": "error",
+  "affiliate-missing-clause": "error",
+  "affiliate-declared-twice": "error",
+  "affiliate-rate-below-minimum": "error",
+  "affiliate-rate-not-higher": "warning",
 } as const satisfies Record<string, Severity>;
 
 export type DiagnosticCode = keyof typeof CODES;
@@ -302,4 +309,24 @@ export const Diagnostics = {
       span,
       `promo code ${quoted(promotion)} has no 'funded by' clause, so the platform funds it; a promo code may be the platform's or a seller's: say which ('funded by platform' or 'funded by seller')`,
     ),
+  affiliateUnknownWord: (span: DiagnosticSpan, what: string, word: string, known: readonly string[], suggestions: readonly string[]) =>
+    make("affiliate-unknown-word", span, `unknown ${what} ${quoted(word)}${didYouMean(suggestions)} (${what}s: ${known.join(", ")})`, {
+      fixes: suggestionFixes(span, suggestions),
+    }),
+  affiliateInvalidPriority: (span: DiagnosticSpan, written: string) =>
+    make(
+      "affiliate-invalid-priority",
+      span,
+      `the action priority must name coupon, cart and click once each, highest first (the 11.11 rule is 'priority coupon > cart > click'), not ${quoted(written)}`,
+    ),
+  affiliateMissingClause: (span: DiagnosticSpan, owner: string, missing: string, example: string) =>
+    make("affiliate-missing-clause", span, `${owner} has no ${missing} (e.g. ${example})`),
+  affiliateDeclaredTwice: (span: DiagnosticSpan, what: string, first: DiagnosticSpan) =>
+    make("affiliate-declared-twice", span, `a project has at most one ${what}`, { related: [{ message: "first declared here", span: first }] }),
+  affiliateRateBelowMinimum: (span: DiagnosticSpan, rate: string) =>
+    make("affiliate-rate-below-minimum", span, `an affiliate commission of ${rate} is below the 3% minimum for each sale`, {
+      fixes: [replaceFix("Change to 3%", span, "3%")],
+    }),
+  affiliateRateNotHigher: (span: DiagnosticSpan, what: string, rate: string, minimum: string) =>
+    make("affiliate-rate-not-higher", span, `the ${what} rate ${rate} is not above the store-wide minimum ${minimum}, so it never changes a commission`),
 };

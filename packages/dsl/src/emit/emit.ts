@@ -4,6 +4,7 @@ import { isLiteral, literalValue, valueKind } from "../lower/describe.js";
 import { comparisonHead, comparisonTail, literalComparisonFails, negationFails, NONE_HOLDS, notTrue, REASON_SEPARATOR } from "../lower/failure-messages.js";
 import type { LoweredProgram } from "../lower/lower.js";
 import { programData } from "../lower/program-data.js";
+import { ATTRIBUTION_NAMES, attributionExport } from "./attribution.js";
 import type { SourceFile } from "../util/source.js";
 import { _, block, join, lines, literal, NameScope, type Code, type Name } from "./code.js";
 
@@ -59,6 +60,7 @@ const RUNTIME_NAMES = [
   "InvalidCartError",
   "settle",
   "refund",
+  "attributeWithRules",
 ] as const;
 
 export function emitModule(program: LoweredProgram, options: EmitOptions): string {
@@ -106,12 +108,13 @@ export function emitProgram(program: LoweredProgram, options: EmitOptions): Emit
     _`export { ${emitter.names.get("InvalidCartError")!} as InvalidCartError };`,
     // Settlement and returns of a result this bundle priced (docs/language.md, Settlement and Returns).
     _`export { ${emitter.names.get("settle")!} as settle, ${emitter.names.get("refund")!} as refund };`,
+    attributionExport(program, emitter.names.get("attributeWithRules")!),
   ]);
   return { code: body.toString() + "\n", imports, dataJson };
 }
 
 class Emitter {
-  readonly scope = new NameScope(MODULE_NAMES);
+  readonly scope = new NameScope([...MODULE_NAMES, ...ATTRIBUTION_NAMES]);
   /** Function tables the data refers to by index. */
   readonly conditions: Name[] = [];
   readonly scopeTable: Name[] = [];
@@ -188,7 +191,7 @@ class Emitter {
 
   /** A hoisted condition `(ctx) => undefined | reason`. */
   condition(expr: A.Expr, file: SourceFile): Name {
-    this.locals = new NameScope([...MODULE_NAMES, ...RUNTIME_NAMES, "line", "cart"]);
+    this.locals = new NameScope([...MODULE_NAMES, ...ATTRIBUTION_NAMES, ...RUNTIME_NAMES, "line", "cart"]);
     const ctx = this.locals.name("ctx");
     const cart = this.locals.name("cart");
     const coupon = this.locals.name("coupon");

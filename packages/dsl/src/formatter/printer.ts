@@ -1,4 +1,5 @@
 import type * as A from "../ast/nodes.js";
+import { attributionClauseText, programClauseText, type AffiliateTextHelpers } from "./attribution.js";
 import { lex } from "../lexer/lexer.js";
 import { Kw, LBrace, RBrace } from "../lexer/tokens.js";
 import type { Comment, ParseResult } from "../parser/parse.js";
@@ -279,6 +280,16 @@ export class Printer {
         return this.block("commission", d.span, d.span.start + "commission".length, d.entries, indent, (e, i) =>
           this.single(e.span, i, `${e.head.text}${e.category ? ` ${e.category.raw}` : ""} ${e.rate.text}%`),
         );
+      case "Attribution":
+        return this.block(`attribution ${d.name.text}`, d.span, d.name.span.end, d.clauses, indent, (c, i) =>
+          this.single(c.span, i, attributionClauseText(c, this.affiliateText)),
+        );
+      case "AttributionExample":
+        return this.single(d.span, indent, `attribution example ${d.name.raw} from ${d.file.raw}`);
+      case "AffiliateProgram":
+        return this.block(`affiliate ${d.keyword.text} ${d.name.text}`, d.span, d.name.span.end, d.clauses, indent, (c, i) =>
+          this.single(c.span, i, programClauseText(c, this.affiliateText)),
+        );
     }
   }
 
@@ -292,6 +303,8 @@ export class Printer {
       duration: (d) => this.duration(d),
     };
   }
+  /** Lent to formatter/attribution.ts. */
+  private readonly affiliateText: AffiliateTextHelpers = { windowRef: (w) => this.windowRef(w), duration: (d) => this.duration(d) };
 
   private stackingRule(r: A.StackingRule): string {
     if (r.kind === "Select") return `select ${r.mode.text}`;

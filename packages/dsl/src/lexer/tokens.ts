@@ -75,6 +75,8 @@ function keyword(word: string): TokenType {
 export const Kw = {
   import: keyword("import"),
   currency: keyword("currency"),
+  // before `attribute`, its prefix: the lexer tries keywords in this order
+  attribution: keyword("attribution"),
   attribute: keyword("attribute"),
   scope: keyword("scope"),
   window: keyword("window"),
@@ -158,6 +160,10 @@ export const Kw = {
   campaign: keyword("campaign"),
   require: keyword("require"),
   allow: keyword("allow"),
+  // affiliate attribution and programs (parser/attribution.ts)
+  affiliate: keyword("affiliate"),
+  during: keyword("during"),
+  otherwise: keyword("otherwise"),
 } as const;
 
 export const KEYWORDS: readonly TokenType[] = keywordTokens;

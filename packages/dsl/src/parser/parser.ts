@@ -12,6 +12,7 @@ import {
 import * as T from "../lexer/tokens.js";
 import { defineCampaignRules } from "./campaign.js";
 import { settlementRules } from "./settlement.js";
+import { affiliateRules } from "./attribution.js";
 
 const { Kw } = T;
 
@@ -141,6 +142,8 @@ export class PromoParser extends CstParser {
         { ALT: () => this.SUBRULE(this.exampleDecl) },
         { ALT: () => this.SUBRULE(this.campaignDecl) },
         { ALT: () => this.SUBRULE(this.commissionDecl) },
+        { ALT: () => this.SUBRULE(this.affiliate.attributionDecl) },
+        { ALT: () => this.SUBRULE(this.affiliate.affiliateProgramDecl) },
       ]),
     );
   });
@@ -163,8 +166,17 @@ export class PromoParser extends CstParser {
       { ALT: () => this.SUBRULE(this.exampleDecl) },
       { ALT: () => this.SUBRULE(this.campaignDecl) },
       { ALT: () => this.SUBRULE(this.commissionDecl) },
+      { ALT: () => this.SUBRULE(this.affiliate.attributionDecl) },
+      { ALT: () => this.SUBRULE(this.affiliate.affiliateProgramDecl) },
     ]);
   });
+
+  /** `attribution` and `affiliate program` (parser/attribution.ts). */
+  private readonly affiliate = affiliateRules(
+    this,
+    () => this.windowSpec,
+    () => this.duration,
+  );
 
   importDecl = this.RULE("importDecl", () => {
     this.CONSUME(Kw.import);

@@ -31,6 +31,8 @@ const DECLARATION_KEYWORDS: ReadonlySet<TokenType> = new Set([
   Kw.example,
   Kw.campaign,
   Kw.commission,
+  Kw.attribution,
+  Kw.affiliate,
 ]);
 
 /** Counted work of one recovering parse, for tests that bound it without a clock. */

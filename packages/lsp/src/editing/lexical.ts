@@ -49,8 +49,10 @@ function tokenEnd(token: Token): number {
   return (token.endOffset ?? token.startOffset) + 1;
 }
 
+/** `attribution` and `affiliate program` (docs/language.md, Affiliate attribution). */
+const AFFILIATE_DECLARATIONS = ["attribution", "affiliate"] as const;
 const DECLARATION_KEYWORDS = ["import", "currency", "attribute", "scope", "window", "group", "stacking", "promotion", "earn", "example"] as const;
-const DECLARATION_LINE = new RegExp(`^(?:${DECLARATION_KEYWORDS.join("|")})(?=[\\s{]|$)`);
+const DECLARATION_LINE = new RegExp(`^(?:${[...DECLARATION_KEYWORDS, ...AFFILIATE_DECLARATIONS].join("|")})(?=[\\s{]|$)`);
 
 /** Clause keywords of a promotion (`not` only when `transferable` follows). */
 export const CLAUSE_KEYWORDS = [

@@ -86,6 +86,8 @@ export const KEYWORD_DOCS: Record<string, string> = {
   promotion: "promotion ID { … }",
   earn: "earn C coins per AMOUNT|purchase [on SCOPE]: coins earned on the amount paid, or per purchase.",
   example: "example NAME { cart { … } expect { … } }: a priced test cart.",
+  attribution: "attribution NAME { … }: how affiliate touchpoints win a line's commission.",
+  affiliate: "affiliate program NAME { minimum 3% … }: affiliate commission rates.",
   title: "Required. The name shown to buyers.",
   description: "Free text for people; no effect on pricing.",
   kind: "Required. The kind of promotion.",

@@ -126,6 +126,19 @@ export function documentSymbols(parsed: ParseResult): DocumentSymbol[] {
         out.push(symbol(named(decl.name, "(unnamed campaign)"), SymbolKind.Event, decl.span, decl.name.span, "campaign", children));
         break;
       }
+      case "Attribution":
+      case "AffiliateProgram":
+        out.push(
+          symbol(
+            named(decl.name, "(unnamed)"),
+            SymbolKind.Object,
+            decl.span,
+            decl.name.span,
+            decl.kind === "Attribution" ? "attribution" : "affiliate program",
+            decl.clauses.map((c) => symbol(clip(text(c.span)) || c.kind, SymbolKind.Property, c.span, c.span)),
+          ),
+        );
+        break;
       case "Example":
         out.push(
           symbol(

@@ -88,6 +88,11 @@ export const KEYWORD_DOCS: Readonly<Record<string, string>> = {
   require:
     "`require REASON: FACT COMPARATOR VALUE [and FACT exceeds 0]`: a campaign requirement on `product.*` or `store.*` facts; a product that fails it is refused with REASON.",
   allow: "`allow discount|units increase [until N days before registration closes|sale starts]`: an edit sellers may make to a registration.",
+  attribution:
+    "`attribution NAME { … }`: which webmaster earns the commission on each line: `priority coupon > cart > click`, `first-cookie during W`, `last-cookie otherwise`, `lookback N UNIT`, `per goods`, `payment during W`, `exclude coupon-via-another-webmaster`.",
+  affiliate: "`affiliate program NAME { … }`: commission rates: `minimum 3%` store-wide, `featured [GOODS] P%`, `premium [WEBMASTERS] P% during W`.",
+  during: "`MODEL during W` / `payment during W` / `premium … during W`: inside window W (an attribution or affiliate program clause).",
+  otherwise: "`MODEL otherwise`: the attribution model outside every listed window.",
 };
 
 /** The application order: every applied promotion takes effect by the stage of its kind first. */
