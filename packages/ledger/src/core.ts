@@ -135,6 +135,8 @@ export interface Store {
   close(): Promise<void>;
   /** Reserves an order in one round trip (a server-side function), when the store has one. */
   reserveAtOnce?: (input: AtOnceInput) => Promise<AtOnceOutcome>;
+  /** Commits a live hold that still fits in one round trip, when the store can; "client": use the client-side path. */
+  commitAtOnce?: (orderId: string, now: number) => Promise<CommitOutcome | "client">;
 }
 
 export interface HotState {
@@ -570,6 +572,10 @@ export class StoreLedger implements Ledger {
 
   async commit(orderId: string): Promise<CommitOutcome> {
     validOrderId(orderId);
+    if (this.store.commitAtOnce) {
+      const out = await this.store.commitAtOnce(orderId, this.now());
+      if (out !== "client") return out;
+    }
     return this.run(async (tx) => {
       const now = this.now();
       const order = await tx.order(orderId);

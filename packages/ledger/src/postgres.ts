@@ -12,7 +12,7 @@ import {
   type StoredReservation,
   type Tx,
 } from "./core.js";
-import { LedgerUnavailableError, type Ledger, type LedgerOptions, type Refusal, type UsageRow } from "./types.js";
+import { LedgerUnavailableError, type Ledger, type LedgerOptions, type CommitOutcome, type Refusal, type UsageRow } from "./types.js";
 
 export const POSTGRES_SCHEMA_VERSION = 3;
 
@@ -135,6 +135,51 @@ BEGIN
 END
 $fn$;`;
 
+/**
+ * promo_ledger_commit: StoreLedger.commit for an order whose hold is live and still fits (the common case), as one
+ * statement: locks the order, its plain counters in key order and its slices, checks that its use still fits next
+ * to committed use and other live holds, and spends it. Returns jsonb {status: committed | already-committed |
+ * unknown-order | cancelled}, or {status: client} without changing anything: a lapsed hold or one that no longer
+ * fits, which the client-side path commits only as far as the limits still have room.
+ */
+const COMMIT_FUNCTION = `
+CREATE OR REPLACE FUNCTION promo_ledger_commit(p_order TEXT, p_now BIGINT) RETURNS jsonb LANGUAGE plpgsql AS $fn$
+DECLARE
+  v_state TEXT; v_expires BIGINT; v_row RECORD; v_held BIGINT;
+BEGIN
+  SELECT o.state, o.expires_at INTO v_state, v_expires FROM promo_ledger_orders o WHERE o.order_id = p_order FOR UPDATE;
+  IF NOT FOUND THEN RETURN jsonb_build_object('status', 'unknown-order'); END IF;
+  IF v_state = 'committed' THEN RETURN jsonb_build_object('status', 'already-committed'); END IF;
+  IF v_state = 'cancelled' THEN RETURN jsonb_build_object('status', 'cancelled'); END IF;
+  IF v_expires <= p_now THEN RETURN jsonb_build_object('status', 'client'); END IF;
+  -- Plain counters, locked in key order, then checked.
+  FOR v_row IN
+    SELECT c.key, c.used, c.allotted, r.amount, r.max FROM promo_ledger_counters c JOIN promo_ledger_reservations r ON r.key = c.key
+    WHERE r.order_id = p_order AND r.slice = -1 ORDER BY c.key FOR UPDATE OF c
+  LOOP
+    SELECT coalesce(sum(x.amount), 0) INTO v_held FROM promo_ledger_reservations x
+      WHERE x.state = 'held' AND x.expires_at > p_now AND x.order_id <> p_order AND x.slice = -1 AND x.key = v_row.key;
+    IF v_row.used + v_row.allotted + v_held + v_row.amount > v_row.max THEN RETURN jsonb_build_object('status', 'client'); END IF;
+  END LOOP;
+  -- Each slice the order holds on, locked in key order, then checked.
+  FOR v_row IN
+    SELECT s.key, s.slice, s.cap, s.used, r.amount FROM promo_ledger_slices s JOIN promo_ledger_reservations r ON r.key = s.key AND r.slice = s.slice
+    WHERE r.order_id = p_order AND r.slice >= 0 ORDER BY s.key FOR UPDATE OF s
+  LOOP
+    SELECT coalesce(sum(x.amount), 0) INTO v_held FROM promo_ledger_reservations x
+      WHERE x.key = v_row.key AND x.slice = v_row.slice AND x.state = 'held' AND x.expires_at > p_now AND x.order_id <> p_order;
+    IF v_row.cap - v_row.used - v_held < v_row.amount THEN RETURN jsonb_build_object('status', 'client'); END IF;
+  END LOOP;
+  UPDATE promo_ledger_counters c SET used = c.used + r.amount, max = r.max FROM promo_ledger_reservations r
+    WHERE r.order_id = p_order AND r.slice = -1 AND c.key = r.key;
+  UPDATE promo_ledger_slices s SET used = s.used + r.amount FROM promo_ledger_reservations r
+    WHERE r.order_id = p_order AND r.slice >= 0 AND s.key = r.key AND s.slice = r.slice;
+  UPDATE promo_ledger_orders SET state = 'committed', updated_at = p_now WHERE order_id = p_order;
+  UPDATE promo_ledger_reservations SET state = 'committed' WHERE order_id = p_order;
+  RETURN jsonb_build_object('status', 'committed');
+END
+$fn$;`;
+
 /** Version 1 of the schema; every statement is idempotent. Migrations take an advisory lock so two instances never race. */
 const MIGRATIONS: readonly string[] = [
   `CREATE TABLE IF NOT EXISTS promo_ledger_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -175,7 +220,7 @@ const MIGRATIONS: readonly string[] = [
    );
    CREATE INDEX IF NOT EXISTS promo_ledger_slice_holds ON promo_ledger_reservations (key, slice, expires_at) WHERE state = 'held';`,
   // 3: the reservation function: an order's reservation in one round trip (core.ts, place and placeInSlice, on the server).
-  RESERVE_FUNCTION,
+  RESERVE_FUNCTION + COMMIT_FUNCTION,
 ];
 const MIGRATION_LOCK = 7_411_011; // pg_advisory_xact_lock key for schema changes
 
@@ -232,10 +277,10 @@ class PostgresStore implements Store {
       throw new LedgerUnavailableError(this.name, `lost the connection to the database server: ${message}`, error);
     }
     if (code === "42P01") throw new LedgerUnavailableError(this.name, "no ledger schema in this database (run 'promo ledger init')", error);
-    if (code === "42883" && /promo_ledger_reserve/.test(message))
+    if (code === "42883" && /promo_ledger_(reserve|commit)/.test(message))
       throw new LedgerUnavailableError(
         this.name,
-        `the ledger schema is older than this ledger (${POSTGRES_SCHEMA_VERSION}) and has no reservation function: run 'promo ledger init' to upgrade it`,
+        `the ledger schema is older than this ledger (${POSTGRES_SCHEMA_VERSION}) and has no reservation functions: run 'promo ledger init' to upgrade it`,
         error,
       );
     if (code === "42703")
@@ -513,6 +558,35 @@ class PostgresStore implements Store {
     }
   };
 
+  /** One round trip: commits a live hold that still fits by promo_ledger_commit; "client" for the client-side path. */
+  readonly commitAtOnce = async (orderId: string, now: number): Promise<CommitOutcome | "client"> => {
+    for (let attempt = 1; ; attempt++) {
+      let status: string;
+      try {
+        const result = await this.pool.query<{ r: { status: string } }>({
+          name: "promo_ledger_commit",
+          text: "SELECT promo_ledger_commit($1, $2) AS r",
+          values: [orderId, now],
+        });
+        status = result.rows[0]!.r.status;
+      } catch (error) {
+        if (RETRYABLE.has((error as { code?: string }).code ?? "") && attempt < 8) continue;
+        return this.fail(error);
+      }
+      switch (status) {
+        case "committed":
+        case "already-committed":
+          return { ok: true, orderId, status };
+        case "unknown-order":
+          return { ok: false, orderId, reason: "unknown-order", message: `order ${orderId} holds no reservation (never reserved, or released)` };
+        case "cancelled":
+          return { ok: false, orderId, reason: "cancelled", message: `order ${orderId} was cancelled` };
+        default:
+          return "client";
+      }
+    }
+  };
+
   private async query<R extends PgTypes.QueryResultRow>(text: string, values: unknown[] = []): Promise<R[]> {
     try {
       return (await this.pool.query<R>(text, values)).rows;
@@ -631,7 +705,10 @@ export async function postgresLedger(url: string, options: PostgresLedgerOptions
   // An idle connection the server closes (a restart) must not crash the process; the next query reports it.
   pool.on("error", () => undefined);
   const store: Store = new PostgresStore(pool, name);
-  if (options.serverFunction === false) delete (store as { reserveAtOnce?: unknown }).reserveAtOnce;
+  if (options.serverFunction === false) {
+    delete (store as { reserveAtOnce?: unknown }).reserveAtOnce;
+    delete (store as { commitAtOnce?: unknown }).commitAtOnce;
+  }
   try {
     if (options.migrate) await store.migrate();
     else await store.status(0);

@@ -27,7 +27,7 @@ describePostgres("PostgreSQL reservation function", () => {
   });
   afterAll(async () => db?.drop());
 
-  it("reserves an order across all its limits in one round trip; the client-side path takes many", async () => {
+  it("reserves an order across all its limits in one round trip and commits it in one; the client-side path takes many", async () => {
     const fast = await postgresLedger(db.url, { migrate: true, poolSize: 2, hot: { keys: ["p|budget"], slices: 4 } });
     const slow = await postgresLedger(db.url, { poolSize: 2, hot: { keys: ["p|budget"], slices: 4 }, serverFunction: false });
     try {
@@ -53,8 +53,16 @@ describePostgres("PostgreSQL reservation function", () => {
       }
       expect(viaFunction).toBe(1);
       expect(viaClient).toBeGreaterThanOrEqual(8); // BEGIN, order, counters, holds, slice, slice holds, order, holds, COMMIT
-      // Both paths keep the same books.
-      expect(await fast.commit("o1")).toMatchObject({ ok: true });
+      // Committing a live hold is one round trip as well; both paths keep the same books.
+      const commits = countQueries();
+      try {
+        expect(await fast.commit("o1")).toMatchObject({ ok: true, status: "committed" });
+        expect(commits.texts).toEqual([expect.stringContaining("promo_ledger_commit")]);
+        expect(await fast.commit("o1")).toMatchObject({ ok: true, status: "already-committed" });
+        expect(commits.count()).toBe(2);
+      } finally {
+        commits.restore();
+      }
       expect(await slow.commit("o2")).toMatchObject({ ok: true });
       expect((await fast.usageFor(["p|budget"]))["p|budget"]).toBe(400);
     } finally {
@@ -70,7 +78,9 @@ describePostgres("PostgreSQL reservation function", () => {
       await setup.close();
       const admin = new pg.Client({ connectionString: old.url });
       await admin.connect();
-      await admin.query("DROP FUNCTION promo_ledger_reserve; UPDATE promo_ledger_meta SET value = '2' WHERE name = 'schema_version'");
+      await admin.query(
+        "DROP FUNCTION promo_ledger_reserve; DROP FUNCTION promo_ledger_commit; UPDATE promo_ledger_meta SET value = '2' WHERE name = 'schema_version'",
+      );
       await admin.end();
       const ledger = await postgresLedger(old.url);
       try {
