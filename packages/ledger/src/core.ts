@@ -349,11 +349,13 @@ class HotPolicy {
   readonly home = Math.floor(Math.random() * 1_000_003);
   readonly refillChunk: number | undefined;
   private readonly keys: (key: string) => boolean;
+  private readonly alsoHot: (key: string) => boolean;
   private readonly rate: number;
   private readonly hotByRate = new Set<string>();
   private window = { second: 0, counts: new Map<string, number>() };
 
-  constructor(options: HotOptions = {}) {
+  /** `alsoHot`: keys sliced whatever `options.keys` says (leased keys: a lease's hold sits on a slice, not the counter row). */
+  constructor(options: HotOptions = {}, alsoHot: (key: string) => boolean = () => false) {
     this.slices = options.slices ?? 16;
     if (!Number.isSafeInteger(this.slices) || this.slices < 1 || this.slices > 1024) throw new RangeError("hot.slices must be a whole number from 1 to 1024");
     this.refillChunk = options.refill;
@@ -371,10 +373,11 @@ class HotPolicy {
             )(new Set(keys))
           : () => false;
     this.rate = options.aboveRate ?? Number.POSITIVE_INFINITY;
+    this.alsoHot = alsoHot;
   }
 
   wants(key: string): boolean {
-    return this.keys(key) || this.hotByRate.has(key);
+    return this.keys(key) || this.alsoHot(key) || this.hotByRate.has(key);
   }
 
   refill(max: number, slices: number): number {
@@ -437,8 +440,10 @@ export class StoreLedger implements Ledger {
     this.holdMs = options.holdMs ?? DEFAULT_HOLD_MS;
     if (!Number.isSafeInteger(this.holdMs) || this.holdMs <= 0) throw new RangeError("holdMs must be a positive whole number of milliseconds");
     this.now = options.now ?? Date.now;
-    this.hot = new HotPolicy(options.hot);
     this.leasing = options.leases ? new LeasePolicy(options.leases, this.holdMs) : undefined;
+    const leasing = this.leasing;
+    // A leased key is sliced too: commits of orders served from leases then touch the leases' slices, not one row.
+    this.hot = new HotPolicy(options.hot, leasing ? (key) => leasing.wants(key) : undefined);
   }
 
   get name(): string {

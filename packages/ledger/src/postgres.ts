@@ -499,13 +499,31 @@ class PostgresStore implements Store {
     }
   }
 
+  /**
+   * One statement on a guarded connection (see connect: a connection the server drops mid-query must not end the
+   * process with an unhandled 'error' event). A connection that failed is discarded, not returned to the pool.
+   */
+  private async statement<R extends PgTypes.QueryResultRow>(config: PgTypes.QueryConfig): Promise<PgTypes.QueryResult<R>> {
+    const client = await this.connect();
+    let broken: Error | undefined;
+    try {
+      return await client.query<R>(config);
+    } catch (error) {
+      const code = (error as { code?: string }).code ?? "";
+      if (!/^[0-9A-Z]{5}$/.test(code) || UNAVAILABLE_SQLSTATE.test(code)) broken = error as Error;
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  }
+
   /** One round trip: the order's reservation by promo_ledger_reserve (schema version 3). */
   readonly reserveAtOnce = async (input: AtOnceInput): Promise<AtOnceOutcome> => {
     const { orderId, rows } = input;
     let out: { status: string; expiresAt?: number; promotion?: string; limit?: number; key?: string; max?: number; used?: number; amount?: number };
     for (let attempt = 1; ; attempt++) {
       try {
-        const result = await this.pool.query<{ r: typeof out }>({
+        const result = await this.statement<{ r: typeof out }>({
           name: "promo_ledger_reserve",
           text: "SELECT promo_ledger_reserve($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) AS r",
           values: [
@@ -563,7 +581,7 @@ class PostgresStore implements Store {
     for (let attempt = 1; ; attempt++) {
       let status: string;
       try {
-        const result = await this.pool.query<{ r: { status: string } }>({
+        const result = await this.statement<{ r: { status: string } }>({
           name: "promo_ledger_commit",
           text: "SELECT promo_ledger_commit($1, $2) AS r",
           values: [orderId, now],
@@ -589,7 +607,7 @@ class PostgresStore implements Store {
 
   private async query<R extends PgTypes.QueryResultRow>(text: string, values: unknown[] = []): Promise<R[]> {
     try {
-      return (await this.pool.query<R>(text, values)).rows;
+      return (await this.statement<R>({ text, values })).rows;
     } catch (error) {
       return this.fail(error);
     }
@@ -704,6 +722,9 @@ export async function postgresLedger(url: string, options: PostgresLedgerOptions
   }
   // An idle connection the server closes (a restart) must not crash the process; the next query reports it.
   pool.on("error", () => undefined);
+  // Every connection, from its creation: a server that drops it (restart, pg_terminate_backend) while no query and
+  // no pool listener is attached must not end the process; the next use of the connection reports it.
+  pool.on("connect", (client) => client.on("error", () => undefined));
   const store: Store = new PostgresStore(pool, name);
   if (options.serverFunction === false) {
     delete (store as { reserveAtOnce?: unknown }).reserveAtOnce;

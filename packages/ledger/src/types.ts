@@ -54,7 +54,8 @@ export interface LedgerOptions {
  * (a row only this instance writes), without locking the limit's counter or slices. A lease that runs short is
  * given back (its unused part returns at once) and a new one taken; one that is not given back (the process died)
  * expires after `ttlMs` and its unused part returns then. Leases count as held use: at most (instances × `units`)
- * of a limit can sit unused in leases, for at most `ttlMs`, and an order may be refused meanwhile.
+ * of a limit can sit unused in leases, for at most `ttlMs`, and an order may be refused meanwhile. A leased key is
+ * also sliced (as if listed in `hot.keys`, with the `hot` options), so that leases and commits spread over slices.
  */
 export interface LeaseOptions {
   /** Keys to lease: a list of limit keys, or a test on the key. */
