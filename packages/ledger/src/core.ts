@@ -481,6 +481,8 @@ export class StoreLedger implements Ledger {
       if (!(error instanceof LeaseGone)) throw error;
       // A lease expired (or this instance stalled past it): forget it, reserve without leases.
       for (const id of error.leases) for (const [key, lease] of this.leases) if (lease.id === id) this.leases.delete(key);
+      // Give back whatever it still holds (nothing, if it expired), rather than leave it to its expiry.
+      for (const id of error.leases) await this.release(id).catch(() => undefined);
       for (const [key, lease] of leases) if (!error.leases.includes(lease.id)) lease.remaining += rows.find((r) => r.key === key)!.amount;
       leases.clear();
       outcome = await this.reserveRows(orderId, rows, leases, this.holdMs);
@@ -570,9 +572,10 @@ export class StoreLedger implements Ledger {
 
   /** Gives back the unused part of every lease this instance holds. */
   async releaseLeases(): Promise<void> {
-    const leases = [...this.leases.values()];
-    this.leases.clear();
-    for (const lease of leases) await this.release(lease.id);
+    for (const [key, lease] of [...this.leases]) {
+      await this.release(lease.id);
+      if (this.leases.get(key) === lease) this.leases.delete(key);
+    }
   }
 
   async commit(orderId: string): Promise<CommitOutcome> {

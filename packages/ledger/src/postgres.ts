@@ -113,15 +113,17 @@ BEGIN
     END IF;
     v_slice[i] := v_s;
   END LOOP;
-  -- Leased rows, last: the use moves from the lease's live hold to this order's, on the same slice.
+  -- Leased rows, last: the use moves from the lease's live hold to this order's, on the same slice. The lease's row
+  -- is locked first, so that an order drawing on it at the same time is waited for and its draw seen.
   FOR i IN 1..n LOOP
     CONTINUE WHEN v_slice[i] <> -3;
-    DELETE FROM promo_ledger_reservations r WHERE r.order_id = p_leases[i] AND r.key = p_keys[i] AND r.state = 'held'
-      AND r.expires_at > p_now AND r.amount = p_amounts[i] RETURNING r.slice INTO v_s;
-    IF NOT FOUND THEN
-      UPDATE promo_ledger_reservations r SET amount = r.amount - p_amounts[i] WHERE r.order_id = p_leases[i] AND r.key = p_keys[i]
-        AND r.state = 'held' AND r.expires_at > p_now AND r.amount > p_amounts[i] RETURNING r.slice INTO v_s;
-      IF NOT FOUND THEN RAISE EXCEPTION USING ERRCODE = 'PL001', MESSAGE = p_leases[i]; END IF;
+    SELECT r.amount, r.slice INTO v_held, v_s FROM promo_ledger_reservations r WHERE r.order_id = p_leases[i] AND r.key = p_keys[i]
+      AND r.state = 'held' AND r.expires_at > p_now FOR UPDATE;
+    IF NOT FOUND OR v_held < p_amounts[i] THEN RAISE EXCEPTION USING ERRCODE = 'PL001', MESSAGE = p_leases[i]; END IF;
+    IF v_held = p_amounts[i] THEN
+      DELETE FROM promo_ledger_reservations r WHERE r.order_id = p_leases[i] AND r.key = p_keys[i];
+    ELSE
+      UPDATE promo_ledger_reservations r SET amount = r.amount - p_amounts[i] WHERE r.order_id = p_leases[i] AND r.key = p_keys[i];
     END IF;
     v_slice[i] := v_s;
   END LOOP;
@@ -464,12 +466,16 @@ class PostgresStore implements Store {
       drawLeases: async (draws, now) => {
         const slices: number[] = [];
         for (const d of draws) {
-          const rows = await q<{ slice: number }>(
-            `WITH gone AS (DELETE FROM promo_ledger_reservations WHERE order_id = $1 AND key = $2 AND state = 'held' AND expires_at > $3 AND amount = $4 RETURNING slice),
-                  drawn AS (UPDATE promo_ledger_reservations SET amount = amount - $4 WHERE order_id = $1 AND key = $2 AND state = 'held' AND expires_at > $3 AND amount > $4 RETURNING slice)
-             SELECT slice FROM gone UNION ALL SELECT slice FROM drawn`,
-            [d.lease, d.key, now, d.amount],
+          // The lease's row locked first: a concurrent draw on it is waited for and seen.
+          const rows = await q<{ slice: number; amount: string }>(
+            "SELECT slice, amount FROM promo_ledger_reservations WHERE order_id = $1 AND key = $2 AND state = 'held' AND expires_at > $3 FOR UPDATE",
+            [d.lease, d.key, now],
           );
+          if (rows[0] && Number(rows[0].amount) === d.amount)
+            await q("DELETE FROM promo_ledger_reservations WHERE order_id = $1 AND key = $2", [d.lease, d.key]);
+          else if (rows[0] && Number(rows[0].amount) > d.amount)
+            await q("UPDATE promo_ledger_reservations SET amount = amount - $3 WHERE order_id = $1 AND key = $2", [d.lease, d.key, d.amount]);
+          else rows.length = 0;
           // Nothing to draw: the transaction rolls back (the caller throws), so earlier draws are undone too.
           if (!rows[0]) return undefined;
           slices.push(rows[0].slice);

@@ -106,12 +106,12 @@ async function patiently<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Kills 1 to 3 random checkout processes at random moments while they run. */
+/** Kills 1 to 3 random checkout processes at random moments while they run (50 to 750 ms into a run that takes about a second). */
 async function randomKills(checkouts: Checkout[]): Promise<void> {
   const victims = new Set<number>();
   const n = 1 + Math.floor(Math.random() * 3);
   while (victims.size < n) victims.add(Math.floor(Math.random() * checkouts.length));
-  await Promise.all([...victims].map(async (v) => (await sleep(20 + Math.random() * 300), checkouts[v]!.kill())));
+  await Promise.all([...victims].map(async (v) => (await sleep(50 + Math.random() * 700), checkouts[v]!.kill())));
 }
 
 describe("SQLite: 128 checkouts against a sliced budget of K orders, with random kills", () => {
