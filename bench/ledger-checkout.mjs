@@ -1,18 +1,23 @@
-// One checkout process for bench/ledger.mjs: opens the ledger named in argv (one connection), then on
-// { op: "run", key, seconds, prefix } reserves and commits orders (a per-customer count and the budget `key`)
-// back to back until the time is up, and answers { orders, refused, latencies } (reserve latencies in ms).
+// One checkout process for bench/ledger.mjs: opens one ledger per design named in argv (JSON: [{ key, options }],
+// one connection each), then on { op: "run", design, seconds, prefix } reserves and commits orders (a per-customer
+// count and the design's budget key) back to back through that design's ledger until the time is up, and answers
+// { orders, refused, latencies } (reserve latencies in ms).
 import { openLedger } from "../packages/ledger/dist/index.js";
 
-const [store, hotKey] = process.argv.slice(2);
-const ledger = await openLedger(store, { migrate: false, poolSize: 1, hot: { keys: [hotKey], slices: 32 } });
+const [store, designsJson] = process.argv.slice(2);
+const designs = JSON.parse(designsJson);
+const ledgers = [];
+for (const d of designs) ledgers.push(await openLedger(store, { migrate: false, poolSize: 1, ...d.options }));
 const MAX = 1_000_000_000_000;
 
 process.on("message", async (m) => {
   if (m.op === "exit") {
-    await ledger.close();
+    for (const ledger of ledgers) await ledger.close();
     process.send({ bye: true }, () => process.exit(0));
     return;
   }
+  const ledger = ledgers[m.design];
+  const key = designs[m.design].key;
   const latencies = [];
   let orders = 0;
   let refused = 0;
@@ -21,7 +26,7 @@ process.on("message", async (m) => {
     const id = `${m.prefix}-${i}`;
     const reservations = [
       { promotion: "sale", limit: 0, key: `sale|count|customer:${id}`, amount: 1, max: 1, onCancel: "return" },
-      { promotion: "sale", limit: 1, key: m.key, amount: 500, max: MAX, onCancel: "return" },
+      { promotion: "sale", limit: 1, key, amount: 500, max: MAX, onCancel: "return" },
     ];
     const t = performance.now();
     const reserved = await ledger.reserve(id, reservations);

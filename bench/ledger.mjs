@@ -1,9 +1,11 @@
 /**
  * Ledger benchmark: a hot money budget plus a per-customer limit, as at an 11.11 peak. Every order reserves the
  * budget and its buyer's count, then commits. Checkouts are separate processes (bench/ledger-checkout.mjs, one
- * connection each): 1, 8, 32 and 128 at once, on SQLite (WAL, synchronous=FULL) and PostgreSQL. The current design
- * (one counter row per budget, locked by every order) and the sliced one (the budget drawn from slices)
- * run interleaved in the same run, in alternating order, on the same store and processes: ratios come from one run.
+ * connection per design): 1, 8, 32 and 128 at once, on SQLite (WAL, synchronous=FULL) and PostgreSQL. The current
+ * design (one counter row per budget, locked by every order), the sliced one (the budget drawn from slices), the
+ * sliced one through the server-side functions (PostgreSQL) and leases run interleaved in the same run, in
+ * alternating order, on the same store and processes: ratios come from one run. PROMO_BENCH_STORES (default
+ * sqlite,postgres) picks the stores.
  * Prints orders/s and reserve latency (p50, p99) per row and judges the targets; never asserts.
  * PostgreSQL runs when PROMO_BENCH_POSTGRES_URL or PROMO_TEST_POSTGRES_URL names a server (scripts/test-postgres.sh).
  * PROMO_BENCH_SECONDS (default 3) per round, PROMO_BENCH_ROUNDS (default 2) rounds per design, PROMO_BENCH_CHECKOUTS
@@ -19,14 +21,37 @@ import { postgresLedger, sqliteLedger } from "../packages/ledger/dist/index.js";
 const SECONDS = Number(process.env.PROMO_BENCH_SECONDS ?? 3);
 const ROUNDS = Number(process.env.PROMO_BENCH_ROUNDS ?? 2);
 const LEVELS = (process.env.PROMO_BENCH_CHECKOUTS ?? "1,8,32,128").split(",").map(Number);
+const STORES = (process.env.PROMO_BENCH_STORES ?? "sqlite,postgres").split(",");
+const hot = (key) => ({ keys: [key], slices: 32 });
+/**
+ * The designs, each with its own budget key. On PostgreSQL the current design and plain slicing reserve and commit
+ * through client-side transactions (`serverFunction: false`, as before the server functions); the last three
+ * reserve and commit in one round trip each (promo_ledger_reserve, promo_ledger_commit), on one counter row, on 32
+ * slices, and drawing the budget from leases of 100 orders' worth. SQLite has no server functions: the current and
+ * sliced designs, and leases.
+ */
 const DESIGNS = [
-  { name: "current: one counter row", key: "sale|budget-plain" },
-  { name: "sliced (32 slices)", key: "sale|budget-hot" },
+  { name: "current: one counter row", key: "sale|budget-plain", options: { serverFunction: false }, sliced: false },
+  { name: "sliced (32 slices)", key: "sale|budget-hot", options: { serverFunction: false, hot: hot("sale|budget-hot") }, sliced: true },
+  { name: "server function, one counter row", key: "sale|budget-fn-plain", options: {}, sliced: false, postgresOnly: true },
+  {
+    name: "sliced + server function (1 round trip)",
+    key: "sale|budget-fn",
+    options: { hot: hot("sale|budget-fn") },
+    sliced: true,
+    postgresOnly: true,
+  },
+  {
+    name: "server function + leases (100 orders each)",
+    sqliteName: "leases (100 orders each)",
+    key: "sale|budget-lease",
+    options: { hot: hot("sale|budget-lease"), leases: { keys: ["sale|budget-lease"], units: 50_000, ttlMs: 60_000 } },
+    sliced: true,
+  },
 ];
-const HOT_KEY = DESIGNS[1].key;
 
-function spawn(store) {
-  const child = fork(join(import.meta.dirname, "ledger-checkout.mjs"), [store, HOT_KEY], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+function spawn(store, designs) {
+  const child = fork(join(import.meta.dirname, "ledger-checkout.mjs"), [store, JSON.stringify(designs)], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
   const ready = new Promise((resolve, reject) => {
     child.once("message", (m) => (m.ready ? resolve() : reject(new Error("checkout process did not start"))));
     child.once("exit", (code) => reject(new Error(`checkout process exited (${code})`)));
@@ -58,7 +83,7 @@ async function round(workers, n, design, sample) {
         }
       })()
     : Promise.resolve();
-  const results = await Promise.all(workers.slice(0, n).map((w, i) => w.ask({ op: "run", key: design.key, seconds: SECONDS, prefix: `r${run}-${i}` })));
+  const results = await Promise.all(workers.slice(0, n).map((w, i) => w.ask({ op: "run", design: design.index, seconds: SECONDS, prefix: `r${run}-${i}` })));
   sampling = false;
   await sampler;
   run++;
@@ -76,19 +101,25 @@ async function benchStore(label, store, open, sample) {
   // The schema, and the hot key sliced once up front (as an operator would before the sale).
   const setup = await open();
   await setup.close();
+  const designs = DESIGNS.filter((d) => label === "PostgreSQL" || !d.postgresOnly).map((d, index) => ({
+    ...d,
+    name: label === "SQLite" ? (d.sqliteName ?? d.name) : d.name,
+    index,
+  }));
   const workers = [];
   const most = Math.max(...LEVELS);
-  for (let i = 0; i < most; i++) workers.push(spawn(store));
+  for (let i = 0; i < most; i++) workers.push(spawn(store, designs));
   await Promise.all(workers.map((w) => w.ready));
   const rows = [];
   try {
     for (const n of LEVELS) {
-      const acc = DESIGNS.map(() => ({ orders: 0, refused: 0, elapsed: 0, latencies: [], waits: [] }));
+      const acc = designs.map(() => ({ orders: 0, refused: 0, elapsed: 0, latencies: [], waits: [] }));
       for (let r = 0; r < ROUNDS; r++) {
-        // Alternate which design goes first, so drift in the machine's load falls on both.
-        const order = r % 2 === 0 ? [0, 1] : [1, 0];
+        // Alternate the order of the designs, so drift in the machine's load falls on all of them.
+        const order = designs.map((_, d) => d);
+        if (r % 2 === 1) order.reverse();
         for (const d of order) {
-          const m = await round(workers, n, DESIGNS[d], sample);
+          const m = await round(workers, n, designs[d], sample);
           acc[d].waits.push(...m.waits);
           acc[d].orders += m.orders;
           acc[d].refused += m.refused;
@@ -96,14 +127,14 @@ async function benchStore(label, store, open, sample) {
           acc[d].latencies.push(...m.latencies);
         }
       }
-      DESIGNS.forEach((design, d) => {
+      designs.forEach((design, d) => {
         const sorted = acc[d].latencies.sort((a, b) => a - b);
         const waiting = acc[d].waits.length ? acc[d].waits.reduce((a, b) => a + b, 0) / acc[d].waits.length : NaN;
         rows.push({
           store: label,
           n,
           design: design.name,
-          sliced: d === 1,
+          current: d === 0,
           ordersPerSecond: acc[d].orders / acc[d].elapsed,
           p50: quantile(sorted, 0.5),
           p99: quantile(sorted, 0.99),
@@ -124,9 +155,9 @@ const scratch = mkdtempSync(join(tmpdir(), "promo-ledger-bench-"));
 const rows = [];
 try {
   const path = join(scratch, "bench.db");
-  rows.push(...(await benchStore("SQLite", `sqlite:${path}`, () => sqliteLedger(path))));
+  if (STORES.includes("sqlite")) rows.push(...(await benchStore("SQLite", `sqlite:${path}`, () => sqliteLedger(path))));
   const url = process.env.PROMO_BENCH_POSTGRES_URL ?? process.env.PROMO_TEST_POSTGRES_URL;
-  if (url) {
+  if (url && STORES.includes("postgres")) {
     const name = `ledger_bench_${process.pid}`;
     const admin = new pg.Client({ connectionString: url });
     await admin.connect();
@@ -174,21 +205,30 @@ const ms = (n) => (Number.isFinite(n) ? n.toFixed(1) : "–");
 console.log(`\nLedger: orders reserving a hot money budget and a per-customer count, then committing (checkouts are processes;`);
 console.log(`${ROUNDS} interleaved rounds of ${SECONDS} s per design and row; load average ${load.toFixed(1)} at the start)\n`);
 console.log(
-  "| store | concurrent checkouts | design | orders/s | reserve p50 (ms) | reserve p99 (ms) | checkouts waiting on a row lock (mean) | sliced ÷ current, orders/s |",
+  "| store | concurrent checkouts | design | orders/s | reserve p50 (ms) | reserve p99 (ms) | checkouts waiting on a row lock (mean) | ÷ current, orders/s |",
 );
 console.log("| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |");
 for (const r of rows) {
-  const current = rows.find((x) => x.store === r.store && x.n === r.n && !x.sliced);
-  const ratio = r.sliced ? `${(r.ordersPerSecond / current.ordersPerSecond).toFixed(1)}×` : "";
+  const current = rows.find((x) => x.store === r.store && x.n === r.n && x.current);
+  const ratio = r.current ? "" : `${(r.ordersPerSecond / current.ordersPerSecond).toFixed(1)}×`;
   console.log(`| ${r.store} | ${r.n} | ${r.design} | ${fmt(r.ordersPerSecond)} | ${ms(r.p50)} | ${ms(r.p99)} | ${ms(r.waiting)} | ${ratio} |`);
 }
-const pgAt = (n, sliced) => rows.find((r) => r.store === "PostgreSQL" && r.n === n && r.sliced === sliced);
-if (pgAt(32, true) && pgAt(32, false) && pgAt(1, true)) {
-  const speedup = pgAt(32, true).ordersPerSecond / pgAt(32, false).ordersPerSecond;
-  const latency = pgAt(32, true).p99 / pgAt(1, true).p99;
-  console.log("\nTargets (PostgreSQL, one hot budget, 32 concurrent checkouts):");
-  console.log(`- orders/s ≥ 20× today's: ${speedup.toFixed(1)}× ${speedup >= 20 ? "✅" : "❌"}`);
-  console.log(
-    `- p99 reserve latency ≤ 3× the uncontended p99: ${ms(pgAt(32, true).p99)} ms vs ${ms(pgAt(1, true).p99)} ms = ${latency.toFixed(1)}× ${latency <= 3 ? "✅" : "❌"}`,
-  );
+const pgAt = (n, design) => rows.find((r) => r.store === "PostgreSQL" && r.n === n && r.design === design);
+const current = pgAt(32, DESIGNS[0].name);
+if (current) {
+  console.log("\nTargets (PostgreSQL, one hot budget, 32 concurrent checkouts), per design:");
+  for (const d of DESIGNS.slice(1)) {
+    const at32 = pgAt(32, d.name);
+    if (!at32) continue;
+    const speedup = at32.ordersPerSecond / current.ordersPerSecond;
+    console.log(`- ${d.name}: orders/s ≥ 20× today's: ${speedup.toFixed(1)}× ${speedup >= 20 ? "✅" : "❌"}`);
+    const alone = pgAt(1, d.name);
+    if (alone) {
+      const latency = at32.p99 / alone.p99;
+      console.log(
+        `  p99 reserve latency ≤ 3× the uncontended p99: ${ms(at32.p99)} ms vs ${ms(alone.p99)} ms = ${latency.toFixed(1)}× ${latency <= 3 ? "✅" : "❌"}`,
+      );
+    }
+  }
 }
+console.log(`load average at the end: ${loadavg()[0].toFixed(1)}`);

@@ -10,8 +10,10 @@ import {
   type ReserveOutcome,
   type HotLimitStatus,
   type HotOptions,
+  type LeaseOptions,
   type UsageRow,
 } from "./types.js";
+import { randomUUID } from "node:crypto";
 import { readReservation } from "./reservation-input.js";
 
 export type OrderState = "held" | "committed" | "cancelled";
@@ -86,7 +88,37 @@ export interface Tx {
   writeOrder(orderId: string, state: OrderState, expiresAt: number, now: number, rows: readonly StoredReservation[] | null): Promise<void>;
   deleteOrder(orderId: string): Promise<void>;
   addUsed(key: string, delta: number, max: number | null): Promise<void>;
+  /**
+   * Moves use from leases (held orders named `~lease:…`) to the order being reserved: for each draw, the lease's
+   * live hold on `key` shrinks by `amount`. All or nothing: undefined (and nothing changed) when a lease has expired
+   * or holds less. Returns, per draw, the slice the lease's hold sits on (the order's hold goes on the same one).
+   */
+  drawLeases(draws: readonly LeaseDraw[], now: number): Promise<number[] | undefined>;
 }
+
+export interface LeaseDraw {
+  lease: string;
+  key: string;
+  amount: number;
+}
+
+/** What the reservation function of a store (PostgreSQL) takes: an order's reservation in one round trip. */
+export interface AtOnceInput {
+  orderId: string;
+  rows: StoredReservation[];
+  now: number;
+  expiresAt: number;
+  /** Per row: this instance wants the key sliced (then an unsliced key goes to the exact pass). */
+  hot: boolean[];
+  /** Per row: the lease to draw the row's use from, or null. */
+  leases: (string | null)[];
+  home: number;
+  refill: number | null;
+  exactRefusal: boolean;
+}
+
+/** The function's answer, or: run the exact pass (client side), or: this lease is gone (draw without it). */
+export type AtOnceOutcome = ReserveOutcome | { exact: true } | { leaseGone: string };
 
 export interface Store {
   readonly name: string;
@@ -101,6 +133,10 @@ export interface Store {
   hotState(now: number): Promise<HotState[]>;
   sweep(now: number): Promise<number>;
   close(): Promise<void>;
+  /** Reserves an order in one round trip (a server-side function), when the store has one. */
+  reserveAtOnce?: (input: AtOnceInput) => Promise<AtOnceOutcome>;
+  /** Commits a live hold that still fits in one round trip, when the store can; "client": use the client-side path. */
+  commitAtOnce?: (orderId: string, now: number) => Promise<CommitOutcome | "client">;
 }
 
 export interface HotState {
@@ -133,7 +169,7 @@ function validOrderId(orderId: string): void {
   if (typeof orderId !== "string" || orderId.length === 0 || orderId.length > 200) throw new RangeError("an order id is a string of 1 to 200 characters");
 }
 
-function refusalMessage(r: Refusal): string {
+export function refusalMessage(r: Refusal): string {
   return `limit ${r.limit + 1} of ${r.promotion} refused: ${r.used} used of ${r.max}, ${r.amount} asked (${r.key})`;
 }
 
@@ -144,8 +180,48 @@ class RunAgain extends Error {
   }
 }
 
+/** A lease this instance drew on has expired or been given back: the transaction is dropped and reserved without it. */
+class LeaseGone extends Error {
+  constructor(readonly leases: readonly string[]) {
+    super(`lease ${leases.join(", ")} is gone`);
+  }
+}
+
+/** A lease this instance holds: `remaining` units of `key` that it may hand to its orders until `expiresAt`. */
+interface Lease {
+  id: string;
+  key: string;
+  max: number;
+  remaining: number;
+  expiresAt: number;
+}
+
 /** Places an order's reservations (setting each row's slice) or names the first limit that refuses. */
-async function place(tx: Tx, hot: HotPolicy, orderId: string, rows: StoredReservation[], now: number, exact: boolean): Promise<Refusal | undefined> {
+async function place(
+  tx: Tx,
+  hot: HotPolicy,
+  orderId: string,
+  all: StoredReservation[],
+  now: number,
+  exact: boolean,
+  leases: ReadonlyMap<string, Lease> = new Map(),
+): Promise<Refusal | undefined> {
+  const rows = all.filter((r) => !leases.has(r.key));
+  const refused = await placeOwn(tx, hot, orderId, rows, now, exact);
+  if (refused || rows.length === all.length) return refused;
+  // Last, after every check: the leased rows take their use from this instance's leases.
+  const leased = all.filter((r) => leases.has(r.key));
+  const slices = await tx.drawLeases(
+    leased.map((r) => ({ lease: leases.get(r.key)!.id, key: r.key, amount: r.amount })),
+    now,
+  );
+  if (!slices) throw new LeaseGone(leased.map((r) => leases.get(r.key)!.id));
+  leased.forEach((r, i) => (r.slice = slices[i]!));
+  return undefined;
+}
+
+/** Places the rows that do not draw on a lease. */
+async function placeOwn(tx: Tx, hot: HotPolicy, orderId: string, rows: StoredReservation[], now: number, exact: boolean): Promise<Refusal | undefined> {
   if (rows.length === 0) return undefined;
   const sliced = await tx.sliceCounts(rows.map((r) => r.key));
   const slicesOf = (r: StoredReservation) => sliced.get(r.key)?.slices ?? 0;
@@ -271,17 +347,20 @@ class HotPolicy {
   readonly exactRefusal: boolean;
   /** This instance's preferred slice: instances spread over slices, like escrow accounts of their own. */
   readonly home = Math.floor(Math.random() * 1_000_003);
-  private readonly chunk: number | undefined;
+  readonly refillChunk: number | undefined;
   private readonly keys: (key: string) => boolean;
+  private readonly alsoHot: (key: string) => boolean;
   private readonly rate: number;
   private readonly hotByRate = new Set<string>();
   private window = { second: 0, counts: new Map<string, number>() };
 
-  constructor(options: HotOptions = {}) {
+  /** `alsoHot`: keys sliced whatever `options.keys` says (leased keys: a lease's hold sits on a slice, not the counter row). */
+  constructor(options: HotOptions = {}, alsoHot: (key: string) => boolean = () => false) {
     this.slices = options.slices ?? 16;
     if (!Number.isSafeInteger(this.slices) || this.slices < 1 || this.slices > 1024) throw new RangeError("hot.slices must be a whole number from 1 to 1024");
-    this.chunk = options.refill;
-    if (this.chunk !== undefined && (!Number.isSafeInteger(this.chunk) || this.chunk < 1)) throw new RangeError("hot.refill must be a positive whole number");
+    this.refillChunk = options.refill;
+    if (this.refillChunk !== undefined && (!Number.isSafeInteger(this.refillChunk) || this.refillChunk < 1))
+      throw new RangeError("hot.refill must be a positive whole number");
     this.exactRefusal = options.exactRefusal ?? true;
     const keys = options.keys;
     this.keys =
@@ -294,14 +373,15 @@ class HotPolicy {
             )(new Set(keys))
           : () => false;
     this.rate = options.aboveRate ?? Number.POSITIVE_INFINITY;
+    this.alsoHot = alsoHot;
   }
 
   wants(key: string): boolean {
-    return this.keys(key) || this.hotByRate.has(key);
+    return this.keys(key) || this.alsoHot(key) || this.hotByRate.has(key);
   }
 
   refill(max: number, slices: number): number {
-    return this.chunk ?? Math.max(1, Math.ceil(max / (4 * slices)));
+    return this.refillChunk ?? Math.max(1, Math.ceil(max / (4 * slices)));
   }
 
   /** Counts a reservation of each key in the current second; a key above the rate is sliced from now on. */
@@ -317,11 +397,41 @@ class HotPolicy {
   }
 }
 
+/** Which keys this instance takes leases on, and how large and long. */
+class LeasePolicy {
+  readonly units: number;
+  readonly ttlMs: number;
+  private readonly keys: (key: string) => boolean;
+
+  constructor(options: LeaseOptions, holdMs: number) {
+    this.units = options.units;
+    if (!Number.isSafeInteger(this.units) || this.units < 1) throw new RangeError("leases.units must be a positive whole number");
+    this.ttlMs = options.ttlMs ?? holdMs;
+    if (!Number.isSafeInteger(this.ttlMs) || this.ttlMs <= 0) throw new RangeError("leases.ttlMs must be a positive whole number of milliseconds");
+    const keys = options.keys;
+    this.keys =
+      typeof keys === "function"
+        ? keys
+        : (
+            (set) => (k: string) =>
+              set.has(k)
+          )(new Set(keys));
+  }
+
+  wants(key: string): boolean {
+    return this.keys(key);
+  }
+}
+
 /** The ledger's rules, the same over every store. */
 export class StoreLedger implements Ledger {
   private readonly holdMs: number;
   private readonly now: () => number;
   private readonly hot: HotPolicy;
+  private readonly leasing: LeasePolicy | undefined;
+  /** This instance's live lease per key, and leases being taken (one at a time per key). */
+  private readonly leases = new Map<string, Lease>();
+  private readonly taking = new Map<string, Promise<void>>();
 
   constructor(
     private readonly store: Store,
@@ -330,7 +440,10 @@ export class StoreLedger implements Ledger {
     this.holdMs = options.holdMs ?? DEFAULT_HOLD_MS;
     if (!Number.isSafeInteger(this.holdMs) || this.holdMs <= 0) throw new RangeError("holdMs must be a positive whole number of milliseconds");
     this.now = options.now ?? Date.now;
-    this.hot = new HotPolicy(options.hot);
+    this.leasing = options.leases ? new LeasePolicy(options.leases, this.holdMs) : undefined;
+    const leasing = this.leasing;
+    // A leased key is sliced too: commits of orders served from leases then touch the leases' slices, not one row.
+    this.hot = new HotPolicy(options.hot, leasing ? (key) => leasing.wants(key) : undefined);
   }
 
   get name(): string {
@@ -342,8 +455,7 @@ export class StoreLedger implements Ledger {
   }
 
   /** Runs a transaction, again when it asks to (a key sliced meanwhile, or an exact pass needed). */
-  private async run<T>(fn: (tx: Tx, exact: boolean) => Promise<T>): Promise<T> {
-    let exact = false;
+  private async run<T>(fn: (tx: Tx, exact: boolean) => Promise<T>, exact = false): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.store.transaction((tx) => fn(tx, exact));
@@ -361,23 +473,117 @@ export class StoreLedger implements Ledger {
       rows.map((r) => r.key),
       this.now(),
     );
-    return this.run(async (tx, exact) => {
+    const leases = await this.draw(rows);
+    let outcome: ReserveOutcome | undefined;
+    try {
+      outcome = await this.reserveRows(orderId, rows, leases, this.holdMs);
+    } catch (error) {
+      if (!(error instanceof LeaseGone)) throw error;
+      // A lease expired (or this instance stalled past it): forget it, reserve without leases.
+      for (const id of error.leases) for (const [key, lease] of this.leases) if (lease.id === id) this.leases.delete(key);
+      // Give back whatever it still holds (nothing, if it expired), rather than leave it to its expiry.
+      for (const id of error.leases) await this.release(id).catch(() => undefined);
+      for (const [key, lease] of leases) if (!error.leases.includes(lease.id)) lease.remaining += rows.find((r) => r.key === key)!.amount;
+      leases.clear();
+      outcome = await this.reserveRows(orderId, rows, leases, this.holdMs);
+    } finally {
+      if (outcome?.ok !== true || outcome.status !== "reserved") for (const [key, lease] of leases) lease.remaining += rows.find((r) => r.key === key)!.amount;
+    }
+    return outcome;
+  }
+
+  /** One reservation: through the store's server-side function when it has one, else a client-side transaction. */
+  private async reserveRows(orderId: string, rows: StoredReservation[], leases: ReadonlyMap<string, Lease>, holdMs: number): Promise<ReserveOutcome> {
+    let exact = false;
+    if (this.store.reserveAtOnce) {
+      const now = this.now();
+      const out = await this.store.reserveAtOnce({
+        orderId,
+        rows,
+        now,
+        expiresAt: now + holdMs,
+        hot: rows.map((r) => this.hot.wants(r.key)),
+        leases: rows.map((r) => leases.get(r.key)?.id ?? null),
+        home: this.hot.home,
+        refill: this.hot.refillChunk ?? null,
+        exactRefusal: this.hot.exactRefusal,
+      });
+      if ("leaseGone" in out) throw new LeaseGone([out.leaseGone]);
+      if (!("exact" in out)) return out;
+      exact = true;
+    }
+    return this.run(async (tx, exactPass) => {
       const now = this.now();
       const order = await tx.order(orderId);
       if (order?.state === "committed") return { ok: true, orderId, status: "already-committed", expiresAt: null };
       if (order?.state === "cancelled") return { ok: false, orderId, reason: "cancelled", message: `order ${orderId} was cancelled` };
       if (order?.state === "held" && order.expiresAt > now) return { ok: true, orderId, status: "already-reserved", expiresAt: order.expiresAt };
       // New, or a hold that expired: reserve afresh.
-      const refused = await place(tx, this.hot, orderId, rows, now, exact);
+      const refused = await place(tx, this.hot, orderId, rows, now, exactPass, leases);
       if (refused) return { ok: false, orderId, reason: "limit", refused, message: refusalMessage(refused) };
-      const expiresAt = now + this.holdMs;
+      const expiresAt = now + holdMs;
       await tx.writeOrder(orderId, "held", expiresAt, now, rows);
       return { ok: true, orderId, status: "reserved", expiresAt };
-    });
+    }, exact);
+  }
+
+  /**
+   * Leases (docs/language.md, "Limits under contention"): for each row on a leased key, a lease of this instance
+   * that still has room for it, taken (one reservation of `units`) when there is none. Counts the row's amount
+   * as drawn; the caller gives it back if the order is not reserved. Rows without a lease reserve as usual.
+   */
+  private async draw(rows: readonly StoredReservation[]): Promise<Map<string, Lease>> {
+    const out = new Map<string, Lease>();
+    const policy = this.leasing;
+    if (!policy) return out;
+    for (const r of rows) {
+      if (!policy.wants(r.key) || r.amount > policy.units) continue;
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const lease = this.leases.get(r.key);
+        if (lease && lease.max === r.max && lease.remaining >= r.amount && lease.expiresAt > this.now()) {
+          lease.remaining -= r.amount;
+          out.set(r.key, lease);
+          break;
+        }
+        let taking = this.taking.get(r.key);
+        if (!taking) {
+          taking = this.takeLease(r, policy).finally(() => this.taking.delete(r.key));
+          this.taking.set(r.key, taking);
+        }
+        await taking;
+        if (!this.leases.has(r.key)) break; // no lease to be had: the limit has less than a lease left
+      }
+    }
+    return out;
+  }
+
+  /** Gives back the key's spent lease (its unused part), then takes a new lease of `units` in one reservation. */
+  private async takeLease(r: StoredReservation, policy: LeasePolicy): Promise<void> {
+    const old = this.leases.get(r.key);
+    if (old) {
+      this.leases.delete(r.key);
+      await this.release(old.id);
+    }
+    const id = `~lease:${randomUUID()}`;
+    const row: StoredReservation = { ...r, amount: policy.units, onCancel: "return", slice: -1 };
+    const taken = await this.reserveRows(id, [row], new Map(), policy.ttlMs);
+    if (taken.ok && taken.status === "reserved") this.leases.set(r.key, { id, key: r.key, max: r.max, remaining: policy.units, expiresAt: taken.expiresAt! });
+  }
+
+  /** Gives back the unused part of every lease this instance holds. */
+  async releaseLeases(): Promise<void> {
+    for (const [key, lease] of [...this.leases]) {
+      await this.release(lease.id);
+      if (this.leases.get(key) === lease) this.leases.delete(key);
+    }
   }
 
   async commit(orderId: string): Promise<CommitOutcome> {
     validOrderId(orderId);
+    if (this.store.commitAtOnce) {
+      const out = await this.store.commitAtOnce(orderId, this.now());
+      if (out !== "client") return out;
+    }
     return this.run(async (tx) => {
       const now = this.now();
       const order = await tx.order(orderId);
@@ -447,7 +653,8 @@ export class StoreLedger implements Ledger {
     return this.store.sweep(this.now());
   }
 
-  close(): Promise<void> {
+  async close(): Promise<void> {
+    await this.releaseLeases().catch(() => undefined); // unreturned leases expire on their own
     return this.store.close();
   }
 }

@@ -140,6 +140,23 @@ class MemoryStore implements Store {
         c.used += delta;
         if (max !== null) c.max = max;
       },
+      drawLeases: async (draws, now) => {
+        const slices: number[] = [];
+        for (const d of draws) {
+          const lease = this.orders.get(d.lease);
+          const row = lease?.state === "held" && lease.expiresAt > now ? lease.rows.find((r) => r.key === d.key) : undefined;
+          if (!row || row.amount < d.amount) return undefined;
+          slices.push(row.slice);
+        }
+        for (const d of draws) {
+          const lease = this.orders.get(d.lease)!;
+          const rows = lease.rows.map((r) => (r.key === d.key ? { ...r, amount: r.amount - d.amount } : r)).filter((r) => r.amount > 0);
+          const next = { ...lease, rows };
+          this.index(d.lease, next);
+          this.orders.set(d.lease, next);
+        }
+        return slices;
+      },
     };
     return this.mutex.run(() => fn(tx));
   }

@@ -1,9 +1,186 @@
 import { createRequire } from "node:module";
 import type * as PgTypes from "pg";
-import { StoreLedger, type HotState, type OrderState, type SliceRow, type Store, type StoredReservation, type Tx } from "./core.js";
-import { LedgerUnavailableError, type Ledger, type LedgerOptions, type UsageRow } from "./types.js";
+import {
+  refusalMessage,
+  StoreLedger,
+  type AtOnceInput,
+  type AtOnceOutcome,
+  type HotState,
+  type OrderState,
+  type SliceRow,
+  type Store,
+  type StoredReservation,
+  type Tx,
+} from "./core.js";
+import { LedgerUnavailableError, type Ledger, type LedgerOptions, type CommitOutcome, type Refusal, type UsageRow } from "./types.js";
 
-export const POSTGRES_SCHEMA_VERSION = 2;
+export const POSTGRES_SCHEMA_VERSION = 3;
+
+/**
+ * promo_ledger_reserve: what StoreLedger.reserve does in its first (not exact) pass, as one statement. It locks the
+ * order, then plain counters in key order, then one slice per hot key (SKIP LOCKED, from the instance's home
+ * slice; refilled from the counter row when short), then draws leased rows from their leases, and writes the
+ * order's holds. Returns jsonb: {status: reserved | already-reserved | already-committed | cancelled, expiresAt},
+ * {status: refused, promotion, limit, key, max, used, amount}, or {status: exact}: the client runs the exact pass
+ * (an unsliced key to slice, a changed maximum, or a slice that cannot be refilled). A lease that is gone raises
+ * SQLSTATE PL001 with the lease id as message, rolling back everything.
+ */
+const RESERVE_FUNCTION = `
+CREATE OR REPLACE FUNCTION promo_ledger_reserve(
+  p_order TEXT, p_now BIGINT, p_expires BIGINT,
+  p_keys TEXT[], p_promotions TEXT[], p_limits INT[], p_amounts BIGINT[], p_maxes BIGINT[], p_on_cancel TEXT[],
+  p_hot BOOLEAN[], p_leases TEXT[], p_home INT, p_refill BIGINT, p_exact_refusal BOOLEAN
+) RETURNS jsonb LANGUAGE plpgsql AS $fn$
+DECLARE
+  n INT := coalesce(array_length(p_keys, 1), 0);
+  v_slice INT[];
+  v_state TEXT; v_expires BIGINT;
+  i INT; v_n INT; v_s INT; v_home INT;
+  v_max BIGINT; v_used BIGINT; v_allotted BIGINT; v_held BIGINT; v_cap BIGINT; v_sused BIGINT;
+  v_free BIGINT; v_pool BIGINT; v_need BIGINT; v_grant BIGINT;
+  v_plain TEXT[] := '{}'; v_plain_max BIGINT[] := '{}';
+  v_row RECORD;
+BEGIN
+  SELECT o.state, o.expires_at INTO v_state, v_expires FROM promo_ledger_orders o WHERE o.order_id = p_order FOR UPDATE;
+  IF FOUND THEN
+    IF v_state = 'committed' THEN RETURN jsonb_build_object('status', 'already-committed'); END IF;
+    IF v_state = 'cancelled' THEN RETURN jsonb_build_object('status', 'cancelled'); END IF;
+    IF v_expires > p_now THEN RETURN jsonb_build_object('status', 'already-reserved', 'expiresAt', v_expires); END IF;
+  END IF;
+  -- Which rows are plain (-1), sliced (-2) or leased (-3); read without locking.
+  v_slice := ARRAY(SELECT CASE WHEN p_leases[g] IS NULL THEN -1 ELSE -3 END FROM generate_series(1, n) AS g);
+  FOR i IN 1..n LOOP
+    CONTINUE WHEN v_slice[i] = -3;
+    SELECT c.slices, c.max INTO v_n, v_max FROM promo_ledger_counters c WHERE c.key = p_keys[i];
+    IF coalesce(v_n, 0) = 0 THEN
+      IF p_hot[i] THEN RETURN jsonb_build_object('status', 'exact'); END IF;
+      v_plain := v_plain || p_keys[i];
+      v_plain_max := v_plain_max || p_maxes[i];
+    ELSE
+      IF v_max <> p_maxes[i] THEN RETURN jsonb_build_object('status', 'exact'); END IF;
+      v_slice[i] := -2;
+    END IF;
+  END LOOP;
+  -- Plain counters: created if missing and locked in key order, then checked against committed use and live holds.
+  IF array_length(v_plain, 1) > 0 THEN
+    FOR v_row IN
+      INSERT INTO promo_ledger_counters AS c (key, used, max) SELECT k, 0, m FROM unnest(v_plain, v_plain_max) AS t(k, m) ORDER BY k
+      ON CONFLICT (key) DO UPDATE SET key = c.key RETURNING c.slices
+    LOOP
+      IF v_row.slices > 0 THEN RETURN jsonb_build_object('status', 'exact'); END IF;
+    END LOOP;
+    FOR i IN 1..n LOOP
+      CONTINUE WHEN v_slice[i] <> -1;
+      SELECT c.used INTO v_used FROM promo_ledger_counters c WHERE c.key = p_keys[i];
+      SELECT coalesce(sum(r.amount), 0) INTO v_held FROM promo_ledger_reservations r
+        WHERE r.state = 'held' AND r.expires_at > p_now AND r.order_id <> p_order AND r.slice = -1 AND r.key = p_keys[i];
+      IF v_used + v_held + p_amounts[i] > p_maxes[i] THEN
+        RETURN jsonb_build_object('status', 'refused', 'promotion', p_promotions[i], 'limit', p_limits[i], 'key', p_keys[i],
+          'max', p_maxes[i], 'used', v_used + v_held, 'amount', p_amounts[i]);
+      END IF;
+    END LOOP;
+  END IF;
+  -- Hot keys: one slice each, refilled from the counter row when it is short.
+  FOR i IN 1..n LOOP
+    CONTINUE WHEN v_slice[i] <> -2;
+    SELECT c.slices INTO v_n FROM promo_ledger_counters c WHERE c.key = p_keys[i];
+    v_home := p_home % v_n;
+    SELECT s.slice, s.cap, s.used INTO v_s, v_cap, v_sused FROM promo_ledger_slices s
+      WHERE s.key = p_keys[i] AND s.cap - s.used >= p_amounts[i] ORDER BY (s.slice - v_home + v_n) % v_n LIMIT 1 FOR UPDATE SKIP LOCKED;
+    IF NOT FOUND THEN
+      SELECT s.slice, s.cap, s.used INTO v_s, v_cap, v_sused FROM promo_ledger_slices s WHERE s.key = p_keys[i] AND s.slice = v_home FOR UPDATE;
+    END IF;
+    SELECT coalesce(sum(r.amount), 0) INTO v_held FROM promo_ledger_reservations r
+      WHERE r.key = p_keys[i] AND r.state = 'held' AND r.expires_at > p_now AND r.order_id <> p_order AND r.slice = v_s;
+    v_free := v_cap - v_sused - v_held;
+    IF v_free < p_amounts[i] THEN
+      SELECT c.used, c.max, c.allotted INTO v_used, v_max, v_allotted FROM promo_ledger_counters c WHERE c.key = p_keys[i] FOR UPDATE;
+      IF v_max <> p_maxes[i] THEN RETURN jsonb_build_object('status', 'exact'); END IF;
+      SELECT coalesce(sum(r.amount), 0) INTO v_held FROM promo_ledger_reservations r
+        WHERE r.state = 'held' AND r.expires_at > p_now AND r.order_id <> p_order AND r.slice = -1 AND r.key = p_keys[i];
+      v_pool := p_maxes[i] - v_used - v_held - v_allotted;
+      v_need := p_amounts[i] - v_free;
+      IF v_pool >= v_need THEN
+        v_grant := least(v_pool, greatest(v_need, coalesce(p_refill, greatest(1, ceil(p_maxes[i]::numeric / (4 * v_n))::bigint))));
+        UPDATE promo_ledger_slices SET cap = cap + v_grant WHERE key = p_keys[i] AND slice = v_s;
+        UPDATE promo_ledger_counters SET allotted = allotted + v_grant WHERE key = p_keys[i];
+      ELSIF p_exact_refusal THEN
+        RETURN jsonb_build_object('status', 'exact');
+      ELSE
+        RETURN jsonb_build_object('status', 'refused', 'promotion', p_promotions[i], 'limit', p_limits[i], 'key', p_keys[i],
+          'max', p_maxes[i], 'used', p_maxes[i] - v_pool - v_free, 'amount', p_amounts[i]);
+      END IF;
+    END IF;
+    v_slice[i] := v_s;
+  END LOOP;
+  -- Leased rows, last: the use moves from the lease's live hold to this order's, on the same slice. The lease's row
+  -- is locked first, so that an order drawing on it at the same time is waited for and its draw seen.
+  FOR i IN 1..n LOOP
+    CONTINUE WHEN v_slice[i] <> -3;
+    SELECT r.amount, r.slice INTO v_held, v_s FROM promo_ledger_reservations r WHERE r.order_id = p_leases[i] AND r.key = p_keys[i]
+      AND r.state = 'held' AND r.expires_at > p_now FOR UPDATE;
+    IF NOT FOUND OR v_held < p_amounts[i] THEN RAISE EXCEPTION USING ERRCODE = 'PL001', MESSAGE = p_leases[i]; END IF;
+    IF v_held = p_amounts[i] THEN
+      DELETE FROM promo_ledger_reservations r WHERE r.order_id = p_leases[i] AND r.key = p_keys[i];
+    ELSE
+      UPDATE promo_ledger_reservations r SET amount = r.amount - p_amounts[i] WHERE r.order_id = p_leases[i] AND r.key = p_keys[i];
+    END IF;
+    v_slice[i] := v_s;
+  END LOOP;
+  INSERT INTO promo_ledger_orders (order_id, state, expires_at, updated_at) VALUES (p_order, 'held', p_expires, p_now)
+    ON CONFLICT (order_id) DO UPDATE SET state = excluded.state, expires_at = excluded.expires_at, updated_at = excluded.updated_at;
+  DELETE FROM promo_ledger_reservations WHERE order_id = p_order;
+  INSERT INTO promo_ledger_reservations (order_id, key, promotion, limit_index, amount, max, on_cancel, state, expires_at, slice)
+    SELECT p_order, k, p, l, a, m, c, 'held', p_expires, s
+    FROM unnest(p_keys, p_promotions, p_limits, p_amounts, p_maxes, p_on_cancel, v_slice) AS t(k, p, l, a, m, c, s);
+  RETURN jsonb_build_object('status', 'reserved', 'expiresAt', p_expires);
+END
+$fn$;`;
+
+/**
+ * promo_ledger_commit: StoreLedger.commit for an order whose hold is live and still fits (the common case), as one
+ * statement: locks the order, its plain counters in key order and its slices, checks that its use still fits next
+ * to committed use and other live holds, and spends it. Returns jsonb {status: committed | already-committed |
+ * unknown-order | cancelled}, or {status: client} without changing anything: a lapsed hold or one that no longer
+ * fits, which the client-side path commits only as far as the limits still have room.
+ */
+const COMMIT_FUNCTION = `
+CREATE OR REPLACE FUNCTION promo_ledger_commit(p_order TEXT, p_now BIGINT) RETURNS jsonb LANGUAGE plpgsql AS $fn$
+DECLARE
+  v_state TEXT; v_expires BIGINT; v_row RECORD; v_held BIGINT;
+BEGIN
+  SELECT o.state, o.expires_at INTO v_state, v_expires FROM promo_ledger_orders o WHERE o.order_id = p_order FOR UPDATE;
+  IF NOT FOUND THEN RETURN jsonb_build_object('status', 'unknown-order'); END IF;
+  IF v_state = 'committed' THEN RETURN jsonb_build_object('status', 'already-committed'); END IF;
+  IF v_state = 'cancelled' THEN RETURN jsonb_build_object('status', 'cancelled'); END IF;
+  IF v_expires <= p_now THEN RETURN jsonb_build_object('status', 'client'); END IF;
+  -- Plain counters, locked in key order, then checked.
+  FOR v_row IN
+    SELECT c.key, c.used, c.allotted, r.amount, r.max FROM promo_ledger_counters c JOIN promo_ledger_reservations r ON r.key = c.key
+    WHERE r.order_id = p_order AND r.slice = -1 ORDER BY c.key FOR UPDATE OF c
+  LOOP
+    SELECT coalesce(sum(x.amount), 0) INTO v_held FROM promo_ledger_reservations x
+      WHERE x.state = 'held' AND x.expires_at > p_now AND x.order_id <> p_order AND x.slice = -1 AND x.key = v_row.key;
+    IF v_row.used + v_row.allotted + v_held + v_row.amount > v_row.max THEN RETURN jsonb_build_object('status', 'client'); END IF;
+  END LOOP;
+  -- Each slice the order holds on, locked in key order, then checked.
+  FOR v_row IN
+    SELECT s.key, s.slice, s.cap, s.used, r.amount FROM promo_ledger_slices s JOIN promo_ledger_reservations r ON r.key = s.key AND r.slice = s.slice
+    WHERE r.order_id = p_order AND r.slice >= 0 ORDER BY s.key FOR UPDATE OF s
+  LOOP
+    SELECT coalesce(sum(x.amount), 0) INTO v_held FROM promo_ledger_reservations x
+      WHERE x.key = v_row.key AND x.slice = v_row.slice AND x.state = 'held' AND x.expires_at > p_now AND x.order_id <> p_order;
+    IF v_row.cap - v_row.used - v_held < v_row.amount THEN RETURN jsonb_build_object('status', 'client'); END IF;
+  END LOOP;
+  UPDATE promo_ledger_counters c SET used = c.used + r.amount, max = r.max FROM promo_ledger_reservations r
+    WHERE r.order_id = p_order AND r.slice = -1 AND c.key = r.key;
+  UPDATE promo_ledger_slices s SET used = s.used + r.amount FROM promo_ledger_reservations r
+    WHERE r.order_id = p_order AND r.slice >= 0 AND s.key = r.key AND s.slice = r.slice;
+  UPDATE promo_ledger_orders SET state = 'committed', updated_at = p_now WHERE order_id = p_order;
+  UPDATE promo_ledger_reservations SET state = 'committed' WHERE order_id = p_order;
+  RETURN jsonb_build_object('status', 'committed');
+END
+$fn$;`;
 
 /** Version 1 of the schema; every statement is idempotent. Migrations take an advisory lock so two instances never race. */
 const MIGRATIONS: readonly string[] = [
@@ -44,6 +221,8 @@ const MIGRATIONS: readonly string[] = [
      PRIMARY KEY (key, slice)
    );
    CREATE INDEX IF NOT EXISTS promo_ledger_slice_holds ON promo_ledger_reservations (key, slice, expires_at) WHERE state = 'held';`,
+  // 3: the reservation function: an order's reservation in one round trip (core.ts, place and placeInSlice, on the server).
+  RESERVE_FUNCTION + COMMIT_FUNCTION,
 ];
 const MIGRATION_LOCK = 7_411_011; // pg_advisory_xact_lock key for schema changes
 
@@ -54,6 +233,11 @@ export interface PostgresLedgerOptions extends LedgerOptions {
   poolSize?: number;
   /** How long to wait for a connection, in milliseconds (default 5 s). */
   connectTimeoutMs?: number;
+  /**
+   * Reserve through the server-side function promo_ledger_reserve, one round trip per order (default true; schema
+   * version 3, `promo ledger init`). With false, a reservation is a client-side transaction of several statements.
+   */
+  serverFunction?: boolean;
 }
 
 type Pool = PgTypes.Pool;
@@ -95,6 +279,12 @@ class PostgresStore implements Store {
       throw new LedgerUnavailableError(this.name, `lost the connection to the database server: ${message}`, error);
     }
     if (code === "42P01") throw new LedgerUnavailableError(this.name, "no ledger schema in this database (run 'promo ledger init')", error);
+    if (code === "42883" && /promo_ledger_(reserve|commit)/.test(message))
+      throw new LedgerUnavailableError(
+        this.name,
+        `the ledger schema is older than this ledger (${POSTGRES_SCHEMA_VERSION}) and has no reservation functions: run 'promo ledger init' to upgrade it`,
+        error,
+      );
     if (code === "42703")
       throw new LedgerUnavailableError(
         this.name,
@@ -273,6 +463,25 @@ class PostgresStore implements Store {
       addUsed: async (key, delta, max) => {
         await q("UPDATE promo_ledger_counters SET used = used + $1, max = COALESCE($2, max) WHERE key = $3", [delta, max, key]);
       },
+      drawLeases: async (draws, now) => {
+        const slices: number[] = [];
+        for (const d of draws) {
+          // The lease's row locked first: a concurrent draw on it is waited for and seen.
+          const rows = await q<{ slice: number; amount: string }>(
+            "SELECT slice, amount FROM promo_ledger_reservations WHERE order_id = $1 AND key = $2 AND state = 'held' AND expires_at > $3 FOR UPDATE",
+            [d.lease, d.key, now],
+          );
+          if (rows[0] && Number(rows[0].amount) === d.amount)
+            await q("DELETE FROM promo_ledger_reservations WHERE order_id = $1 AND key = $2", [d.lease, d.key]);
+          else if (rows[0] && Number(rows[0].amount) > d.amount)
+            await q("UPDATE promo_ledger_reservations SET amount = amount - $3 WHERE order_id = $1 AND key = $2", [d.lease, d.key, d.amount]);
+          else rows.length = 0;
+          // Nothing to draw: the transaction rolls back (the caller throws), so earlier draws are undone too.
+          if (!rows[0]) return undefined;
+          slices.push(rows[0].slice);
+        }
+        return slices;
+      },
     };
   }
 
@@ -296,9 +505,115 @@ class PostgresStore implements Store {
     }
   }
 
+  /**
+   * One statement on a guarded connection (see connect: a connection the server drops mid-query must not end the
+   * process with an unhandled 'error' event). A connection that failed is discarded, not returned to the pool.
+   */
+  private async statement<R extends PgTypes.QueryResultRow>(config: PgTypes.QueryConfig): Promise<PgTypes.QueryResult<R>> {
+    const client = await this.connect();
+    let broken: Error | undefined;
+    try {
+      return await client.query<R>(config);
+    } catch (error) {
+      const code = (error as { code?: string }).code ?? "";
+      if (!/^[0-9A-Z]{5}$/.test(code) || UNAVAILABLE_SQLSTATE.test(code)) broken = error as Error;
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  /** One round trip: the order's reservation by promo_ledger_reserve (schema version 3). */
+  readonly reserveAtOnce = async (input: AtOnceInput): Promise<AtOnceOutcome> => {
+    const { orderId, rows } = input;
+    let out: { status: string; expiresAt?: number; promotion?: string; limit?: number; key?: string; max?: number; used?: number; amount?: number };
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const result = await this.statement<{ r: typeof out }>({
+          name: "promo_ledger_reserve",
+          text: "SELECT promo_ledger_reserve($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) AS r",
+          values: [
+            orderId,
+            input.now,
+            input.expiresAt,
+            rows.map((r) => r.key),
+            rows.map((r) => r.promotion),
+            rows.map((r) => r.limit),
+            rows.map((r) => r.amount),
+            rows.map((r) => r.max),
+            rows.map((r) => r.onCancel),
+            input.hot,
+            input.leases,
+            input.home,
+            input.refill,
+            input.exactRefusal,
+          ],
+        });
+        out = result.rows[0]!.r;
+        break;
+      } catch (error) {
+        const e = error as { code?: string; message?: string };
+        if (e.code === "PL001") return { leaseGone: e.message ?? "" };
+        if (RETRYABLE.has(e.code ?? "") && attempt < 8) continue; // a racing insert or a deadlock: run it again
+        return this.fail(error);
+      }
+    }
+    switch (out.status) {
+      case "exact":
+        return { exact: true };
+      case "already-committed":
+        return { ok: true, orderId, status: "already-committed", expiresAt: null };
+      case "cancelled":
+        return { ok: false, orderId, reason: "cancelled", message: `order ${orderId} was cancelled` };
+      case "already-reserved":
+      case "reserved":
+        return { ok: true, orderId, status: out.status, expiresAt: Number(out.expiresAt) };
+      default: {
+        const refused: Refusal = {
+          promotion: out.promotion!,
+          limit: Number(out.limit),
+          key: out.key!,
+          max: Number(out.max),
+          used: Number(out.used),
+          amount: Number(out.amount),
+        };
+        return { ok: false, orderId, reason: "limit", refused, message: refusalMessage(refused) };
+      }
+    }
+  };
+
+  /** One round trip: commits a live hold that still fits by promo_ledger_commit; "client" for the client-side path. */
+  readonly commitAtOnce = async (orderId: string, now: number): Promise<CommitOutcome | "client"> => {
+    for (let attempt = 1; ; attempt++) {
+      let status: string;
+      try {
+        const result = await this.statement<{ r: { status: string } }>({
+          name: "promo_ledger_commit",
+          text: "SELECT promo_ledger_commit($1, $2) AS r",
+          values: [orderId, now],
+        });
+        status = result.rows[0]!.r.status;
+      } catch (error) {
+        if (RETRYABLE.has((error as { code?: string }).code ?? "") && attempt < 8) continue;
+        return this.fail(error);
+      }
+      switch (status) {
+        case "committed":
+        case "already-committed":
+          return { ok: true, orderId, status };
+        case "unknown-order":
+          return { ok: false, orderId, reason: "unknown-order", message: `order ${orderId} holds no reservation (never reserved, or released)` };
+        case "cancelled":
+          return { ok: false, orderId, reason: "cancelled", message: `order ${orderId} was cancelled` };
+        default:
+          return "client";
+      }
+    }
+  };
+
   private async query<R extends PgTypes.QueryResultRow>(text: string, values: unknown[] = []): Promise<R[]> {
     try {
-      return (await this.pool.query<R>(text, values)).rows;
+      return (await this.statement<R>({ text, values })).rows;
     } catch (error) {
       return this.fail(error);
     }
@@ -413,7 +728,14 @@ export async function postgresLedger(url: string, options: PostgresLedgerOptions
   }
   // An idle connection the server closes (a restart) must not crash the process; the next query reports it.
   pool.on("error", () => undefined);
-  const store = new PostgresStore(pool, name);
+  // Every connection, from its creation: a server that drops it (restart, pg_terminate_backend) while no query and
+  // no pool listener is attached must not end the process; the next use of the connection reports it.
+  pool.on("connect", (client) => client.on("error", () => undefined));
+  const store: Store = new PostgresStore(pool, name);
+  if (options.serverFunction === false) {
+    delete (store as { reserveAtOnce?: unknown }).reserveAtOnce;
+    delete (store as { commitAtOnce?: unknown }).commitAtOnce;
+  }
   try {
     if (options.migrate) await store.migrate();
     else await store.status(0);

@@ -140,6 +140,11 @@ class SqliteStore implements Store {
       ),
       setReservationState: db.prepare("UPDATE promo_ledger_reservations SET state = ?, expires_at = ? WHERE order_id = ?"),
       deleteOrder: db.prepare("DELETE FROM promo_ledger_orders WHERE order_id = ?"),
+      leaseHold: db.prepare<[string, string, number], { amount: number; slice: number }>(
+        "SELECT amount, slice FROM promo_ledger_reservations WHERE order_id = ? AND key = ? AND state = 'held' AND expires_at > ?",
+      ),
+      drawLease: db.prepare("UPDATE promo_ledger_reservations SET amount = amount - ? WHERE order_id = ? AND key = ? AND amount > ?"),
+      dropLeaseHold: db.prepare("DELETE FROM promo_ledger_reservations WHERE order_id = ? AND key = ? AND amount = ?"),
       addUsed: db.prepare("UPDATE promo_ledger_counters SET used = used + ?, max = COALESCE(?, max) WHERE key = ?"),
       counters: db.prepare<[string, string], { key: string; used: number; max: number }>(
         "SELECT c.key, c.used + COALESCE((SELECT SUM(s.used) FROM promo_ledger_slices s WHERE s.key = c.key), 0) AS used, c.max FROM promo_ledger_counters c WHERE c.key >= ? AND c.key < ? ORDER BY c.key",
@@ -260,6 +265,19 @@ class SqliteStore implements Store {
           },
           addUsed: async (key, delta, max) => {
             s.addUsed.run(delta, max, key);
+          },
+          drawLeases: async (draws, now) => {
+            const slices: number[] = [];
+            for (const d of draws) {
+              const hold = s.leaseHold.get(d.lease, d.key, now);
+              if (!hold || hold.amount < d.amount) return undefined;
+              slices.push(hold.slice);
+            }
+            for (const d of draws) {
+              // All of the lease's hold goes, or part of it.
+              if (s.dropLeaseHold.run(d.lease, d.key, d.amount).changes === 0) s.drawLease.run(d.amount, d.lease, d.key, d.amount);
+            }
+            return slices;
           },
         };
         this.db.exec("BEGIN IMMEDIATE");

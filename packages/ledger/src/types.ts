@@ -29,6 +29,8 @@ export interface Ledger {
   /** Every counter of a promotion. */
   usage(promotion: string): Promise<UsageRow[]>;
   status(): Promise<LedgerStatus>;
+  /** Gives back the unused part of this instance's leases (also done by `close`). */
+  releaseLeases(): Promise<void>;
   /** Deletes holds that expired (housekeeping; expired holds count for nothing either way). Returns how many orders. */
   sweep(): Promise<number>;
   close(): Promise<void>;
@@ -41,6 +43,27 @@ export interface LedgerOptions {
   now?: () => number;
   /** Hot limits: which counters are split into slices so that no single row is locked by every order (core.ts, placeInSlice and placeExact). */
   hot?: HotOptions;
+  /** Leases of hot limits (opt-in): this instance takes `units` of a key at once and hands them to its orders. */
+  leases?: LeaseOptions;
+}
+
+/**
+ * Leases (escrow) on hot limits, docs/language.md "Limits under contention". A lease is a hold of `units` of a
+ * limit, taken in one reservation under an order id of its own (`~lease:<uuid>`) and held for `ttlMs`. While it
+ * lasts, this instance reserves an order's use of the key by moving it from the lease's hold to the order's hold
+ * (a row only this instance writes), without locking the limit's counter or slices. A lease that runs short is
+ * given back (its unused part returns at once) and a new one taken; one that is not given back (the process died)
+ * expires after `ttlMs` and its unused part returns then. Leases count as held use: at most (instances × `units`)
+ * of a limit can sit unused in leases, for at most `ttlMs`, and an order may be refused meanwhile. A leased key is
+ * also sliced (as if listed in `hot.keys`, with the `hot` options), so that leases and commits spread over slices.
+ */
+export interface LeaseOptions {
+  /** Keys to lease: a list of limit keys, or a test on the key. */
+  keys: readonly string[] | ((key: string) => boolean);
+  /** Units (redemptions, coins, minor units) per lease. An order needing more than this reserves without a lease. */
+  units: number;
+  /** How long a lease lasts, in milliseconds (default: `holdMs`). */
+  ttlMs?: number;
 }
 
 /**

@@ -23,6 +23,8 @@ const AMOUNT = 250;
 const HOLD_MS = 1_500;
 const HOT: HotOptions = { keys: [], slices: 8 };
 const hotOf = (key: string): HotOptions => ({ ...HOT, keys: [key] });
+/** Checkout options: the hot budget sliced, and with `leases`, also leased 3 orders' worth at a time. */
+const optionsOf = (key: string, leases: boolean) => ({ hot: hotOf(key), ...(leases ? { leases: { keys: [key], units: 3 * AMOUNT } } : {}) });
 
 const order = (key: string, id: string): { orderId: string; reservations: Reservation[] } => ({
   orderId: id,
@@ -38,9 +40,10 @@ async function raceWithFaults(
   ledger: Ledger,
   run: string,
   fault: (checkouts: Checkout[], until: Promise<unknown>) => Promise<void>,
+  leases = false,
 ): Promise<{ killed: number; deadHolds: number }> {
   const key = `${run}|budget`;
-  const checkouts = Array.from({ length: PROCESSES }, () => new Checkout(store, HOLD_MS, { hot: hotOf(key) }));
+  const checkouts = Array.from({ length: PROCESSES }, () => new Checkout(store, HOLD_MS, optionsOf(key, leases)));
   let killed = 0;
   try {
     await Promise.all(checkouts.map((c) => c.ready));
@@ -58,13 +61,15 @@ async function raceWithFaults(
     const settled = await work;
     killed = checkouts.filter((c) => c.dead).length;
     for (const s of settled) if (s.status === "rejected") expect((s.reason as Error).message).toBe("checkout process died");
+    // The live checkouts give back what is left of their leases; the dead ones' leases expire with their holds.
+    await Promise.all(checkouts.filter((c) => !c.dead).map((c) => c.ask("releaseLeases").catch(() => undefined)));
     // Never over-spent, even while dead processes' holds still count (the parent's pool may need a reconnect first).
     await patiently(() => ledger.status());
     const during = (await ledger.usageFor([key]))[key]!;
     expect(during).toBeLessThanOrEqual(K * AMOUNT);
     // Dead holds expire; the budget that was theirs is sold to new orders, in a fresh checkout process.
     await sleep(HOLD_MS + 100);
-    const closer = new Checkout(store, HOLD_MS, { hot: hotOf(key) });
+    const closer = new Checkout(store, HOLD_MS, optionsOf(key, leases));
     try {
       await closer.ready;
       const rest = await closer.ask<{ ok: boolean }[]>("checkouts", {
@@ -101,12 +106,12 @@ async function patiently<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Kills 1 to 3 random checkout processes at random moments while they run. */
+/** Kills 1 to 3 random checkout processes at random moments while they run (50 to 750 ms into a run that takes about a second). */
 async function randomKills(checkouts: Checkout[]): Promise<void> {
   const victims = new Set<number>();
   const n = 1 + Math.floor(Math.random() * 3);
   while (victims.size < n) victims.add(Math.floor(Math.random() * checkouts.length));
-  await Promise.all([...victims].map(async (v) => (await sleep(20 + Math.random() * 300), checkouts[v]!.kill())));
+  await Promise.all([...victims].map(async (v) => (await sleep(50 + Math.random() * 700), checkouts[v]!.kill())));
 }
 
 describe("SQLite: 128 checkouts against a sliced budget of K orders, with random kills", () => {
@@ -138,6 +143,54 @@ describe("SQLite: 128 checkouts against a sliced budget of K orders, with random
       console.log(
         `SQLite: ${RUNS} runs, exactly ${K} orders committed in each; ${total} checkout processes killed, leaving ${holds} holds between reserve and commit`,
       );
+    },
+    60_000 + RUNS * 30_000,
+  );
+});
+
+describe("SQLite: 128 checkouts drawing on leases of a budget of K orders, with random kills", () => {
+  const scratch = scratchDir();
+  const path = join(scratch.dir, "leases.db");
+  let ledger: Ledger;
+  beforeAll(async () => {
+    ledger = await sqliteLedger(path, { holdMs: HOLD_MS });
+  });
+  afterAll(async () => {
+    await ledger.close();
+    scratch.remove();
+  });
+
+  it(
+    `commits exactly K orders: a killed process's lease expires and its units are sold, ${RUNS} runs`,
+    async () => {
+      for (let run = 0; run < RUNS; run++) {
+        const { killed } = await raceWithFaults(`sqlite:${path}`, ledger, `l${run}`, randomKills, true);
+        expect(killed).toBeGreaterThan(0);
+      }
+    },
+    60_000 + RUNS * 30_000,
+  );
+});
+
+describePostgres("PostgreSQL: 128 checkouts drawing on leases of a budget of K orders, with random kills", () => {
+  let db: Awaited<ReturnType<typeof freshPostgres>>;
+  let ledger: Ledger;
+  beforeAll(async () => {
+    db = await freshPostgres();
+    ledger = await postgresLedger(db.url, { migrate: true, poolSize: 4, holdMs: HOLD_MS });
+  });
+  afterAll(async () => {
+    await ledger?.close();
+    await db?.drop();
+  });
+
+  it(
+    `commits exactly K orders: a killed process's lease expires and its units are sold, ${RUNS} runs`,
+    async () => {
+      for (let run = 0; run < RUNS; run++) {
+        const { killed } = await raceWithFaults(db.url, ledger, `l${run}`, randomKills, true);
+        expect(killed).toBeGreaterThan(0);
+      }
     },
     60_000 + RUNS * 30_000,
   );

@@ -26,6 +26,7 @@ process.on("message", async (message) => {
     if (op === "reserve") result = await ledger.reserve(message.orderId, message.reservations);
     else if (op === "commit") result = await ledger.commit(message.orderId);
     else if (op === "release") result = await ledger.release(message.orderId);
+    else if (op === "releaseLeases") result = await patiently(() => ledger.releaseLeases());
     else if (op === "race") {
       // Reserve and commit every order at once; report which went through.
       result = await Promise.all(

@@ -260,7 +260,7 @@ describe("signature help", () => {
       param: "[of <scope>]",
     });
     expect(active((await help(`${HEADER}\npromotion p {\n  limit 3 per customer per <|>\n}\n`))!)).toEqual({
-      label: "limit <N> [redemptions|uses|coins] [per <entity>] [per <period>]",
+      label: "limit <N> [redemptions|uses|coins|units] [per <entity>] [per <period>]",
       param: "[per <period>]",
     });
     expect(active((await help(`${HEADER}\nstacking {\n  at most 1 of <|>\n}\n`))!)).toEqual({

@@ -625,7 +625,24 @@ function limitGate(
   let budgetCap: bigint | null = null;
   let coinCap: bigint | null = null;
   const ctx: Context = { cart, coupon, scopes: rules.scopes, remaining: cart.lines.map((l) => l.subtotal), digits: p.digits };
+  // docs/language.md, Limits: a units limit takes every unit of the cart the promotion can touch, or rejects.
+  const units = (store: string | null) =>
+    cart.lines.filter((l) => touchable(p.benefit, l, ctx) && (store === null || l.store === store)).reduce((n, l) => n + BigInt(l.quantity), 0n);
   for (const limit of p.limits) {
+    if (limit.kind === "units") {
+      if (limit.per === "order") {
+        if (units(null) > limit.max) return "limit";
+        continue;
+      }
+      if (limit.per === "customer" && cart.customer.id === null) return "limit";
+      const period = limit.period ? `|${periodBucket(limit.period, cart.at, p.zone)}` : "";
+      const stores = limit.per === "store" ? [...new Set(cart.lines.filter((l) => touchable(p.benefit, l, ctx)).map((l) => l.store))] : [null];
+      for (const store of stores) {
+        const entity = limit.per === "customer" ? `|customer:${escapeKey(cart.customer.id!)}` : store !== null ? `|store:${escapeKey(store)}` : "";
+        if (usageOf(usage, `${escapeKey(p.id)}|units${entity}${period}`) + units(store) > limit.max) return "limit";
+      }
+      continue;
+    }
     if (limit.per === "order") {
       if (limit.kind === "budget") budgetCap = budgetCap === null ? limit.max : min(budgetCap, limit.max);
       if (limit.kind === "coins") coinCap = coinCap === null ? limit.max : min(coinCap, limit.max);

@@ -34,7 +34,8 @@ export type RefBenefit =
   | { type: "coins"; coins: bigint; per: bigint; cap: Rational | null; capWithShipping: boolean; scope: RefScope };
 
 export interface RefLimit {
-  kind: "count" | "coins" | "budget";
+  /** `units`: promotional stock, the quantities of the lines the promotion can touch. */
+  kind: "count" | "coins" | "budget" | "units";
   max: bigint;
   per: "customer" | "store" | "order" | null;
   period: "day" | "week" | "month" | "year" | null;
@@ -293,7 +294,7 @@ function readBenefit(b: A.Benefit, money: (lit: A.MoneyLit) => bigint, scopes: M
 function readLimit(l: A.LimitSpec, money: (lit: A.MoneyLit) => bigint): RefLimit {
   const words = l.per.map((w) => w.text);
   return {
-    kind: l.budget ? "budget" : l.unit?.text === "coins" ? "coins" : "count",
+    kind: l.budget ? "budget" : l.unit?.text === "coins" ? "coins" : l.unit?.text === "units" ? "units" : "count",
     max: l.budget ? money(l.budget) : BigInt(l.count?.text ?? "0"),
     per: (words.find((w) => w === "customer" || w === "store" || w === "order") ?? null) as RefLimit["per"],
     period: (words.find((w) => w === "day" || w === "week" || w === "month" || w === "year") ?? null) as RefLimit["period"],

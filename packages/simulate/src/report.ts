@@ -13,7 +13,7 @@ export const REPORT_VERSION = 1;
 
 export interface LimitInfo {
   text: string;
-  kind: "count" | "coins" | "budget";
+  kind: "count" | "coins" | "budget" | "units";
   /** Count or coins as a number; a budget as a decimal string. */
   max: number | string;
   per: string | null;

@@ -375,7 +375,7 @@ export class PromotionChecker {
     if (spec.budget) this.literals.money(file, spec.budget, "a budget", { allowZero: false });
     if (spec.count) this.literals.count(file, spec.count, "a limit", 1);
     if (spec.unit) {
-      const allowed = owner === "earn" ? ["coins"] : ["redemptions", "uses", "coins"];
+      const allowed = owner === "earn" ? ["coins"] : ["redemptions", "uses", "coins", "units"];
       if (!allowed.includes(spec.unit.text)) {
         this.reporter.report(Diagnostics.unknownUnit(this.at(file, spec.unit.span), spec.unit.text, allowed, suggest(spec.unit.text, allowed)));
       }

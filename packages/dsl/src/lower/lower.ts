@@ -132,7 +132,7 @@ export function lower(project: CheckedProject): LoweredProgram {
 function lowerLimit(l: A.LimitSpec, zone: string, file: SourceFile, minor: (lit: A.MoneyLit | undefined) => number): Limit {
   const per = l.per.map((n) => n.text);
   return {
-    kind: l.budget ? "budget" : l.unit?.text === "coins" ? "coins" : "count",
+    kind: l.budget ? "budget" : l.unit?.text === "coins" ? "coins" : l.unit?.text === "units" ? "units" : "count",
     max: l.budget ? minor(l.budget) : Number(l.count?.text ?? 0),
     per: (per.find((w) => w === "customer" || w === "store" || w === "order") ?? null) as Limit["per"],
     period: (per.find((w) => w === "day" || w === "week" || w === "month" || w === "year") ?? null) as Limit["period"],

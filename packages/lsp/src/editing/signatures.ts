@@ -138,11 +138,16 @@ const SPECS: Record<string, readonly SignatureSpec[]> = {
   ],
   limit: [
     {
-      label: "limit <N> [redemptions|uses|coins] [per <entity>] [per <period>]",
+      label: "limit <N> [redemptions|uses|coins|units] [per <entity>] [per <period>]",
       doc: "The promotion applies at most N times (or deducts at most N coins), per entity and period when given.",
       params: [
         count("<N>", "A whole number."),
-        { label: "[redemptions|uses|coins]", markers: ["redemptions", "uses", "coins"], end: ["redemptions", "uses", "coins"], width: 0 },
+        {
+          label: "[redemptions|uses|coins|units]",
+          markers: ["redemptions", "uses", "coins", "units"],
+          end: ["redemptions", "uses", "coins", "units"],
+          width: 0,
+        },
         perEntity,
         perPeriod,
       ],

@@ -34,7 +34,7 @@ export const KEYWORD_DOCS: Readonly<Record<string, string>> = {
   priority: "`priority N`: the promotion's place within its stage of the application order; lower numbers apply first.",
   exclusive: "`exclusive` / `exclusive with S`: the promotion combines with no other promotion / with none selected by S.",
   combines: "`combines with S`: may combine with the promotions selected by S despite `exclusive` and `at most 1` rules.",
-  limit: "`limit N [redemptions|uses|coins] [per ENTITY] [per PERIOD]` or `limit budget AMOUNT …`: a usage limit; may be repeated.",
+  limit: "`limit N [redemptions|uses|coins|units] [per ENTITY] [per PERIOD]` or `limit budget AMOUNT …`: a usage limit; may be repeated.",
   from: "`from START to END in ZONE`: a window of wall-clock time; the start is inclusive.",
   to: "`to END`: the window's last second (inclusive: `04:59:59` includes `04:59:59.999`).",
   in: "`in ZONE` names the IANA time zone of a date-time; `a in [x, y]` holds when a is one of the listed values.",

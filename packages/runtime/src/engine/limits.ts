@@ -112,8 +112,20 @@ function entities(limit: Limit, spec: PromotionSpec, cart: NormalizedCart): (str
   return [null];
 }
 
+/**
+ * Units of the cart a units limit counts (promotional stock): the quantities of the lines the promotion's benefit
+ * can touch (every line for an order-wide or shipping benefit), of one store's lines for `per store`.
+ */
+function unitsIn(spec: PromotionSpec, cart: NormalizedCart, store: string | null): number {
+  const scope = benefitLines(spec.benefit);
+  let units = 0;
+  for (const line of cart.lines) if ((store === null || line.store === store) && (scope === null || scope(line, cart))) units += line.quantity;
+  return units;
+}
+
 function usedText(limit: Limit, value: number, currency: string): string {
   if (limit.kind === "budget") return formatMoney(value, currency);
+  if (limit.kind === "units") return `${value} ${value === 1 ? "unit" : "units"}`;
   if (limit.kind === "coins") return `${value} ${value === 1 ? "coin" : "coins"}`;
   return `${value}`;
 }
@@ -132,6 +144,20 @@ export function limitGate(spec: PromotionSpec, cart: NormalizedCart, usage: Usag
     for (const value of values) {
       const used = limit.per === "order" ? 0 : readUsage(usage, limitKey(spec.id, limit, value, cart.at));
       const room = limit.max - used;
+      if (limit.kind === "units") {
+        // All of the cart's units in scope or none: a cart that needs more than is left is rejected, never partly served.
+        const units = unitsIn(spec, cart, limit.per === "store" ? value : null);
+        if (units > room) {
+          const who = limit.per === "customer" || limit.per === "store" ? ` by ${limit.per} ${JSON.stringify(value)}` : "";
+          const when = limit.period !== null ? ` (${periodBucket(cart.at, limit.period, limit.zone).replace(":", " ")} in ${limit.zone})` : "";
+          const state = room <= 0 ? "is used up" : `has ${usedText(limit, room, spec.currency)} left and the cart takes ${units}`;
+          return {
+            gate: { reason: "limit", message: `${limit.text} ${state}: ${used} of ${usedText(limit, limit.max, spec.currency)} used${who}${when}` },
+            spec,
+          };
+        }
+        continue;
+      }
       if (room <= 0 || (limit.kind === "count" && room < 1)) {
         const who = limit.per === "customer" || limit.per === "store" ? ` by ${limit.per} ${JSON.stringify(value)}` : "";
         const when = limit.period !== null ? ` (${periodBucket(cart.at, limit.period, limit.zone).replace(":", " ")} in ${limit.zone})` : "";
@@ -173,7 +199,14 @@ export function reservationsFor(
   spec.limits.forEach((limit, index) => {
     if (limit.per === "order") return;
     const take = (entity: string | null, savings: number) => {
-      const amount = limit.kind === "count" ? 1 : limit.kind === "coins" ? (coins?.used ?? 0) : savings;
+      const amount =
+        limit.kind === "count"
+          ? 1
+          : limit.kind === "coins"
+            ? (coins?.used ?? 0)
+            : limit.kind === "units"
+              ? unitsIn(spec, cart, limit.per === "store" ? entity : null)
+              : savings;
       if (amount > 0)
         out.push({ promotion: spec.id, limit: index, key: limitKey(spec.id, limit, entity, cart.at), amount, max: limit.max, onCancel: spec.onCancel });
     };

@@ -56,8 +56,8 @@ export type Benefit =
 
 /** A usage limit (`limit …` clauses; docs/language.md, Limits). */
 export interface Limit {
-  /** `count`: redemptions; `coins`: coins deducted; `budget`: savings in minor units. */
-  kind: "count" | "coins" | "budget";
+  /** `count`: redemptions; `coins`: coins deducted; `budget`: savings in minor units; `units`: units in the promotion's scope (promotional stock). */
+  kind: "count" | "coins" | "budget" | "units";
   max: number;
   per: "customer" | "store" | "order" | null;
   period: "day" | "week" | "month" | "year" | null;
