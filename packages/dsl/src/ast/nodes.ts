@@ -28,7 +28,19 @@ export interface PromoFile extends NodeBase {
 }
 
 export type Declaration =
-  ImportDecl | CurrencyDecl | AttributeDecl | ScopeDecl | WindowDecl | GroupDecl | StackingDecl | PromotionDecl | EarnDecl | ExampleDecl | CampaignDecl | CommissionDecl | AffiliateDeclaration;
+  | ImportDecl
+  | CurrencyDecl
+  | AttributeDecl
+  | ScopeDecl
+  | WindowDecl
+  | GroupDecl
+  | StackingDecl
+  | PromotionDecl
+  | EarnDecl
+  | ExampleDecl
+  | CampaignDecl
+  | CommissionDecl
+  | AffiliateDeclaration;
 
 export type { CampaignAllow, CampaignClause, CampaignDate, CampaignDecl, CampaignRequire, CampaignTitle } from "./campaign.js";
 import type { CampaignDecl } from "./campaign.js";
