@@ -21,3 +21,5 @@ export function referenceEvaluator(project: ProjectFiles): { rules: RefRules; tr
 }
 export { referenceAttribute } from "./attribution.js";
 export type { RefAttributionOutcome, RefAttributionRules, RefJourneyEvent, RefLineAttribution, RefOrder } from "./attribution.js";
+export { DEFAULT_FUNDER, readPrevious, refundReference, settlementInputs, settleReference, splitFunders, unitShare } from "./settlement.js";
+export type { Funders, RefPrevious, RefRefund, RefRefundOutcome, RefSettlement, SettlementInputs } from "./settlement.js";

@@ -1,0 +1,120 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { expect } from "vitest";
+import { parse as parseYaml } from "yaml";
+
+/**
+ * The settlement and returns conformance corpus (`test/conformance/settlement/*.yaml`,
+ * `test/conformance/returns/*.yaml`): the format of the other conformance folders plus `expect.settlement` (a
+ * partial match of the settlement), `returns` (returns applied one after another, each with the ones before it)
+ * and `expect.refunds` (a partial match of each refund's output, one per return). Shared by the reference's run
+ * (test/settlement-reference.test.ts) and the compiled bundle's (`runOnBundle`, for the main conformance runner).
+ */
+export interface SettlementCase {
+  name: string;
+  cart: Record<string, unknown>;
+  usage?: Record<string, number>;
+  returns?: Record<string, unknown>[];
+  expect?: Record<string, unknown> & { settlement?: unknown; refunds?: unknown[] };
+}
+
+export interface SettlementSuite {
+  file: string;
+  description: string;
+  rules: string;
+  cases: SettlementCase[];
+}
+
+export const SETTLEMENT_FOLDERS = ["settlement", "returns"] as const;
+
+export function settlementSuites(): SettlementSuite[] {
+  const root = join(import.meta.dirname, "..", "conformance");
+  return SETTLEMENT_FOLDERS.flatMap((folder) =>
+    readdirSync(join(root, folder))
+      .filter((f) => f.endsWith(".yaml"))
+      .sort()
+      .map((f) => ({ file: `${folder}/${f}`, ...(parseYaml(readFileSync(join(root, folder, f), "utf8")) as Omit<SettlementSuite, "file">) })),
+  );
+}
+
+/** Every key of `expected` must match `actual`; arrays match element by element (order and length). */
+export function expectSubset(actual: unknown, expected: unknown, path = ""): void {
+  if (expected !== null && typeof expected === "object" && !Array.isArray(expected)) {
+    expect(actual, path).toBeTypeOf("object");
+    expect(actual, path).not.toBeNull();
+    for (const [k, v] of Object.entries(expected)) expectSubset((actual as Record<string, unknown>)[k], v, `${path}.${k}`);
+  } else if (Array.isArray(expected)) {
+    expect(Array.isArray(actual), `${path} is an array`).toBe(true);
+    expect((actual as unknown[]).length, `${path}.length`).toBe(expected.length);
+    expected.forEach((v, i) => expectSubset((actual as unknown[])[i], v, `${path}[${i}]`));
+  } else {
+    expect(actual, path).toEqual(expected);
+  }
+}
+
+/** What one implementation gives for a case: the priced result, its settlement and each refund in turn. */
+export interface SettlementRun {
+  result: unknown;
+  settlement: unknown;
+  refunds: unknown[];
+}
+
+/** The `previous` argument after some returns: units per line so far, and the promotions recovered so far. */
+export interface Previous {
+  units: Record<string, number>;
+  recovered: string[];
+}
+
+/**
+ * Applies a case's returns one after another: each refund gets the units returned and the promotions recovered by
+ * the successful returns before it (a return answered with errors changes nothing).
+ */
+export function runReturns(returns: readonly Record<string, unknown>[], refund: (returned: Record<string, unknown>, previous: Previous) => unknown): unknown[] {
+  const previous: Previous = { units: {}, recovered: [] };
+  return returns.map((returned) => {
+    const out = refund(returned, { units: { ...previous.units }, recovered: [...previous.recovered] });
+    const o = out as { errors?: unknown[]; ok?: boolean; recovered?: { promotion: string }[] };
+    if (o && !(Array.isArray(o.errors) && o.errors.length > 0) && o.ok !== false) {
+      for (const [line, units] of Object.entries(returned)) previous.units[line] = (previous.units[line] ?? 0) + Number(units);
+      for (const r of o.recovered ?? []) previous.recovered.push(r.promotion);
+    }
+    return out;
+  });
+}
+
+/** Checks one implementation's run against the case's expectation. */
+export function checkSettlementCase(run: SettlementRun, testCase: SettlementCase): void {
+  const { settlement, refunds, ...rest } = testCase.expect ?? {};
+  expectSubset(run.result, rest, "result");
+  if (settlement !== undefined) expectSubset(run.settlement, settlement, "settlement");
+  if (refunds !== undefined) {
+    expect(run.refunds.length, "one refund per return").toBe(refunds.length);
+    expectSubset(run.refunds, refunds, "refunds");
+  }
+}
+
+/**
+ * The compiled bundle's side, for the main conformance runner once the bundle exports settlement and returns
+ * (SPEC-13: `result.settlement` / `settle(result)`, and `refund(result, returns, previous)`): prices the case's cart
+ * with the bundle and checks settlement and refunds exactly as the reference's run is checked.
+ */
+export function runOnBundle(
+  bundle: {
+    tryEvaluate(cart: unknown, options?: object): { ok: boolean; result?: unknown; errors?: unknown };
+    settle(result: unknown): unknown;
+    refund(result: unknown, returns: unknown, previous?: unknown): unknown;
+  },
+  testCase: SettlementCase,
+): void {
+  const outcome = bundle.tryEvaluate(testCase.cart, testCase.usage ? { usage: testCase.usage } : undefined);
+  if (!outcome.ok) throw new Error(`cart rejected: ${JSON.stringify(outcome.errors)}`);
+  const result = outcome.result;
+  checkSettlementCase(
+    {
+      result,
+      settlement: bundle.settle(result),
+      refunds: runReturns(testCase.returns ?? [], (returned, previous) => bundle.refund(result, returned, previous)),
+    },
+    testCase,
+  );
+}
