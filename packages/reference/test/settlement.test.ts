@@ -1,0 +1,121 @@
+import { describe, expect, it } from "vitest";
+import type * as A from "../../dsl/src/ast/nodes.js";
+import { parseRational } from "../src/money.js";
+import { DEFAULT_FUNDER, settlementInputs, splitFunders, unitShare } from "../src/settlement.js";
+
+/**
+ * The reference's own pieces of settlement: the funder split, unit shares, and reading funding, commission and
+ * return policies off syntax trees. The parser for those clauses is written separately, so the trees here are
+ * built by hand in two plausible shapes; the reader goes by node kinds' names and the words and literals inside.
+ */
+const pct = (t: string) => parseRational(t)!;
+let offset = 0;
+const span = () => ({ start: (offset += 10), end: offset + 5 });
+const name = (text: string) => ({ kind: "Name", text, id: 0, span: span() });
+const percent = (text: string) => ({ kind: "Percent", text, id: 0, span: span() });
+const string = (value: string) => ({ kind: "String", value, raw: JSON.stringify(value), id: 0, span: span() });
+
+function file(declarations: unknown[]): A.PromoFile {
+  return { kind: "File", path: "/x.promo", declarations: declarations as A.Declaration[], id: 0, span: { start: 0, end: 0 } };
+}
+function promotion(id: string, clauses: unknown[]): unknown {
+  return { kind: "Promotion", name: name(id), clauses, id: 0, span: span() };
+}
+
+describe("splitFunders", () => {
+  it("gives each party the floor of its share and the leftover by larger remainder, ties to the platform", () => {
+    expect(splitFunders(5n, { platform: pct("70"), seller: pct("30") })).toEqual({ platform: 4n, seller: 1n });
+    expect(splitFunders(3n, { platform: pct("50"), seller: pct("50") })).toEqual({ platform: 2n, seller: 1n });
+    expect(splitFunders(100n, { platform: pct("33.33"), seller: pct("66.67") })).toEqual({ platform: 33n, seller: 67n });
+    expect(splitFunders(300n, { platform: pct("33.33"), seller: pct("66.67") })).toEqual({ platform: 100n, seller: 200n });
+    expect(splitFunders(7n, { platform: pct("100"), seller: pct("0") })).toEqual({ platform: 7n, seller: 0n });
+    expect(splitFunders(0n, { platform: pct("70"), seller: pct("30") })).toEqual({ platform: 0n, seller: 0n });
+  });
+});
+
+describe("unitShare", () => {
+  it("gives unit i floor(A/q) plus one for the first A mod q units", () => {
+    expect([1, 2, 3].map((i) => unitShare(4n, 3, i))).toEqual([2n, 1n, 1n]);
+    expect([1, 2, 3].map((i) => unitShare(2n, 3, i))).toEqual([1n, 1n, 0n]);
+    expect([1, 2].map((i) => unitShare(151n, 2, i))).toEqual([76n, 75n]);
+  });
+});
+
+describe("settlementInputs", () => {
+  it("defaults by kind: seller for automatic, store coupons and shipping; platform for the rest", () => {
+    expect(DEFAULT_FUNDER).toEqual({
+      automatic: "seller",
+      "store-coupon": "seller",
+      shipping: "seller",
+      "selected-coupon": "platform",
+      "platform-coupon": "platform",
+      coins: "platform",
+      "promo-code": "platform",
+    });
+  });
+
+  it("reads funding, commission, return and cancel policies and limit units from one shape of nodes", () => {
+    const inputs = settlementInputs([
+      file([
+        {
+          kind: "Commission",
+          entries: [{ kind: "CommissionRate", category: string("electronics"), rate: percent("5") }],
+          fallback: percent("8"),
+          id: 0,
+          span: span(),
+        },
+        promotion("split", [
+          {
+            kind: "FundedBy",
+            shares: [
+              { kind: "FundingShare", party: name("seller"), percent: percent("30") },
+              { kind: "FundingShare", party: name("platform"), percent: percent("70") },
+            ],
+          },
+          { kind: "OnCancel", event: name("return"), action: name("recover"), object: name("discount") },
+          { kind: "OnCancel", event: name("cancel"), action: name("keep"), object: name("use") },
+          { kind: "Limit", limit: { kind: "LimitSpec", budget: undefined, count: { kind: "Number", text: "5" }, unit: name("units"), per: [] } },
+          { kind: "Limit", limit: { kind: "LimitSpec", budget: undefined, count: { kind: "Number", text: "1" }, unit: undefined, per: [name("customer")] } },
+        ]),
+        promotion("seller-only", [{ kind: "FundedBy", shares: [{ kind: "FundingShare", party: name("seller") }] }]),
+        promotion("defaults", [{ kind: "KindClause", name: name("coins") }]),
+      ]),
+    ]);
+    expect(inputs.funders).toEqual({
+      split: { platform: pct("70"), seller: pct("30") },
+      "seller-only": { platform: pct("0"), seller: pct("100") },
+    });
+    expect(inputs.commission).toEqual({ categories: { electronics: pct("5") }, default: pct("8") });
+    expect(inputs.onReturn).toEqual({ split: "recover" });
+    expect(inputs.onCancel).toEqual({ split: "keep" });
+    expect(inputs.limitUnits).toEqual({ split: ["units", null], "seller-only": [], defaults: [] });
+  });
+
+  it("reads another shape: percentages written with %, a dedicated return clause, a commission table as a list", () => {
+    const inputs = settlementInputs([
+      file([
+        promotion("p", [
+          { kind: "Funding", parties: [name("platform"), percent("12.5%"), name("seller"), percent("87.5%")] },
+          { kind: "OnReturn", policy: name("keep") },
+        ]),
+        {
+          kind: "CommissionDecl",
+          rows: [
+            { category: string("fashion"), rate: percent("8%") },
+            { category: string("books"), rate: percent("7.5%") },
+          ],
+          defaultRate: percent("10%"),
+          id: 0,
+          span: span(),
+        },
+      ]),
+    ]);
+    expect(inputs.funders).toEqual({ p: { platform: pct("12.5"), seller: pct("87.5") } });
+    expect(inputs.onReturn).toEqual({ p: "keep" });
+    expect(inputs.commission).toEqual({ categories: { fashion: pct("8"), books: pct("7.5") }, default: pct("10") });
+  });
+
+  it("without a commission block there is no commission table", () => {
+    expect(settlementInputs([file([promotion("p", [])])]).commission).toBeNull();
+  });
+});
