@@ -12,7 +12,10 @@ import { prng } from "./helpers/prng.js";
  * Properties of the reference settlement and returns on seeded random carts (funding and commission given as the
  * reference's plain-data inputs, so no new syntax is needed): the stores sum to the order and the order to the
  * priced result, every funder split sums to its amount, and returning every unit, in random partial returns,
- * gives back exactly what was paid for the goods, the coins used, the commission and each funder's share.
+ * gives back exactly what was paid for the goods, the coins used, the commission and each funder's share. Unit by
+ * unit (SPEC-13, Amendment 1: unit shares of the running total), no unit's refund is below 0 or above its price,
+ * its deductions are its share of the line's total deductions, and each discount's platform + seller shares on it
+ * equal that discount's share.
  */
 const rulesText = `currency USD
 
@@ -83,13 +86,16 @@ const minor = (t: string) => parseMinor(t, 2)!;
 function randomCase(seed: number): { cart: Record<string, unknown>; inputs: SettlementInputs } {
   const next = prng(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]!;
+  // About a third of the carts are cheap (0.01 to 0.60 a unit), so that the fixed-amount coupons and the coins take
+  // whole lines and their units' shares of several components meet the unit price.
+  const cheap = next() < 0.35;
   const lines = Array.from({ length: 1 + Math.floor(next() * 5) }, (_, i) => ({
     id: `l${i}`,
     sku: `S${i}`,
     store: pick(["acme", "lumen", "zeta", ""]),
     category: pick(["electronics", "fashion", "toys", ""]),
     tags: next() < 0.4 ? ["socks"] : [],
-    unitPrice: (Math.floor(next() * 3000) / 100).toFixed(2),
+    unitPrice: ((cheap ? 1 + Math.floor(next() * 60) : Math.floor(next() * 3000)) / 100).toFixed(2),
     quantity: 1 + Math.floor(next() * 5),
   }));
   const cart = {
@@ -117,6 +123,9 @@ function randomCase(seed: number): { cart: Record<string, unknown>; inputs: Sett
   return { cart, inputs };
 }
 
+/** share_u(X) of q units: floor(X/q), plus 1 when u ≤ X mod q (SPEC-13, Amendment 1). */
+const share = (x: bigint, q: number, u: number) => x / BigInt(q) + (BigInt(u) <= x % BigInt(q) ? 1n : 0n);
+
 const splitSums = (s: { total: string; platform: string; seller: string }) => minor(s.platform) + minor(s.seller) === minor(s.total);
 
 describe("reference settlement and returns on random carts", () => {
@@ -124,9 +133,10 @@ describe("reference settlement and returns on random carts", () => {
     expect(diagnostics.filter((d) => d.severity === "error")).toEqual([]);
   });
 
-  it("stores sum to the order, the order to the priced result, every split to its amount; full returns give back what was paid", () => {
+  it("stores sum to the order, the order to the priced result, every split to its amount; full returns give back what was paid; every unit's refund is within its price", () => {
     let checkedCarts = 0;
     let units = 0;
+    let unitChecks = 0;
     for (let seed = 1; seed <= 300; seed++) {
       const { cart: json, inputs } = randomCase(seed);
       const reading = readCart(json, rules.attributes);
@@ -170,6 +180,15 @@ describe("reference settlement and returns on random carts", () => {
         const out = refundReference(rules, cart, result, inputs, now, { units: { ...previous }, recovered: [] });
         if ("errors" in out) throw new Error(JSON.stringify(out.errors));
         const refund = out as RefRefund;
+        for (const line of refund.lines) {
+          // Amendment 1: the returned units never get back less than 0 or more than their price, and each
+          // promotion's platform and seller shares on them add up to its share.
+          const price = cart.lines.find((l) => l.id === line.line)!.unitPrice * BigInt(line.units);
+          const deducted = line.discounts.reduce((a, d) => a + minor(d.amount), 0n) + minor(line.coins.amount);
+          expect(minor(line.refund) >= 0n && minor(line.refund) <= price, `${seed} ${line.line} refund ${line.refund}`).toBe(true);
+          expect(minor(line.refund) + deducted, `${seed} ${line.line} refund + deductions`).toBe(price);
+          for (const d of line.discounts) expect(minor(d.platform) + minor(d.seller), `${seed} ${line.line} ${d.promotion}`).toBe(minor(d.amount));
+        }
         refunded += minor(refund.refund);
         coins += refund.coinsReturned;
         commission += minor(refund.commissionReversed);
@@ -186,21 +205,45 @@ describe("reference settlement and returns on random carts", () => {
       expect(coins, `${seed} coins`).toBe(result.coins.used);
       expect(commission, `${seed} commission`).toBe(minor(s.totals.commission));
       expect(funders, `${seed} funders`).toEqual({ platform: minor(s.totals.discount.platform), seller: minor(s.totals.discount.seller) });
+
+      // Every unit on its own, from the last back (Amendment 1): unit u's deductions are share_u of the line's
+      // running total (its discounts and coins), its refund is between 0 and its price, its platform + seller
+      // shares of each discount equal that discount's share, and its commission is share_u of the line's.
+      const settled = new Map(s.stores.flatMap((x) => x.lines).map((l) => [l.line, l]));
+      let unitRefunds = 0n;
+      for (const l of cart.lines) {
+        const sl = settled.get(l.id)!;
+        const deductions = minor(sl.discount.total) + minor(sl.coins.total);
+        for (let u = l.quantity; u >= 1; u--) {
+          const out = refundReference(rules, cart, result, inputs, { [l.id]: 1 }, { units: { [l.id]: l.quantity - u }, recovered: [] });
+          if ("errors" in out) throw new Error(JSON.stringify(out.errors));
+          const line = out.lines[0]!;
+          const at = `${seed} ${l.id} unit ${u}`;
+          expect(minor(line.refund) >= 0n && minor(line.refund) <= l.unitPrice, `${at} refund ${line.refund}`).toBe(true);
+          expect(l.unitPrice - minor(line.refund), `${at} deductions`).toBe(share(deductions, l.quantity, u));
+          expect(minor(line.commissionReversed), `${at} commission`).toBe(share(minor(sl.commission), l.quantity, u));
+          for (const d of line.discounts) expect(minor(d.platform) + minor(d.seller), `${at} ${d.promotion}`).toBe(minor(d.amount));
+          unitRefunds += minor(line.refund);
+          unitChecks += 1;
+        }
+      }
+      expect(unitRefunds, `${seed} unit refunds`).toBe(goodsPaid);
       checkedCarts += 1;
     }
     expect(checkedCarts).toBe(300);
     expect(units).toBeGreaterThan(1000);
+    expect(unitChecks).toBe(units);
   });
 });
 
-describe("a known defect of SPEC-13's unit shares (each component divided over the units on its own)", () => {
-  // Two discounts of 0.05 USD on a line of 2 × 0.05 USD: each gives unit 1 its odd cent (3 / 2), so unit 1 carries
-  // 0.06 of discounts on a 0.05 unit: returned last, its refund is −0.01 (and the unit returned first gets 0.01 back
-  // although the line was free). Dividing the running sum of the components instead (component k's unit share =
-  // share(A1 + … + Ak) − share(A1 + … + Ak−1)) keeps every unit within its price; see the report on issue 13.
-  // This pins the defect exactly as the design's text gives it; it turns red once the design and the reference
-  // are fixed, and should then assert ["0.00", "0.00"].
-  it("as written, refunds 0.01 and then −0.01 for the two units of a free line", () => {
+describe("unit shares of the running total (SPEC-13, Amendment 1)", () => {
+  // Two discounts of 0.05 USD on a line of 2 × 0.05 USD. Divided on their own, each would give unit 1 its odd cent
+  // (5 / 2 = 2 r 1: 3 and 2), so unit 1 would carry 0.06 of discounts on a 0.05 unit and the refunds would be 0.01
+  // then −0.01. Of the running total: C1 = 5, C2 = 10; share_1(5) = 3, share_2(5) = 2; share_1(10) = share_2(10) = 5.
+  // first: unit 1: 3, unit 2: 2; second: unit 1: 5 − 3 = 2, unit 2: 5 − 2 = 3. Each unit: 5 of 5 deducted.
+  // Return 1 → unit 2: 0.05 − 0.02 − 0.03 = 0.00; return 1 → unit 1: 0.05 − 0.03 − 0.02 = 0.00.
+  // Both automatic, so seller-funded: each unit's seller share is its whole share, platform 0.
+  it("refunds 0.00 and 0.00 for the two units of a free line; each unit's shares are within its price", () => {
     const text = `currency USD
 
 promotion first {
@@ -215,19 +258,32 @@ promotion second {
   give 0.05 USD off order
 }
 `;
-    const file = "/defect.promo";
+    const file = "/running-total.promo";
     const checked = checkProject([file], memoryHost({ [file]: text }));
-    const defectRules = readRules(checked.project);
+    const twoRules = readRules(checked.project);
     const reading = readCart(
       { currency: "USD", at: "2026-11-10T12:00:00Z", lines: [{ id: "a", sku: "A", unitPrice: "0.05", quantity: 2 }] },
-      defectRules.attributes,
+      twoRules.attributes,
     );
     if (!reading.ok) throw new Error(reading.message);
-    const result = price(defectRules, reading.cart);
+    const result = price(twoRules, reading.cart);
     expect(result.total).toBe("0.00");
     const inputs: SettlementInputs = { funders: {}, commission: null, onReturn: {}, onCancel: {}, limitUnits: {} };
-    const first = refundReference(defectRules, reading.cart, result, inputs, { a: 1 }) as RefRefund;
-    const second = refundReference(defectRules, reading.cart, result, inputs, { a: 1 }, { units: { a: 1 }, recovered: [] }) as RefRefund;
-    expect([first.refund, second.refund]).toEqual(["0.01", "-0.01"]);
+    const first = refundReference(twoRules, reading.cart, result, inputs, { a: 1 }) as RefRefund;
+    const second = refundReference(twoRules, reading.cart, result, inputs, { a: 1 }, { units: { a: 1 }, recovered: [] }) as RefRefund;
+    expect([first.refund, second.refund]).toEqual(["0.00", "0.00"]);
+    expect(first.lines[0]!.discounts).toEqual([
+      { promotion: "first", amount: "0.02", platform: "0.00", seller: "0.02" },
+      { promotion: "second", amount: "0.03", platform: "0.00", seller: "0.03" },
+    ]);
+    expect(second.lines[0]!.discounts).toEqual([
+      { promotion: "first", amount: "0.03", platform: "0.00", seller: "0.03" },
+      { promotion: "second", amount: "0.02", platform: "0.00", seller: "0.02" },
+    ]);
+    for (const out of [first, second])
+      for (const line of out.lines) {
+        expect(minor(line.refund) >= 0n && minor(line.refund) <= minor("0.05")).toBe(true);
+        for (const d of line.discounts) expect(minor(d.platform) + minor(d.seller)).toBe(minor(d.amount));
+      }
   });
 });

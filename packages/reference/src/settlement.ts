@@ -180,17 +180,62 @@ export function splitFunders(amount: bigint, f: Funders): { platform: bigint; se
   return { platform, seller };
 }
 
-/** Unit i (1-based) of q units gets floor(A/q) + (i ≤ A mod q ? 1 : 0). */
+/** share_i(X): unit i (1-based) of q units gets floor(X/q) + (i ≤ X mod q ? 1 : 0). */
 export function unitShare(amount: bigint, q: number, i: number): bigint {
   const Q = BigInt(q);
   return amount / Q + (BigInt(i) <= amount % Q ? 1n : 0n);
 }
 
-/** The sum of the unit shares of units first..last (1-based, inclusive). */
+/** Σ share_i(X) over units first..last (1-based, inclusive; 0 when last < first), in closed form. */
 export function unitsShare(amount: bigint, q: number, first: number, last: number): bigint {
-  let total = 0n;
-  for (let i = first; i <= last; i++) total += unitShare(amount, q, i);
-  return total;
+  if (last < first) return 0n;
+  const Q = BigInt(q);
+  const extra = amount % Q;
+  const lo = BigInt(first);
+  const hi = BigInt(last) < extra ? BigInt(last) : extra;
+  return BigInt(last - first + 1) * (amount / Q) + (hi >= lo ? hi - lo + 1n : 0n);
+}
+
+/**
+ * Amendment 1 of the design (it supersedes "every component divided over the units on its own"): a line's
+ * components are ordered (discount allocations in application order, then coins deductions in application order)
+ * and the RUNNING TOTAL is divided over the units. With C_k = A_1 + … + A_k, unit i's share of component k is
+ * share_i(C_k) − share_i(C_{k−1}); within the component, with platform part P, unit i's platform share is
+ * share_i(C_{k−1} + P) − share_i(C_{k−1}) and its seller share the rest of its A_k share. So a unit's deductions
+ * add up to share_i(C_m) ≤ its price, and its platform + seller equal its share. The commission is divided on its
+ * own. The coins themselves (whole coins, not money) are divided the same way, their running total taken over the
+ * line's coins deductions in application order.
+ *
+ * `unitsShares` gives units first..last (1-based, inclusive) of a line: every range sum of these is a difference of
+ * range sums of share_i, computed in closed form.
+ */
+export function unitsShares(
+  c: Pick<LineComponents, "line" | "discounts" | "coins" | "commission">,
+  first: number,
+  last: number,
+): {
+  discounts: { promotion: string; amount: bigint; platform: bigint; seller: bigint }[];
+  coins: { promotion: string; amount: bigint; platform: bigint; seller: bigint; coins: bigint }[];
+  commission: bigint;
+} {
+  const q = c.line.quantity;
+  const S = (x: bigint) => unitsShare(x, q, first, last);
+  let running = 0n;
+  const part = (x: { promotion: string; amount: bigint; platform: bigint }) => {
+    const start = running;
+    running += x.amount;
+    const amount = S(running) - S(start);
+    const platform = S(start + x.platform) - S(start);
+    return { promotion: x.promotion, amount, platform, seller: amount - platform };
+  };
+  const discounts = c.discounts.map(part);
+  let coinsRunning = 0n;
+  const coins = c.coins.map((x) => {
+    const start = coinsRunning;
+    coinsRunning += x.coins;
+    return { ...part(x), coins: S(coinsRunning) - S(start) };
+  });
+  return { discounts, coins, commission: S(c.commission) };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -202,7 +247,7 @@ interface Split {
   seller: bigint;
 }
 
-interface LineComponents {
+export interface LineComponents {
   line: RefLine;
   /** Index in cart.lines (sorted by id). */
   index: number;
@@ -523,10 +568,8 @@ export function refundReference(
     const q = c.line.quantity;
     const k = now.get(i)!;
     const r = before(c.line.id);
-    const share = (amount: bigint) => unitsShare(amount, q, q - r - k + 1, q - r);
-    const discounts = c.discounts
-      .filter((d) => !recoveredBefore.has(d.promotion))
-      .map((d) => ({ promotion: d.promotion, amount: share(d.amount), platform: share(d.platform), seller: share(d.seller) }));
+    const shares = unitsShares(c, q - r - k + 1, q - r);
+    const discounts = shares.discounts.filter((d) => !recoveredBefore.has(d.promotion));
     for (const d of discounts) {
       if (!returnedShare.has(d.promotion))
         returnedShare.set(
@@ -535,18 +578,18 @@ export function refundReference(
         );
       returnedShare.get(d.promotion)![i] = d.amount;
     }
-    const coinValue = sum(c.coins.map((x) => share(x.amount)));
-    const coins = sum(c.coins.map((x) => share(x.coins)));
-    for (const x of c.coins) {
+    const coinValue = sum(shares.coins.map((x) => x.amount));
+    const coins = sum(shares.coins.map((x) => x.coins));
+    for (const x of shares.coins) {
       if (!returnedCoins.has(x.promotion))
         returnedCoins.set(
           x.promotion,
           cart.lines.map(() => 0n),
         );
-      returnedCoins.get(x.promotion)![i] = share(x.amount);
+      returnedCoins.get(x.promotion)![i] = x.amount;
     }
     const refund = c.line.unitPrice * BigInt(k) - sum(discounts.map((d) => d.amount)) - coinValue;
-    const reversed = share(c.commission);
+    const reversed = shares.commission;
     refundTotal += refund;
     coinsReturned += coins;
     commissionReversed += reversed;
@@ -575,13 +618,14 @@ export function refundReference(
       if (inputs.onReturn[p.id] !== "recover" || recoveredBefore.has(p.id) || !p.condition) continue;
       if (a.lines.every((x) => x === 0n)) continue;
       // What is left of each kept line after the promotions applied before this one (kept units' shares).
-      const keptShare = (amounts: bigint[], i: number) => unitsShare(amounts[i]!, cart.lines[i]!.quantity, 1, cart.lines[i]!.quantity - returnedAfter(i));
-      const remaining = kept.map.map((i, j) => kept.cart.lines[j]!.subtotal - sum(itemSteps.slice(0, n).map((b) => keptShare(b.lines, i))));
+      const keptShare = (b: { id: string }, i: number) =>
+        sumShares(unitsShares(comps[i]!, 1, cart.lines[i]!.quantity - returnedAfter(i)).discounts.filter((d) => d.promotion === b.id));
+      const remaining = kept.map.map((i, j) => kept.cart.lines[j]!.subtotal - sum(itemSteps.slice(0, n).map((b) => keptShare(b, i))));
       const coupon = p.code === null ? null : (cart.coupons.get(p.code) ?? null);
       const ctx: Context = { cart: kept.cart, coupon, scopes: rules.scopes, remaining, digits: p.digits };
       const holds = !readsMissingData(p.condition, ctx) && truthy(p.condition, ctx, null);
       if (holds) continue;
-      const due = sum(cart.lines.map((_, i) => keptShare(a.lines, i)));
+      const due = sum(cart.lines.map((_, i) => keptShare(a, i)));
       if (due === 0n) continue;
       const collected = due < left ? due : left;
       left -= collected;
@@ -598,6 +642,14 @@ export function refundReference(
     recovered,
     release: release(rules, cart, result, inputs, comps, now, before, returnedShare, returnedCoins),
   };
+}
+
+const sumShares = (xs: readonly { amount: bigint }[]) => sum(xs.map((x) => x.amount));
+
+/** Units first..last's share of one promotion's component on a line (a discount or a coins deduction; 0 if none). */
+function componentShare(c: LineComponents, promotion: string, first: number, last: number): bigint {
+  const shares = unitsShares(c, first, last);
+  return sumShares([...shares.discounts, ...shares.coins].filter((x) => x.promotion === promotion));
 }
 
 /** The cart without the returned units: lines with no unit kept are gone. `map[j]` is the original index of kept line j. */
@@ -640,14 +692,13 @@ function release(
         const amount = a.lines[i]!;
         if (amount === 0n) return true;
         const q = l.quantity;
-        for (let u = 1; u <= q - returned(i); u++) if (unitShare(amount, q, u) > 0n) return false;
+        for (let u = 1; u <= q - returned(i); u++) if (componentShare(comps[i]!, p.id, u, u) > 0n) return false;
         return true;
       });
     const hasLines = a.lines.some((x) => x > 0n);
     const allNow = hasLines && discountedUnits((i) => before(cart.lines[i]!.id) + (now.get(i) ?? 0));
     const allBefore = hasLines && discountedUnits((i) => before(cart.lines[i]!.id));
     const shares = (p.kind === "coins" ? returnedCoins : returnedShare).get(p.id) ?? cart.lines.map(() => 0n);
-    const coinShares = comps.flatMap((x) => x.coins.filter((y) => y.promotion === p.id).map((y) => ({ i: x.index, coins: y.coins })));
     p.limits.forEach((limit, j) => {
       if (limit.per === "order") return;
       const unit = inputs.limitUnits[p.id]?.[j] ?? null;
@@ -663,8 +714,9 @@ function release(
         else if (kind === "units") {
           if (touchable(p.benefit, l, ctx)) add(store, BigInt(k));
         } else if (kind === "coins") {
-          const c = coinShares.find((x) => x.i === i);
-          if (c && k > 0) add(store, unitsShare(c.coins, l.quantity, l.quantity - before(l.id) - k + 1, l.quantity - before(l.id)));
+          const first = l.quantity - before(l.id) - k + 1;
+          const c = k > 0 ? unitsShares(comps[i]!, first, first + k - 1).coins.find((x) => x.promotion === p.id) : undefined;
+          if (c) add(store, c.coins);
         } else if (allNow && !allBefore && (limit.per !== "store" || touchable(p.benefit, l, ctx))) amounts.set(store, 1n);
       });
       const entity = (store: string) =>

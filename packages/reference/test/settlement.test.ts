@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type * as A from "../../dsl/src/ast/nodes.js";
 import { parseRational } from "../src/money.js";
-import { DEFAULT_FUNDER, settlementInputs, splitFunders, unitShare } from "../src/settlement.js";
+import { DEFAULT_FUNDER, settlementInputs, splitFunders, unitShare, unitsShare, unitsShares } from "../src/settlement.js";
 
 /**
  * The reference's own pieces of settlement: the funder split, unit shares, and reading funding, commission and
@@ -38,6 +38,68 @@ describe("unitShare", () => {
     expect([1, 2, 3].map((i) => unitShare(4n, 3, i))).toEqual([2n, 1n, 1n]);
     expect([1, 2, 3].map((i) => unitShare(2n, 3, i))).toEqual([1n, 1n, 0n]);
     expect([1, 2].map((i) => unitShare(151n, 2, i))).toEqual([76n, 75n]);
+  });
+});
+
+describe("unitsShare", () => {
+  it("sums unit shares over a range in closed form, as the unit-by-unit sum", () => {
+    for (const q of [1, 2, 3, 7])
+      for (const amount of [0n, 1n, 4n, 10n, 151n])
+        for (let first = 1; first <= q; first++)
+          for (let last = first - 1; last <= q; last++) {
+            let expected = 0n;
+            for (let i = first; i <= last; i++) expected += unitShare(amount, q, i);
+            expect(unitsShare(amount, q, first, last), `${amount} ${q} ${first}..${last}`).toBe(expected);
+          }
+  });
+});
+
+describe("unitsShares (Amendment 1: unit shares of the running total)", () => {
+  const line = (quantity: number) => ({ quantity }) as never;
+  it("divides the running total: 4 then 5 minor units over 3 units are 2/1/1 then 1/2/2, 3 each in all", () => {
+    // C1 = 4: 2, 1, 1. C2 = 9: 3, 3, 3. Second: 1, 2, 2.
+    const c = {
+      line: line(3),
+      discounts: [
+        { promotion: "four", amount: 4n, platform: 0n, seller: 4n },
+        { promotion: "five", amount: 5n, platform: 5n, seller: 0n },
+      ],
+      coins: [],
+      commission: 2n,
+    };
+    const per = [1, 2, 3].map((u) => unitsShares(c, u, u));
+    expect(per.map((x) => x.discounts.map((d) => d.amount))).toEqual([
+      [2n, 1n],
+      [1n, 2n],
+      [1n, 2n],
+    ]);
+    expect(per.map((x) => x.commission)).toEqual([1n, 1n, 0n]);
+    expect(unitsShares(c, 2, 3).discounts.map((d) => d.amount)).toEqual([2n, 4n]);
+  });
+
+  it("splits a component's unit share between funders, platform first, within the running total", () => {
+    // 10 after 1 over 3 units; the second is 70/30 (7 / 3). C0 = 1: 1, 0, 0. C0 + P = 8: 3, 3, 2. C = 11: 4, 4, 3.
+    // Unit 1: amount 4 − 1 = 3, platform 3 − 1 = 2, seller 1; unit 2: 4, 3, 1; unit 3: 3, 2, 1.
+    const c = {
+      line: line(3),
+      discounts: [
+        { promotion: "one", amount: 1n, platform: 1n, seller: 0n },
+        { promotion: "split", amount: 10n, platform: 7n, seller: 3n },
+      ],
+      coins: [{ promotion: "coins", amount: 2n, platform: 2n, seller: 0n, coins: 20n }],
+      commission: 0n,
+    };
+    expect([1, 2, 3].map((u) => unitsShares(c, u, u).discounts[1])).toEqual([
+      { promotion: "split", amount: 3n, platform: 2n, seller: 1n },
+      { promotion: "split", amount: 4n, platform: 3n, seller: 1n },
+      { promotion: "split", amount: 3n, platform: 2n, seller: 1n },
+    ]);
+    // Coins after the discounts: C = 13: 5, 4, 4 → minus 11's 4, 4, 3: 1, 0, 1. Coins 20: 7, 7, 6.
+    expect([1, 2, 3].map((u) => unitsShares(c, u, u).coins[0])).toEqual([
+      { promotion: "coins", amount: 1n, platform: 1n, seller: 0n, coins: 7n },
+      { promotion: "coins", amount: 0n, platform: 0n, seller: 0n, coins: 7n },
+      { promotion: "coins", amount: 1n, platform: 1n, seller: 0n, coins: 6n },
+    ]);
   });
 });
 
