@@ -91,7 +91,8 @@ const SPLITS: [string, string][] = [
 const r = (t: string): Rational => parseRational(t)!;
 const minor = (t: string) => parseMinor(t, 2)!;
 
-function randomCase(seed: number): { cart: Record<string, unknown>; inputs: SettlementInputs } {
+/** `mixed`: every line is cheap or not on its own (cheap lines next to dear ones), for the recovery property. */
+function randomCase(seed: number, mixed = false): { cart: Record<string, unknown>; inputs: SettlementInputs } {
   const next = prng(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]!;
   // About a third of the carts are cheap (0.01 to 0.60 a unit), so that the fixed-amount coupons and the coins take
@@ -103,7 +104,7 @@ function randomCase(seed: number): { cart: Record<string, unknown>; inputs: Sett
     store: pick(["acme", "lumen", "zeta", ""]),
     category: pick(["electronics", "fashion", "toys", ""]),
     tags: next() < 0.4 ? ["socks"] : [],
-    unitPrice: ((cheap ? 1 + Math.floor(next() * 60) : Math.floor(next() * 3000)) / 100).toFixed(2),
+    unitPrice: (((mixed ? next() < 0.5 : cheap) ? 1 + Math.floor(next() * 60) : Math.floor(next() * 3000)) / 100).toFixed(2),
     quantity: 1 + Math.floor(next() * 5),
   }));
   const cart = {
@@ -139,6 +140,7 @@ const splitSums = (s: { total: string; platform: string; seller: string }) => mi
 describe("reference settlement and returns on random carts", () => {
   it("has rules that check clean", () => {
     expect(diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+    expect(recoverChecked.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
   });
 
   it("stores sum to the order, the order to the priced result, every split to its amount; full returns give back what was paid; every unit's refund is within its price", () => {
@@ -197,6 +199,7 @@ describe("reference settlement and returns on random carts", () => {
           expect(minor(line.refund) + deducted, `${seed} ${line.line} refund + deductions`).toBe(price);
           for (const d of line.discounts) expect(minor(d.platform) + minor(d.seller), `${seed} ${line.line} ${d.promotion}`).toBe(minor(d.amount));
         }
+        expect(refund.outstanding, `${seed} nothing recovered, nothing outstanding`).toBe("0.00");
         refunded += minor(refund.refund);
         coins += refund.coinsReturned;
         commission += minor(refund.commissionReversed);
@@ -244,57 +247,126 @@ describe("reference settlement and returns on random carts", () => {
   });
 });
 
+// The recovery property's rules: the same, and a 20% coupon from 60.00 USD, large enough that a cheap return under the
+// threshold often cannot pay back the kept units' shares.
+const recoverPath = "/recover-properties.promo";
+const recoverChecked = checkProject(
+  [recoverPath],
+  memoryHost({
+    [recoverPath]: `${rulesText}
+promotion big-20 {
+  title "20% off orders of 60.00 USD or more"
+  kind platform-coupon
+  code "BIG20"
+  when subtotal at least 60.00 USD
+  give 20% off order
+}
+`,
+  }),
+);
+const recoverRules = readRules(recoverChecked.project);
+
 describe("on return recover discount on random carts", () => {
-  // big-order (2.50 USD off from 40.00 USD) is recovered when a return brings the kept order under 40.00; the other
-  // promotions have no condition and are kept. Returning every unit in random partial returns, each refund is at
-  // least 0 and is its lines' refunds less what was recovered; a promotion is recovered at most once; and in all the
-  // refunds give back what was paid plus what could not be collected (the recovered promotion's shares are not
-  // taken again from the kept units returned later, SPEC-13 "a promotion is recovered at most once").
-  it("never refunds below 0, recovers at most once, and sums to what was paid plus what was left uncollected", () => {
+  // big-order (2.50 USD off from 40.00 USD) and big-20 (20% off from 60.00 USD, in two carts of three) are recovered
+  // when a return brings the kept order under their thresholds; the other promotions have no condition and are kept.
+  // Half the carts mix cheap lines with dear ones, so that cheap returns come before dear ones. Every unit is returned in random partial returns, each return given
+  // the previous refund's `next` (SPEC-13, Amendment 2). Notation, after each return:
+  //   R   = the sum of the refunds so far;
+  //   P   = what was paid for the units returned so far (their unit price less every discount and coins share on
+  //         them: the refunds the same returns give when nothing is recovered, computed with keep discount);
+  //   E   = the kept units' shares of the promotions recovered so far (what their refunds will give back on top of
+  //         what was paid for them, the recovered shares not being taken again: the lines of a return of every kept
+  //         unit with recovery, less the same without);
+  //   O   = `outstanding`, what recoveries could not deduct and no refund has deducted yet.
+  // Asserted after every return: each refund is lines − min(O before, lines) − collected, never below 0;
+  // O after = O before − what this refund deducted of it + this refund's uncollected; 0 ≤ O ≤ E; and exactly
+  //   R = P − (E − O),
+  // so R ≤ P ≤ what was paid for the goods: the refunds never exceed what was paid. Once every unit is returned,
+  // E = 0, so O = 0 and R = P = what was paid for the goods: the recovered discount deducted earlier is given back
+  // with the kept units it was taken for, and what could not be deducted was deducted from later refunds. `next`
+  // is each time the units returned so far, the promotions recovered so far (each at most once) and O.
+  it("never refunds more than was paid, carries what was not collected forward, and a full return gives back exactly what was paid", () => {
     let recoveries = 0;
     let uncollectedCarts = 0;
+    let partlyPaidOff = 0;
     for (let seed = 1; seed <= 300; seed++) {
-      const { cart: json, inputs: base } = randomCase(seed);
-      const inputs: SettlementInputs = { ...base, onReturn: { "big-order": "recover", "gadgets-15": "recover" } };
-      const reading = readCart(json, rules.attributes);
+      const { cart: json, inputs: keep } = randomCase(seed, seed % 2 === 0);
+      const inputs: SettlementInputs = { ...keep, onReturn: { "big-order": "recover", "big-20": "recover", "gadgets-15": "recover" } };
+      const next = prng(seed * 104729);
+      if (next() < 2 / 3) json["coupons"] = [...(json["coupons"] as object[]), { code: "BIG20" }];
+      const reading = readCart(json, recoverRules.attributes);
       if (!reading.ok) throw new Error(reading.message);
       const cart = reading.cart;
-      const result = price(rules, cart);
-      const s = settleReference(rules, cart, result, inputs);
-      const next = prng(seed * 104729);
+      const result = price(recoverRules, cart);
+      const s = settleReference(recoverRules, cart, result, inputs);
+      const goodsPaid = minor(s.totals.items) - minor(s.totals.discount.total) - minor(s.totals.coins.total);
       const left = new Map(cart.lines.map((l) => [l.id, l.quantity]));
-      const previous = { units: {} as Record<string, number>, recovered: [] as string[] };
-      let refunded = 0n;
-      let uncollected = 0n;
+      const lineRefunds = (out: RefRefund) => out.lines.reduce((a, l) => a + minor(l.refund), 0n);
+      let previous: RefRefund["next"] = { units: {}, recovered: [], outstanding: "0.00" };
+      let refunded = 0n; // R
+      let paidReturned = 0n; // P
+      let uncollected = false;
       while ([...left.values()].some((q) => q > 0)) {
         const now: Record<string, number> = {};
-        for (const [id, q] of left) if (q > 0 && next() < 0.6) now[id] = 1 + Math.floor(next() * q);
-        const out = refundReference(rules, cart, result, inputs, now, { units: { ...previous.units }, recovered: [...previous.recovered] });
+        // Mixed carts return one line at a time, so that cheap lines come back on their own.
+        const open = [...left].filter(([, q]) => q > 0).map(([id]) => id);
+        const one = seed % 2 === 0 ? open[Math.floor(next() * open.length)]! : null;
+        for (const [id, q] of left) if (q > 0 && (one === null ? next() < 0.6 : id === one)) now[id] = 1 + Math.floor(next() * q);
+        const out = refundReference(recoverRules, cart, result, inputs, now, previous);
         if ("errors" in out) throw new Error(JSON.stringify(out.errors));
-        const lines = out.lines.reduce((a, l) => a + minor(l.refund), 0n);
+        const plain = refundReference(recoverRules, cart, result, keep, now, { units: previous.units });
+        if ("errors" in plain) throw new Error(JSON.stringify(plain.errors));
+        const lines = lineRefunds(out);
+        const before = minor(previous.outstanding);
+        const paidOff = before < lines ? before : lines;
         const collected = out.recovered.reduce((a, r) => a + minor(r.amount), 0n);
+        const notCollected = out.recovered.reduce((a, r) => a + minor(r.uncollected), 0n);
         expect(minor(out.refund) >= 0n, `${seed} refund ${out.refund}`).toBe(true);
-        expect(minor(out.refund), `${seed} refund = lines − recovered`).toBe(lines - collected);
+        expect(minor(out.refund), `${seed} refund = lines − outstanding paid off − recovered`).toBe(lines - paidOff - collected);
+        expect(minor(out.outstanding), `${seed} outstanding`).toBe(before - paidOff + notCollected);
+        if (paidOff > 0n && paidOff < before) partlyPaidOff += 1;
         for (const r of out.recovered) {
-          expect(r.promotion, `${seed} recovered`).toBe("big-order");
+          expect(["big-order", "big-20"], `${seed} recovered`).toContain(r.promotion);
           expect(previous.recovered, `${seed} recovered once`).not.toContain(r.promotion);
           expect(minor(r.uncollected) >= 0n && minor(r.amount) >= 0n, `${seed} ${r.amount} ${r.uncollected}`).toBe(true);
-          uncollected += minor(r.uncollected);
-          previous.recovered.push(r.promotion);
+          if (minor(r.uncollected) > 0n) uncollected = true;
           recoveries += 1;
         }
         refunded += minor(out.refund);
+        paidReturned += minor(plain.refund);
+        const units = { ...previous.units };
         for (const [id, k] of Object.entries(now)) {
-          previous.units[id] = (previous.units[id] ?? 0) + k;
+          units[id] = (units[id] ?? 0) + k;
           left.set(id, left.get(id)! - k);
         }
+        expect(out.next, `${seed} next`).toEqual({
+          units,
+          recovered: [...previous.recovered, ...out.recovered.map((r) => r.promotion)],
+          outstanding: out.outstanding,
+        });
+        previous = out.next;
+
+        // E: the kept units' lines returned now with recovery, less the same without.
+        const rest = Object.fromEntries([...left].filter(([, q]) => q > 0));
+        const withRecovery = refundReference(recoverRules, cart, result, inputs, rest, previous) as RefRefund;
+        const without = refundReference(recoverRules, cart, result, keep, rest, { units: previous.units }) as RefRefund;
+        const kept = lineRefunds(withRecovery) - lineRefunds(without);
+        const O = minor(out.outstanding);
+        expect(O >= 0n && O <= kept, `${seed} 0 ≤ outstanding ${O} ≤ kept recovered shares ${kept}`).toBe(true);
+        expect(refunded, `${seed} R = P − (E − O)`).toBe(paidReturned - (kept - O));
+        expect(refunded <= paidReturned && paidReturned <= goodsPaid, `${seed} R ${refunded} ≤ P ${paidReturned} ≤ paid ${goodsPaid}`).toBe(true);
       }
-      const goodsPaid = minor(s.totals.items) - minor(s.totals.discount.total) - minor(s.totals.coins.total);
-      expect(refunded, `${seed} refunds`).toBe(goodsPaid + uncollected);
-      if (uncollected > 0n) uncollectedCarts += 1;
+      expect(previous.outstanding, `${seed} nothing outstanding at the end`).toBe("0.00");
+      expect(paidReturned, `${seed} P`).toBe(goodsPaid);
+      expect(refunded, `${seed} refunds`).toBe(goodsPaid);
+      if (uncollected) uncollectedCarts += 1;
     }
+    console.log(
+      `recover property: ${recoveries} recoveries, ${uncollectedCarts} carts with an uncollected amount, ${partlyPaidOff} returns paying one off partly`,
+    );
     expect(recoveries).toBeGreaterThan(20);
     expect(uncollectedCarts).toBeGreaterThan(0);
+    expect(partlyPaidOff).toBeGreaterThan(0);
   });
 });
 

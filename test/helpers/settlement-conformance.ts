@@ -59,24 +59,33 @@ export interface SettlementRun {
   refunds: unknown[];
 }
 
-/** The `previous` argument after some returns: units per line so far, and the promotions recovered so far. */
+/**
+ * The `previous` argument after some returns: units per line so far, the promotions recovered so far, and (SPEC-13,
+ * Amendment 2) the outstanding amount earlier recoveries could not deduct, as the last refund reported it.
+ */
 export interface Previous {
   units: Record<string, number>;
   recovered: string[];
+  outstanding: string;
 }
 
 /**
  * Applies a case's returns one after another: each refund gets the units returned and the promotions recovered by
- * the successful returns before it (a return answered with errors changes nothing).
+ * the successful returns before it, and the `outstanding` the last successful one reported (a return answered with
+ * errors changes nothing). The `previous` is assembled here from the returns and the outputs, and each successful
+ * output's `next` must equal it (units: every line with a unit returned so far), so a wrong `next` is caught rather
+ * than passed on.
  */
 export function runReturns(returns: readonly Record<string, unknown>[], refund: (returned: Record<string, unknown>, previous: Previous) => unknown): unknown[] {
-  const previous: Previous = { units: {}, recovered: [] };
-  return returns.map((returned) => {
-    const out = refund(returned, { units: { ...previous.units }, recovered: [...previous.recovered] });
-    const o = out as { errors?: unknown[]; ok?: boolean; recovered?: { promotion: string }[] };
+  const previous: Previous = { units: {}, recovered: [], outstanding: "0" };
+  return returns.map((returned, n) => {
+    const out = refund(returned, { units: { ...previous.units }, recovered: [...previous.recovered], outstanding: previous.outstanding });
+    const o = out as { errors?: unknown[]; ok?: boolean; recovered?: { promotion: string }[]; outstanding?: string; next?: unknown };
     if (o && !(Array.isArray(o.errors) && o.errors.length > 0) && o.ok !== false) {
-      for (const [line, units] of Object.entries(returned)) previous.units[line] = (previous.units[line] ?? 0) + Number(units);
+      for (const [line, units] of Object.entries(returned)) if (Number(units) > 0) previous.units[line] = (previous.units[line] ?? 0) + Number(units);
       for (const r of o.recovered ?? []) previous.recovered.push(r.promotion);
+      previous.outstanding = String(o.outstanding);
+      expect(o.next, `refunds[${n}].next`).toEqual(previous);
     }
     return out;
   });

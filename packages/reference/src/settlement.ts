@@ -1,7 +1,7 @@
 import type * as A from "../../dsl/src/ast/nodes.js";
 import type { RefCart, RefLine } from "./cart.js";
 import { readsMissingData, truthy, type Context } from "./conditions.js";
-import { codePointCompare, compareRational, formatMinor, largestRemainder, parseRational, percentOf, sum, type Rational } from "./money.js";
+import { codePointCompare, compareRational, formatMinor, largestRemainder, parseMinor, parseRational, percentOf, sum, type Rational } from "./money.js";
 import { escapeKey, touchable, type RefResult } from "./price.js";
 import type { Kind, RefPromotion, RefRules } from "./rules.js";
 import { periodBucket } from "./time.js";
@@ -482,8 +482,11 @@ export interface RefRelease {
   /** The index of the `limit` clause in the promotion (from 0, in source order). */
   limit: number;
   key: string;
-  /** In the limit's unit: 1 for a count, minor units for a budget, coins, or units. */
-  amount: number;
+  /**
+   * In the limit's unit: a decimal string of the currency for a budget (SPEC-13, Amendment 2: "Money in `release`
+   * entries is a decimal string like the rest of the result"); an integer for a count (1), coins, or units.
+   */
+  amount: string | number;
 }
 
 export interface RefRefund {
@@ -493,31 +496,48 @@ export interface RefRefund {
   commissionReversed: string;
   funders: { platform: string; seller: string };
   recovered: { promotion: string; amount: string; uncollected: string }[];
+  /**
+   * What is still owed after this refund (SPEC-13, Amendment 2): the outstanding amount passed in, less what this
+   * refund deducted of it, plus what this refund's recoveries could not deduct.
+   */
+  outstanding: string;
   release: RefRelease[];
+  /** The `previous` argument for the next return: units returned so far, promotions recovered so far, `outstanding`. */
+  next: { units: Record<string, number>; recovered: string[]; outstanding: string };
 }
 
 export type RefRefundOutcome = RefRefund | { errors: { path: string; message: string }[] };
 
-/** The `previous` argument: units already returned per line, and promotions already recovered. */
+/**
+ * The `previous` argument: units already returned per line, promotions already recovered, and (SPEC-13,
+ * Amendment 2) the outstanding amount earlier recoveries could not deduct, as a decimal string (default "0").
+ */
 export interface RefPrevious {
   units: Record<string, number>;
   recovered: string[];
+  outstanding?: unknown;
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
 const pointer = (id: string) => `/returns/${id.replace(/~/g, "~0").replace(/\//g, "~1")}`;
 
-/** Reads `previous`: `{ units, recovered }`, or a plain map of units per line. */
+/** Reads `previous`: `{ units, recovered, outstanding }`, or a plain map of units per line. */
 export function readPrevious(previous: unknown): RefPrevious {
   if (!isRecord(previous)) return { units: {}, recovered: [] };
-  if (isRecord(previous["units"]) || Array.isArray(previous["recovered"])) {
+  if (isRecord(previous["units"]) || Array.isArray(previous["recovered"]) || Object.hasOwn(previous, "outstanding")) {
     const units = isRecord(previous["units"]) ? (previous["units"] as Record<string, number>) : {};
     const recovered = Array.isArray(previous["recovered"]) ? previous["recovered"].filter((x): x is string => typeof x === "string") : [];
-    return { units, recovered };
+    return Object.hasOwn(previous, "outstanding") ? { units, recovered, outstanding: previous["outstanding"] } : { units, recovered };
   }
   return { units: previous as Record<string, number>, recovered: [] };
 }
 
+/**
+ * A refund of `returns` after `previous` (SPEC-13 "Returns", Amendments 1 and 2): the returned units' refunds, then
+ * the outstanding amount passed in is deducted first (at most down to 0), then each recovery's due from what is
+ * left (at most down to 0); what neither could deduct is `outstanding` after this refund, and `next` is the
+ * `previous` to pass to the next return.
+ */
 export function refundReference(
   rules: RefRules,
   cart: RefCart,
@@ -546,6 +566,13 @@ export function refundReference(
       });
     else if (units > 0) now.set(i, units);
   }
+  // The outstanding amount carried forward: a decimal string of the currency, 0 or more (default "0").
+  const owed = previous.outstanding === undefined ? 0n : typeof previous.outstanding === "string" ? parseMinor(previous.outstanding, cart.digits) : undefined;
+  if (owed === undefined || owed < 0n)
+    errors.push({
+      path: "/previous/outstanding",
+      message: `an amount of ${cart.currency}, 0 or more, as a decimal string with at most ${cart.digits} decimals`,
+    });
   if (errors.length > 0) return { errors };
 
   const money = (m: bigint) => formatMinor(m, cart.digits);
@@ -609,7 +636,10 @@ export function refundReference(
 
   // `on return recover discount`: the promotion's `when` on the kept order; if it fails, the kept units' shares.
   const recovered: RefRefund["recovered"] = [];
-  let left = refundTotal;
+  // Amendment 2: the outstanding amount comes off first, at most down to 0; what is left of it stays owed.
+  const paidOff = owed! < refundTotal ? owed! : refundTotal;
+  let left = refundTotal - paidOff;
+  let outstanding = owed! - paidOff;
   if (now.size > 0) {
     const kept = keptCart(cart, returnedAfter);
     const itemSteps = result.allocations.filter((a) => byId.get(a.id)!.kind !== "coins");
@@ -629,6 +659,7 @@ export function refundReference(
       if (due === 0n) continue;
       const collected = due < left ? due : left;
       left -= collected;
+      outstanding += due - collected;
       recovered.push({ promotion: p.id, amount: money(collected), uncollected: money(due - collected) });
     }
   }
@@ -640,7 +671,14 @@ export function refundReference(
     commissionReversed: money(commissionReversed),
     funders: { platform: money(funders.platform), seller: money(funders.seller) },
     recovered,
+    outstanding: money(outstanding),
     release: release(rules, cart, result, inputs, comps, now, before, returnedShare, returnedCoins),
+    next: {
+      // One key per line with a unit returned so far (earlier returns and this one).
+      units: Object.fromEntries(cart.lines.flatMap((l, i) => (returnedAfter(i) > 0 ? [[l.id, returnedAfter(i)] as const] : []))),
+      recovered: [...previous.recovered, ...recovered.map((r) => r.promotion)],
+      outstanding: money(outstanding),
+    },
   };
 }
 
@@ -724,7 +762,13 @@ function release(
       const keys = [...amounts.keys()].sort((x, y) => storeOrder.indexOf(x) - storeOrder.indexOf(y) || codePointCompare(x, y));
       for (const store of keys) {
         const amount = amounts.get(store)!;
-        if (amount > 0n) out.push({ promotion: p.id, limit: j, key: `${base}${entity(store)}${period(limit)}`, amount: Number(amount) });
+        if (amount > 0n)
+          out.push({
+            promotion: p.id,
+            limit: j,
+            key: `${base}${entity(store)}${period(limit)}`,
+            amount: kind === "budget" ? formatMinor(amount, cart.digits) : Number(amount),
+          });
       }
     });
   }

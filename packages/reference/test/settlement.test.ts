@@ -1,7 +1,10 @@
 import { describe, expect, it } from "vitest";
 import type * as A from "../../dsl/src/ast/nodes.js";
+import { checkProject } from "../../dsl/src/pipeline/frontend.js";
+import { memoryHost } from "../../dsl/src/project/host.js";
+import { referenceSettlement } from "../src/index.js";
 import { parseRational } from "../src/money.js";
-import { DEFAULT_FUNDER, settlementInputs, splitFunders, unitShare, unitsShare, unitsShares } from "../src/settlement.js";
+import { DEFAULT_FUNDER, readPrevious, settlementInputs, splitFunders, unitShare, unitsShare, unitsShares, type RefRefund } from "../src/settlement.js";
 
 /**
  * The reference's own pieces of settlement: the funder split, unit shares, and reading funding, commission and
@@ -179,5 +182,60 @@ describe("settlementInputs", () => {
 
   it("without a commission block there is no commission table", () => {
     expect(settlementInputs([file([promotion("p", [])])]).commission).toBeNull();
+  });
+});
+
+describe("the previous argument and outstanding amounts (Amendment 2)", () => {
+  it("reads outstanding with the units and recovered promotions; a plain map of units has none", () => {
+    expect(readPrevious({ units: { a: 1 }, recovered: ["p"], outstanding: "2.50" })).toEqual({ units: { a: 1 }, recovered: ["p"], outstanding: "2.50" });
+    expect(readPrevious({ outstanding: "1.00" })).toEqual({ units: {}, recovered: [], outstanding: "1.00" });
+    expect(readPrevious({ a: 2 })).toEqual({ units: { a: 2 }, recovered: [] });
+    expect(readPrevious(undefined)).toEqual({ units: {}, recovered: [] });
+  });
+
+  // 10% from 20.00 USD, recovered: a 18.00, b 2.00 → 1.80 and 0.20. Return b: 1.80; kept 18.00 < 20.00 → due 1.80:
+  // refund 0.00, outstanding 0.00. With 1.00 outstanding passed in: 1.80 − 1.00 = 0.80 first, then 0.80 of the
+  // 1.80 due: refund 0.00, uncollected 1.00, outstanding 0.00 + 1.00 = 1.00.
+  const rules = `currency USD
+
+promotion ten {
+  title "10% off orders of 20.00 USD or more"
+  kind platform-coupon
+  code "TEN"
+  when subtotal at least 20.00 USD
+  give 10% off order
+}
+`;
+  const path = "/outstanding.promo";
+  const { project } = checkProject([path], memoryHost({ [path]: rules }));
+  const inputs = { funders: {}, commission: null, onReturn: { ten: "recover" as const }, onCancel: {}, limitUnits: {} };
+  const outcome = referenceSettlement(project, inputs).trySettle({
+    currency: "USD",
+    at: "2026-11-10T12:00:00Z",
+    lines: [
+      { id: "a", sku: "A", unitPrice: "18.00", quantity: 1 },
+      { id: "b", sku: "B", unitPrice: "2.00", quantity: 1 },
+    ],
+    coupons: [{ code: "TEN" }],
+  });
+  if (!outcome.ok) throw new Error(JSON.stringify(outcome.errors));
+
+  it("deducts an outstanding amount passed in before the recovery, and carries what is left in outstanding and next", () => {
+    const plain = outcome.refund({ b: 1 }) as RefRefund;
+    expect([plain.refund, plain.recovered, plain.outstanding]).toEqual(["0.00", [{ promotion: "ten", amount: "1.80", uncollected: "0.00" }], "0.00"]);
+    const owed = outcome.refund({ b: 1 }, { units: {}, recovered: [], outstanding: "1.00" }) as RefRefund;
+    expect([owed.refund, owed.recovered, owed.outstanding]).toEqual(["0.00", [{ promotion: "ten", amount: "0.80", uncollected: "1.00" }], "1.00"]);
+    expect(owed.next).toEqual({ units: { b: 1 }, recovered: ["ten"], outstanding: "1.00" });
+    // Then a: 18.00 (ten recovered) − 1.00 = 17.00, outstanding 0.00.
+    const last = outcome.refund({ a: 1 }, owed.next) as RefRefund;
+    expect([last.refund, last.outstanding, last.next]).toEqual(["17.00", "0.00", { units: { a: 1, b: 1 }, recovered: ["ten"], outstanding: "0.00" }]);
+  });
+
+  it("answers an outstanding amount that is not a non-negative decimal string of the currency with an error", () => {
+    for (const outstanding of ["-1.00", "1.001", "abc", 100, null])
+      expect(outcome.refund({ b: 1 }, { units: {}, recovered: [], outstanding }), String(outstanding)).toEqual({
+        errors: [{ path: "/previous/outstanding", message: "an amount of USD, 0 or more, as a decimal string with at most 2 decimals" }],
+      });
+    expect((outcome.refund({ b: 1 }, { units: {}, recovered: [], outstanding: "0" }) as RefRefund).outstanding).toBe("0.00");
   });
 });
