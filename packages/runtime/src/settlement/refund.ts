@@ -375,6 +375,8 @@ function release(
   const out: RefundRelease[] = [];
   if (now.size === 0) return out;
   const order = cartOrder(cart.lines);
+  // Stores in order of first appearance in the cart ("" stands for every line when a limit is not per store).
+  const storeOrder = [...new Set(order.map((i) => cart.lines[i]!.store))];
   const priced = [
     ...steps.map((s, k) => ({ spec: s.candidate.spec, values: s.result.lines, step: k, coins: -1 })),
     ...context.coins.map((s, k) => ({ spec: s.candidate.spec, values: s.lines, step: -1, coins: k })),
@@ -408,7 +410,8 @@ function release(
         const amount = limit.kind === "coins" ? (coins >= 0 ? shares.coins[coins]!.coins : 0) : shareOf(shares).amount;
         amounts.set(store, (amounts.get(store) ?? 0) + amount);
       }
-      for (const [store, amount] of amounts) {
+      for (const store of [...amounts.keys()].sort((x, y) => storeOrder.indexOf(x) - storeOrder.indexOf(y))) {
+        const amount = amounts.get(store)!;
         if (amount <= 0) continue;
         const entity = limit.per === "customer" ? cart.customer.id : limit.per === "store" ? store : null;
         out.push({
