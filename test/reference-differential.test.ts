@@ -28,8 +28,9 @@ function agree(compiled: PricingEngine, reference: PricingEngine, cart: unknown,
 
 const conformance = join(import.meta.dirname, "conformance");
 const suites = readdirSync(conformance, { withFileTypes: true })
-  // attribution/ holds journeys, not carts: test/attribution-conformance.test.ts runs it.
-  .filter((d) => d.isDirectory() && d.name !== "attribution")
+  // attribution/ holds journeys, not carts: test/attribution-conformance.test.ts runs it. settlement/ and returns/
+  // check settlement and refunds: test/settlement-conformance.test.ts runs them on the bundle and the reference.
+  .filter((d) => d.isDirectory() && !["attribution", "settlement", "returns"].includes(d.name))
   .flatMap((d) =>
     readdirSync(join(conformance, d.name))
       .filter((f) => f.endsWith(".yaml"))

@@ -65,21 +65,25 @@ promotion ten {
 
   it("takes units from the last one back, recovers once, and releases the budget and, at the end, the count", () => {
     const r = price(rules, cart);
-    // Discount 10.00 on a: platform 5.00, seller 5.00; per unit 3.34/3.33/3.33, each funder 1.67/1.67/1.66.
+    // Discount 10.00 on a: platform 5.00, seller 5.00. Running total over 3 units: 10.00 → 3.34/3.33/3.33; the
+    // platform's 5.00 within it → 1.67/1.67/1.66, the seller the rest of each unit's share: 1.67/1.66/1.67.
     const first = ok(refund(r, { a: 1 }));
     // Unit 3: 10.00 - 3.33. Kept order 20.00 still meets the condition: nothing recovered.
-    expect(first.lines[0]).toMatchObject({ units: 1, refund: "6.67", discounts: [{ promotion: "ten", amount: "3.33", platform: "1.66", seller: "1.66" }] });
+    expect(first.lines[0]).toMatchObject({ units: 1, refund: "6.67", discounts: [{ promotion: "ten", amount: "3.33", platform: "1.66", seller: "1.67" }] });
     expect(first.recovered).toEqual([]);
     expect(first.release).toEqual([{ promotion: "ten", limit: 0, key: "ten|budget", amount: "3.33" }]);
+    expect(first.next).toEqual({ units: { a: 1 }, recovered: [], outstanding: "0.00" });
     // Unit 2: 10.00 - 3.33 = 6.67; the kept order (10.00) fails 'at least 20.00': unit 1's 3.34 is recovered.
-    const second = ok(refund(r, { a: 1 }, { a: 1 }));
+    const second = ok(refund(r, { a: 1 }, first.next));
     expect(second.lines[0]!.refund).toBe("6.67");
     expect(second.recovered).toEqual([{ promotion: "ten", amount: "3.34", uncollected: "0.00" }]);
     expect(second.refund).toBe("3.33");
-    expect(second.funders).toEqual({ platform: "1.67", seller: "1.67" });
-    // Unit 1: 10.00 - 3.34; already recovered, so nothing more; every discounted unit is back: the count is released.
-    const third = ok(refund(r, { a: 1 }, { units: { a: 2 }, recovered: ["ten"] }));
-    expect(third.refund).toBe("6.66");
+    expect(second.funders).toEqual({ platform: "1.67", seller: "1.66" });
+    expect(second.next).toEqual({ units: { a: 2 }, recovered: ["ten"], outstanding: "0.00" });
+    // Unit 1: its 3.34 was paid back with the second return, so it comes back at its full 10.00 (20.00 in all, what
+    // was paid); every discounted unit is back: the budget gets unit 1's 3.34 and the count is released.
+    const third = ok(refund(r, { a: 1 }, second.next));
+    expect(third.refund).toBe("10.00");
     expect(third.recovered).toEqual([]);
     expect(third.release).toEqual([
       { promotion: "ten", limit: 0, key: "ten|budget", amount: "3.34" },
@@ -101,6 +105,12 @@ promotion ten {
     expect(out.lines[0]!.refund).toBe("0.52");
     expect(out.recovered).toEqual([{ promotion: "ten", amount: "0.52", uncollected: "9.00" }]);
     expect(out.refund).toBe("0.00");
+    // What could not be deducted is carried forward and comes off the next refund first.
+    expect(out.outstanding).toBe("9.00");
+    const last = ok(refund(r, { a: 1 }, out.next));
+    // a back: 20.00 - 9.52 + 9.52 (recovered, so not deducted again) = 20.00, less the 9.00 outstanding.
+    expect(last.refund).toBe("11.00");
+    expect(last.outstanding).toBe("0.00");
   });
 
   it("gives coins back as coins, and the commission back per unit", () => {

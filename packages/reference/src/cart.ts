@@ -18,6 +18,8 @@ export type Value =
 
 export interface RefLine {
   id: string;
+  /** The line's place in the cart as given (lines are held sorted by id; settlements list them in cart order). */
+  position: number;
   sku: string;
   product: string;
   store: string;
@@ -188,6 +190,7 @@ function read(json: unknown, attributes: ReadonlyMap<string, string>): RefCart {
     if (typeof quantity !== "number" || !Number.isSafeInteger(quantity) || quantity < 1) throw new Invalid(`${path}/quantity`, "a whole number of at least 1");
     return {
       id,
+      position: i,
       sku: text(l["sku"], `${path}/sku`) ?? "",
       product: text(l["product"], `${path}/product`) ?? "",
       store: text(l["store"], `${path}/store`) ?? "",

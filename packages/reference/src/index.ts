@@ -1,6 +1,7 @@
 import { readCart, type CartReading } from "./cart.js";
 import { price, type PriceOptions, type RefResult } from "./price.js";
 import { readRules, type ProjectFiles, type RefRules } from "./rules.js";
+import { refundReference, settlementInputs, settleReference, type RefRefundOutcome, type RefSettlement, type SettlementInputs } from "./settlement.js";
 
 export { readCart, readRules, price };
 export type { CartReading, PriceOptions, ProjectFiles, RefResult, RefRules };
@@ -21,3 +22,37 @@ export function referenceEvaluator(project: ProjectFiles): { rules: RefRules; tr
 }
 export { referenceAttribute } from "./attribution.js";
 export type { RefAttributionOutcome, RefAttributionRules, RefJourneyEvent, RefLineAttribution, RefOrder } from "./attribution.js";
+export { DEFAULT_FUNDER, readPrevious, refundReference, settlementInputs, settleReference, splitFunders, unitShare } from "./settlement.js";
+export type { Funders, RefPrevious, RefRefund, RefRefundOutcome, RefSettlement, SettlementInputs } from "./settlement.js";
+
+export type ReferenceSettlementOutcome =
+  | { ok: true; result: RefResult; settlement: RefSettlement; refund(returns: unknown, previous?: unknown): RefRefundOutcome }
+  | { ok: false; errors: { path: string; message: string }[] };
+
+/**
+ * Settlement and returns of JSON carts by the reference model: prices the cart, settles it, and refunds returns
+ * against that priced result. `inputs` (funding, commission, return and cancel policies) is read off the
+ * project's syntax trees unless given.
+ */
+export function referenceSettlement(
+  project: ProjectFiles,
+  inputs: SettlementInputs = settlementInputs(project.files.map((f) => f.parsed.ast)),
+): { rules: RefRules; inputs: SettlementInputs; trySettle(cart: unknown, options?: PriceOptions): ReferenceSettlementOutcome } {
+  const rules = readRules(project);
+  return {
+    rules,
+    inputs,
+    trySettle(json, options) {
+      const reading = readCart(json, rules.attributes);
+      if (!reading.ok) return { ok: false, errors: [{ path: reading.path, message: reading.message }] };
+      const cart = reading.cart;
+      const result = price(rules, cart, options);
+      return {
+        ok: true,
+        result,
+        settlement: settleReference(rules, cart, result, inputs),
+        refund: (returns, previous) => refundReference(rules, cart, result, inputs, returns, previous),
+      };
+    },
+  };
+}

@@ -49,6 +49,12 @@ export interface RefResult {
   savings: bigint;
   /** How many candidates qualified (passed every gate, condition and had something to discount on their own). */
   qualified: number;
+  /**
+   * Every applied promotion's exact amounts in minor units, in application order, for settlement and returns:
+   * per line (same order as the cart's lines sorted by id), on shipping, and for a coins promotion the coins used
+   * and each line's share of the coins' value.
+   */
+  allocations: { id: string; lines: bigint[]; shipping: bigint; coins: bigint }[];
 }
 
 export type Usage = Readonly<Record<string, number>> | ((key: string) => number | undefined);
@@ -159,6 +165,7 @@ export function price(rules: RefRules, cart: RefCart, options: PriceOptions = {}
   let coinsUsed = 0n;
   let coinsAmount = 0n;
   const coinsApplied: RefApplied[] = [];
+  const coinAllocations: RefResult["allocations"] = [];
   for (const c of coinsCandidates) {
     if (!cart.useCoins || (c.p.condition && !truthy(c.p.condition, ctxOf(c, state), null))) {
       rejected.set(c.rank, "condition");
@@ -182,6 +189,9 @@ export function price(rules: RefRules, cart: RefCart, options: PriceOptions = {}
       eligible.map((i) => ({ key: cart.lines[i]!.id, weight: state.remaining[i]! })),
     );
     eligible.forEach((i, k) => (state.remaining[i]! -= shares[k]!));
+    const lineShares = cart.lines.map(() => 0n);
+    eligible.forEach((i, k) => (lineShares[i] = shares[k]!));
+    coinAllocations.push({ id: c.p.id, lines: lineShares, shipping: 0n, coins: deduction.used });
   }
 
   const subtotal = sum(cart.lines.map((l) => l.subtotal));
@@ -230,6 +240,7 @@ export function price(rules: RefRules, cart: RefCart, options: PriceOptions = {}
     optimal,
     savings: sum(steps.map((s) => sum(s.lines) + s.shipping)),
     qualified: qualified.length,
+    allocations: [...steps.map((s) => ({ id: s.c.p.id, lines: [...s.lines], shipping: s.shipping, coins: 0n })), ...coinAllocations],
   };
 }
 
@@ -607,7 +618,7 @@ function staticGate(p: RefPromotion, cart: RefCart, coupon: RefCoupon | null): R
   return undefined;
 }
 
-const escapeKey = (s: string) => s.replace(/%/g, "%25").replace(/\|/g, "%7C");
+export const escapeKey = (s: string) => s.replace(/%/g, "%25").replace(/\|/g, "%7C");
 
 function usageOf(usage: Usage | undefined, key: string): bigint {
   const u = typeof usage === "function" ? usage(key) : usage && Object.hasOwn(usage, key) ? usage[key] : undefined;
@@ -667,7 +678,7 @@ function limitGate(
 }
 
 /** Whether a promotion's benefit can touch a line: its scope, every line for order-wide and shipping benefits. */
-function touchable(b: RefBenefit, line: RefLine, ctx: Context): boolean {
+export function touchable(b: RefBenefit, line: RefLine, ctx: Context): boolean {
   switch (b.type) {
     case "pack":
       return b.skus.includes(line.sku);

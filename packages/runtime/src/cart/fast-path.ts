@@ -2,6 +2,7 @@ import { parseAmount, plainMinorUnits } from "../money/amount.js";
 import { currencyExponent, isCurrencyCode } from "../money/currencies.js";
 import { isRegionCode } from "../regions.js";
 import { checkDate, parseInstant } from "./instant.js";
+import { sortLinesById } from "./order.js";
 import { AMOUNT_PATTERN, MAX_COUPONS, MAX_LINES, MAX_QUANTITY, MAX_NUMBER_TEXT_LENGTH, MAX_SET_ITEMS, MAX_STRING_LENGTH, PERCENT_PATTERN } from "./schema.js";
 import type { AttributeShape } from "./schema.js";
 import type { NormalizedCart, NormalizedCoupon, NormalizedLine } from "./types.js";
@@ -254,8 +255,8 @@ class FastNormaliser {
       lines[i] = line;
     }
     if (!Number.isSafeInteger(total)) fail();
-    // Ids are unique, so any sort gives the one order; code-unit order, as the full validator sorts.
-    if (!sorted) lines.sort((a, b) => (a.id < b.id ? -1 : 1));
+    // Code-unit order, as the full validator sorts; the cart's own order is kept for settlement (order.ts).
+    if (!sorted) sortLinesById(lines);
     return { lines, total };
   }
 

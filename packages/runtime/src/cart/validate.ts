@@ -9,6 +9,7 @@ import { describeThrown, isJsonObject, toJsonTree } from "./json-tree.js";
 import type { JsonValue } from "./json-tree.js";
 import { fastNormalise } from "./fast-path.js";
 import { findJsonSyntaxProblem } from "./json-syntax.js";
+import { sortLinesById } from "./order.js";
 import { fromAjvError } from "./messages.js";
 import type { DefinitionNames } from "./messages.js";
 import { AMOUNT_PATTERN, attributeShapes, cartSchema, MAX_NUMBER_TEXT_LENGTH } from "./schema.js";
@@ -193,7 +194,7 @@ class Normaliser {
         attributes,
       });
     });
-    lines.sort((a, b) => compareCodeUnits(a.id, b.id));
+    sortLinesById(lines);
     return { lines, total: totalOverflow ? Number.MAX_SAFE_INTEGER : total };
   }
 

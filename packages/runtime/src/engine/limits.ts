@@ -117,10 +117,16 @@ function entities(limit: Limit, spec: PromotionSpec, cart: NormalizedCart): (str
  * can touch (every line for an order-wide or shipping benefit), of one store's lines for `per store`.
  */
 function unitsIn(spec: PromotionSpec, cart: NormalizedCart, store: string | null): number {
-  const scope = benefitLines(spec.benefit);
+  const inScope = unitsScope(spec);
   let units = 0;
-  for (const line of cart.lines) if ((store === null || line.store === store) && (scope === null || scope(line, cart))) units += line.quantity;
+  for (const line of cart.lines) if ((store === null || line.store === store) && inScope(line, cart)) units += line.quantity;
   return units;
+}
+
+/** Which lines' units a units limit counts: the lines the promotion's benefit can touch (every line when unscoped). */
+export function unitsScope(spec: PromotionSpec): (line: NormalizedLine, cart: NormalizedCart) => boolean {
+  const scope = benefitLines(spec.benefit);
+  return scope === null ? () => true : (line, cart) => scope(line, cart);
 }
 
 function usedText(limit: Limit, value: number, currency: string): string {

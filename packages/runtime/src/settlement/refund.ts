@@ -1,8 +1,9 @@
+import { cartOrder } from "../cart/order.js";
 import type { NormalizedCart, NormalizedLine } from "../cart/types.js";
-import { minorFormatter } from "../money/amount.js";
+import { minorFormatter, parseAmount } from "../money/amount.js";
 import { allocateLargestRemainder } from "../money/allocate.js";
 import { CartConditionContext } from "../engine/conditions.js";
-import { limitKey } from "../engine/limits.js";
+import { limitKey, unitsScope } from "../engine/limits.js";
 import type { PromotionSpec } from "../engine/program.js";
 import { contextOf, type PricingContext } from "./context.js";
 import { lineFigures } from "./settle.js";
@@ -10,9 +11,10 @@ import { fundersOf, splitFunding, unitShares } from "./split.js";
 
 /**
  * Returns (docs/language.md, Returns): what returning units of a priced order gives back, from the allocation
- * stored when it was priced. Every per-line amount is fixed per unit once (unit i of q gets floor(A/q) plus one
- * for the first A mod q units) and returns take units from the last one back, so any sequence of partial returns
- * sums to the whole, and no unit's refund exceeds what was paid for it.
+ * stored when it was priced. Each line's deductions are divided over its units as a running total (discounts in
+ * application order, then coins; unit i of q gets floor(X/q) plus one when i ≤ X mod q of every prefix sum X), and
+ * returns take units from the last one back: any sequence of partial returns sums to the whole, no unit carries
+ * more than its price, and a unit's platform and seller shares add up to its share of the discount.
  */
 export interface RefundLine {
   line: string;
@@ -34,7 +36,7 @@ export interface RefundRelease {
   /** Index of the limit in the promotion's `limit` clauses. */
   limit: number;
   key: string;
-  /** Money (a decimal string) for a budget limit; a count or coins otherwise. */
+  /** Money (a decimal string) for a budget limit; a count (redemptions) or coins otherwise. */
   amount: string | number;
 }
 
@@ -45,7 +47,11 @@ export interface Refund {
   commissionReversed: string;
   funders: { platform: string; seller: string };
   recovered: RefundRecovery[];
+  /** What earlier recoveries and this one could not deduct, still owed after this refund (a decimal string). */
+  outstanding: string;
   release: RefundRelease[];
+  /** The `previous` argument for the next return. */
+  next: { units: Record<string, number>; recovered: string[]; outstanding: string };
 }
 
 export interface RefundError {
@@ -57,8 +63,11 @@ export interface RefundError {
 /** Units returned per line id. */
 export type Returns = Readonly<Record<string, number>>;
 
-/** What earlier returns took: units per line, and the promotions already recovered. A plain units map is accepted too. */
-export type PreviousReturns = Returns | { units?: Returns; recovered?: readonly string[] };
+/**
+ * What earlier returns took: units per line, the promotions already recovered and the amount earlier recoveries could
+ * not deduct (a decimal string, default "0"): the `next` of the previous refund. A plain units map is accepted too.
+ */
+export type PreviousReturns = Returns | { units?: Returns; recovered?: readonly string[]; outstanding?: string };
 
 export type RefundOutcome = Refund | { errors: RefundError[] };
 
@@ -117,7 +126,7 @@ export function refund(result: object, returns: unknown, previous?: unknown): Re
   const { cart } = context;
   const index = new Map(cart.lines.map((line, i) => [line.id, i]));
   const errors: RefundError[] = [];
-  const structured = isRecord(previous) && (isRecord(previous["units"]) || Array.isArray(previous["recovered"]));
+  const structured = isRecord(previous) && (isRecord(previous["units"]) || Array.isArray(previous["recovered"]) || Object.hasOwn(previous, "outstanding"));
   const before = readUnits(
     structured ? (previous as Record<string, unknown>)["units"] : previous,
     structured ? "/previous/units" : "/previous",
@@ -125,12 +134,23 @@ export function refund(result: object, returns: unknown, previous?: unknown): Re
     (i) => cart.lines[i]!.quantity,
     errors,
   );
-  const recoveredBefore = new Set<string>();
+  const recoveredBefore: string[] = [];
+  let owed = 0;
   if (structured) {
     const list = (previous as Record<string, unknown>)["recovered"];
     if (list !== undefined && !(Array.isArray(list) && list.every((x) => typeof x === "string")))
       errors.push({ path: "/previous/recovered", message: "/previous/recovered: expected a list of promotion ids" });
-    else for (const id of (list as string[] | undefined) ?? []) recoveredBefore.add(id);
+    else recoveredBefore.push(...((list as string[] | undefined) ?? []));
+    const outstanding = (previous as Record<string, unknown>)["outstanding"];
+    if (outstanding !== undefined) {
+      const parsed = typeof outstanding === "string" ? parseAmount(outstanding, cart.currency) : undefined;
+      if (parsed?.ok && parsed.minor >= 0) owed = parsed.minor;
+      else
+        errors.push({
+          path: "/previous/outstanding",
+          message: `/previous/outstanding: expected an amount of ${cart.currency}, 0 or more, as a decimal string`,
+        });
+    }
   }
   if (returns === null || returns === undefined || !isRecord(returns)) {
     errors.push({ path: "/returns", message: "/returns: expected an object of units per line id" });
@@ -138,77 +158,145 @@ export function refund(result: object, returns: unknown, previous?: unknown): Re
   }
   const now = readUnits(returns, "/returns", index, (i) => cart.lines[i]!.quantity - (before.get(i) ?? 0), errors);
   if (errors.length > 0) return { errors };
-  return computeRefund(context, before, now, recoveredBefore);
+  for (const [i, units] of now) if (units === 0) now.delete(i);
+  return computeRefund(context, before, now, recoveredBefore, owed);
+}
+
+/** One line's component shares over units lo … hi (Amendment 1's running total); see `lineShares`. */
+interface UnitsShares {
+  /** Per chosen step (application order): the units' share of its allocation and of each funder's part. */
+  discounts: { amount: number; platform: number; seller: number }[];
+  /** Per coins step (application order): the units' share of its value, of each funder's part, and of its coins. */
+  coins: { amount: number; platform: number; seller: number; coins: number }[];
+  commission: number;
+}
+
+/**
+ * Units lo … hi of line `i`: with the line's components in order (each step's allocation in application order, then
+ * each coins step's value) and C_k their running total, the units' share of component k is S(C_k) − S(C_{k−1}) with
+ * S(X) the units' share of X divided over the line's q units; the platform's part P of a component is taken within
+ * it: S(C_{k−1} + P) − S(C_{k−1}). Coins (whole coins) are a running total of their own over the coins steps; the
+ * commission is divided on its own.
+ */
+function lineShares(
+  context: PricingContext,
+  facts: { funders: readonly { platform: number; seller: number }[][]; coinsByLine: readonly (readonly number[])[]; commission: readonly number[] },
+  i: number,
+  lo: number,
+  hi: number,
+): UnitsShares {
+  const { cart, steps, coins } = context;
+  const q = cart.lines[i]!.quantity;
+  const S = (x: number) => unitShares(x, q, lo, hi);
+  let running = 0;
+  const part = (amount: number, platform: number) => {
+    const start = S(running);
+    const share = S(running + amount) - start;
+    const platformShare = S(running + platform) - start;
+    running += amount;
+    return { amount: share, platform: platformShare, seller: share - platformShare };
+  };
+  const discounts = steps.map((step, k) => {
+    const a = step.result.lines[i]!;
+    return a > 0 ? part(a, facts.funders[k]![i]!.platform) : { amount: 0, platform: 0, seller: 0 };
+  });
+  let coinsRunning = 0;
+  const coinShares = coins.map((step, k) => {
+    const value = step.lines[i]!;
+    if (value <= 0) return { amount: 0, platform: 0, seller: 0, coins: 0 };
+    const shares = part(value, facts.funders[steps.length + k]![i]!.platform);
+    const start = S(coinsRunning);
+    coinsRunning += facts.coinsByLine[k]![i]!;
+    return { ...shares, coins: S(coinsRunning) - start };
+  });
+  return { discounts, coins: coinShares, commission: S(facts.commission[i]!) };
+}
+
+/** What every refund of one priced order divides: each component's funder split per line, coins per line, commission. */
+function refundFacts(context: PricingContext) {
+  const { cart, steps, coins } = context;
+  const split = (values: readonly number[], spec: Parameters<typeof fundersOf>[0]) => {
+    const funders = fundersOf(spec);
+    return cart.lines.map((_, i) => (values[i]! > 0 ? splitFunding(values[i]!, funders) : { platform: 0, seller: 0 }));
+  };
+  return {
+    funders: [...steps.map((s) => split(s.result.lines, s.candidate.spec)), ...coins.map((c) => split(c.lines, c.candidate.spec))],
+    coinsByLine: coins.map((step) => coinsPerLine(step.used, step.lines)),
+    commission: lineFigures(context).map((f) => f.commission),
+  };
 }
 
 function computeRefund(
   context: PricingContext,
   before: ReadonlyMap<number, number>,
   now: ReadonlyMap<number, number>,
-  recoveredBefore: ReadonlySet<string>,
+  recoveredList: readonly string[],
+  owed: number,
 ): Refund {
-  const { cart, steps, coins } = context;
+  const { cart, steps } = context;
   const money = minorFormatter(cart.currency);
-  const figures = lineFigures(context);
-  const coinsByLine = coins.map((step) => coinsPerLine(step.used, step.lines));
+  const facts = refundFacts(context);
+  const recoveredBefore = new Set(recoveredList);
   const lines: RefundLine[] = [];
   let refundTotal = 0;
   let coinsReturned = 0;
   let commissionReversed = 0;
   const funders = { platform: 0, seller: 0 };
-  cart.lines.forEach((line, i) => {
+  const returned = new Map<number, UnitsShares>();
+  for (const i of cartOrder(cart.lines)) {
     const k = now.get(i) ?? 0;
-    if (k === 0) return;
+    if (k === 0) continue;
+    const line = cart.lines[i]!;
     const q = line.quantity;
     const r = before.get(i) ?? 0;
-    const lo = q - r - k + 1;
-    const hi = q - r;
-    const share = (amount: number) => unitShares(amount, q, lo, hi);
+    const shares = lineShares(context, facts, i, q - r - k + 1, q - r);
+    returned.set(i, shares);
     let deducted = 0;
     const discounts: RefundLine["discounts"] = [];
-    for (const step of steps) {
-      const a = step.result.lines[i]!;
-      if (a <= 0) continue;
-      const split = splitFunding(a, fundersOf(step.candidate.spec));
-      const amount = share(a);
-      const platform = share(split.platform);
-      const seller = share(split.seller);
-      deducted += amount;
-      funders.platform += platform;
-      funders.seller += seller;
-      discounts.push({ promotion: step.candidate.spec.id, amount: money(amount), platform: money(platform), seller: money(seller) });
-    }
-    let coinValue = 0;
-    let coinCount = 0;
-    coins.forEach((step, c) => {
-      const value = step.lines[i]!;
-      if (value <= 0) return;
-      coinValue += share(value);
-      coinCount += share(coinsByLine[c]![i]!);
+    steps.forEach((step, s) => {
+      const id = step.candidate.spec.id;
+      // A promotion recovered earlier: the kept units' shares were paid back then, so its shares come back in full.
+      if (step.result.lines[i]! <= 0 || recoveredBefore.has(id)) return;
+      const d = shares.discounts[s]!;
+      deducted += d.amount;
+      funders.platform += d.platform;
+      funders.seller += d.seller;
+      discounts.push({ promotion: id, amount: money(d.amount), platform: money(d.platform), seller: money(d.seller) });
     });
+    const coinValue = shares.coins.reduce((a, c) => a + c.amount, 0);
+    const coinCount = shares.coins.reduce((a, c) => a + c.coins, 0);
     deducted += coinValue;
-    const commission = share(figures[i]!.commission);
     const paidBack = line.unitPrice * k - deducted;
     refundTotal += paidBack;
     coinsReturned += coinCount;
-    commissionReversed += commission;
+    commissionReversed += shares.commission;
     lines.push({
       line: line.id,
       units: k,
       refund: money(paidBack),
       discounts,
       coins: { amount: money(coinValue), coins: coinCount },
-      commissionReversed: money(commission),
+      commissionReversed: money(shares.commission),
     });
-  });
-  const returnedAfter = (i: number) => (before.get(i) ?? 0) + (now.get(i) ?? 0);
-  const recovered: RefundRecovery[] = [];
-  const recoveries = recover(context, returnedAfter, recoveredBefore);
-  for (const { promotion, kept } of recoveries) {
-    const amount = Math.min(kept, refundTotal);
-    refundTotal -= amount;
-    recovered.push({ promotion, amount: money(amount), uncollected: money(kept - amount) });
   }
+  const returnedAfter = (i: number) => (before.get(i) ?? 0) + (now.get(i) ?? 0);
+  // The outstanding amount comes off first (at most down to 0), then each recovery from what is left.
+  const paidOff = Math.min(owed, refundTotal);
+  refundTotal -= paidOff;
+  let outstanding = owed - paidOff;
+  const recovered: RefundRecovery[] = [];
+  if (now.size > 0) {
+    for (const { promotion, kept } of recover(context, facts, returnedAfter, recoveredBefore)) {
+      const amount = Math.min(kept, refundTotal);
+      refundTotal -= amount;
+      outstanding += kept - amount;
+      recovered.push({ promotion, amount: money(amount), uncollected: money(kept - amount) });
+    }
+  }
+  const units: Record<string, number> = {};
+  cart.lines.forEach((line, i) => {
+    if (returnedAfter(i) > 0) units[line.id] = returnedAfter(i);
+  });
   return {
     lines,
     refund: money(refundTotal),
@@ -216,7 +304,9 @@ function computeRefund(
     commissionReversed: money(commissionReversed),
     funders: { platform: money(funders.platform), seller: money(funders.seller) },
     recovered,
-    release: release(context, before, now, coinsByLine, money),
+    outstanding: money(outstanding),
+    release: release(context, facts, before, now, returned, money),
+    next: { units, recovered: [...recoveredList, ...recovered.map((r) => r.promotion)], outstanding: money(outstanding) },
   };
 }
 
@@ -232,7 +322,12 @@ function coinsPerLine(used: number, values: readonly number[]): number[] {
  * instant with the same customer and coupons; a condition over amounts after discounts sees the kept units' shares
  * of the promotions applied before it.
  */
-function recover(context: PricingContext, returnedAfter: (i: number) => number, recoveredBefore: ReadonlySet<string>): { promotion: string; kept: number }[] {
+function recover(
+  context: PricingContext,
+  facts: Parameters<typeof lineShares>[1],
+  returnedAfter: (i: number) => number,
+  recoveredBefore: ReadonlySet<string>,
+): { promotion: string; kept: number }[] {
   const { cart, steps } = context;
   const out: { promotion: string; kept: number }[] = [];
   if (!steps.some((s) => s.candidate.spec.onReturn === "recover")) return out;
@@ -245,71 +340,87 @@ function recover(context: PricingContext, returnedAfter: (i: number) => number, 
     keptLines.push({ ...line, quantity, subtotal: line.unitPrice * quantity });
   });
   const keptCart: NormalizedCart = { ...cart, lines: keptLines };
-  const keptShare = (amounts: readonly number[], i: number) => unitShares(amounts[i]!, cart.lines[i]!.quantity, 1, cart.lines[i]!.quantity - returnedAfter(i));
+  // The kept units (1 … q − returned) of each kept line: their shares of every step.
+  const kept = keptIndex.map((i) => lineShares(context, facts, i, 1, cart.lines[i]!.quantity - returnedAfter(i)).discounts);
   const remaining = keptLines.map((l) => l.subtotal);
-  for (const step of steps) {
+  steps.forEach((step, s) => {
     const spec: PromotionSpec = step.candidate.spec;
-    if (spec.onReturn === "recover" && !recoveredBefore.has(spec.id) && spec.condition) {
+    if (spec.onReturn === "recover" && !recoveredBefore.has(spec.id) && spec.condition && step.result.lines.some((a) => a > 0)) {
       const failure = spec.condition(new CartConditionContext(keptCart, step.candidate.coupon, remaining));
       if (failure !== undefined) {
-        let kept = 0;
-        for (const i of keptIndex) kept += keptShare(step.result.lines, i);
-        if (kept > 0) out.push({ promotion: spec.id, kept });
+        const due = kept.reduce((a, shares) => a + shares[s]!.amount, 0);
+        if (due > 0) out.push({ promotion: spec.id, kept: due });
       }
     }
-    keptIndex.forEach((i, k) => (remaining[k]! -= keptShare(step.result.lines, i)));
-  }
+    kept.forEach((shares, k) => (remaining[k]! -= shares[s]!.amount));
+  });
   return out;
 }
 
 /**
  * What returned units give back to the limits of promotions with `on cancel return use`: a budget the returned
- * units' shares of the discount (or coins value), a coin limit the coins returned, a count only when every
- * discounted unit of the promotion is now returned. Shipping is not returned, so its savings stay used.
+ * units' shares of the discount (or coins value), a coin limit the coins returned, a units limit the returned units
+ * it counted, a count only when every
+ * discounted unit of the promotion (every unit with a share of it) is now returned. Shipping is not returned, so
+ * its savings stay used. Stores in order of first appearance in the cart.
  */
 function release(
   context: PricingContext,
+  facts: Parameters<typeof lineShares>[1],
   before: ReadonlyMap<number, number>,
   now: ReadonlyMap<number, number>,
-  coinsByLine: readonly number[][],
+  returned: ReadonlyMap<number, UnitsShares>,
   money: (minor: number) => string,
 ): RefundRelease[] {
-  const { cart } = context;
+  const { cart, steps } = context;
   const out: RefundRelease[] = [];
+  if (now.size === 0) return out;
+  const order = cartOrder(cart.lines);
+  // Stores in order of first appearance in the cart ("" stands for every line when a limit is not per store).
+  const storeOrder = [...new Set(order.map((i) => cart.lines[i]!.store))];
   const priced = [
-    ...context.steps.map((s) => ({ spec: s.candidate.spec, values: s.result.lines, coins: null as readonly number[] | null })),
-    ...context.coins.map((s, c) => ({ spec: s.candidate.spec, values: s.lines, coins: coinsByLine[c]! as readonly number[] | null })),
+    ...steps.map((s, k) => ({ spec: s.candidate.spec, values: s.result.lines, step: k, coins: -1 })),
+    ...context.coins.map((s, k) => ({ spec: s.candidate.spec, values: s.lines, step: -1, coins: k })),
   ];
-  for (const { spec, values, coins } of priced) {
+  for (const { spec, values, step, coins } of priced) {
     if (spec.onCancel !== "return" || spec.limits.length === 0) continue;
-    const touched = cart.lines.map((_, i) => values[i]! > 0);
-    const returnedShare = (amounts: readonly number[], i: number) => {
-      const q = cart.lines[i]!.quantity;
-      const r = before.get(i) ?? 0;
-      const k = now.get(i) ?? 0;
-      return unitShares(amounts[i]!, q, q - r - k + 1, q - r);
-    };
-    const allBack = (units: (i: number) => number) => touched.every((t, i) => !t || units(i) >= cart.lines[i]!.quantity);
-    const completed = allBack((i) => (before.get(i) ?? 0) + (now.get(i) ?? 0)) && !allBack((i) => before.get(i) ?? 0);
+    const shareOf = (shares: UnitsShares) => (step >= 0 ? shares.discounts[step]! : shares.coins[coins]!);
+    // Whether every unit with a share of this promotion is returned once `returnedOf(i)` units of each line are.
+    const allBack = (returnedOf: (i: number) => number) =>
+      values.every((a, i) => {
+        if (a <= 0) return true;
+        const q = cart.lines[i]!.quantity;
+        for (let u = 1; u <= q - returnedOf(i); u++) if (shareOf(lineShares(context, facts, i, u, u)).amount > 0) return false;
+        return true;
+      });
+    const touched = values.some((a) => a > 0);
+    const completed = touched && allBack((i) => (before.get(i) ?? 0) + (now.get(i) ?? 0)) && !allBack((i) => before.get(i) ?? 0);
     spec.limits.forEach((limit, index) => {
       if (limit.per === "order") return;
-      const entities: (string | null)[] =
-        limit.per === "customer"
-          ? [cart.customer.id]
-          : limit.per === "store"
-            ? [...new Set(cart.lines.filter((_, i) => touched[i]).map((l) => l.store))].sort()
-            : [null];
-      for (const entity of entities) {
-        const inEntity = (i: number) => limit.per !== "store" || cart.lines[i]!.store === entity;
-        let amount = 0;
-        if (limit.kind === "count") amount = completed ? 1 : 0;
-        else {
-          const amounts = limit.kind === "coins" ? (coins ?? values.map(() => 0)) : values;
-          cart.lines.forEach((_, i) => {
-            if (touched[i] && inEntity(i)) amount += returnedShare(amounts, i);
-          });
+      const amounts = new Map<string, number>();
+      for (const i of order) {
+        const store = limit.per === "store" ? cart.lines[i]!.store : "";
+        if (limit.kind === "count") {
+          if (completed && (limit.per !== "store" || values[i]! > 0)) amounts.set(store, 1);
+          continue;
         }
+        if (limit.kind === "units") {
+          // The stock set aside comes back: every returned unit of a line the limit counted.
+          const units = now.get(i) ?? 0;
+          if (units > 0 && unitsScope(spec)(cart.lines[i]!, cart)) amounts.set(store, (amounts.get(store) ?? 0) + units);
+          continue;
+        }
+        const shares = returned.get(i);
+        if (!shares || values[i]! <= 0) continue;
+        // A budget gets the returned units' shares back, also of a promotion recovered earlier (its kept units'
+        // shares were paid back then, but the budget was spent by the allocation).
+        const amount = limit.kind === "coins" ? (coins >= 0 ? shares.coins[coins]!.coins : 0) : shareOf(shares).amount;
+        amounts.set(store, (amounts.get(store) ?? 0) + amount);
+      }
+      for (const store of [...amounts.keys()].sort((x, y) => storeOrder.indexOf(x) - storeOrder.indexOf(y))) {
+        const amount = amounts.get(store)!;
         if (amount <= 0) continue;
+        const entity = limit.per === "customer" ? cart.customer.id : limit.per === "store" ? store : null;
         out.push({
           promotion: spec.id,
           limit: index,

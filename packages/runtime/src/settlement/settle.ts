@@ -2,6 +2,7 @@ import { minorFormatter } from "../money/amount.js";
 import { allocateLargestRemainder } from "../money/allocate.js";
 import { mulDivRoundHalfUp } from "../money/arithmetic.js";
 import type { CommissionRate, CommissionTable } from "../engine/program.js";
+import { cartOrder } from "../cart/order.js";
 import { contextOf, type PricingContext } from "./context.js";
 import { fundersOf, splitFunding, type Funders } from "./split.js";
 
@@ -168,7 +169,8 @@ export function computeSettlement(context: PricingContext): Settlement {
   const names: string[] = [];
   const stores: StoreFigures[] = [];
   const linesOf: SettlementLine[][] = [];
-  for (let i = 0; i < cart.lines.length; i++) {
+  // Stores in order of first appearance in the cart, lines in cart order (pricing holds them sorted by id).
+  for (const i of cartOrder(cart.lines)) {
     const line = cart.lines[i]!;
     const f = figures[i]!;
     let s = index.get(line.store);
