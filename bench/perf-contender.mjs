@@ -12,8 +12,9 @@
  *
  * Contenders (argv[2], JSON): bundle, bundle-once (the carts validated before any timing), interpreter, hand,
  * json-rules-engine, json-rules-engine-indexed, zen, exhaustive. On start it measures the heap the contender
- * retains once built (gc'd heapUsed delta), the time to import/build it and to price the first cart, and the bytes
- * allocated per cart (heapUsed growth over calls between which no collection ran).
+ * retains once built (gc'd heapUsed delta) and the time to import/build it and to price the first cart; at
+ * `finish`, after all timing, the bytes allocated per cart (heapUsed growth over calls between which no collection
+ * ran).
  */
 import { readFileSync } from "node:fs";
 import { PerformanceObserver } from "node:perf_hooks";
@@ -112,7 +113,6 @@ async function allocationPerCart() {
   }
   return Number.isFinite(bestPerCart) ? bestPerCart : null;
 }
-const allocated = config.allocation ? await allocationPerCart() : null;
 
 const samples = new Float64Array(4_000_000);
 let n = 0;
@@ -171,6 +171,8 @@ process.on("message", async (msg) => {
   else if (msg.op === "warm") process.send(await run(msg.ms, false));
   else if (msg.op === "throughput") process.send(await throughput(msg.ms, msg.inFlight));
   else if (msg.op === "finish") {
+    // After all timing, on warmed-up code: what the steady state allocates, not the first calls' lazy work.
+    const allocated = config.allocation ? await allocationPerCart() : null;
     const summary = n > 0 ? summarise(samples, n, measuredMs, false) : null;
     const measured = throughputCalls > 0 || wrapped ? carts.length : cursor;
     const fingerprints = [];

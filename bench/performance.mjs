@@ -22,7 +22,7 @@
  * are rougher); `--sizes=1000,10000` limits the rule-set sizes (default 1,000, 10,000 and 100,000); `--no-lsp`
  * skips the language-server target (bench/lsp.mjs in a child process). Only a full run rewrites bench/results.md.
  */
-import { execFileSync, fork } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { arch, cpus, loadavg, platform, release, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
@@ -30,6 +30,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
 import { activePromotionsText, makeCarts, parsePromotions, splitPromotions, xorshift } from "./perf-workload.mjs";
 import { applicationOrder, jsonRulesExpressible } from "./perf-baselines.mjs";
+import { runContenders } from "./perf-interleave.mjs";
 import { MIN_SAMPLES } from "./perf-measure.mjs";
 
 const quick = process.argv.includes("--quick");
@@ -100,80 +101,16 @@ function splitIntoFiles(text, parts) {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Driving contenders: one fresh process each, batches in turn.
+// Driving contenders: one fresh process each, batches in turn (bench/perf-interleave.mjs).
 
-function request(child, msg) {
-  return new Promise((resolve, reject) => {
-    const onMessage = (m) => {
-      child.off("exit", onExit);
-      resolve(m);
-    };
-    const onExit = (code) => {
-      child.off("message", onMessage);
-      reject(new Error(`contender process exited with ${code}`));
-    };
-    child.once("message", onMessage);
-    child.once("exit", onExit);
-    if (msg) child.send(msg);
-  });
-}
-
-/**
- * Runs the contenders (each { name, kind, file, carts, ref?, throughput? }) interleaved, batch by batch, each in
- * its own process, then checks each against its reference (`ref`: the name of the contender whose results it must
- * equal) on every cart it measured. Returns the contenders with `result` (bench/perf-contender.mjs `finish`) and
- * `check` filled in.
- */
 async function runInterleaved(label, contenders) {
-  for (const c of contenders) {
-    progress(`${label}: starting ${c.name}`);
-    const config = { kind: c.kind, file: c.file, carts: c.carts, allocation: c.allocation ?? false };
-    c.child = fork(here("./perf-contender.mjs"), [JSON.stringify(config)], {
-      execArgv: ["--expose-gc", "--max-old-space-size=4096"],
-      stdio: ["ignore", "inherit", "inherit", "ipc"],
-    });
-    await request(c.child);
+  const list = await runContenders(label, contenders, { seconds: SECONDS, warmMs: WARM_MS, sliceMs: SLICE_MS, inFlight: IN_FLIGHT, progress });
+  for (const c of list) {
+    if (!c.check) continue;
+    checkedCarts += c.check.count;
+    if (c.check.disagreement) disagreements.push(c.check.disagreement);
   }
-  for (const c of contenders) await request(c.child, { op: "warm", ms: WARM_MS });
-  progress(`${label}: measuring ${contenders.length} contenders in turn`);
-  for (const c of contenders) Object.assign(c, { spent: 0, calls: 0 });
-  const budget = SECONDS * 1000;
-  const minCalls = (c) => (c.throughput ? 1 : MIN_SAMPLES);
-  for (let round = 0; ; round++) {
-    const open = contenders.filter((c) => c.spent < budget || c.calls < minCalls(c));
-    if (open.length === 0) break;
-    for (let k = 0; k < open.length; k++) {
-      const c = open[(k + round) % open.length];
-      const msg = c.throughput ? { op: "throughput", ms: SLICE_MS, inFlight: IN_FLIGHT } : { op: "run", ms: SLICE_MS };
-      const r = await request(c.child, msg);
-      c.spent += r.ms;
-      c.calls += r.calls;
-    }
-  }
-  progress(`${label}: checking every measured cart`);
-  for (const c of contenders) c.result = await request(c.child, { op: "finish" });
-  const byName = new Map(contenders.map((c) => [c.name, c]));
-  for (const c of contenders) {
-    if (!c.ref) continue;
-    const ref = byName.get(c.ref).result;
-    const own = c.result;
-    const count = Math.min(own.measured, ref.measured);
-    let same = 0;
-    let first = null;
-    for (let i = 0; i < count; i++) {
-      if (own.fingerprints[i] === ref.fingerprints[i]) same++;
-      else if (first === null) first = i;
-    }
-    c.check = { same, count, measured: own.measured, first };
-    checkedCarts += count;
-    if (same !== count || count < own.measured)
-      disagreements.push(
-        `${label}, ${c.name} vs ${c.ref}: ${count - same} of ${count} carts differ` +
-          (count < own.measured ? ` (${own.measured - count} measured carts the reference did not price)` : "") +
-          (first === null ? "" : `; cart ${first}: ${own.fingerprints[first]} ≠ ${ref.fingerprints[first]}`),
-      );
-  }
-  return contenders;
+  return list;
 }
 
 const avgOf = (xs, f) => {

@@ -2,6 +2,7 @@ import { parseAmount, plainMinorUnits } from "../money/amount.js";
 import { currencyExponent, isCurrencyCode } from "../money/currencies.js";
 import { isRegionCode } from "../regions.js";
 import { checkDate, parseInstant } from "./instant.js";
+import { NO_LABELS } from "./labels.js";
 import { AMOUNT_PATTERN, MAX_COUPONS, MAX_LINES, MAX_QUANTITY, MAX_NUMBER_TEXT_LENGTH, MAX_SET_ITEMS, MAX_STRING_LENGTH, PERCENT_PATTERN } from "./schema.js";
 import type { AttributeShape } from "./schema.js";
 import type { NormalizedCart, NormalizedCoupon, NormalizedLine } from "./types.js";
@@ -34,6 +35,12 @@ const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
 
 function fail(): never {
   throw GIVE_UP;
+}
+
+/** Whether every code unit of the text is ASCII (then it is its own NFC form). */
+function isAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return false;
+  return true;
 }
 
 /** Gives up unless `value` is a plain object (not an array, no prototype but Object's or none). */
@@ -83,9 +90,11 @@ function count(value: Raw, min: number, max: number): number {
   return value;
 }
 
-function labels(value: Raw): Set<string> {
+function labels(value: Raw): ReadonlySet<string> {
+  const list = items(value, MAX_SET_ITEMS);
+  if (list.length === 0) return NO_LABELS;
   const set = new Set<string>();
-  for (const item of items(value, MAX_SET_ITEMS)) set.add(text(item, 1));
+  for (const item of list) set.add(text(item, 1));
   return set;
 }
 
@@ -195,8 +204,8 @@ class FastNormaliser {
       id: null as string | null,
       region: null as string | null,
       previousOrders: null as number | null,
-      segments: new Set<string>() as ReadonlySet<string>,
-      riskFlags: new Set<string>() as ReadonlySet<string>,
+      segments: NO_LABELS,
+      riskFlags: NO_LABELS,
       coins: 0,
       coinsEarnedToday: 0,
       attributes: {} as Record<string, unknown>,
@@ -240,22 +249,31 @@ class FastNormaliser {
   private lines(raw: Raw, currency: string): { lines: NormalizedLine[]; total: number } {
     const list = items(raw, MAX_LINES);
     const lines = new Array<NormalizedLine>(list.length);
-    const ids = new Set<string>();
     let total = 0;
     let sorted = true;
+    let ascii = true;
     for (let i = 0; i < list.length; i++) {
       const line = this.line(list[i], currency);
-      // Ids equal under Unicode NFC normalisation are duplicates (see validate.ts).
-      const id = line.id.normalize("NFC");
-      if (ids.has(id)) fail();
-      ids.add(id);
+      if (ascii && !isAscii(line.id)) ascii = false;
       total += line.subtotal;
       if (i > 0 && lines[i - 1]!.id > line.id) sorted = false;
       lines[i] = line;
     }
     if (!Number.isSafeInteger(total)) fail();
-    // Ids are unique, so any sort gives the one order; code-unit order, as the full validator sorts.
-    if (!sorted) lines.sort((a, b) => (a.id < b.id ? -1 : 1));
+    // Ids are code-unit sorted, as the full validator sorts. Ids equal under Unicode NFC normalisation are
+    // duplicates (see validate.ts); an ASCII text is its own normal form, so when every id is ASCII a duplicate
+    // is an equal neighbour once sorted, and no Set of ids is needed.
+    if (!sorted) lines.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    if (ascii) {
+      for (let i = 1; i < lines.length; i++) if (lines[i - 1]!.id === lines[i]!.id) fail();
+    } else {
+      const ids = new Set<string>();
+      for (const line of lines) {
+        const id = line.id.normalize("NFC");
+        if (ids.has(id)) fail();
+        ids.add(id);
+      }
+    }
     return { lines, total };
   }
 
@@ -267,7 +285,7 @@ class FastNormaliser {
     let category = "";
     let unitPrice: number | undefined;
     let quantity: number | undefined;
-    let tags: ReadonlySet<string> = new Set<string>();
+    let tags: ReadonlySet<string> = NO_LABELS;
     let attributes: Record<string, unknown> = {};
     const object = plainObject(raw);
     for (const key in object) {
