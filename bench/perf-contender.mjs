@@ -6,9 +6,10 @@
  *                            milliseconds, at least one call; keeps each call's latency; replies { calls, ms }
  *   { op: "warm", ms }       the same, latencies dropped
  *   { op: "throughput", ms, inFlight }  asynchronous contenders: `inFlight` calls kept in flight; replies { calls, ms }
- *   { op: "finish" }         replies the latency summary, the carts measured (every cart when the cursor wrapped,
+ *   { op: "finish", atLeast } replies the latency summary, the carts measured (every cart when the cursor wrapped,
  *                            else the first `cursor`) and, computed after all timing, the fingerprint of each
- *                            measured cart's result (bench/perf-check.mjs); then exits
+ *                            measured cart's result (bench/perf-check.mjs), of at least the first `atLeast` carts
+ *                            (a reference prices every cart the others measured); then exits
  *
  * Contenders (argv[2], JSON): bundle, bundle-once (the carts validated before any timing), interpreter, hand,
  * json-rules-engine, json-rules-engine-indexed, zen, exhaustive. On start it measures the heap the contender
@@ -175,9 +176,10 @@ process.on("message", async (msg) => {
     const allocated = config.allocation ? await allocationPerCart() : null;
     const summary = n > 0 ? summarise(samples, n, measuredMs, false) : null;
     const measured = throughputCalls > 0 || wrapped ? carts.length : cursor;
+    const priced = Math.min(carts.length, Math.max(measured, msg.atLeast ?? 0));
     const fingerprints = [];
     const extra = [];
-    for (let i = 0; i < measured; i++) {
+    for (let i = 0; i < priced; i++) {
       const result = await call(i);
       fingerprints.push(fingerprint(result, carts[i]));
       extra.push({

@@ -60,13 +60,20 @@ export async function runContenders(label, contenders, { seconds, warmMs, sliceM
     }
   }
   progress(`${label}: checking every measured cart`);
-  for (const c of contenders) c.result = await request(c.child, { op: "finish" });
+  // Contenders checked against a reference finish first; a reference then prices (untimed) at least every cart
+  // any of them measured, so that every measured cart is compared even when the reference measured fewer.
   const byName = new Map(contenders.map((c) => [c.name, c]));
+  for (const c of contenders) if (c.ref) c.result = await request(c.child, { op: "finish" });
+  for (const c of contenders) {
+    if (c.ref) continue;
+    const atLeast = Math.max(0, ...contenders.filter((d) => d.ref === c.name).map((d) => d.result.measured));
+    c.result = await request(c.child, { op: "finish", atLeast });
+  }
   for (const c of contenders) {
     if (!c.ref) continue;
     const ref = byName.get(c.ref).result;
     const own = c.result;
-    const count = Math.min(own.measured, ref.measured);
+    const count = Math.min(own.measured, ref.fingerprints.length);
     let same = 0;
     let first = null;
     for (let i = 0; i < count; i++) {

@@ -113,6 +113,7 @@ async function runInterleaved(label, contenders) {
   return list;
 }
 
+const byName = (list, n) => list.find((c) => c.name === n);
 const avgOf = (xs, f) => {
   const values = xs.map(f).filter((v) => v !== null);
   return values.length === 0 ? null : values.reduce((a, b) => a + b, 0) / values.length;
@@ -138,6 +139,27 @@ function rowsFor(promotionsLabel, linesLabel, contenders, hand, targetCells = {}
     );
   }
   console.log(evalRows.slice(-contenders.length).join("\n"));
+}
+
+const peerLines = [];
+/** Each peer against the compiled bundle of the same subset, measured in the same interleaved run: who wins. */
+function comparePeers(where, list) {
+  for (const c of list) {
+    if (c.kind === "bundle" || !c.statsFrom) continue;
+    const own = c.result;
+    const bundle = byName(list, c.statsFrom).result.summary;
+    if (own.throughput) {
+      const wins = own.throughput.perSecond > bundle.perSecond;
+      peerLines.push(
+        `${where}: ${c.name}: ${fmtInt(own.throughput.perSecond)} carts/s with ${IN_FLIGHT} in flight against ${fmtInt(bundle.perSecond)} carts/s for the compiled subset bundle one call at a time${wins ? " — **the peer wins**" : ""}`,
+      );
+    } else {
+      const wins = own.summary.p50 < bundle.p50;
+      peerLines.push(
+        `${where}: ${c.name}: p50 ${fmtUs(own.summary.p50)} µs against ${fmtUs(bundle.p50)} µs for the compiled subset bundle (${fmtRatio(own.summary.p50 / bundle.p50)})${wins ? " — **the peer wins**" : ""}`,
+      );
+    }
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -288,7 +310,6 @@ function contendersFor(size, lineCount, { peers = true, interpreter = true, jreF
   return list;
 }
 
-const byName = (list, n) => list.find((c) => c.name === n);
 const fullNames = (suffix = "") => ({
   bundle: `compiled evaluate(raw cart)${suffix}`,
   once: `compiled, cart validated once${suffix}`,
@@ -326,6 +347,7 @@ for (const n of SIZES) {
   const list = await runInterleaved(`${fmtInt(n)} × 20 lines`, contendersFor(size, 20, { interpreter: !big, jreFullScan: !big, zen: !big }));
   const cells = twentyLineTargets(n, list);
   rowsFor(fmtInt(n), "20", list, byName(list, fullNames().hand), cells);
+  comparePeers(`${fmtInt(n)} promotions × 20 lines`, list);
   const b = byName(list, fullNames().bundle).result;
   importRows.push(`| ${fmtInt(n)} | ${fmtInt(b.loadMs)} | ${fmtUs(b.firstMs * 1000)} | ${fmtMB(b.retained)} |`);
   if (n === 10000)
@@ -357,6 +379,7 @@ for (const n of SIZES) {
     const w200 = wide.filter((c) => c.name.endsWith(" @200"));
     const w2000 = wide.filter((c) => c.name.endsWith(" @2000"));
     rowsFor("10,000", "200", w200, byName(wide, n200.hand), { [n200.bundle]: t200 });
+    comparePeers("10,000 promotions × 200 lines", w200);
     rowsFor("10,000", "2,000", w2000, byName(wide, n2000.hand), { [n2000.bundle]: t2000 });
     for (const c of w200)
       if (c.result.throughput) notes.push(`${c.name}: ${fmtInt(c.result.throughput.perSecond)} carts/s with ${IN_FLIGHT} evaluations in flight.`);
@@ -503,7 +526,7 @@ for (const count of [16, 30]) {
   const t = mark(
     e.summary.p99 <= 1.5 * h.summary.p99 && optimal === e.extra.length && agree,
     `contested best-for-buyer, ${count} stackable candidates: p99 ≤ 1.5× the hand-written exhaustive search, optimal: true, same result`,
-    `${fmtRatio(e.summary.p99 / h.summary.p99)}; optimal: true in ${optimal}/${e.extra.length}; equal on ${list[1].check.same}/${list[1].check.count}`,
+    `${fmtRatio(e.summary.p99 / h.summary.p99)} (p50 ${fmtRatio(e.summary.p50 / h.summary.p50)}); optimal: true in ${optimal}/${e.extra.length}; equal on ${list[1].check.same}/${list[1].check.count}`,
   );
   targets.push(t);
   for (const c of list) {
@@ -542,6 +565,14 @@ else {
 
 rmSync(scratch, { recursive: true, force: true });
 
+targets.push(
+  mark(
+    peerLines.length > 0,
+    "peers measured in the same runs: json-rules-engine with every rule and pre-filtered by the index, GoRules Zen latency and throughput (section Peers says where a peer wins)",
+    `${peerLines.length} comparisons, ${peerLines.filter((l) => l.includes("the peer wins")).length} won by a peer`,
+  ),
+);
+
 // The agreement target covers every check above.
 targets.push(
   mark(
@@ -569,6 +600,12 @@ Command: \`node bench/performance.mjs\` (after \`npm run build\` and \`npm --pre
 
 ${targets.map((t) => `- ${t}`).join("\n")}
 ${disagreements.length ? `\nDisagreements:\n\n${disagreements.map((d) => `- ${d}`).join("\n")}\n` : ""}
+## Peers
+
+Each peer against the compiled bundle of exactly the rules it can express, in the same interleaved run:
+
+${peerLines.map((l) => `- ${l}`).join("\n")}
+
 ## 1. Evaluation
 
 ${evalTable}
