@@ -33,6 +33,16 @@ const GIVE_UP = Symbol("give up");
 /** A UTF-16 surrogate not part of a pair (in `u` mode a pair is one code point, which the class does not match). */
 const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
 
+/**
+ * Whether a text has no lone surrogate: `String.prototype.isWellFormed` where it exists (Node 20, current
+ * browsers; a builtin that answers a one-byte string at once, several times faster than the regular expression
+ * on the short texts of a cart), else the regular expression. The two give the same answer on every string.
+ */
+const wellFormed: (value: string) => boolean =
+  typeof (String.prototype as { isWellFormed?: unknown }).isWellFormed === "function"
+    ? (value) => (value as unknown as { isWellFormed(): boolean }).isWellFormed()
+    : (value) => !LONE_SURROGATE.test(value);
+
 function fail(): never {
   throw GIVE_UP;
 }
@@ -77,7 +87,7 @@ function items(value: Raw, max: number): Raw[] {
 }
 
 function text(value: Raw, min: number): string {
-  if (typeof value !== "string" || value.length < min || value.length > MAX_STRING_LENGTH || LONE_SURROGATE.test(value)) fail();
+  if (typeof value !== "string" || value.length < min || value.length > MAX_STRING_LENGTH || !wellFormed(value)) fail();
   return value;
 }
 
