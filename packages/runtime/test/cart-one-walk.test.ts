@@ -65,4 +65,14 @@ describe("one-walk cart validation", () => {
     expect(ok?.lines.map((l) => l.id)).toEqual(["z", "\u00e9a", "\u00e9b"]);
     expect(ok).toStrictEqual((fullOnly(cart([line("\u00e9b"), line("\u00e9a"), line("z")])) as { cart: unknown }).cart);
   });
+
+  it("refuses a text with a lone surrogate exactly when the full validator's regular expression finds one", () => {
+    const lone = /[\uD800-\uDFFF]/u;
+    const texts = ["plain", "caf\u00e9", "\ud83d\ude00", "a\ud83d", "\ude00a", "\ude00\ud83d", "x\ud83d\ude00\ud83d", "\ud83d\ud83d\ude00", "\u4e2d\u6587"];
+    for (const sku of texts) {
+      const accepted = fastNormalise(cart([line("a", { sku })]), customerShapes, lineShapes) !== undefined;
+      expect(accepted, JSON.stringify(sku)).toBe(!lone.test(sku));
+      expect(withFastPath(cart([line("a", { sku })]))).toStrictEqual(fullOnly(cart([line("a", { sku })])));
+    }
+  });
 });
