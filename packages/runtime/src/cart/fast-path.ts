@@ -404,7 +404,9 @@ class FastNormaliser {
     const out: Record<string, unknown> = {};
     if (given === 0) return out;
     // Declaration order (sorted by name), as the full validator builds it.
-    for (const [name, shape] of shapes) {
+    const list = shapeList(shapes);
+    for (let k = 0; k < list.length; k++) {
+      const { name, shape } = list[k]!;
       if (!Object.hasOwn(object, name)) continue;
       const value = property(object, name);
       if (!shape.set) {
@@ -429,6 +431,15 @@ class FastNormaliser {
     }
     return out;
   }
+}
+
+const shapeLists = new WeakMap<ReadonlyMap<string, AttributeShape>, readonly { name: string; shape: AttributeShape }[]>();
+
+/** A validator's attribute shapes as an array, made once: iterating the Map allocated an entry per attribute per line. */
+function shapeList(shapes: ReadonlyMap<string, AttributeShape>): readonly { name: string; shape: AttributeShape }[] {
+  let list = shapeLists.get(shapes);
+  if (list === undefined) shapeLists.set(shapes, (list = [...shapes].map(([name, shape]) => ({ name, shape }))));
+  return list;
 }
 
 function attributeValue(value: Raw, shape: AttributeShape, currency: string): unknown {
