@@ -623,7 +623,7 @@ ${evalTable}
   given a code (bench/perf-workload.mjs explains why). Carts: ${CARTS[20]} (20 lines), ${CARTS[200]} (200) and ${CARTS[2000]} (2,000)
   seeded carts in the v1 contract, the same for every contender.
 - Heap MB: heap the contender retains once built and after one cart (gc'd \`heapUsed\` delta in its process).
-  Allocated KB / cart: \`heapUsed\` growth over 50 calls during which no garbage collection ran (best of 10).
+  Allocated KB / cart: \`heapUsed\` growth over 50 calls during which no garbage collection ran (best of up to 10, about 3 s at most).
 - Hand-written: integer cents, an index by code/SKU/store/category/tag and loops over plain data prepared once
   (bench/perf-baselines.mjs); it covers every promotion shape of the generator but does not validate the cart or
   explain rejections, which \`evaluate\` does on every call.
