@@ -127,7 +127,7 @@ function applyBenefit(b, c, remaining) {
       const idx = [];
       let base = 0;
       for (let i = 0; i < n; i++) {
-        if (lines[i].category === b.category) {
+        if (b.category === null || lines[i].category === b.category) {
           idx.push(i);
           base += subtotal[i];
         }
@@ -178,6 +178,17 @@ function applyBenefit(b, c, remaining) {
         pack.forEach((i, k) => addTo(perLine, i, price[i] - values[k]));
       }
     }
+    case "unit": {
+      // That amount off each unit of the tagged lines (at most the unit's price), at most `maxUnits` units, the
+      // most expensive first; each line then capped at what remains of it.
+      const idx = [];
+      for (let i = 0; i < n; i++) if (lines[i].tags?.includes(b.tag)) idx.push(i);
+      if (idx.length === 0) return 0;
+      const units = unitsOf(idx, lines, price, true);
+      const perLine = new Map();
+      for (let k = 0; k < units.length && k < b.maxUnits; k++) addTo(perLine, units[k], Math.min(b.amount, price[units[k]]));
+      return takeUnits(perLine, remaining);
+    }
     case "cheapest-free": {
       const idx = [];
       for (let i = 0; i < n; i++) if (lines[i].tags?.includes(b.tag)) idx.push(i);
@@ -221,9 +232,11 @@ function conditionHolds(cond, cart, c, remaining) {
   }
 }
 
-/** A pricing function for these promotions, written by hand; returns integer cents. */
-export function handWrittenPricer(promotions) {
-  const list = applicationOrder(promotions);
+/**
+ * The candidate index a hand-written pricer would keep: promotions by code, SKU, store, category and tag, plus
+ * those no key narrows. `candidates(cart, lines)` returns the ranks (positions in `list`) a cart reaches, sorted.
+ */
+export function promotionIndex(list) {
   const byCode = new Map();
   const bySku = new Map();
   const byStore = new Map();
@@ -246,11 +259,7 @@ export function handWrittenPricer(promotions) {
   });
   const seen = new Uint32Array(list.length);
   let stamp = 0;
-
-  return function price(cart) {
-    const at = Date.parse(cart.at);
-    const c = readLines(cart);
-    const { lines, remaining } = c;
+  return function candidates(cart, lines) {
     stamp++;
     const found = [];
     const visit = (ranks) => {
@@ -270,20 +279,46 @@ export function handWrittenPricer(promotions) {
       visit(byCategory.get(line.category));
       if (line.tags) for (const tag of line.tags) visit(byTag.get(tag));
     }
-    found.sort((a, b) => a - b);
+    return found.sort((a, b) => a - b);
+  };
+}
+
+/**
+ * A pricing function for these promotions, written by hand. Returns integer cents: subtotal, item discount,
+ * shipping discount, total, the ids of the promotions applied (application order) and `c`, the lines with what
+ * remains of each (bench/perf-check.mjs reads the per-line discounts from it, outside any timed region).
+ */
+export function handWrittenPricer(promotions) {
+  const list = applicationOrder(promotions);
+  const candidates = promotionIndex(list);
+
+  return function price(cart) {
+    const at = Date.parse(cart.at);
+    const c = readLines(cart);
+    const { remaining } = c;
+    const found = candidates(cart, c.lines);
     let shippingLeft = cart.shipping ? cents(cart.shipping.price) : 0;
     let discount = 0;
     let shippingDiscount = 0;
+    const applied = [];
     for (const r of found) {
       const p = list[r];
       if (p.window !== null && (at < p.window.start || at > p.window.end)) continue;
       if (!conditionHolds(p.condition, cart, c, remaining)) continue;
       if (p.benefit.type === "free-shipping") {
+        if (shippingLeft <= 0) continue;
         shippingDiscount += shippingLeft;
         shippingLeft = 0;
-      } else discount += applyBenefit(p.benefit, c, remaining);
+        applied.push(p.id);
+      } else {
+        const taken = applyBenefit(p.benefit, c, remaining);
+        if (taken > 0) {
+          discount += taken;
+          applied.push(p.id);
+        }
+      }
     }
-    return { subtotal: c.total, discount, shippingDiscount, total: c.total - discount + shippingLeft };
+    return { subtotal: c.total, discount, shippingDiscount, total: c.total - discount + shippingLeft, applied, c };
   };
 }
 
@@ -293,12 +328,18 @@ export function jsonRulesExpressible(p) {
   return condition && (p.benefit.type === "amount" || p.benefit.type === "percent");
 }
 
-/** A json-rules-engine over the promotions it can express; `price(cart)` is async (await engine.run). */
-export function jsonRulesEngineBaseline(promotions, Engine) {
+/**
+ * A json-rules-engine over the promotions it can express; `price(cart)` is async (await engine.run). With
+ * `{ prefilter: true }` each cart runs only the rules the same index as the hand-written pricer selects
+ * (`promotionIndex`): a fresh Engine per cart given the prebuilt Rule objects of those candidates.
+ */
+export function jsonRulesEngineBaseline(promotions, { Engine, Rule }, { prefilter = false } = {}) {
   const list = applicationOrder(promotions.filter(jsonRulesExpressible));
   // Facts are flat maps (store → subtotal, category → quantity), read by key: json-rules-engine's documented
   // `pathResolver` option, cheaper than its default JSONPath resolver.
-  const engine = new Engine([], { allowUndefinedFacts: true, pathResolver: (value, path) => value?.[path] });
+  const options = { allowUndefinedFacts: true, pathResolver: (value, path) => value?.[path] };
+  const engine = new Engine([], options);
+  const ruleObjects = [];
   list.forEach((p, rank) => {
     const all = [];
     if (p.code) all.push({ fact: "codes", operator: "contains", value: p.code });
@@ -313,20 +354,46 @@ export function jsonRulesEngineBaseline(promotions, Engine) {
         { fact: "region", operator: "in", value: cond.regions },
       );
     if (all.length === 0) all.push({ fact: "subtotal", operator: "greaterThanInclusive", value: 0 });
-    engine.addRule({ name: p.id, conditions: { all }, event: { type: "discount", params: { rank, benefit: p.benefit } } });
+    const rule = { name: p.id, conditions: { all }, event: { type: "discount", params: { rank, benefit: p.benefit } } };
+    if (prefilter) ruleObjects.push(new Rule(rule));
+    else engine.addRule(rule);
   });
+  const candidates = prefilter ? promotionIndex(list) : null;
 
   return {
     rules: list.length,
     async price(cart) {
       const { c, facts } = flatFacts(cart);
-      const { events } = await engine.run(facts);
+      const runner = prefilter
+        ? new Engine(
+            candidates(cart, c.lines).map((r) => ruleObjects[r]),
+            options,
+          )
+        : engine;
+      const { events } = await runner.run(facts);
       events.sort((a, b) => a.params.rank - b.params.rank);
-      let discount = 0;
-      for (const e of events) discount += applyBenefit(e.params.benefit, c, c.remaining);
-      return flatTotals(c, cart, discount);
+      return applyInOrder(
+        events.map((e) => e.params.rank),
+        list,
+        c,
+        cart,
+      );
     },
   };
+}
+
+/** The benefits of the ranks (ascending) applied in turn on the cart's remaining values. */
+function applyInOrder(ranks, list, c, cart) {
+  let discount = 0;
+  const applied = [];
+  for (const rank of ranks) {
+    const taken = applyBenefit(list[rank].benefit, c, c.remaining);
+    if (taken > 0) {
+      discount += taken;
+      applied.push(list[rank].id);
+    }
+  }
+  return flatTotals(c, cart, discount, applied);
 }
 
 /**
@@ -378,10 +445,8 @@ export function zenBaseline(promotions, ZenEngine) {
     async price(cart) {
       const { c, facts } = flatFacts(cart);
       const { result } = await decision.evaluate(facts);
-      const ranks = result.map((r) => r.rank).sort((a, b) => a - b);
-      let discount = 0;
-      for (const rank of ranks) discount += applyBenefit(list[rank].benefit, c, c.remaining);
-      return flatTotals(c, cart, discount);
+      const ranks = result.map((r) => Number(r.rank)).sort((a, b) => a - b);
+      return applyInOrder(ranks, list, c, cart);
     },
   };
 }
@@ -406,6 +471,89 @@ function flatFacts(cart) {
   return { c, facts };
 }
 
-function flatTotals(c, cart, discount) {
-  return { subtotal: c.total, discount, shippingDiscount: 0, total: c.total - discount + (cart.shipping ? cents(cart.shipping.price) : 0) };
+function flatTotals(c, cart, discount, applied) {
+  return { subtotal: c.total, discount, shippingDiscount: 0, total: c.total - discount + (cart.shipping ? cents(cart.shipping.price) : 0), applied, c };
+}
+
+/**
+ * The contested best-for-buyer case written by hand: every candidate qualifies, stacking rules (at most 1 of a
+ * group, exclusive pairs, at most K of any) make them compete, and the buyer gets the admissible combination with
+ * the largest saving (docs/language.md, Selection: a left-out candidate must not apply at its place or conflict
+ * with a chosen one; equal savings go to the combination whose first differing promotion comes earlier).
+ * Depth-first over the candidates in application order, include before exclude, pruned only by an upper bound that
+ * never undercuts a real combination (each remaining candidate's saving on the undiscounted cart, best one per
+ * group, best K − chosen): exact. `spec`: { candidates: [{ id, kind, benefit, group, exclusive: [ids] }], atMost }.
+ */
+export function exhaustiveBestForBuyer(spec) {
+  const list = applicationOrder(spec.candidates);
+  const m = list.length;
+  const index = new Map(list.map((p, k) => [p.id, k]));
+  const exclusive = list.map(() => new Set());
+  list.forEach((p, k) => {
+    for (const other of p.exclusive ?? []) {
+      exclusive[k].add(index.get(other));
+      exclusive[index.get(other)].add(k);
+    }
+  });
+  const groupOf = list.map((p) => p.group ?? null);
+  const K = spec.atMost;
+
+  return function price(cart) {
+    const c = readLines(cart);
+    const n = c.lines.length;
+    const standalone = list.map((p) => applyBenefit(p.benefit, c, c.subtotal.slice()));
+    const chosen = [];
+    const pending = []; // left out although they applied where they stood: each must conflict in the end
+    let best = -1;
+    let bestChosen = null;
+    let bestRemaining = null;
+    let nodes = 0;
+    const conflicts = (k) => {
+      if (chosen.length >= K) return true;
+      for (const j of chosen) if ((groupOf[k] !== null && groupOf[j] === groupOf[k]) || exclusive[k].has(j)) return true;
+      return false;
+    };
+    const bound = (from) => {
+      const byGroup = new Map();
+      const values = [];
+      for (let k = from; k < m; k++) {
+        if (conflicts(k)) continue;
+        if (groupOf[k] === null) values.push(standalone[k]);
+        else if ((byGroup.get(groupOf[k]) ?? -1) < standalone[k]) byGroup.set(groupOf[k], standalone[k]);
+      }
+      values.push(...byGroup.values());
+      values.sort((a, b) => b - a);
+      let sum = 0;
+      for (let k = 0; k < values.length && k < K - chosen.length; k++) sum += values[k];
+      return sum;
+    };
+    const visit = (k, remaining, saving) => {
+      nodes++;
+      if (k === m) {
+        for (const j of pending) if (!conflicts(j)) return;
+        if (saving > best) {
+          best = saving;
+          bestChosen = chosen.slice();
+          bestRemaining = remaining;
+        }
+        return;
+      }
+      if (saving + bound(k) <= best) return;
+      const next = remaining.slice();
+      const taken = applyBenefit(list[k].benefit, c, next);
+      if (taken <= 0) return visit(k + 1, remaining, saving);
+      if (!conflicts(k)) {
+        chosen.push(k);
+        visit(k + 1, next, saving + taken);
+        chosen.pop();
+      }
+      pending.push(k);
+      visit(k + 1, remaining, saving);
+      pending.pop();
+    };
+    visit(0, c.remaining.slice(), 0);
+    for (let i = 0; i < n; i++) c.remaining[i] = bestRemaining[i];
+    const shipping = cart.shipping ? cents(cart.shipping.price) : 0;
+    return { subtotal: c.total, discount: best, shippingDiscount: 0, total: c.total - best + shipping, applied: bestChosen.map((k) => list[k].id), c, nodes };
+  };
 }

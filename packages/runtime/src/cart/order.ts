@@ -14,8 +14,8 @@ export function sortLinesById(lines: NormalizedLine[]): void {
   for (let i = 1; i < lines.length && sorted; i++) if (lines[i - 1]!.id > lines[i]!.id) sorted = false;
   if (sorted) return;
   const index = lines.map((_, i) => i);
-  // Ids are unique, so any sort gives the one order.
-  index.sort((a, b) => (lines[a]!.id < lines[b]!.id ? -1 : 1));
+  // Ids are unique once validated, so this is the one order; equal ids (a duplicate still to be reported) stay adjacent.
+  index.sort((a, b) => (lines[a]!.id < lines[b]!.id ? -1 : lines[a]!.id > lines[b]!.id ? 1 : 0));
   const given = lines.slice();
   for (let k = 0; k < index.length; k++) lines[k] = given[index[k]!]!;
   Object.defineProperty(lines, CART_INDEX, { value: index, enumerable: false });

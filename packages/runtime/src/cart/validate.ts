@@ -8,6 +8,7 @@ import { checkDate, parseInstant } from "./instant.js";
 import { describeThrown, isJsonObject, toJsonTree } from "./json-tree.js";
 import type { JsonValue } from "./json-tree.js";
 import { fastNormalise } from "./fast-path.js";
+import { NO_LABELS } from "./labels.js";
 import { findJsonSyntaxProblem } from "./json-syntax.js";
 import { sortLinesById } from "./order.js";
 import { fromAjvError } from "./messages.js";
@@ -49,10 +50,11 @@ function safeIntegerOr<F extends number | null>(value: JsonValue | undefined, fa
   return typeof value === "number" && Number.isSafeInteger(value) ? value : fallback;
 }
 
-function stringSet(value: JsonValue | undefined): Set<string> {
+function stringSet(value: JsonValue | undefined): ReadonlySet<string> {
+  if (!Array.isArray(value) || value.length === 0) return NO_LABELS;
   const set = new Set<string>();
-  if (Array.isArray(value)) for (const item of value) if (typeof item === "string") set.add(item);
-  return set;
+  for (const item of value) if (typeof item === "string") set.add(item);
+  return set.size === 0 ? NO_LABELS : set;
 }
 
 function setProperty(target: Record<string, unknown>, key: string, value: unknown): void {

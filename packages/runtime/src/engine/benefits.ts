@@ -15,10 +15,10 @@ export interface BenefitResult {
   shipping: number;
 }
 
-function none(n: number): BenefitResult {
+function none(n: number, shipping = 0): BenefitResult {
   const lines = new Array<number>(n);
   for (let i = 0; i < n; i++) lines[i] = 0;
-  return { amount: 0, lines, shipping: 0 };
+  return { amount: 0, lines, shipping };
 }
 
 /**
@@ -198,12 +198,12 @@ export function computeBenefit(
     case "pack":
       return packs(benefit.skus, benefit.price, cart, remaining, lines);
     case "shipping-free":
-      return { ...none(n), shipping: shippingRemaining };
+      return none(n, shippingRemaining);
     case "shipping-amount":
-      return { ...none(n), shipping: Math.min(benefit.amount, shippingRemaining) };
+      return none(n, Math.min(benefit.amount, shippingRemaining));
     case "shipping-percent":
       // P% of the shipping price, rounded half-up once, capped at the shipping left.
-      return { ...none(n), shipping: Math.min(mulDivRoundHalfUp(cart.shipping.price, benefit.ratio.numerator, benefit.ratio.denominator), shippingRemaining) };
+      return none(n, Math.min(mulDivRoundHalfUp(cart.shipping.price, benefit.ratio.numerator, benefit.ratio.denominator), shippingRemaining));
     case "coins":
       // Coins are not a discount: the engine prices them after the combination is chosen (see coins.ts).
       return none(n);

@@ -29,11 +29,22 @@ export interface Rejection {
  */
 export function missingDataGate(p: PromotionSpec, cart: NormalizedCart): Rejection | undefined {
   for (const path of p.reads ?? []) {
-    const dot = path.indexOf(".");
-    const value = cartField(cart, null, path.slice(0, dot), path.slice(dot + 1));
+    const [root, field] = splitRead(path);
+    const value = cartField(cart, null, root, field);
     if (value === null || value === undefined) return { reason: "missing-data", message: `the cart does not give ${path}, which the condition reads` };
   }
   return undefined;
+}
+
+/** `customer.region` → ["customer", "region"], split once per distinct path rather than on every cart. */
+const splitReads = new Map<string, readonly [string, string]>();
+function splitRead(path: string): readonly [string, string] {
+  let split = splitReads.get(path);
+  if (split === undefined) {
+    const dot = path.indexOf(".");
+    splitReads.set(path, (split = [path.slice(0, dot), path.slice(dot + 1)]));
+  }
+  return split;
 }
 
 /** Wall-clock time in a zone, as rule files write it: `2026-11-12 04:59:59 America/Los_Angeles`. */
