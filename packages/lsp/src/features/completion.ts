@@ -1,4 +1,4 @@
-import { BUILTIN_FIELDS, BUILTIN_GROUPS, FIELD_DOCS, KINDS, REJECTION_REASONS, typeName } from "@promo/dsl";
+import { BUILTIN_FIELDS, BUILTIN_GROUPS, CAMPAIGN_FACTS, FIELD_DOCS, KINDS, REJECTION_REASONS, typeName } from "@promo/dsl";
 import { CURRENCY_CODES, currencyExponent, listTimeZones, REGION_CODES } from "@promo/runtime";
 import {
   CompletionItemKind,
@@ -146,6 +146,7 @@ class Completer {
   }
 
   fields(root: string): void {
+    if (root === "product" || root === "store") return this.campaignFacts(root);
     const builtin = entryOf(BUILTIN_FIELDS, root);
     if (!builtin) return;
     for (const [name, type] of Object.entries(builtin)) {
@@ -157,6 +158,14 @@ class Completer {
       if (!key.startsWith(root + ".")) continue;
       const name = key.slice(root.length + 1);
       this.items.add(name, CompletionItemKind.Field, SORT.first, { detail: info.display, doc: `Declared attribute \`${key}\`.` });
+    }
+  }
+
+  /** The facts a campaign requirement may test on a product or store snapshot (`require … : product.rating …`). */
+  campaignFacts(root: string): void {
+    for (const [key, fact] of Object.entries(CAMPAIGN_FACTS)) {
+      if (!key.startsWith(root + ".")) continue;
+      this.items.add(key.slice(root.length + 1), CompletionItemKind.Field, SORT.first, { detail: fact.type, doc: `${fact.doc} (\`${fact.path}\`)` });
     }
   }
 

@@ -1,4 +1,4 @@
-import { BUILTIN_FIELDS, FIELD_DOCS, typeName, type ast, type ResolvedSymbol, type ResolvedWindow } from "@promo/dsl";
+import { BUILTIN_FIELDS, CAMPAIGN_FACTS, FIELD_DOCS, typeName, type ast, type ResolvedSymbol, type ResolvedWindow } from "@promo/dsl";
 import { MarkupKind, type Hover } from "vscode-languageserver/node";
 import { rangeOf } from "../convert.js";
 import type { Feature } from "../feature.js";
@@ -41,6 +41,10 @@ export function hoverAt(analysis: Analysis, offset: number): Hover | null {
     if (parent?.kind === "Number" && parent.currency === node) return answer(moneyHover(analysis, parent), parent.span);
     if (parent?.kind === "DateTime" && parent.zone === node) return answer(dateTimeHover(analysis, parent, chain), parent.span);
     if (parent?.kind === "WindowSpec" && parent.zone === node) return answer(windowSpecHover(analysis, parent), parent.span);
+    if (parent?.kind === "Path" && chain.some((n) => n.kind === "CampaignRequire")) {
+      const hover = campaignFactHover(parent.segments.map((s) => s.text).join("."));
+      if (hover) return answer(hover, parent.span);
+    }
     if (parent?.kind === "Path" && parent.segments[0] === node && parent.segments.length > 1) return answer(recordHover(analysis, node.text), node.span);
     if (parent?.kind === "Entry") {
       if (node.kind === "Word" && parent.key.text === "reason" && Object.hasOwn(REASON_DOCS, node.text)) {
@@ -131,6 +135,13 @@ function stageOf(kind: string): string {
   const doc = kindDoc(kind);
   const match = doc ? /Stage (\d+) of (\d+)/.exec(doc) : null;
   return match ? `, stage ${match[1]} of ${match[2]} in the application order` : "";
+}
+
+/** A fact a campaign requirement tests (`product.rating`, `store.evaluation`): its type and the snapshot path read. */
+function campaignFactHover(key: string): string | undefined {
+  const fact = entryOf(CAMPAIGN_FACTS, key);
+  if (!fact) return undefined;
+  return [code(`${key}: ${fact.type}`), "", `Campaign fact: ${fact.doc}. Read from \`${fact.path}\` of the product and store snapshot.`].join("\n");
 }
 
 function recordHover(analysis: Analysis, root: string): string | undefined {

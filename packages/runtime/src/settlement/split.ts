@@ -20,9 +20,12 @@ export const DEFAULT_FUNDER: Readonly<Record<Kind, Party>> = {
   "promo-code": "platform",
 };
 
+const PLATFORM_ALONE: Funders = Object.freeze({ platform: 1, seller: 0 });
+const SELLER_ALONE: Funders = Object.freeze({ platform: 0, seller: 1 });
+
 export function fundersOf(spec: Pick<PromotionSpec, "kind" | "funders">): Funders {
   if (spec.funders) return spec.funders;
-  return DEFAULT_FUNDER[spec.kind] === "platform" ? { platform: 1, seller: 0 } : { platform: 0, seller: 1 };
+  return DEFAULT_FUNDER[spec.kind] === "platform" ? PLATFORM_ALONE : SELLER_ALONE;
 }
 
 /**
@@ -34,13 +37,21 @@ export function splitFunding(amount: number, funders: Funders): { platform: numb
   if (funders.seller === 0) return { platform: amount, seller: 0 };
   if (funders.platform === 0) return { platform: 0, seller: amount };
   const total = funders.platform + funders.seller;
-  const exact = (w: number): [number, number] => {
-    const product = BigInt(amount) * BigInt(w);
+  let p: number, pr: number, s: number, sr: number;
+  const pp = amount * funders.platform;
+  const sp = amount * funders.seller;
+  if (Number.isSafeInteger(pp) && Number.isSafeInteger(sp)) {
+    // Exact in doubles (the usual case: amounts in minor units times percentages).
+    p = Math.floor(pp / total);
+    pr = pp - p * total;
+    s = Math.floor(sp / total);
+    sr = sp - s * total;
+  } else {
     const big = BigInt(total);
-    return [Number(product / big), Number(product % big)];
-  };
-  const [p, pr] = exact(funders.platform);
-  const [s, sr] = exact(funders.seller);
+    const bp = BigInt(amount) * BigInt(funders.platform);
+    const bs = BigInt(amount) * BigInt(funders.seller);
+    [p, pr, s, sr] = [Number(bp / big), Number(bp % big), Number(bs / big), Number(bs % big)];
+  }
   const leftover = amount - p - s;
   if (leftover === 0) return { platform: p, seller: s };
   return pr >= sr ? { platform: p + leftover, seller: s } : { platform: p, seller: s + leftover };
