@@ -114,6 +114,8 @@ export interface SettlementFigures {
   shippingDiscount: FundedAmount;
   paid: string;
   commission: string;
+  /** With \`{ attribution }\`: the affiliate commissions of the goods (taken off sellerNet). */
+  affiliateCommission?: string;
   sellerNet: string;
 }
 
@@ -121,7 +123,19 @@ export interface Settlement {
   currency: string;
   stores: (SettlementFigures & {
     store: string;
-    lines: { line: string; items: string; discount: FundedAmount; coins: FundedAmount; paid: string; commissionRate: string; commission: string }[];
+    lines: {
+      line: string;
+      items: string;
+      discount: FundedAmount;
+      coins: FundedAmount;
+      paid: string;
+      commissionRate: string;
+      commission: string;
+      /** With \`{ attribution }\`: the winning webmaster, or null. */
+      webmaster?: string | null;
+      /** With \`{ attribution }\`: the affiliate commission the line's goods owe. */
+      affiliateCommission?: string;
+    }[];
   })[];
   totals: SettlementFigures;
 }
@@ -134,13 +148,25 @@ export interface Refund {
     discounts: { promotion: PromotionId; amount: string; platform: string; seller: string }[];
     coins: { amount: string; coins: number };
     commissionReversed: string;
+    /** With \`{ attribution }\`: the returned units' affiliate commission, reversed. */
+    affiliateCommissionReversed?: string;
   }[];
   refund: string;
   coinsReturned: number;
   commissionReversed: string;
+  affiliateCommissionReversed?: string;
   funders: { platform: string; seller: string };
   recovered: { promotion: PromotionId; amount: string; uncollected: string }[];
+  /** What recoveries could not deduct, still owed (deducted first from the next refund). */
+  outstanding: string;
   release: { promotion: PromotionId; limit: number; key: string; amount: string | number }[];
+  /** The \`previous\` argument for the next return. */
+  next: { units: Record<string, number>; recovered: string[]; outstanding: string };
+}
+
+/** \`settle\` and \`refund\` options: what \`attribute(order, journey)\` returned for this order. */
+export interface SettlementOptions {
+  attribution?: unknown;
 }
 
 export interface CartError {
@@ -173,6 +199,8 @@ export declare function tryEvaluate(cart: unknown, options?: EvaluateOptions): {
 export declare function validate(cart: unknown): { ok: true; cart: ValidatedCart } | { ok: false; errors: CartError[] };
 /** The settlement of a result this bundle priced (the same as \`result.settlement\`). */
 export declare function settle(result: PricingResult): Settlement;
+/** With an attribution, the affiliate commissions too; an attribution that does not fit is \`{ errors }\`. */
+export declare function settle(result: PricingResult, options: SettlementOptions): Settlement | { errors: CartError[] };
 /**
  * The refund for returning units of a priced order (units per line id), after earlier returns (\`previous\`: units per
  * line id, or \`{ units, recovered }\`). Bad input is returned as \`{ errors }\` naming \`/returns/<line id>\`.
@@ -180,7 +208,8 @@ export declare function settle(result: PricingResult): Settlement;
 export declare function refund(
   result: PricingResult,
   returns: Readonly<Record<string, number>>,
-  previous?: Readonly<Record<string, number>> | { units?: Readonly<Record<string, number>>; recovered?: readonly string[] },
+  previous?: Readonly<Record<string, number>> | { units?: Readonly<Record<string, number>>; recovered?: readonly string[]; outstanding?: string },
+  options?: SettlementOptions,
 ): Refund | { errors: CartError[] };
 export declare const program: unknown;
 export declare const attributes: readonly { owner: "customer" | "line"; name: string; type: string }[];

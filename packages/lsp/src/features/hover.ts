@@ -41,7 +41,7 @@ export function hoverAt(analysis: Analysis, offset: number): Hover | null {
     if (parent?.kind === "Number" && parent.currency === node) return answer(moneyHover(analysis, parent), parent.span);
     if (parent?.kind === "DateTime" && parent.zone === node) return answer(dateTimeHover(analysis, parent, chain), parent.span);
     if (parent?.kind === "WindowSpec" && parent.zone === node) return answer(windowSpecHover(analysis, parent), parent.span);
-    if (parent?.kind === "Path" && chain.some((n) => n.kind === "CampaignRequire")) {
+    if (parent?.kind === "Path" && chain.some((n) => (n.kind as string) === "CampaignRequire")) {
       const hover = campaignFactHover(parent.segments.map((s) => s.text).join("."));
       if (hover) return answer(hover, parent.span);
     }

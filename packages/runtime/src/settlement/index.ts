@@ -22,6 +22,7 @@ export {
   type Returns,
   type PreviousReturns,
 } from "./refund.js";
+export { readAttribution, type AffiliateLine, type AttributionError as SettlementAttributionError, type SettlementOptions } from "./affiliate.js";
 export { DEFAULT_FUNDER, fundersOf, splitFunding, unitShares, type Funders, type Party } from "./split.js";
 export { contextOf, type PricingContext, type PricedStep, type PricedCoins } from "./context.js";
 

@@ -5,6 +5,7 @@ import { allocateLargestRemainder } from "../money/allocate.js";
 import { CartConditionContext } from "../engine/conditions.js";
 import { limitKey, unitsScope } from "../engine/limits.js";
 import type { PromotionSpec } from "../engine/program.js";
+import { readAttribution, unitsCommission, type AffiliateLine, type SettlementOptions } from "./affiliate.js";
 import { contextOf, type PricingContext } from "./context.js";
 import { lineFigures } from "./settle.js";
 import { fundersOf, splitFunding, unitShares } from "./split.js";
@@ -23,6 +24,8 @@ export interface RefundLine {
   discounts: { promotion: string; amount: string; platform: string; seller: string }[];
   coins: { amount: string; coins: number };
   commissionReversed: string;
+  /** With an attribution: the affiliate commission of the returned units, reversed. */
+  affiliateCommissionReversed?: string;
 }
 
 export interface RefundRecovery {
@@ -45,6 +48,8 @@ export interface Refund {
   refund: string;
   coinsReturned: number;
   commissionReversed: string;
+  /** With an attribution: the affiliate commissions of the returned units, reversed. */
+  affiliateCommissionReversed?: string;
   funders: { platform: string; seller: string };
   recovered: RefundRecovery[];
   /** What earlier recoveries and this one could not deduct, still owed after this refund (a decimal string). */
@@ -120,10 +125,16 @@ function readUnits(
  * The refund for returning `returns` (units per line id) of a priced order, after the returns in `previous`.
  * Problems with the input are returned as `{ errors }`, each naming its line; nothing is thrown for them.
  */
-export function refund(result: object, returns: unknown, previous?: unknown): RefundOutcome {
+export function refund(result: object, returns: unknown, previous?: unknown, options?: SettlementOptions): RefundOutcome {
   const context = contextOf(result);
   if (!context) throw new TypeError("refund: not a pricing result returned by evaluate");
   const { cart } = context;
+  let affiliates: readonly (AffiliateLine | undefined)[] | undefined;
+  if (options?.attribution !== undefined) {
+    const read = readAttribution(options.attribution, cart);
+    if ("errors" in read) return read;
+    affiliates = read.lines;
+  }
   const index = new Map(cart.lines.map((line, i) => [line.id, i]));
   const errors: RefundError[] = [];
   const structured = isRecord(previous) && (isRecord(previous["units"]) || Array.isArray(previous["recovered"]) || Object.hasOwn(previous, "outstanding"));
@@ -159,7 +170,7 @@ export function refund(result: object, returns: unknown, previous?: unknown): Re
   const now = readUnits(returns, "/returns", index, (i) => cart.lines[i]!.quantity - (before.get(i) ?? 0), errors);
   if (errors.length > 0) return { errors };
   for (const [i, units] of now) if (units === 0) now.delete(i);
-  return computeRefund(context, before, now, recoveredBefore, owed);
+  return computeRefund(context, before, now, recoveredBefore, owed, affiliates);
 }
 
 /** One line's component shares over units lo … hi (Amendment 1's running total); see `lineShares`. */
@@ -232,6 +243,7 @@ function computeRefund(
   now: ReadonlyMap<number, number>,
   recoveredList: readonly string[],
   owed: number,
+  affiliates?: readonly (AffiliateLine | undefined)[],
 ): Refund {
   const { cart, steps } = context;
   const money = minorFormatter(cart.currency);
@@ -241,6 +253,7 @@ function computeRefund(
   let refundTotal = 0;
   let coinsReturned = 0;
   let commissionReversed = 0;
+  let affiliateReversed = 0;
   const funders = { platform: 0, seller: 0 };
   const returned = new Map<number, UnitsShares>();
   for (const i of cartOrder(cart.lines)) {
@@ -270,14 +283,21 @@ function computeRefund(
     refundTotal += paidBack;
     coinsReturned += coinCount;
     commissionReversed += shares.commission;
-    lines.push({
+    const out: RefundLine = {
       line: line.id,
       units: k,
       refund: money(paidBack),
       discounts,
       coins: { amount: money(coinValue), coins: coinCount },
       commissionReversed: money(shares.commission),
-    });
+    };
+    if (affiliates) {
+      // The same units as the refund: the last ones back.
+      const reversed = unitsCommission(affiliates[i], q - r - k + 1, q - r);
+      affiliateReversed += reversed;
+      out.affiliateCommissionReversed = money(reversed);
+    }
+    lines.push(out);
   }
   const returnedAfter = (i: number) => (before.get(i) ?? 0) + (now.get(i) ?? 0);
   // The outstanding amount comes off first (at most down to 0), then each recovery from what is left.
@@ -302,6 +322,7 @@ function computeRefund(
     refund: money(refundTotal),
     coinsReturned,
     commissionReversed: money(commissionReversed),
+    ...(affiliates ? { affiliateCommissionReversed: money(affiliateReversed) } : {}),
     funders: { platform: money(funders.platform), seller: money(funders.seller) },
     recovered,
     outstanding: money(outstanding),

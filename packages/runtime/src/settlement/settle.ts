@@ -3,6 +3,7 @@ import { allocateLargestRemainder } from "../money/allocate.js";
 import { mulDivRoundHalfUp } from "../money/arithmetic.js";
 import type { CommissionRate, CommissionTable } from "../engine/program.js";
 import { cartOrder } from "../cart/order.js";
+import { readAttribution, type AffiliateLine, type AttributionError, type SettlementOptions } from "./affiliate.js";
 import { contextOf, type PricingContext } from "./context.js";
 import { fundersOf, splitFunding, type Funders } from "./split.js";
 
@@ -25,6 +26,10 @@ export interface SettlementLine {
   paid: string;
   commissionRate: string;
   commission: string;
+  /** With an attribution: the line's winning webmaster, or null. */
+  webmaster?: string | null;
+  /** With an attribution: the affiliate commission the line's goods owe. */
+  affiliateCommission?: string;
 }
 
 export interface SettlementFigures {
@@ -35,6 +40,8 @@ export interface SettlementFigures {
   shippingDiscount: FundedAmount;
   paid: string;
   commission: string;
+  /** With an attribution: the affiliate commissions of the store's goods (taken off `sellerNet`). */
+  affiliateCommission?: string;
   sellerNet: string;
 }
 
@@ -74,6 +81,7 @@ interface StoreFigures {
   goodsPaid: number;
   commissionBase: number;
   commission: number;
+  affiliate: number;
 }
 
 const ZERO_RATE: CommissionRate = { numerator: 0, denominator: 1, text: "0%" };
@@ -156,10 +164,11 @@ function addByStore(amount: number, byId: readonly number[], weights: readonly n
 }
 
 function newStore(): StoreFigures {
-  return { items: 0, discount: split(), coins: split(), shipping: 0, shippingDiscount: split(), goodsPaid: 0, commissionBase: 0, commission: 0 };
+  return { items: 0, discount: split(), coins: split(), shipping: 0, shippingDiscount: split(), goodsPaid: 0, commissionBase: 0, commission: 0, affiliate: 0 };
 }
 
-export function computeSettlement(context: PricingContext): Settlement {
+/** `affiliates`: per cart line, its attribution (docs/language.md, Affiliate commissions in settlement and returns). */
+export function computeSettlement(context: PricingContext, affiliates?: readonly (AffiliateLine | undefined)[]): Settlement {
   const { cart, steps } = context;
   const money = minorFormatter(cart.currency);
   const zero = money(0);
@@ -188,7 +197,7 @@ export function computeSettlement(context: PricingContext): Settlement {
     store.goodsPaid += paid;
     store.commissionBase += f.commissionBase;
     store.commission += f.commission;
-    linesOf[s]!.push({
+    const settled: SettlementLine = {
       line: line.id,
       items: format(f.items),
       discount: funded(f.discount, format),
@@ -196,7 +205,14 @@ export function computeSettlement(context: PricingContext): Settlement {
       paid: format(paid),
       commissionRate: f.rate.text,
       commission: format(f.commission),
-    });
+    };
+    if (affiliates) {
+      const affiliate = affiliates[i];
+      store.affiliate += affiliate?.commission ?? 0;
+      settled.webmaster = affiliate?.webmaster ?? null;
+      settled.affiliateCommission = format(affiliate?.commission ?? 0);
+    }
+    linesOf[s]!.push(settled);
   }
   // Shipping and its discounts, attributed to the stores by items.
   const byId = names.map((_, s) => s);
@@ -229,21 +245,10 @@ export function computeSettlement(context: PricingContext): Settlement {
     totals.goodsPaid += f.goodsPaid;
     totals.commissionBase += f.commissionBase;
     totals.commission += f.commission;
-    const figuresOf = storeFigures(f, format);
-    out[s] = {
-      store: names[s]!,
-      items: figuresOf.items,
-      discount: figuresOf.discount,
-      coins: figuresOf.coins,
-      shipping: figuresOf.shipping,
-      shippingDiscount: figuresOf.shippingDiscount,
-      paid: figuresOf.paid,
-      commission: figuresOf.commission,
-      sellerNet: figuresOf.sellerNet,
-      lines: linesOf[s]!,
-    };
+    totals.affiliate += f.affiliate;
+    out[s] = { store: names[s]!, ...storeFigures(f, format, affiliates !== undefined), lines: linesOf[s]! };
   }
-  return { currency: cart.currency, stores: out, totals: storeFigures(totals, format) };
+  return { currency: cart.currency, stores: out, totals: storeFigures(totals, format, affiliates !== undefined) };
 }
 
 function add(to: Split, from: Split): void {
@@ -256,8 +261,8 @@ function funded(split: Split, money: (minor: number) => string): FundedAmount {
   return { total: money(split.total), platform: money(split.platform), seller: money(split.seller) };
 }
 
-function storeFigures(f: StoreFigures, money: (minor: number) => string): SettlementFigures {
-  return {
+function storeFigures(f: StoreFigures, money: (minor: number) => string, withAffiliates: boolean): SettlementFigures {
+  const figures: SettlementFigures = {
     items: money(f.items),
     discount: funded(f.discount, money),
     coins: funded(f.coins, money),
@@ -265,13 +270,24 @@ function storeFigures(f: StoreFigures, money: (minor: number) => string): Settle
     shippingDiscount: funded(f.shippingDiscount, money),
     paid: money(f.goodsPaid + f.shipping - f.shippingDiscount.total),
     commission: money(f.commission),
-    sellerNet: money(f.commissionBase - f.commission + f.shipping - f.shippingDiscount.seller),
+    sellerNet: money(f.commissionBase - f.commission - f.affiliate + f.shipping - f.shippingDiscount.seller),
   };
+  if (withAffiliates) figures.affiliateCommission = money(f.affiliate);
+  return figures;
 }
 
-/** The settlement of a result `evaluate` returned (the same object as `result.settlement`). */
-export function settle(result: object): Settlement {
+/**
+ * The settlement of a result `evaluate` returned (the same object as `result.settlement`). With `{ attribution }`
+ * (what `attribute(order, journey)` returned for the order), each line, store and the totals carry the affiliate
+ * commissions too; an attribution that does not fit the order is returned as `{ errors }` naming its path.
+ */
+export function settle(result: object): Settlement;
+export function settle(result: object, options: SettlementOptions): Settlement | { errors: AttributionError[] };
+export function settle(result: object, options?: SettlementOptions): Settlement | { errors: AttributionError[] } {
   const context = contextOf(result);
   if (!context) throw new TypeError("settle: not a pricing result returned by evaluate");
-  return (context.settlement ??= computeSettlement(context)) as Settlement;
+  if (options?.attribution === undefined) return (context.settlement ??= computeSettlement(context)) as Settlement;
+  const read = readAttribution(options.attribution, context.cart);
+  if ("errors" in read) return read;
+  return computeSettlement(context, read.lines);
 }
