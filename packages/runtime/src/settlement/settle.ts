@@ -246,7 +246,21 @@ export function computeSettlement(context: PricingContext, affiliates?: readonly
     totals.commissionBase += f.commissionBase;
     totals.commission += f.commission;
     totals.affiliate += f.affiliate;
-    out[s] = { store: names[s]!, ...storeFigures(f, format, affiliates !== undefined), lines: linesOf[s]! };
+    const figuresOf = storeFigures(f, format, affiliates !== undefined);
+    const store: SettlementStore = {
+      store: names[s]!,
+      items: figuresOf.items,
+      discount: figuresOf.discount,
+      coins: figuresOf.coins,
+      shipping: figuresOf.shipping,
+      shippingDiscount: figuresOf.shippingDiscount,
+      paid: figuresOf.paid,
+      commission: figuresOf.commission,
+      sellerNet: figuresOf.sellerNet,
+      lines: linesOf[s]!,
+    };
+    if (figuresOf.affiliateCommission !== undefined) store.affiliateCommission = figuresOf.affiliateCommission;
+    out[s] = store;
   }
   return { currency: cart.currency, stores: out, totals: storeFigures(totals, format, affiliates !== undefined) };
 }
