@@ -7,7 +7,8 @@ import { parse as parseYaml } from "yaml";
  * The settlement and returns conformance corpus (`test/conformance/settlement/*.yaml`,
  * `test/conformance/returns/*.yaml`): the format of the other conformance folders plus `expect.settlement` (a
  * partial match of the settlement), `returns` (returns applied one after another, each with the ones before it)
- * and `expect.refunds` (a partial match of each refund's output, one per return). test/settlement-conformance.test.ts
+ * and `expect.refunds` (a partial match of each refund's output, one per return); `attribution` (the value
+ * `attribute(order, journey)` returned for the order, written out) is passed to settlement and every refund. test/settlement-conformance.test.ts
  * runs every case on the compiled bundle (`runOnBundle`) and on the reference (`runOnReference`), checks each run
  * against the case and the two runs against each other.
  */
@@ -16,6 +17,8 @@ export interface SettlementCase {
   cart: Record<string, unknown>;
   usage?: Record<string, number>;
   returns?: Record<string, unknown>[];
+  /** docs/language.md, "Affiliate commissions in settlement and returns": `settle(result, { attribution })`. */
+  attribution?: unknown;
   expect?: Record<string, unknown> & { settlement?: unknown; refunds?: unknown[] };
 }
 
@@ -106,8 +109,8 @@ export function checkSettlementCase(run: SettlementRun, testCase: SettlementCase
 /** The compiled bundle's exports this needs (SPEC-13: `settle(result)` and `refund(result, returns, previous)`). */
 export interface SettlementBundle {
   tryEvaluate(cart: unknown, options?: object): { ok: boolean; result?: unknown; errors?: unknown };
-  settle(result: unknown): unknown;
-  refund(result: unknown, returns: unknown, previous?: unknown): unknown;
+  settle(result: unknown, options?: { attribution?: unknown }): unknown;
+  refund(result: unknown, returns: unknown, previous?: unknown, options?: { attribution?: unknown }): unknown;
 }
 
 /** The reference's settlement of one cart (packages/reference `referenceSettlement(…).trySettle`). */
@@ -115,26 +118,32 @@ export interface SettlementReference {
   trySettle(
     cart: unknown,
     options?: object,
+    extra?: { attribution?: unknown },
   ): { ok: true; result: unknown; settlement: unknown; refund(returns: unknown, previous?: unknown): unknown } | { ok: false; errors: unknown };
 }
 
 const optionsOf = (testCase: SettlementCase) => (testCase.usage ? { usage: testCase.usage } : undefined);
+/** The settlement and refund options of a case: `{ attribution }` only when the case gives one. */
+const attributionOf = (testCase: SettlementCase) => (testCase.attribution === undefined ? undefined : { attribution: testCase.attribution });
 
 /** Prices the case's cart with the compiled bundle, settles it and applies the case's returns one after another. */
 export function runOnBundle(bundle: SettlementBundle, testCase: SettlementCase): SettlementRun {
   const outcome = bundle.tryEvaluate(testCase.cart, optionsOf(testCase));
   if (!outcome.ok) throw new Error(`cart rejected by the bundle: ${JSON.stringify(outcome.errors)}`);
   const result = outcome.result;
+  const extra = attributionOf(testCase);
   return {
     result,
-    settlement: bundle.settle(result),
-    refunds: runReturns(testCase.returns ?? [], (returned, previous) => bundle.refund(result, returned, previous)),
+    settlement: extra ? bundle.settle(result, extra) : bundle.settle(result),
+    refunds: runReturns(testCase.returns ?? [], (returned, previous) =>
+      extra ? bundle.refund(result, returned, previous, extra) : bundle.refund(result, returned, previous),
+    ),
   };
 }
 
 /** The same on the reference evaluator. */
 export function runOnReference(reference: SettlementReference, testCase: SettlementCase): SettlementRun {
-  const outcome = reference.trySettle(testCase.cart, optionsOf(testCase) ?? {});
+  const outcome = reference.trySettle(testCase.cart, optionsOf(testCase) ?? {}, attributionOf(testCase));
   if (!outcome.ok) throw new Error(`cart rejected by the reference: ${JSON.stringify(outcome.errors)}`);
   return {
     result: outcome.result,

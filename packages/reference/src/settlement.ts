@@ -265,6 +265,8 @@ export interface RefSettlementFigures {
   paid: string;
   commission: string;
   sellerNet: string;
+  /** Only with an attribution: the affiliate commissions of the lines, also taken off `sellerNet`. */
+  affiliateCommission?: string;
 }
 
 export interface RefSettlementLine {
@@ -275,6 +277,10 @@ export interface RefSettlementLine {
   paid: string;
   commissionRate: string;
   commission: string;
+  /** Only with an attribution: the attribution line's winner, or null (also for a line it does not list). */
+  webmaster?: string | null;
+  /** Only with an attribution: the attribution line's `commissionMinor` (every unit's), 0 for a line not listed. */
+  affiliateCommission?: string;
 }
 
 export interface RefSettlement {
@@ -292,6 +298,7 @@ interface Figures {
   goodsPaid: bigint;
   commissionBase: bigint;
   commission: bigint;
+  affiliateCommission: bigint;
 }
 
 const zeroSplit = (): Split => ({ total: 0n, platform: 0n, seller: 0n });
@@ -304,6 +311,7 @@ const zeroFigures = (): Figures => ({
   goodsPaid: 0n,
   commissionBase: 0n,
   commission: 0n,
+  affiliateCommission: 0n,
 });
 const addSplit = (to: Split, x: { total?: bigint; amount?: bigint; platform: bigint; seller: bigint }) => {
   to.total += x.total ?? x.amount ?? 0n;
@@ -343,7 +351,12 @@ function overStores(amount: bigint, stores: { store: string; items: bigint }[]):
   );
 }
 
-export function settleReference(rules: RefRules, cart: RefCart, result: RefResult, inputs: SettlementInputs): RefSettlement {
+/**
+ * The settlement of a priced order. With `affiliate` (a read attribution, see `readAttribution`) its lines gain
+ * `webmaster` and `affiliateCommission`, its stores and totals `affiliateCommission`, and `sellerNet` is lowered by it
+ * (docs/language.md, "Affiliate commissions in settlement and returns"); without it nothing of that is added.
+ */
+export function settleReference(rules: RefRules, cart: RefCart, result: RefResult, inputs: SettlementInputs, affiliate?: AffiliateLines): RefSettlement {
   const money = (m: bigint) => formatMinor(m, cart.digits);
   const splitOut = (s: Split): RefSplitOut => ({ total: money(s.total), platform: money(s.platform), seller: money(s.seller) });
   const comps = components(rules, cart, result, inputs);
@@ -366,7 +379,7 @@ export function settleReference(rules: RefRules, cart: RefCart, result: RefResul
       f.goodsPaid += paid;
       f.commissionBase += c.commissionBase;
       f.commission += c.commission;
-      lineOut[k]!.push({
+      const out: RefSettlementLine = {
         line: c.line.id,
         items: money(c.line.subtotal),
         discount: splitOut(discount),
@@ -374,7 +387,14 @@ export function settleReference(rules: RefRules, cart: RefCart, result: RefResul
         paid: money(paid),
         commissionRate: formatRate(c.rate),
         commission: money(c.commission),
-      });
+      };
+      if (affiliate) {
+        const a = affiliate.get(i);
+        f.affiliateCommission += a?.commission ?? 0n;
+        out.webmaster = a?.webmaster ?? null;
+        out.affiliateCommission = money(a?.commission ?? 0n);
+      }
+      lineOut[k]!.push(out);
     }
   });
 
@@ -397,7 +417,8 @@ export function settleReference(rules: RefRules, cart: RefCart, result: RefResul
     shippingDiscount: splitOut(f.shippingDiscount),
     paid: money(f.goodsPaid + f.shipping - f.shippingDiscount.total),
     commission: money(f.commission),
-    sellerNet: money(f.commissionBase - f.commission + f.shipping - f.shippingDiscount.seller),
+    sellerNet: money(f.commissionBase - f.commission - f.affiliateCommission + f.shipping - f.shippingDiscount.seller),
+    ...(affiliate ? { affiliateCommission: money(f.affiliateCommission) } : {}),
   });
   const totals = zeroFigures();
   for (const f of figures) {
@@ -409,12 +430,77 @@ export function settleReference(rules: RefRules, cart: RefCart, result: RefResul
     totals.goodsPaid += f.goodsPaid;
     totals.commissionBase += f.commissionBase;
     totals.commission += f.commission;
+    totals.affiliateCommission += f.affiliateCommission;
   }
   return {
     currency: cart.currency,
     stores: stores.map((s, k) => ({ store: s.store, ...out(figures[k]!), lines: lineOut[k]! })),
     totals: out(totals),
   };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Affiliate commissions (docs/language.md, "Affiliate commissions in settlement and returns").
+
+/** A read attribution: by index in cart.lines, the winner, the whole commission and the per-unit commissions. */
+export type AffiliateLines = Map<number, { webmaster: string | null; commission: bigint; perUnit: bigint[] }>;
+
+const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
+const isWhole = (x: unknown): x is number => typeof x === "number" && Number.isSafeInteger(x) && x >= 0;
+
+/**
+ * Reads the value `attribute(order, journey)` returned: it must be `ok` with a `lines` array; each line names a line
+ * of the order once, and its `perUnitMinor` has one whole number ≥ 0 per unit, summing to `commissionMinor`. Every
+ * problem is an error at `/attribution/lines/<index>/…` (`/attribution` for the value as a whole).
+ */
+export function readAttribution(
+  attribution: unknown,
+  cart: RefCart,
+): { ok: true; lines: AffiliateLines } | { ok: false; errors: { path: string; message: string }[] } {
+  const whole = (message: string) => ({ ok: false as const, errors: [{ path: "/attribution", message }] });
+  if (!isRecord(attribution) || !Array.isArray(attribution["lines"])) return whole("an attribution result, as attribute(order, journey) returns it");
+  if (attribution["ok"] !== true) return whole("the attribution is not ok: attribute the order again without errors");
+  const lineIndex = new Map(cart.lines.map((l, i) => [l.id, i]));
+  const lines: AffiliateLines = new Map();
+  const seen = new Set<number>();
+  const errors: { path: string; message: string }[] = [];
+  (attribution["lines"] as unknown[]).forEach((entry, n) => {
+    const at = (field: string) => `/attribution/lines/${n}${field ? `/${field}` : ""}`;
+    if (!isRecord(entry)) return errors.push({ path: at(""), message: "an attribution line is an object" });
+    const id = entry["line"];
+    const i = typeof id === "string" ? lineIndex.get(id) : undefined;
+    if (i === undefined) return errors.push({ path: at("line"), message: `the order has no line ${JSON.stringify(id)}` });
+    if (seen.has(i)) return errors.push({ path: at("line"), message: `line "${String(id)}" is listed twice` });
+    seen.add(i);
+    const webmaster = entry["webmaster"];
+    if (webmaster !== undefined && webmaster !== null && typeof webmaster !== "string")
+      return errors.push({ path: at("webmaster"), message: "a webmaster is a string" });
+    const commission = entry["commissionMinor"];
+    if (!isWhole(commission)) return errors.push({ path: at("commissionMinor"), message: "a whole number of minor units, 0 or more" });
+    const perUnit = entry["perUnitMinor"];
+    const q = cart.lines[i]!.quantity;
+    if (!Array.isArray(perUnit) || perUnit.length !== q)
+      return errors.push({ path: at("perUnitMinor"), message: `one commission per unit: line "${String(id)}" has ${q} units` });
+    const bad = perUnit.findIndex((x) => !isWhole(x));
+    if (bad >= 0) return errors.push({ path: at(`perUnitMinor/${bad}`), message: "a whole number of minor units, 0 or more" });
+    const units = (perUnit as number[]).map((x) => BigInt(x));
+    if (sum(units) !== BigInt(commission))
+      return errors.push({ path: at("perUnitMinor"), message: `the per-unit commissions sum to ${sum(units)}, not commissionMinor ${commission}` });
+    lines.set(i, { webmaster: typeof webmaster === "string" ? webmaster : null, commission: BigInt(commission), perUnit: units });
+  });
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, lines };
+}
+
+/** `settle(result, { attribution })`: the settlement with affiliate commissions, or the attribution's errors. */
+export function settleWithAttribution(
+  rules: RefRules,
+  cart: RefCart,
+  result: RefResult,
+  inputs: SettlementInputs,
+  attribution: unknown,
+): RefSettlement | { errors: { path: string; message: string }[] } {
+  const read = readAttribution(attribution, cart);
+  return read.ok ? settleReference(rules, cart, result, inputs, read.lines) : { errors: read.errors };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -427,6 +513,8 @@ export interface RefRefundLine {
   discounts: { promotion: string; amount: string; platform: string; seller: string }[];
   coins: { amount: string; coins: number };
   commissionReversed: string;
+  /** Only with an attribution: the per-unit affiliate commissions of exactly the units this return takes. */
+  affiliateCommissionReversed?: string;
 }
 
 export interface RefRelease {
@@ -446,6 +534,8 @@ export interface RefRefund {
   refund: string;
   coinsReturned: number;
   commissionReversed: string;
+  /** Only with an attribution: the lines' `affiliateCommissionReversed` summed. */
+  affiliateCommissionReversed?: string;
   funders: { platform: string; seller: string };
   recovered: { promotion: string; amount: string; uncollected: string }[];
   /**
@@ -470,7 +560,6 @@ export interface RefPrevious {
   outstanding?: unknown;
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
 const pointer = (id: string) => `/returns/${id.replace(/~/g, "~0").replace(/\//g, "~1")}`;
 
 /** Reads `previous`: `{ units, recovered, outstanding }`, or a plain map of units per line. */
@@ -497,6 +586,7 @@ export function refundReference(
   inputs: SettlementInputs,
   returns: unknown,
   previousArg?: unknown,
+  attribution?: unknown,
 ): RefRefundOutcome {
   const previous = readPrevious(previousArg);
   const before = (id: string) => (Object.hasOwn(previous.units, id) && typeof previous.units[id] === "number" ? previous.units[id]! : 0);
@@ -525,6 +615,8 @@ export function refundReference(
       path: "/previous/outstanding",
       message: `an amount of ${cart.currency}, 0 or more, as a decimal string with at most ${cart.digits} decimals`,
     });
+  const affiliate = attribution === undefined ? undefined : readAttribution(attribution, cart);
+  if (affiliate && !affiliate.ok) errors.push(...affiliate.errors);
   if (errors.length > 0) return { errors };
 
   const money = (m: bigint) => formatMinor(m, cart.digits);
@@ -540,6 +632,7 @@ export function refundReference(
   let refundTotal = 0n;
   let coinsReturned = 0n;
   let commissionReversed = 0n;
+  let affiliateReversed = 0n;
   const funders = { platform: 0n, seller: 0n };
   const ordered = [...now.keys()].sort((a, b) => cart.lines[a]!.position - cart.lines[b]!.position);
   for (const i of ordered) {
@@ -578,14 +671,22 @@ export function refundReference(
       funders.platform += d.platform;
       funders.seller += d.seller;
     }
-    lines.push({
+    const out: RefRefundLine = {
       line: c.line.id,
       units: k,
       refund: money(refund),
       discounts: discounts.map((d) => ({ promotion: d.promotion, amount: money(d.amount), platform: money(d.platform), seller: money(d.seller) })),
       coins: { amount: money(coinValue), coins: Number(coins) },
       commissionReversed: money(reversed),
-    });
+    };
+    if (affiliate?.ok) {
+      // Units q−r−k+1 … q−r, unit u at index u − 1: exactly the units this return takes.
+      const perUnit = affiliate.lines.get(i)?.perUnit ?? [];
+      const taken = sum(perUnit.slice(q - r - k, q - r));
+      affiliateReversed += taken;
+      out.affiliateCommissionReversed = money(taken);
+    }
+    lines.push(out);
   }
 
   // `on return recover discount`: the promotion's `when` on the kept order; if it fails, the kept units' shares.
@@ -623,6 +724,7 @@ export function refundReference(
     refund: money(left),
     coinsReturned: Number(coinsReturned),
     commissionReversed: money(commissionReversed),
+    ...(affiliate?.ok ? { affiliateCommissionReversed: money(affiliateReversed) } : {}),
     funders: { platform: money(funders.platform), seller: money(funders.seller) },
     recovered,
     outstanding: money(outstanding),

@@ -37,13 +37,16 @@ export function readAttribution(value: unknown, cart: NormalizedCart): { lines: 
   const index = new Map(cart.lines.map((line, i) => [line.id, i]));
   const out: (AffiliateLine | undefined)[] = cart.lines.map(() => undefined);
   const errors: AttributionError[] = [];
+  const seen = new Set<number>();
   value["lines"].forEach((entry: unknown, k: number) => {
     const at = `/attribution/lines/${k}`;
     if (!isRecord(entry)) return errors.push({ path: at, message: `${at}: expected an attributed line` });
     const id = entry["line"];
     const i = typeof id === "string" ? index.get(id) : undefined;
     if (i === undefined) return errors.push({ path: `${at}/line`, message: `${at}/line: the order has no line ${JSON.stringify(id)}` });
-    if (out[i] !== undefined) return errors.push({ path: `${at}/line`, message: `${at}/line: line ${JSON.stringify(id)} is attributed twice` });
+    // A line listed twice is refused even when its first listing was refused too.
+    if (seen.has(i)) return errors.push({ path: `${at}/line`, message: `${at}/line: line ${JSON.stringify(id)} is attributed twice` });
+    seen.add(i);
     const commission = entry["commissionMinor"];
     if (!isCount(commission))
       return errors.push({ path: `${at}/commissionMinor`, message: `${at}/commissionMinor: expected a whole number of minor units, 0 or more` });
