@@ -3,7 +3,7 @@
  * met, printed and written to bench/results.md (with the machine, the date and the load average). Never asserts
  * (timings on shared machines are noisy); not part of `npm test`.
  *
- *   npm run build && npm --prefix bench ci && node bench/performance.mjs [--quick] [--sizes=1000,10000]
+ *   npm run build && npm --prefix bench install --no-save && node bench/performance.mjs [--quick] [--sizes=1000,10000]
  *
  * How contenders are compared:
  * - Every contender (the compiled bundle's `evaluate` on the raw cart, the same on carts validated once, the
@@ -57,7 +57,7 @@ const { generatePromotions } = await import("./generate.mjs");
 
 const hasJre = existsSync(here("./node_modules/json-rules-engine/package.json"));
 const hasZen = existsSync(here("./node_modules/@gorules/zen-engine/package.json"));
-if (!hasJre || !hasZen) console.log("json-rules-engine or @gorules/zen-engine is not installed: their rows are skipped (npm --prefix bench ci).\n");
+if (!hasJre || !hasZen) console.log("json-rules-engine or @gorules/zen-engine is not installed: their rows are skipped (npm --prefix bench install --no-save).\n");
 
 const scratch = mkdtempSync(join(tmpdir(), "promo-perf-"));
 const started = performance.now();
@@ -639,7 +639,7 @@ const report = `# Performance benchmark
 Machine: ${machine}. Date: ${new Date().toISOString()}. Run time: ${totalSeconds.toFixed(0)} s${quick ? " (--quick: 0.3 s per contender)" : ""}.
 Load average (1 / 5 / 15 min) at start ${loadAtStart}, at end ${loadAtEnd}: with other work on the machine, latencies (p99 above
 all) are inflated; the ratios are taken within one interleaved run, so such work falls on every contender alike.
-Command: \`node bench/performance.mjs\` (after \`npm run build\` and \`npm --prefix bench ci\`).
+Command: \`node bench/performance.mjs\` (after \`npm run build\` and \`npm --prefix bench install --no-save\`).
 
 ## Targets
 
