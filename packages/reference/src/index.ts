@@ -56,3 +56,4 @@ export function referenceSettlement(
     },
   };
 }
+export * from "./campaign.js";
