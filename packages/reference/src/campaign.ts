@@ -198,7 +198,9 @@ function holds(actual: unknown, op: RefComparator, value: RefRequirement["value"
   }
 }
 
-const show = (op: RefComparator, value: RefRequirement["value"]) => `${op} ${Array.isArray(value) ? JSON.stringify(value) : String(value)}`;
+/** `>= 4.5`, `not "toys"`, `in ["apparel","home"]`: the docs fix "the operator and the value"; texts are written as JSON. */
+const show = (op: RefComparator, value: RefRequirement["value"]) =>
+  `${op} ${typeof value === "number" || typeof value === "boolean" ? String(value) : JSON.stringify(value)}`;
 
 /**
  * Every requirement, in order; every failure. A requirement with a gate holds only when the gate fact is a number
