@@ -10,20 +10,37 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
-import { campaignCart, checkEdit, checkEligibility, type EditRule, type RegisteredSku, type Requirement } from "../packages/campaign/src/index.js";
+import {
+  campaignCart,
+  checkEdit,
+  checkEligibility,
+  checkFieldEdit,
+  registrationRefusal,
+  transition,
+  type EditRule,
+  type RegisteredSku,
+  type Requirement,
+  type Status,
+  type StatusEvent,
+} from "../packages/campaign/src/index.js";
 import { checkSource, lowerCampaigns } from "../packages/dsl/src/index.js";
 import {
+  lockCalendar,
   readCampaigns,
   referenceCampaignCart,
+  referenceFieldEdit,
+  referenceRegistrationRefusal,
+  referenceTransition,
   referenceEdit,
   referenceEligibility,
   referenceEvaluator,
   seedEditPolicy,
   type RefCampaign,
+  type RefCampaignCartLine,
   type RefSnapshot,
 } from "../packages/reference/src/index.js";
 
-const counted = { eligibility: 0, edits: 0, seedEdits: 0, carts: 0, campaigns: 0, refused: 0, dstUntils: 0 };
+const counted = { eligibility: 0, edits: 0, seedEdits: 0, carts: 0, campaigns: 0, refused: 0, dstUntils: 0, registrations: 0, transitions: 0, fieldEdits: 0 };
 
 function compile(source: string): { engine: ReturnType<typeof lowerCampaigns>[number]; ref: RefCampaign } | undefined {
   const { project, diagnostics } = checkSource("gen.promo", source);
@@ -78,6 +95,8 @@ const calendarSpec = fc.record({
   closesZone: fc.constantFrom(undefined, "same", "UTC"),
   sale: fc.constantFrom(...SALE_STARTS),
   warmUp: fc.boolean(),
+  review: fc.boolean(),
+  ends: fc.boolean(),
 });
 type CalendarSpec = typeof calendarSpec extends fc.Arbitrary<infer T> ? T : never;
 
@@ -87,8 +106,10 @@ function campaignSource(cal: CalendarSpec, requires: readonly string[], allows: 
     `campaign "gen.1" {`,
     `  registration opens 2026-01-01 00:00 in ${cal.zone}`,
     `  registration closes ${cal.closes}${closesIn}`,
+    ...(cal.review ? [`  review from 2026-01-01 00:00 to 2026-10-31 23:59:59 in ${cal.zone}`] : []),
     ...(cal.warmUp ? [`  warm-up from 2026-10-20 00:00 to 2026-11-01 23:59:59 in ${cal.zone}`] : []),
     `  sale from ${cal.sale} to ${cal.sale.slice(0, 10)} 23:59:59 in ${cal.zone}`,
+    ...(cal.ends ? [`  ends 2026-11-10 00:00`] : []),
     ...requires.map((r, i) => `  require reason-${i}: ${r}`),
     ...allows.filter((a): a is string => a !== null).map((a) => `  ${a}`),
     `}`,
@@ -272,6 +293,66 @@ describe("edits: engine and reference agree", () => {
   });
 });
 
+// ---- registration window, status and locked fields ----
+
+const STATUSES: Status[] = ["under-review", "approved", "rejected", "removed"];
+const EVENTS: StatusEvent[] = ["approve", "reject", "remove", "penalty", "requirement-lost"];
+const FIELDS = [
+  "category",
+  "unit",
+  "salesUnit",
+  "colour",
+  "shipFrom",
+  "discountedPrice",
+  "originalPrice",
+  "pricesByCountry",
+  "packageSize",
+  "shippingModel",
+  "title",
+  "stock",
+];
+
+describe("registration, status and locked fields: engine and reference agree", () => {
+  it("every status and event the docs decide", () => {
+    for (const status of STATUSES) {
+      for (const event of EVENTS) {
+        const ref = referenceTransition(status, event);
+        if (ref === undefined) continue; // a penalty on a rejected or removed registration: the docs say nothing
+        expect(transition(status, event), `${status} ${event}`).toEqual(ref);
+        counted.transitions++;
+      }
+    }
+    expect(counted.transitions).toBe(18);
+  });
+
+  it("the registration window and locked fields, at and around every calendar boundary", () => {
+    fc.assert(
+      fc.property(
+        calendarSpec,
+        fc.array(fc.tuple(fc.nat(), fc.constantFrom(...DELTAS), fc.constantFrom(...FIELDS), fc.constantFrom(...STATUSES)), { minLength: 20, maxLength: 20 }),
+        (cal, cases) => {
+          const compiled = compile(campaignSource(cal, ["product.evaluations exceeds 5"], []));
+          if (!compiled) return;
+          const c = compiled.engine.calendar;
+          const locks = { reviewEnds: Date.parse(c.reviewEnd ?? c.saleStart), saleEnd: Date.parse(c.end) };
+          expect(lockCalendar(compiled.ref)).toEqual(locks);
+          const instants = [c.registrationOpens, c.registrationCloses, c.reviewEnd ?? c.saleStart, c.saleStart, c.saleEnd, c.end].map((x) => Date.parse(x));
+          for (const [i, d, field, status] of cases) {
+            const at = instants[i % instants.length]! + d;
+            expect(registrationRefusal(at, compiled.engine)).toBe(referenceRegistrationRefusal(compiled.ref, at));
+            counted.registrations++;
+            expect(checkFieldEdit(field, status, at, locks), JSON.stringify({ field, status, at })).toEqual(
+              referenceFieldEdit(field, status, at, lockCalendar(compiled.ref)),
+            );
+            counted.fieldEdits++;
+          }
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+});
+
 // ---- (c) carts ----
 
 const CURRENCIES = [
@@ -412,7 +493,7 @@ describe("disagreements between the engine and the docs", () => {
   });
 
   const registered = [{ product: "tee", sku: "tee-S", discountPercent: 10, remainingUnits: 1 }];
-  const saleCart = (lines: object[]) => ({ currency: "USD", at: "2026-11-02T12:00:00Z", lines });
+  const saleCart = (lines: RefCampaignCartLine[]) => ({ currency: "USD", at: "2026-11-02T12:00:00Z", lines });
 
   // Disagreement 2. Docs: "the units at the registered discount become a line at the discounted unit price, the
   // rest (beyond the units left) a line `<id>~full-price` at the original price". With no units left at the
@@ -570,5 +651,7 @@ afterAll(() => {
   expect(counted.edits).toBeGreaterThanOrEqual(20 * 150);
   expect(counted.seedEdits).toBeGreaterThanOrEqual(20 * 80);
   expect(counted.carts).toBeGreaterThanOrEqual(10 * 150);
+  expect(counted.registrations).toBeGreaterThanOrEqual(20 * 80);
+  expect(counted.fieldEdits).toBeGreaterThanOrEqual(20 * 80);
   console.log(`campaign-reference: compared ${JSON.stringify(counted)}`);
 });

@@ -35,6 +35,10 @@ export interface RefCampaign {
   saleStart: number;
   /** Exclusive: the instant after the sale window's last second. */
   saleEnd: number;
+  /** Exclusive, as `saleEnd`; undefined without a `review` window. */
+  reviewEnd: number | undefined;
+  /** `ends`, by default the end of the sale. */
+  end: number;
   requirements: RefRequirement[];
   /** The `allow FIELD increase` clauses, by field (`discount`, `units`). */
   allows: Map<string, RefEditRule>;
@@ -125,6 +129,8 @@ export function readCampaign(d: A.CampaignDecl): RefCampaign {
   const pointZone = (name: string) => dates.get(name)!.at!.zone?.text ?? saleZone;
   const point = (name: string) => wallToEpoch(dates.get(name)!.at!.text, pointZone(name));
   const warmUp = dates.get("warm-up")?.window;
+  const review = dates.get("review")?.window;
+  const saleEnd = wallToEpoch(sale.end.text, saleZone) + 1000;
   const campaign: RefCampaign = {
     name: d.name.text,
     registrationOpens: point("registration opens"),
@@ -132,7 +138,9 @@ export function readCampaign(d: A.CampaignDecl): RefCampaign {
     warmUpStart: warmUp ? wallToEpoch(warmUp.start.text, warmUp.zone.text) : undefined,
     saleStart: wallToEpoch(sale.start.text, saleZone),
     // The end second is inclusive: the window ends at the next second.
-    saleEnd: wallToEpoch(sale.end.text, saleZone) + 1000,
+    saleEnd,
+    reviewEnd: review ? wallToEpoch(review.end.text, review.zone.text) + 1000 : undefined,
+    end: dates.has("ends") ? point("ends") : saleEnd,
     requirements: [],
     allows: new Map(),
   };
@@ -310,15 +318,17 @@ export interface RefCampaignCart {
   take: { sku: string; units: number }[];
 }
 
-interface JsonLine {
+/** A line of the JSON cart of `promo eval`, as far as the campaign reads it. */
+export interface RefCampaignCartLine {
   id: string;
   sku: string;
   product?: string;
   unitPrice: string;
   quantity: number;
-  tags?: string[];
+  tags?: readonly string[];
   [key: string]: unknown;
 }
+type JsonLine = RefCampaignCartLine;
 
 /** The discount rounded half up to the minor unit, taken off the unit price. */
 export function campaignUnitPrice(unitPrice: bigint, percent: number): bigint {
@@ -334,7 +344,7 @@ export function campaignUnitPrice(unitPrice: bigint, percent: number): bigint {
  */
 export function referenceCampaignCart(
   campaign: Pick<RefCampaign, "name" | "warmUpStart" | "saleStart" | "saleEnd">,
-  cart: { currency: string; at: string; lines: JsonLine[]; [key: string]: unknown },
+  cart: { currency: string; at: string; lines: readonly JsonLine[]; [key: string]: unknown },
   registered: readonly RefRegisteredSku[],
   options: { asOfSale?: boolean } = {},
 ): RefCampaignCart {
@@ -379,4 +389,55 @@ export function referenceCampaignCart(
     lines,
     take: [...take].map(([sku, units]) => ({ sku, units })),
   };
+}
+
+// ---- registration, status and locked fields ----
+
+/** Registration is open from `registration opens` (inclusive) until `registration closes` (exclusive). */
+export function referenceRegistrationRefusal(campaign: Pick<RefCampaign, "registrationOpens" | "registrationCloses">, at: number): string | undefined {
+  if (at < campaign.registrationOpens) return "registration-not-open";
+  if (at >= campaign.registrationCloses) return "registration-closed";
+  return undefined;
+}
+
+export type RefStatus = "under-review" | "approved" | "rejected" | "removed";
+export type RefStatusEvent = "approve" | "reject" | "remove" | "penalty" | "requirement-lost";
+
+/**
+ * The status after an event (docs, Status), or the reason it is refused; undefined where the docs say nothing (a
+ * `penalty` on a rejected or removed registration).
+ */
+export function referenceTransition(status: RefStatus, event: RefStatusEvent): { status: RefStatus } | { refused: string } | undefined {
+  switch (event) {
+    case "approve":
+      return status === "under-review" ? { status: "approved" } : { refused: "not-under-review" };
+    case "reject":
+      return status === "under-review" ? { status: "rejected" } : { refused: "not-under-review" };
+    case "remove":
+      return status === "under-review" ? { status: "removed" } : { refused: "removal-only-under-review" };
+    case "penalty":
+      return status === "under-review" || status === "approved" ? { status: "removed" } : undefined;
+    case "requirement-lost":
+      return { status };
+  }
+}
+
+const LOCKED_FROM_REGISTRATION = ["category", "unit", "salesUnit", "colour", "shipFrom", "discountedPrice", "originalPrice", "pricesByCountry"];
+const LOCKED_FROM_REVIEW_END = ["packageSize", "shippingModel"];
+
+/** The review's end (the sale's start without a `review`) and the campaign's `ends`, as `promo campaign edit --field` reads them. */
+export function lockCalendar(campaign: Pick<RefCampaign, "reviewEnd" | "saleStart" | "end">): { reviewEnds: number; saleEnd: number } {
+  return { reviewEnds: campaign.reviewEnd ?? campaign.saleStart, saleEnd: campaign.end };
+}
+
+/** Locked fields (docs, Locked fields) of a registered product at `at`. */
+export function referenceFieldEdit(
+  field: string,
+  status: RefStatus,
+  at: number,
+  calendar: { reviewEnds: number; saleEnd: number },
+): { allowed: true } | { allowed: false; field: string; unlocksAt: number } {
+  if (status === "rejected" || status === "removed" || at >= calendar.saleEnd) return { allowed: true };
+  const locked = LOCKED_FROM_REGISTRATION.includes(field) || (LOCKED_FROM_REVIEW_END.includes(field) && at >= calendar.reviewEnds);
+  return locked ? { allowed: false, field, unlocksAt: calendar.saleEnd } : { allowed: true };
 }
