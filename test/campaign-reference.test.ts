@@ -590,6 +590,71 @@ describe("the 11.11 example on the reference (packages/campaign/test/requirement
   });
 });
 
+describe("examples/campaigns/11-11 on the reference and the engine", () => {
+  const dir = join(import.meta.dirname, "..", "examples", "campaigns", "11-11");
+  const lowered = lowerCampaigns(checkSource("campaign.promo", example).project)[0]!;
+
+  it("products.ndjson: the failures its README shows (computed by hand from the docs)", () => {
+    const lines = readFileSync(join(dir, "products.ndjson"), "utf8")
+      .split("\n")
+      .filter((l) => l.trim() !== "");
+    const expected: Record<string, [string, string, unknown, string][]> = {
+      "rating-4.50": [],
+      "rating-4.49": [["rating-too-low", "product.rating", 4.49, ">= 4.5"]],
+      "listed-24h00": [],
+      "listed-23h59": [["listed-too-recently", "product.listedMinutes", 1439, ">= 1440"]],
+      "rating-without-sales": [
+        ["no-recent-sales", "product.sales30d", 0, ">= 1"],
+        ["rating-too-low", "product.sales30d", 0, "> 0"],
+      ],
+      "evaluations-missing": [["missing-data", "product.evaluations", null, "> 5"]],
+    };
+    expect(lines).toHaveLength(6);
+    for (const line of lines) {
+      const snap = JSON.parse(line) as RefSnapshot;
+      const want = expected[snap.product.id as string]!.map(([reason, fact, actual, exp]) => ({ reason, fact, actual, expected: exp }));
+      expect(comparable(referenceEligibility(eleven, snap))).toEqual(want);
+      expect(comparable(checkEligibility(lowered.requirements as Requirement[], snap))).toEqual(want);
+    }
+  });
+
+  it("cart.json (sale) and cart-warm-up.json with the example registration, approved and nothing sold", () => {
+    const registration = JSON.parse(readFileSync(join(dir, "registration.json"), "utf8")) as {
+      product: string;
+      skus: { sku: string; discountPercent: number; units: number }[];
+    };
+    const registered = registration.skus.map((k) => ({
+      product: registration.product,
+      sku: k.sku,
+      discountPercent: k.discountPercent,
+      remainingUnits: k.units,
+    }));
+    const sale = JSON.parse(readFileSync(join(dir, "cart.json"), "utf8"));
+    const ref = referenceCampaignCart(eleven, structuredClone(sale), registered);
+    // 3 × tee-1-S at 25.00 − 20% = 20.00, all within the 10 units; tee-1-L not registered: removed; the mug unchanged.
+    expect(ref.phase).toBe("sale");
+    expect((ref.cart as { lines: object[] }).lines).toEqual([
+      { id: "1", sku: "tee-1-S", product: "tee-1", unitPrice: "20.00", quantity: 3, tags: ["campaign:11.11"] },
+      { id: "3", sku: "mug-9", product: "mug-9", unitPrice: "10.00", quantity: 1 },
+    ]);
+    expect(ref.take).toEqual([{ sku: "tee-1-S", units: 3 }]);
+    const engine = campaignCart(structuredClone(sale), { campaign: lowered.campaign, calendar: lowered.calendar, registered });
+    if ("errors" in engine) throw new Error(engine.errors.join("; "));
+    expect(engine.cart).toEqual(ref.cart);
+    expect(engine.lines).toEqual(ref.lines);
+    expect(takeOf(engine.take)).toEqual(takeOf(ref.take));
+
+    const warm = JSON.parse(readFileSync(join(dir, "cart-warm-up.json"), "utf8"));
+    const refWarm = referenceCampaignCart(eleven, structuredClone(warm), registered);
+    expect(refWarm.phase).toBe("warm-up");
+    expect(refWarm.cart).toEqual(warm);
+    expect(refWarm.take).toEqual([]);
+    const engineWarm = campaignCart(structuredClone(warm), { campaign: lowered.campaign, calendar: lowered.calendar, registered });
+    if ("errors" in engineWarm) throw new Error(engineWarm.errors.join("; "));
+    expect([engineWarm.phase, engineWarm.cart, engineWarm.take]).toEqual([refWarm.phase, refWarm.cart, refWarm.take]);
+  });
+});
+
 describe("campaign checkout conformance cases (test/campaign-conformance.test.ts) on the reference's own rewrite", () => {
   const RULES = `currency USD
 
