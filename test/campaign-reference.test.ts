@@ -59,7 +59,18 @@ function compile(source: string): { engine: ReturnType<typeof lowerCampaigns>[nu
 
 const ZONES = ["UTC", "Asia/Shanghai", "America/New_York", "Europe/Paris"] as const;
 /** Registration closing instants on and around daylight-saving changes (New York 2026-03-08 and 11-01, Paris 03-29 and 10-25). */
-const CLOSES = ["2026-03-09 01:30", "2026-03-30 02:30", "2026-10-26 01:30", "2026-11-02 01:30", "2026-06-15 12:00"] as const;
+const CLOSES = [
+  "2026-03-09 01:30",
+  "2026-03-30 02:30",
+  "2026-10-26 01:30",
+  "2026-11-02 01:30",
+  "2026-06-15 12:00",
+  // In a spring-forward gap or a fall-back overlap in New York or Paris.
+  "2026-03-08 02:30",
+  "2026-11-01 01:30",
+  "2026-03-29 02:30",
+  "2026-10-25 02:30",
+] as const;
 const SALE_STARTS = ["2026-11-02 01:30", "2026-11-03 00:00", "2026-11-09 02:30"] as const;
 
 const OPS = ["at least", "exceeds", "at most", "below", "is", "is not"] as const;
