@@ -57,7 +57,8 @@ const { generatePromotions } = await import("./generate.mjs");
 
 const hasJre = existsSync(here("./node_modules/json-rules-engine/package.json"));
 const hasZen = existsSync(here("./node_modules/@gorules/zen-engine/package.json"));
-if (!hasJre || !hasZen) console.log("json-rules-engine or @gorules/zen-engine is not installed: their rows are skipped (npm --prefix bench install --no-save).\n");
+if (!hasJre || !hasZen)
+  console.log("json-rules-engine or @gorules/zen-engine is not installed: their rows are skipped (npm --prefix bench install --no-save).\n");
 
 const scratch = mkdtempSync(join(tmpdir(), "promo-perf-"));
 const started = performance.now();

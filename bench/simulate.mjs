@@ -25,7 +25,7 @@ const startLoad = load();
 const rows = [];
 try {
   const bundle = join(dir, "ae.mjs");
-  execFileSync(node, [join(root, "packages/dsl/bin/promo.js"), "compile", join(root, "examples/aliexpress-11-11.promo"), "-o", bundle], { stdio: "inherit" });
+  execFileSync(node, [join(root, "packages/cli/bin/promo.js"), "compile", join(root, "examples/aliexpress-11-11.promo"), "-o", bundle], { stdio: "inherit" });
   for (const size of sizes) {
     const carts = join(dir, `carts-${size}.ndjson`);
     execFileSync(node, [join(root, "scripts/generate-carts.mjs"), "--carts", String(size), "--out", carts], { stdio: "inherit" });

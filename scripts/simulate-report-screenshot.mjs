@@ -16,7 +16,7 @@ const args = process.argv.slice(2);
 const executablePath = args[args.indexOf("--chromium") + 1] && args.includes("--chromium") ? args[args.indexOf("--chromium") + 1] : "/usr/bin/chromium";
 const dir = mkdtempSync(join(tmpdir(), "promo-report-shot-"));
 try {
-  const promo = join(root, "packages/dsl/bin/promo.js");
+  const promo = join(root, "packages/cli/bin/promo.js");
   execFileSync(process.execPath, [promo, "compile", join(root, "packages/simulate/test/fixtures/aliexpress-11-11-v2.promo"), "-o", join(dir, "v2.mjs")]);
   execFileSync(process.execPath, [promo, "compile", join(root, "examples/aliexpress-11-11.promo"), "-o", join(dir, "v1.mjs")]);
   execFileSync(process.execPath, [

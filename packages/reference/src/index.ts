@@ -89,3 +89,4 @@ export function referenceSettlement(
     },
   };
 }
+export * from "./campaign.js";
