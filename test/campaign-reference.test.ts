@@ -255,20 +255,15 @@ describe("edits: engine and reference agree", () => {
             registrationCloses: Date.parse(compiled.engine.calendar.registrationCloses),
             saleStart: Date.parse(compiled.engine.calendar.saleStart),
           };
-          // Disagreement (reported; see "until N days before, across a daylight-saving change" below): the engine
-          // subtracts days and weeks as 24-hour periods, the reference moves the wall clock, as the docs' durations do.
-          // Such a campaign is counted, checked to differ by exactly that, and not compared further.
-          const untils = compiled.engine.edits.map((e) => [e.field, e.until ? Date.parse(e.until) : undefined] as const);
-          if (untils.some(([field, until]) => compiled.ref.allows.get(field)?.until !== until)) {
-            for (const [field, until] of untils) {
-              const ref = compiled.ref.allows.get(field)!.until;
-              if (ref === until) continue;
-              expect(Math.abs(ref! - until!)).toBe(3_600_000);
-              expect(cal.zone).not.toBe("UTC");
-              expect([discount, units].find((a) => a?.startsWith(`allow ${field} `))).toMatch(/(day|week)s? before/);
-            }
-            counted.dstUntils++;
-            return;
+          // `until N days|weeks before` moves the wall clock in the campaign's zone (docs/language.md, Edits): the
+          // engine's lowering and the reference agree on every instant, also across a daylight-saving change (counted).
+          for (const e of compiled.engine.edits) {
+            const until = e.until ? Date.parse(e.until) : undefined;
+            expect(until, JSON.stringify({ cal, discount, units })).toBe(compiled.ref.allows.get(e.field)?.until);
+            const text = [discount, units].find((a) => a?.startsWith(`allow ${e.field} `)) ?? "";
+            const from = text.endsWith("sale starts") ? calendar.saleStart : calendar.registrationCloses;
+            // A day or week across a daylight-saving change: 23 or 25 hours a day.
+            if (until !== undefined && /(day|week)s? before/.test(text) && (from - until) % 86_400_000 !== 0) counted.dstUntils++;
           }
           for (const [old, delta, i, d] of edits) {
             const change = applyChange(old, delta);
@@ -389,21 +384,6 @@ const lineArb = fc.record({
   tagged: fc.constantFrom(undefined, ["gift"], ["campaign:gen.1"]),
 });
 
-/** A `<id>~full-price` line whose `<id>` line is not in the cart (nothing at the discount) named `<id>`. */
-function unsplit(cart: unknown): unknown {
-  const c = cart as { lines: { id: string; tags?: string[] }[] };
-  const ids = new Set(c.lines.map((l) => l.id));
-  const base = (id: string) => id.slice(0, -"~full-price".length);
-  return {
-    ...c,
-    lines: c.lines.map((l) => ({
-      ...(l.id.endsWith("~full-price") && !ids.has(base(l.id)) ? { ...l, id: base(l.id) } : l),
-      // Tags are a set (docs, Built-in fields): the engine appends the campaign tag even to a line that has it.
-      ...(l.tags ? { tags: [...new Set(l.tags)] } : {}),
-    })),
-  };
-}
-
 const format = (minor: number, digits: number) =>
   digits === 0 ? String(minor) : `${Math.trunc(minor / 10 ** digits)}.${String(minor % 10 ** digits).padStart(digits, "0")}`;
 const takeOf = (take: readonly { sku: string; units: number }[]) => {
@@ -453,10 +433,8 @@ describe("campaign carts: engine and reference agree", () => {
             const ref = referenceCampaignCart(compiled.ref, structuredClone(cart), registered, { asOfSale });
             const what = JSON.stringify({ cart, registered, asOfSale });
             expect(engine.phase, what).toBe(ref.phase);
-            // Disagreement (reported, docs ambiguous): a registered line with no units left at the discount keeps
-            // its id in the engine; the docs' "the rest (beyond the units left) a line `<id>~full-price`" names it
-            // `<id>~full-price`, which the reference does. Compared modulo that suffix when the line is not split.
-            expect(unsplit(engine.cart), what).toEqual(unsplit(ref.cart));
+            // A line all at one price keeps its id; a split line's full-price units are `<id>~full-price`.
+            expect(engine.cart, what).toEqual(ref.cart);
             expect(takeOf(engine.take), what).toEqual(takeOf(ref.take));
             if (ref.phase === "sale") expect(engine.lines, what).toEqual(ref.lines);
             if (ref.phase === "warm-up") {
@@ -489,50 +467,53 @@ describe("disagreements between the engine and the docs", () => {
 }
 `;
 
-  // Disagreement 1. The docs give one rule for adding days (`expires`: "days, weeks: move the wall-clock date and
-  // keep the wall-clock time, so a day across a daylight-saving change lasts 23 or 25 hours") and none of their own
-  // for `until N days before`. New York moves to daylight time on 2026-03-08: 1 day before 2026-03-09 01:30 EDT
-  // (05:30Z) is 2026-03-08 01:30 EST (06:30Z) on the wall clock, which the reference uses; the engine's lowering
-  // subtracts 24 hours (05:30Z), so an increase at 06:00Z is refused by the engine and allowed by the reference.
-  it.fails("until 1 day before registration closes, across a daylight-saving change: the wall clock's day", () => {
+  // `until N days before` moves the wall clock (docs/language.md, Edits), as `expires` does. New York moves to
+  // daylight time on 2026-03-08: 1 day before 2026-03-09 01:30 EDT (05:30Z) is 2026-03-08 01:30 EST (06:30Z), so an
+  // increase at 06:00Z is still allowed, at 06:30:00.001Z refused (24 hours back would have refused it at 06:00Z).
+  it("until 1 day before registration closes, across a daylight-saving change: the wall clock's day", () => {
     const compiled = compile(NEW_YORK)!;
     const old = { discountPercent: 10, units: 5, originalPrice: 1000 };
-    const at = Date.parse("2026-03-08T06:00:00Z");
-    expect(referenceEdit(compiled.ref, old, { discountPercent: 20 }, at)).toEqual({ allowed: true, reasons: [] });
     const calendar = { registrationCloses: Date.parse(compiled.engine.calendar.registrationCloses), saleStart: Date.parse(compiled.engine.calendar.saleStart) };
-    expect(checkEdit(old, { discountPercent: 20 }, at, calendar, compiled.engine.edits as EditRule[])).toEqual({ allowed: true, reasons: [] });
+    for (const [at, allowed] of [
+      ["2026-03-08T06:00:00Z", true],
+      ["2026-03-08T06:30:00Z", true],
+      ["2026-03-08T06:30:00.001Z", false],
+    ] as const) {
+      const instant = Date.parse(at);
+      expect(referenceEdit(compiled.ref, old, { discountPercent: 20 }, instant).allowed, at).toBe(allowed);
+      expect(checkEdit(old, { discountPercent: 20 }, instant, calendar, compiled.engine.edits as EditRule[]).allowed, at).toBe(allowed);
+    }
   });
 
   const registered = [{ product: "tee", sku: "tee-S", discountPercent: 10, remainingUnits: 1 }];
   const saleCart = (lines: RefCampaignCartLine[]) => ({ currency: "USD", at: "2026-11-02T12:00:00Z", lines });
 
-  // Disagreement 2. Docs: "the units at the registered discount become a line at the discounted unit price, the
-  // rest (beyond the units left) a line `<id>~full-price` at the original price". With no units left at the
-  // discount the reference names the one remaining line `<id>~full-price`; the engine keeps `<id>`.
-  it.fails("no units left at the discount: the rest is the line `<id>~full-price`", () => {
+  // docs/language.md, Checkout during the campaign: a line all at one price keeps its id.
+  it("no units left at the discount: the line keeps its id, at the original price", () => {
     const compiled = compile(NEW_YORK)!;
     const cart = saleCart([{ id: "a", sku: "tee-S", product: "tee", unitPrice: "10.00", quantity: 2 }]);
     const none = [{ ...registered[0]!, remainingUnits: 0 }];
     const ref = referenceCampaignCart(compiled.ref, structuredClone(cart), none);
-    expect((ref.cart as { lines: { id: string }[] }).lines.map((l) => l.id)).toEqual(["a~full-price"]);
+    expect((ref.cart as { lines: { id: string; unitPrice: string }[] }).lines.map((l) => [l.id, l.unitPrice])).toEqual([["a", "10.00"]]);
     const engine = campaignCart(structuredClone(cart), { campaign: "dst", calendar: compiled.engine.calendar, registered: none });
-    expect("cart" in engine && (engine.cart as { lines: { id: string }[] }).lines.map((l) => l.id)).toEqual(["a~full-price"]);
+    expect("cart" in engine && (engine.cart as { lines: { id: string; unitPrice: string }[] }).lines.map((l) => [l.id, l.unitPrice])).toEqual([["a", "10.00"]]);
   });
 
-  // Disagreement 3 (a gap in the docs, shared by the engine and the reference, which follows the docs): the split
-  // line is named `<id>~full-price` whatever the cart holds, so a cart that already has a line of that id is
-  // rewritten into a cart with two lines of one id, which every evaluator then refuses ("duplicate line id").
-  // The docs should say what happens (refuse the cart with a path, or choose a free name).
-  it.fails("the rewritten cart is always one an evaluator accepts: a line already named `<id>~full-price`", () => {
+  // A split line's `<id>~full-price` must be free: otherwise the cart is refused at the line's path, never rewritten
+  // into a cart with one id twice.
+  it("a line that must be split while the cart already uses `<id>~full-price` is refused at its path", () => {
     const compiled = compile(NEW_YORK)!;
     const cart = saleCart([
       { id: "a", sku: "tee-S", product: "tee", unitPrice: "10.00", quantity: 3 },
       { id: "a~full-price", sku: "mug-1", product: "mug", unitPrice: "1.00", quantity: 1 },
     ]);
-    const engine = campaignCart(cart, { campaign: "dst", calendar: compiled.engine.calendar, registered });
-    if ("errors" in engine) return;
-    const priced = referenceEvaluator(checkSource("rules.promo", "currency USD\n").project).tryEvaluate(engine.cart);
-    expect(priced.ok).toBe(true);
+    const engine = campaignCart(structuredClone(cart), { campaign: "dst", calendar: compiled.engine.calendar, registered });
+    expect("errors" in engine && engine.errors.map((e) => e.split(":")[0])).toEqual(["$.lines[0].id"]);
+    expect(referenceCampaignCart(compiled.ref, structuredClone(cart), registered).errors).toEqual(["$.lines[0].id"]);
+    // With the name free, the same line is split.
+    const free = saleCart([{ id: "a", sku: "tee-S", product: "tee", unitPrice: "10.00", quantity: 3 }]);
+    const split = campaignCart(free, { campaign: "dst", calendar: compiled.engine.calendar, registered });
+    expect("cart" in split && (split.cart as { lines: { id: string }[] }).lines.map((l) => l.id)).toEqual(["a", "a~full-price"]);
   });
 });
 
@@ -729,5 +710,6 @@ afterAll(() => {
   expect(counted.carts).toBeGreaterThanOrEqual(10 * 150);
   expect(counted.registrations).toBeGreaterThanOrEqual(20 * 80);
   expect(counted.fieldEdits).toBeGreaterThanOrEqual(20 * 80);
+  expect(counted.dstUntils).toBeGreaterThan(0);
   console.log(`campaign-reference: compared ${JSON.stringify(counted)}`);
 });

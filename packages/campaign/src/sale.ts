@@ -109,6 +109,7 @@ export function campaignCart(cart: unknown, options: CampaignCartOptions): Campa
   );
   const out: CampaignLine[] = [];
   const newLines: CartLineJson[] = [];
+  const ids = new Set(lines.map((l) => l.id));
   const take = new Map<string, number>();
   const discount = new Map(options.registered.map((r) => [`${r.product}\u0000${r.sku}`, r.discountPercent]));
   pricing.forEach((p, i) => {
@@ -147,13 +148,24 @@ export function campaignCart(cart: unknown, options: CampaignCartOptions): Campa
       fullPriceUnits: p.fullPriceUnits,
       preview,
     });
-    const tags = [...(line.tags ?? []), `campaign:${options.campaign}`];
+    const tag = `campaign:${options.campaign}`;
+    const tags = (line.tags ?? []).includes(tag) ? [...line.tags!] : [...(line.tags ?? []), tag];
     if (p.promoUnits > 0) {
       newLines.push({ ...line, unitPrice: formatMinor(p.promoUnitPrice, currency), quantity: p.promoUnits, tags });
       if (!preview) take.set(line.sku, (take.get(line.sku) ?? 0) + p.promoUnits);
     }
-    if (p.fullPriceUnits > 0) newLines.push({ ...line, id: p.promoUnits > 0 ? `${line.id}~full-price` : line.id, quantity: p.fullPriceUnits, tags });
+    if (p.fullPriceUnits > 0) {
+      const split = p.promoUnits > 0;
+      const id = split ? `${line.id}~full-price` : line.id;
+      // The split line's name must be free, or the rewritten cart would hold one id twice.
+      if (split && ids.has(id))
+        errors.push(
+          `$.lines[${i}].id: the campaign splits line ${JSON.stringify(line.id)} and names its full-price units ${JSON.stringify(id)}, which the cart already uses; rename that line`,
+        );
+      newLines.push({ ...line, id, quantity: p.fullPriceUnits, tags });
+    }
   });
+  if (errors.length > 0) return { errors };
   return { phase, cart: { ...c, lines: newLines }, lines: out, take: [...take].map(([sku, units]) => ({ sku, units })) };
 }
 

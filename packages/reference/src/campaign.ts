@@ -316,6 +316,8 @@ export interface RefCampaignCart {
   cart: unknown;
   lines: RefCampaignLine[];
   take: { sku: string; units: number }[];
+  /** A split line whose `<id>~full-price` name the cart already uses: the paths of such lines (the cart is not rewritten). */
+  errors?: string[];
 }
 
 /** A line of the JSON cart of `promo eval`, as far as the campaign reads it. */
@@ -339,7 +341,8 @@ export function campaignUnitPrice(unitPrice: bigint, percent: number): bigint {
 
 /**
  * The cart (the JSON cart of `promo eval`, assumed well formed) for the campaign's phase at its `at`: during the
- * sale (or the warm-up with `asOfSale`) registered units at the registered discount, the rest `<id>~full-price`,
+ * sale (or the warm-up with `asOfSale`) registered units at the registered discount, the rest `<id>~full-price` when
+ * the line is split (a line all at one price keeps its id; a taken split name is an error at the line's path),
  * both tagged `campaign:<name>`, an unregistered SKU of a registered product removed; otherwise unchanged.
  */
 export function referenceCampaignCart(
@@ -359,6 +362,7 @@ export function referenceCampaignCart(
   const lines: RefCampaignLine[] = [];
   const out: JsonLine[] = [];
   const take = new Map<string, number>();
+  const errors: string[] = [];
   for (const line of cart.lines) {
     const r = find(line.product, line.sku);
     if (!r) {
@@ -379,10 +383,15 @@ export function referenceCampaignCart(
     lines.push({ line: line.id, sku: line.sku, status: "registered", promoUnits, promoUnitPrice: price, fullPriceUnits, preview });
     const tags = [...(line.tags ?? []), ...((line.tags ?? []).includes(tag) ? [] : [tag])];
     if (promoUnits > 0) out.push({ ...line, unitPrice: price, quantity: promoUnits, tags });
-    if (fullPriceUnits > 0) out.push({ ...line, id: `${line.id}~full-price`, quantity: fullPriceUnits, tags });
+    // docs/language.md: a line that is split keeps its id for the units at the discount and names the rest
+    // `<id>~full-price`, which must be free in the cart; a line all at one price keeps its id.
+    const split = promoUnits > 0 && fullPriceUnits > 0;
+    if (split && cart.lines.some((l) => l.id === `${line.id}~full-price`)) errors.push(`$.lines[${cart.lines.indexOf(line)}].id`);
+    if (fullPriceUnits > 0) out.push({ ...line, id: split ? `${line.id}~full-price` : line.id, quantity: fullPriceUnits, tags });
     if (!preview && promoUnits > 0) take.set(line.sku, (take.get(line.sku) ?? 0) + promoUnits);
   }
   const rewritten = phase === "sale" || options.asOfSale === true;
+  if (rewritten && errors.length > 0) return { phase, cart, lines: [], take: [], errors };
   return {
     phase,
     cart: rewritten ? { ...cart, lines: out } : cart,

@@ -1,3 +1,4 @@
+import { addDuration } from "@promo/runtime";
 import type * as A from "../ast/nodes.js";
 import { Diagnostics } from "../diagnostics/catalogue.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
@@ -114,6 +115,8 @@ interface Resolved {
   end: number;
   startText: string;
   endText: string;
+  /** The zone the date is written in (`N days before` it moves that wall clock). */
+  zone: string;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -186,7 +189,7 @@ export class CampaignChecker {
     for (const [name, d] of seen) {
       if (d.window) {
         const w = name === "sale" ? saleWindow : this.promotions.windowSpec(d.window, file);
-        if (w) byName.set(name, { clause: d, start: w.startMs, end: w.endMs + 1, startText: d.window.start.text, endText: d.window.end.text });
+        if (w) byName.set(name, { clause: d, start: w.startMs, end: w.endMs + 1, startText: d.window.start.text, endText: d.window.end.text, zone: w.zone });
       } else if (d.at) {
         let zone: string | undefined;
         if (d.at.zone) zone = this.literals.zone(file, d.at.zone);
@@ -196,7 +199,7 @@ export class CampaignChecker {
           continue;
         }
         const ms = this.literals.instant(file, d.at, zone);
-        if (ms !== undefined) byName.set(name, { clause: d, start: ms, end: ms, startText: d.at.text, endText: d.at.text });
+        if (ms !== undefined && zone !== undefined) byName.set(name, { clause: d, start: ms, end: ms, startText: d.at.text, endText: d.at.text, zone });
       }
     }
     const nameSpan = decl.name.span;
@@ -375,7 +378,7 @@ export class CampaignChecker {
     return undefined;
   }
 
-  private edits(decl: A.CampaignDecl, file: FileContext, calendar: { byName: Map<string, Resolved> }): CampaignEditData[] {
+  private edits(decl: A.CampaignDecl, file: FileContext, calendar: { data: CampaignCalendarData; byName: Map<string, Resolved> }): CampaignEditData[] {
     const out: CampaignEditData[] = [];
     const seen = new Map<string, A.CampaignAllow>();
     for (const a of decl.clauses) {
@@ -446,7 +449,17 @@ export class CampaignChecker {
       this.reporter.report(Diagnostics.unknownName(this.at(file, span), "calendar event", event, suggest(event, EDIT_EVENTS)));
       return undefined;
     }
-    const at = event === "sale starts" ? byName.get("sale")!.start : byName.get("registration closes")!.start;
-    return at - amount * UNIT_MINUTES[unit]! * 60_000;
+    const date = event === "sale starts" ? byName.get("sale")! : byName.get("registration closes")!;
+    const at = date.start;
+    const zone = date.zone;
+    // Days and weeks move the wall-clock date in the zone the event is written in and keep the time (as `expires` does: a day
+    // across a daylight-saving change lasts 23 or 25 hours); minutes and hours are elapsed time.
+    const minutes = UNIT_MINUTES[unit]!;
+    if (minutes % 1440 !== 0) return at - amount * minutes * 60_000;
+    try {
+      return addDuration(at, -amount * (minutes / 1440), "days", zone);
+    } catch {
+      return undefined; // an invalid zone is reported where the calendar names it
+    }
   }
 }
