@@ -3,7 +3,7 @@
  * applies in one transaction (registration window, edit policy, status machine), and the store interface the
  * SQLite and PostgreSQL registries implement. No I/O here.
  */
-import { checkEdit, type Registration } from "./index.js";
+import { checkEdit, type Registration } from "./edits.js";
 import type { RegisteredSku } from "./checkout.js";
 import { transition, type Status, type StatusEvent } from "./status.js";
 

@@ -6,7 +6,7 @@ import { affiliateOf, type CheckedProject, hasErrors, lowerAttribution, type Sou
 import { compile } from "@promo/dsl/compiler";
 import { attributeWithRules } from "@promo/runtime";
 import { withInstants } from "./attribute.js";
-import type { TestOutcome } from "./test.js";
+import type { TestOutcome } from "./test-outcome.js";
 
 type Attribute = (order: unknown, journey: unknown) => { ok: boolean; errors: { path: string }[]; lines: object[] };
 

@@ -22,6 +22,7 @@ import type { Command } from "./command.js";
 import { EXIT, UsageError, type CommandContext } from "./context.js";
 import { projectRoot, recordingHost, ROOT_OPTION } from "./files.js";
 import { diagnosticJson, expandRuleFiles, plural, renderFrames, styles } from "./rules.js";
+import type { TestOutcome } from "./test-outcome.js";
 
 export const testCommand: Command = {
   name: "test",
@@ -37,16 +38,6 @@ export const testCommand: Command = {
   exitCodes: ["0  every example passed", "1  an example failed, or a file has errors", "2  usage or I/O error"],
   run: runTest,
 };
-
-/** One example's outcome under both engines. */
-export interface TestOutcome {
-  name: string;
-  file: string;
-  line: number;
-  column: number;
-  passed: boolean;
-  differences: string[];
-}
 
 async function runTest(args: ParsedArgs, ctx: CommandContext): Promise<number> {
   if (args.positionals.length === 0) throw new UsageError("missing file or directory to test", "test");

@@ -2,7 +2,7 @@ import type { AffiliateProgramDecl, AttributionClause, AttributionDecl, Attribut
 import type * as A from "../ast/nodes.js";
 import { Diagnostics } from "../diagnostics/catalogue.js";
 import { suggest } from "../util/similar.js";
-import type { CheckedProject, CheckStage, CheckState } from "./checker.js";
+import type { CheckedProject, CheckStage, CheckState } from "./state.js";
 import type { FileContext, ResolvedWindow } from "./context.js";
 
 /**

@@ -2,7 +2,7 @@ import type * as A from "../ast/nodes.js";
 import { Diagnostics } from "../diagnostics/catalogue.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { MAX_DIAGNOSTICS_PER_FILE, type ParseResult } from "../parser/parse.js";
-import { newTables, Reporter, type FileContext, type Tables, type WritableTables } from "./context.js";
+import { newTables, Reporter, type FileContext, type WritableTables } from "./context.js";
 import { DEFAULT_COST_BUDGET, reportCostOverBudget, reportDeepReferences, reportScopeCycles } from "./bounds.js";
 import { affiliateStage } from "./attribution.js";
 import { reportCouponsMayStack } from "./coupons.js";
@@ -12,72 +12,11 @@ import { Literals } from "./literals.js";
 import { PromotionChecker, type CheckedPromotion } from "./promotions.js";
 import { findNeverTrue } from "./satisfiable.js";
 import { SymbolTable } from "./symbols.js";
-import { CampaignChecker, type CampaignData } from "./campaign.js";
+import { CampaignChecker } from "./campaign.js";
 import { settlementStage } from "./settlement.js";
-import type { CommissionTable } from "@promo/runtime";
 
-export interface CheckOptions {
-  /** Epoch milliseconds of "now" for the window-passed warning (`promo check --at`). */
-  at?: number;
-  /** The static cost a promotion may have, in operations per cart line (default DEFAULT_COST_BUDGET). */
-  costBudget?: number;
-}
-
-export interface CheckedFile {
-  parsed: ParseResult;
-  currency: string | undefined;
-}
-
-/** A checked project: the AST of each file plus side tables; the input of the compiler, interpreter and editor. */
-export interface CheckedProject {
-  files: CheckedFile[];
-  diagnostics: Diagnostic[];
-  /** Read-only after checking: only the checker's stages write the tables (through CheckState.tables). */
-  tables: Tables;
-  symbols: SymbolTable;
-  promotions: CheckedPromotion[];
-  stacking: { rule: A.AtMostRule; file: CheckedFile }[];
-  selection: "best-for-buyer" | "first-by-priority";
-  /** The `earn` rules in declaration order (files in project order). */
-  earn: { decl: A.EarnDecl; file: CheckedFile }[];
-  examples: { decl: A.ExampleDecl; file: CheckedFile }[];
-  /** The `campaign` declarations, each with its lowered data when it has no error (checker/campaign.ts). */
-  campaigns: { decl: A.CampaignDecl; file: CheckedFile; data: CampaignData | undefined }[];
-  /** The project's `commission` table (checker/settlement.ts); null without one or when it has errors. */
-  commission?: CommissionTable | null;
-  /** Each checker stage's time, in stage order. */
-  timings: CheckStageTiming[];
-}
-
-/** What the stages share while checking one project; each stage reads what earlier stages left here. */
-export interface CheckState {
-  readonly files: readonly ParseResult[];
-  readonly options: CheckOptions;
-  readonly reporter: Reporter;
-  readonly tables: WritableTables;
-  readonly symbols: SymbolTable;
-  readonly literals: Literals;
-  readonly expressions: ExpressionChecker;
-  readonly promotions: PromotionChecker;
-  readonly examples: ExampleChecker;
-  readonly project: CheckedProject;
-  /** Per checked file: its source and currency (set by the `currencies` stage). */
-  readonly contexts: Map<CheckedFile, FileContext>;
-  /** `select` rules of every stacking declaration, in file order (set by `declarations`). */
-  readonly selections: { mode: string; span: A.Span; file: FileContext }[];
-}
-
-/** One pass of the checker (OPA's compiler style): a name for timings and tests, and the work. */
-export interface CheckStage {
-  readonly name: string;
-  run(state: CheckState): void;
-}
-
-/** How long one stage took, in milliseconds (`promo check --timings` lists them as `check:<name>`). */
-export interface CheckStageTiming {
-  stage: string;
-  ms: number;
-}
+export type { CheckOptions, CheckedFile, CheckedProject, CheckState, CheckStage, CheckStageTiming } from "./state.js";
+import type { CheckOptions, CheckedFile, CheckedProject, CheckState, CheckStage } from "./state.js";
 
 /**
  * The checker's passes, in the order they must run. Each comment says what the stage needs from the stages

@@ -1,5 +1,5 @@
 import { Diagnostics } from "../diagnostics/catalogue.js";
-import type { CheckedProject } from "./checker.js";
+import type { CheckedProject } from "./state.js";
 import type { Reporter } from "./context.js";
 import type { CheckedPromotion } from "./promotions.js";
 

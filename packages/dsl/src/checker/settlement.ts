@@ -2,7 +2,7 @@ import { parsePercent, type CommissionRate, type CommissionTable } from "@promo/
 import type * as A from "../ast/nodes.js";
 import { Diagnostics } from "../diagnostics/catalogue.js";
 import { suggest } from "../util/similar.js";
-import type { CheckStage, CheckState } from "./checker.js";
+import type { CheckStage, CheckState } from "./state.js";
 import type { FileContext } from "./context.js";
 import type { CheckedPromotion } from "./promotions.js";
 
