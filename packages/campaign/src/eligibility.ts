@@ -69,7 +69,8 @@ function holds(actual: unknown, op: Comparison, expected: Requirement["value"]):
     case "==":
       return actual === expected;
     case "not":
-      return actual !== expected;
+      // A fact of the wrong type fails (docs/language.md): `is not false` on the text "no" does not pass.
+      return typeof actual === typeof expected && actual !== expected;
     case "in":
       return typeof actual === "string" && (expected as readonly string[]).includes(actual);
     case "includes":

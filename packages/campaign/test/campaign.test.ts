@@ -20,6 +20,12 @@ describe("campaign eligibility", () => {
     const snapshot = { product: { sales30d: 1, listedHours: 30, freeDelivery: true }, store: {} };
     expect(checkEligibility(requirements, snapshot)).toMatchObject([{ reason: "missing-data", fact: "product.rating" }]);
   });
+  it("a fact of the wrong type fails with the requirement's own reason, under `is not` too", () => {
+    const notPenalised: Requirement[] = [{ reason: "penalised", fact: "store.penalised", op: "not", value: true }];
+    expect(checkEligibility(notPenalised, { product: {}, store: { penalised: false } })).toEqual([]);
+    expect(checkEligibility(notPenalised, { product: {}, store: { penalised: true } }).map((f) => f.reason)).toEqual(["penalised"]);
+    expect(checkEligibility(notPenalised, { product: {}, store: { penalised: "no" } }).map((f) => f.reason)).toEqual(["penalised"]);
+  });
 });
 
 describe("campaign edit policy", () => {

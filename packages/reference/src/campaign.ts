@@ -200,7 +200,8 @@ function holds(actual: unknown, op: RefComparator, value: RefRequirement["value"
     case "==":
       return actual === value;
     case "not":
-      return actual !== value;
+      // "a fact of the wrong type fails with the requirement's own reason"
+      return typeof actual === typeof value && actual !== value;
     case "in":
       return typeof actual === "string" && (value as string[]).includes(actual);
   }
