@@ -147,14 +147,16 @@ export function minorFormatter(currency: string): (minor: number) => string {
   if (format === undefined) {
     const exponent = requireExponent(currency);
     const scale = 10 ** exponent;
+    // Every fraction's digits made once ("00" … "99" for two decimals; exponents are at most 4): settlement formats
+    // hundreds of amounts per order.
+    const fractions = Array.from({ length: scale }, (_, f) => `.${String(f).padStart(exponent, "0")}`);
     format = (minor: number): string => {
       requireSafeInteger(minor);
-      const sign = minor < 0 ? "-" : "";
+      if (exponent === 0) return String(minor);
       const magnitude = minor < 0 ? -minor : minor;
-      if (exponent === 0) return sign + magnitude;
       const whole = Math.floor(magnitude / scale);
-      const fraction = String(magnitude - whole * scale);
-      return `${sign}${whole}.${fraction.length === exponent ? fraction : fraction.padStart(exponent, "0")}`;
+      const digits = whole + fractions[magnitude - whole * scale]!;
+      return minor < 0 ? "-" + digits : digits;
     };
     formatters.set(currency, format);
   }
