@@ -18,6 +18,7 @@ import {
   nil,
   ownProperty,
   property,
+  safeSingleQuoted,
   safeStringify,
   type Interpolation,
 } from "../src/emit/code.js";
@@ -86,6 +87,17 @@ describe("safeStringify", () => {
       expect(text).not.toMatch(/[<>\u2028\u2029\n\r]/);
       expect(JSON.parse(text)).toBe(s);
     }
+  });
+
+  it("makes single-quoted literals that read back as the same string, with the same characters escaped", () => {
+    expect(safeSingleQuoted('{"a":"it\'s"}')).toBe('\'{"a":"it\\\'s"}\'');
+    for (const s of [...HOSTILE, '\\"', "\\'", "\\", "'", '"', "\\\\'", JSON.stringify({ q: "'\"\\</script>" })]) {
+      const text = safeSingleQuoted(s);
+      expect(text).not.toMatch(/[<>\u2028\u2029\n\r]/);
+      expect(text.startsWith("'") && text.endsWith("'")).toBe(true);
+      expect(new Function(`return ${text};`)()).toBe(s);
+    }
+    expect(() => safeSingleQuoted(1 as never)).toThrow(TypeError);
   });
 
   it("throws on anything that is not JSON data instead of dropping or coercing it", () => {

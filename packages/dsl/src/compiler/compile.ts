@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import type { CheckOptions } from "../checker/checker.js";
 import { hasErrors, type Diagnostic } from "../diagnostics/diagnostic.js";
 import { bundleModule } from "../emit/bundle.js";
-import { safeStringify } from "../emit/code.js";
+import { safeSingleQuoted, safeStringify } from "../emit/code.js";
 import { emitProgram } from "../emit/emit.js";
 import { inertnessViolations } from "../emit/inert.js";
 import { linkModule } from "../emit/link.js";
@@ -55,7 +55,7 @@ export async function compile(files: readonly string[], options: CompileOptions 
   const entry = time("emit", () => emitProgram(program, { runtimeImport: "@promo/runtime", validatorImport: VALIDATOR, dataImport: DATA, linked: !minify }));
   const start = performance.now();
   // The data (most of a large bundle) goes around the bundler and the inertness scan: a short marker string takes
-  // its place, and the data's literal replaces the marker at the end. The literal comes from safeStringify, so it
+  // its place, and the data's literal replaces the marker at the end. The literal comes from safeSingleQuoted, so it
   // is one string token, and scanning the bundle with the marker is scanning it with the data.
   const marker = `promo-program-data-${createHash("sha256").update(entry.dataJson).digest("hex")}`;
   const virtualModules = { [VALIDATOR]: cartSchemaModuleSource(program.attributes), [DATA]: `export default ${safeStringify(marker)};` };
@@ -64,7 +64,7 @@ export async function compile(files: readonly string[], options: CompileOptions 
     : await linkModule({ code: entry.code, imports: entry.imports, resolveDir: PACKAGE_DIR, virtualModules });
   const violations = inertnessViolations(linked.code);
   if (violations.length > 0) throw new Error(`the bundle is not inert: ${violations.slice(0, 5).join("; ")}`);
-  const code = spliceLiteral(linked.code, safeStringify(marker), safeStringify(entry.dataJson));
+  const code = spliceLiteral(linked.code, safeStringify(marker), safeSingleQuoted(entry.dataJson));
   stages.push({ stage: "bundle", ms: performance.now() - start });
   return { code, dts: declarationFile(program), schema: withJourneys(cartSchema(program.attributes)), diagnostics, timings: stages };
 }

@@ -4,6 +4,7 @@ import { isLiteral, literalValue, valueKind } from "../lower/describe.js";
 import { comparisonHead, comparisonTail, literalComparisonFails, negationFails, NONE_HOLDS, notTrue, REASON_SEPARATOR } from "../lower/failure-messages.js";
 import type { LoweredProgram } from "../lower/lower.js";
 import { programData } from "../lower/program-data.js";
+import { compactProgramData } from "@promo/runtime";
 import { ATTRIBUTION_NAMES, attributionExport } from "./attribution.js";
 import type { SourceFile } from "../util/source.js";
 import { _, block, join, lines, literal, NameScope, type Code, type Name } from "./code.js";
@@ -74,7 +75,8 @@ export function emitProgram(program: LoweredProgram, options: EmitOptions): Emit
     scope: (expr) => emitter.ref(expr),
   });
   const runtime = join(RUNTIME_NAMES.map((n) => emitter.names.get(n)!).map((n) => _`${n}`));
-  const dataJson = JSON.stringify(data);
+  // Compact: the fields that equal their defaults are left out, and hydrateProgram puts them back.
+  const dataJson = JSON.stringify(compactProgramData(data));
   const imports: ModuleImport[] = [
     { specifier: options.runtimeImport, names: RUNTIME_NAMES.map((n) => ({ imported: n, local: emitter.names.get(n)!.toString() })) },
     { specifier: options.validatorImport, names: [{ imported: "default", local: "validateCartSchema" }] },

@@ -12,8 +12,11 @@ import { appendAll } from "../util/arrays.js";
 
 /** Deeper nesting than this is refused before parsing, so hostile input cannot overflow the stack. */
 export const MAX_NESTING = 64;
-/** Files larger than this are refused unread; 5 MB files are parsed normally. */
-export const MAX_FILE_BYTES = 16 * 1024 * 1024;
+/**
+ * Files larger than this are refused unread. 32 MiB: a generated file of 100,000 promotions is about 22 MB and
+ * must compile as one file, while a binary or runaway file is still refused before it is decoded or lexed.
+ */
+export const MAX_FILE_BYTES = 32 * 1024 * 1024;
 /** Per file and phase, so that a binary file yields a readable list rather than millions of lines. */
 export const MAX_DIAGNOSTICS_PER_FILE = 100;
 

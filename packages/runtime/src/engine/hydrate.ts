@@ -1,4 +1,4 @@
-import type { Benefit, Condition, Kind, LinePredicate, Program, PromotionSpec, Target } from "./program.js";
+import { DEFAULT_FUNDER, type Benefit, type Condition, type Kind, type LinePredicate, type Program, type PromotionSpec, type Target } from "./program.js";
 
 /**
  * The plain-data form of a program that compiled bundles carry as one JSON literal: functions (conditions and
@@ -38,7 +38,106 @@ export interface ProgramData {
 
 const everyLine: LinePredicate = () => true;
 
-export function hydrateProgram(data: ProgramData, conditions: readonly Condition[], scopes: readonly LinePredicate[]): Program {
+const NO_READS: readonly string[] = Object.freeze([]);
+
+/** Every field of a spec named, so that none is forgotten here (optional ones may be undefined). */
+type EveryField<T> = { [K in keyof T & string]: T[K] | undefined };
+
+/**
+ * A spec from full or compact data. Every spec is built with the same fields in the same order (one shape for the
+ * engine's hot loops), each field left out of compact data taking its default.
+ */
+function promotion(p: PromotionData | CompactPromotionData, conditions: readonly Condition[], benefit: (b: BenefitData) => Benefit): PromotionSpec {
+  const d = PROMOTION_DEFAULTS;
+  const condition = p.condition ?? d.condition;
+  const exclusiveWith = p.exclusiveWith ?? d.exclusiveWith;
+  const spec: EveryField<PromotionSpec> = {
+    id: p.id,
+    title: p.title,
+    kind: p.kind as Kind,
+    currency: p.currency,
+    priority: p.priority ?? d.priority,
+    code: p.code ?? d.code,
+    valid: p.valid ?? d.valid,
+    collect: p.collect ?? d.collect,
+    expires: p.expires ?? d.expires,
+    lock: p.lock ?? d.lock,
+    transferable: p.transferable ?? d.transferable,
+    condition: condition === null ? null : conditions[condition]!,
+    conditionAfterDiscounts: p.conditionAfterDiscounts ?? d.conditionAfterDiscounts,
+    reads: p.reads ?? NO_READS,
+    benefit: benefit(p.benefit),
+    exclusiveWith: exclusiveWith === "all" ? "all" : exclusiveWith === null ? null : new Set(exclusiveWith),
+    combinesWith: new Set(p.combinesWith ?? d.combinesWith),
+    index: p.index ?? d.index,
+    limits: p.limits ?? d.limits,
+    onCancel: p.onCancel ?? d.onCancel,
+    funders: p.funders,
+    onReturn: p.onReturn,
+    source: p.source,
+  };
+  return spec as PromotionSpec;
+}
+
+/**
+ * The value of each promotion field that compact data (`compactProgramData`) leaves out. Most promotions of a large
+ * rule file have no code, window, limit or stacking list: leaving those fields out halves a bundle and the time to
+ * load it. `funders` left out means the kind's default funder and `onReturn` left out means `keep`, as in a spec.
+ */
+const PROMOTION_DEFAULTS = {
+  priority: null,
+  code: null,
+  valid: null,
+  collect: null,
+  expires: null,
+  lock: null,
+  transferable: true,
+  condition: null,
+  conditionAfterDiscounts: false,
+  exclusiveWith: null,
+  combinesWith: [],
+  index: null,
+  limits: [],
+  onCancel: "return",
+} as const satisfies Partial<PromotionData>;
+
+/** A promotion as compact data carries it: the fields equal to their default left out. */
+export type CompactPromotionData = Partial<PromotionData> & Pick<PromotionData, "id" | "title" | "kind" | "currency" | "benefit" | "source">;
+
+export interface CompactProgramData extends Omit<ProgramData, "promotions"> {
+  promotions: CompactPromotionData[];
+}
+
+const isDefault = (key: string, value: unknown): boolean => {
+  if (!Object.hasOwn(PROMOTION_DEFAULTS, key)) return false;
+  const fallback: unknown = PROMOTION_DEFAULTS[key as keyof typeof PROMOTION_DEFAULTS];
+  return Array.isArray(fallback) ? Array.isArray(value) && value.length === 0 : value === fallback;
+};
+
+/** Whether `funders` says what leaving it out says: the kind's one default funder pays it all. */
+function isDefaultFunding(kind: string, funders: PromotionData["funders"]): boolean {
+  if (funders === undefined) return true;
+  const platform = DEFAULT_FUNDER[kind as Kind] === "platform";
+  return platform ? funders.platform > 0 && funders.seller === 0 : funders.platform === 0 && funders.seller > 0;
+}
+
+/** `data` with every promotion field that equals its default left out (what `hydrateProgram` puts back). */
+export function compactProgramData(data: ProgramData): CompactProgramData {
+  const promotions = data.promotions.map((p) => {
+    const out: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(p)) {
+      if (value === undefined || isDefault(key, value)) continue;
+      if (key === "funders" && isDefaultFunding(p.kind, p.funders)) continue;
+      if (key === "onReturn" && value === "keep") continue;
+      if (key === "reads" && Array.isArray(value) && value.length === 0) continue;
+      out[key] = value;
+    }
+    return out as CompactPromotionData;
+  });
+  return { ...data, promotions };
+}
+
+export function hydrateProgram(data: ProgramData | CompactProgramData, conditions: readonly Condition[], scopes: readonly LinePredicate[]): Program {
   const scope = (ref: Ref): LinePredicate | null => (ref === null ? null : scopes[ref]!);
   const target = (t: TargetData): Target => ({ scope: scope(t.scope), label: t.label });
   const benefit = (b: BenefitData): Benefit => {
@@ -58,14 +157,7 @@ export function hydrateProgram(data: ProgramData, conditions: readonly Condition
     }
   };
   return {
-    promotions: data.promotions.map((p): PromotionSpec => ({
-      ...p,
-      kind: p.kind as Kind,
-      condition: p.condition === null ? null : conditions[p.condition]!,
-      benefit: benefit(p.benefit),
-      exclusiveWith: p.exclusiveWith === "all" ? "all" : p.exclusiveWith === null ? null : new Set(p.exclusiveWith),
-      combinesWith: new Set(p.combinesWith),
-    })),
+    promotions: data.promotions.map((p) => promotion(p, conditions, benefit)),
     stacking: data.stacking.map((r) => ({ ...r, members: new Set(r.members) })),
     selection: data.selection,
     earn: data.earn.map((e) => ({ ...e, scope: scope(e.scope) })),

@@ -75,6 +75,20 @@ export interface IndexKeys {
   tags?: readonly string[];
 }
 
+/** Who pays for a promotion (docs/language.md, Funding). */
+export type Party = "platform" | "seller";
+
+/** The default funder of each kind when a promotion has no `funded by` clause (docs/language.md, Funding). */
+export const DEFAULT_FUNDER: Readonly<Record<Kind, Party>> = {
+  automatic: "seller",
+  "store-coupon": "seller",
+  shipping: "seller",
+  "selected-coupon": "platform",
+  "platform-coupon": "platform",
+  coins: "platform",
+  "promo-code": "platform",
+};
+
 export interface PromotionSpec {
   id: string;
   title: string;

@@ -1,24 +1,12 @@
-import type { Kind, PromotionSpec } from "../engine/program.js";
+import { DEFAULT_FUNDER, type Party, type PromotionSpec } from "../engine/program.js";
 
-/** Who pays for a promotion (docs/language.md, Funding). */
-export type Party = "platform" | "seller";
+export { DEFAULT_FUNDER, type Party };
 
 /** Funding weights of a promotion: each party's percentage, scaled to integers with a common scale. */
 export interface Funders {
   platform: number;
   seller: number;
 }
-
-/** The default funder of each kind when a promotion has no `funded by` clause (docs/language.md, Funding). */
-export const DEFAULT_FUNDER: Readonly<Record<Kind, Party>> = {
-  automatic: "seller",
-  "store-coupon": "seller",
-  shipping: "seller",
-  "selected-coupon": "platform",
-  "platform-coupon": "platform",
-  coins: "platform",
-  "promo-code": "platform",
-};
 
 const PLATFORM_ALONE: Funders = Object.freeze({ platform: 1, seller: 0 });
 const SELLER_ALONE: Funders = Object.freeze({ platform: 0, seller: 1 });
