@@ -357,7 +357,8 @@ export function safeStringify(value: unknown): string {
 export function safeSingleQuoted(value: string): string {
   if (typeof value !== "string") throw new TypeError(`cannot emit ${describe(value)} as a string literal`);
   const json = safeStringify(value);
-  return `'${json.slice(1, -1).replace(/\\.|'/g, (m) => (m === '\\"' ? '"' : m === "'" ? "\\'" : m))}'`;
+  // Inside a JSON string a backslash just before a quote is always that quote's escape (a quote is never left bare).
+  return `'${json.slice(1, -1).replaceAll('\\"', '"').replaceAll("'", "\\'")}'`;
 }
 
 /** Object keys are always JSON-quoted; `__proto__` becomes a computed key so it stays an own data property. */
