@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { openPostgresReservations } from "../src/reserve-postgres.js";
@@ -11,7 +12,7 @@ if (PG_URL === undefined) console.log("campaign PostgreSQL tests skipped: PROMO_
 describe.skipIf(PG_URL === undefined)("PostgreSQL reserved units", () => {
   it("64 concurrent checkouts against 10 registered units sell exactly 10", async () => {
     const store = await openPostgresReservations(PG_URL!, 16);
-    const campaign = `11.11-${process.pid}-${Date.now()}`;
+    const campaign = `11.11-${randomUUID()}`;
     await store.register(campaign, "sku-1", 10);
     const results = await Promise.all(Array.from({ length: 64 }, () => store.take(campaign, "sku-1", 1)));
     expect(results.filter(Boolean).length).toBe(10);
@@ -21,7 +22,7 @@ describe.skipIf(PG_URL === undefined)("PostgreSQL reserved units", () => {
 
   it("a process killed mid-reservation loses no acknowledged unit, never over-sells and leaves no lock behind", async () => {
     const store = await openPostgresReservations(PG_URL!, 2);
-    const campaign = `kill-${process.pid}-${Date.now()}`;
+    const campaign = `kill-${randomUUID()}`;
     await store.register(campaign, "sku-1", 100_000);
     // The child prints "+" only after PostgreSQL acknowledged its take (the UPDATE committed).
     const script = `import { openPostgresReservations } from ${JSON.stringify(dist)};
