@@ -131,7 +131,14 @@ export function price(rules: RefRules, cart: RefCart, options: PriceOptions = {}
       if (!failed.has(c.rank) && violations(steps, rules).length === 0) chosen.push(c);
     }
   } else {
-    ({ chosen, optimal } = bestForBuyer(qualified, rules, run, options.maxContested ?? 16));
+    // What a left-out promotion gives at its place in a combination: after the combination's steps that come
+    // before it in application order.
+    const atPlace = (q: Candidate, steps: readonly Step[]): Step | Fail => {
+      const state = pristine();
+      for (const s of steps) if (s.c.rank < q.rank) apply(state, s);
+      return attempt(q, state, cart, rules, ctxOf);
+    };
+    ({ chosen, optimal } = bestForBuyer(qualified, rules, run, atPlace, options.maxContested ?? 16));
   }
 
   const { steps } = run(chosen);
@@ -254,6 +261,7 @@ function bestForBuyer(
   qualified: Candidate[],
   rules: RefRules,
   run: (members: readonly Candidate[]) => { steps: Step[]; failed: Map<number, Reason> },
+  atPlace: (q: Candidate, steps: readonly Step[]) => Step | Fail,
   maxContested: number,
 ): { chosen: Candidate[]; optimal: boolean } {
   const contested = qualified.filter((a) => qualified.some((b) => a !== b && setAgainst(a.p, b.p, rules)));
@@ -267,11 +275,13 @@ function bestForBuyer(
     const { steps, failed } = run(members);
     if (picked.some((c) => failed.has(c.rank))) continue;
     if (violations(steps, rules).length > 0) continue;
-    // Admissible: every contested promotion left out does not apply at its place, or conflicts.
+    // Admissible (docs/language.md, Selection): every contested promotion left out does not apply at its place
+    // in the combination, or what it gives there conflicts with a promotion of the combination. Not "adding it
+    // breaks a rule": adding it can make a later member's condition fail instead, which is no conflict.
     const admissible = considered.every((q) => {
       if (picked.includes(q)) return true;
-      const withIt = run([...members, q]);
-      return withIt.failed.has(q.rank) || violations(withIt.steps, rules).length > 0;
+      const there = atPlace(q, steps);
+      return "reason" in there || conflictWith(there, steps, rules) !== undefined;
     });
     if (!admissible) continue;
     const saving = sum(steps.map((s) => sum(s.lines) + s.shipping));
