@@ -199,6 +199,8 @@ export function computeSettlement(context: PricingContext, affiliates?: readonly
   const names: string[] = [];
   const stores: StoreFigures[] = [];
   const linesOf: SettlementLine[][] = [];
+  // A store with one line repeats that line's figures: its strings are reused rather than formatted again.
+  const soleLine: (SettlementLine | null)[] = [];
   // Stores in order of first appearance in the cart, lines in cart order (pricing holds them sorted by id).
   for (const i of cartOrder(cart.lines)) {
     const line = cart.lines[i]!;
@@ -227,6 +229,7 @@ export function computeSettlement(context: PricingContext, affiliates?: readonly
       commissionRate: f.rate.text,
       commission: format(f.commission),
     };
+    soleLine[s] = linesOf[s]!.length === 0 ? settled : null;
     if (affiliates) {
       const affiliate = affiliates[i];
       store.affiliate += affiliate?.commission ?? 0;
@@ -267,7 +270,7 @@ export function computeSettlement(context: PricingContext, affiliates?: readonly
     totals.commissionBase += f.commissionBase;
     totals.commission += f.commission;
     totals.affiliate += f.affiliate;
-    const figuresOf = storeFigures(f, format, affiliates !== undefined);
+    const figuresOf = storeFigures(f, format, affiliates !== undefined, soleLine[s]!);
     const store: SettlementStore = {
       store: names[s]!,
       items: figuresOf.items,
@@ -292,19 +295,26 @@ function add(to: Split, from: Split): void {
   to.seller += from.seller;
 }
 
+/** The three strings of a split; one party alone pays the whole, so its string is the total's (most do). */
 function funded(split: Split, money: (minor: number) => string): FundedAmount {
-  return { total: money(split.total), platform: money(split.platform), seller: money(split.seller) };
+  const total = money(split.total);
+  const platform = split.platform === split.total ? total : money(split.platform);
+  const seller = split.seller === split.total ? total : money(split.seller);
+  return { total, platform, seller };
 }
 
-function storeFigures(f: StoreFigures, money: (minor: number) => string, withAffiliates: boolean): SettlementFigures {
+/** A copy of a line's funded strings, for the store of that line alone. */
+const copyFunded = (a: FundedAmount): FundedAmount => ({ total: a.total, platform: a.platform, seller: a.seller });
+
+function storeFigures(f: StoreFigures, money: (minor: number) => string, withAffiliates: boolean, sole: SettlementLine | null = null): SettlementFigures {
   const figures: SettlementFigures = {
-    items: money(f.items),
-    discount: funded(f.discount, money),
-    coins: funded(f.coins, money),
+    items: sole ? sole.items : money(f.items),
+    discount: sole ? copyFunded(sole.discount) : funded(f.discount, money),
+    coins: sole ? copyFunded(sole.coins) : funded(f.coins, money),
     shipping: money(f.shipping),
     shippingDiscount: funded(f.shippingDiscount, money),
     paid: money(f.goodsPaid + f.shipping - f.shippingDiscount.total),
-    commission: money(f.commission),
+    commission: sole ? sole.commission : money(f.commission),
     sellerNet: money(f.commissionBase - f.commission - f.affiliate + f.shipping - f.shippingDiscount.seller),
   };
   if (withAffiliates) figures.affiliateCommission = money(f.affiliate);
