@@ -135,7 +135,7 @@ export function evaluateProgram(program: Program, cart: NormalizedCart, options:
     shippingLeft -= step.result.shipping;
   }
   const chosenRanks = new Set(chosen.steps.map((s) => s.candidate.rank));
-  const states = prefixStates(chosen.steps, pristine, cart.shipping.price);
+  const states = new PrefixSweep(chosen.steps, pristine, cart.shipping.price);
   const contested = search.contested();
   eligible.forEach((candidate, i) => {
     if (!chosenRanks.has(candidate.rank)) rejected.set(candidate.rank, search.explainRejection(candidate, chosen.steps, pristine, states, contested[i]!));
@@ -488,7 +488,7 @@ class Search {
     c: Candidate,
     chosen: readonly Step[],
     pristine: readonly number[],
-    states: readonly PrefixState[],
+    states: PrefixSweep,
     contested: boolean,
   ): { reason: Reason; message: string } {
     const alone = this.apply(c, pristine, this.cart.shipping.price);
@@ -496,28 +496,49 @@ class Search {
     const conflict = contested ? this.conflict(alone.step, chosen) : undefined;
     if (conflict) return conflict;
     // It would apply alone and breaks no rule: the state the chosen combination leaves just before its place.
-    let before = 0;
-    while (before < chosen.length && chosen[before]!.candidate.rank < c.rank) before++;
-    const state = states[before]!;
+    const state = states.before(c.rank);
     const inContext = this.apply(c, state.remaining, state.shippingLeft);
     if (!inContext.step) return { reason: inContext.failure!.reason, message: `after the discounts applied before it, ${inContext.failure!.message}` };
     return { reason: "not-best", message: "a combination without it saves the buyer more" };
   }
 }
 
-interface PrefixState {
-  remaining: readonly number[];
+/**
+ * The line values and shipping left by the chosen steps that come before a place in application order. Places are
+ * asked in increasing order (the eligible promotions are in application order), so one buffer is advanced over the
+ * steps: a copy per step would cost steps × lines, which made long carts superlinear.
+ */
+class PrefixSweep {
+  readonly remaining: number[];
   shippingLeft: number;
-}
+  private taken = 0;
+  private lastRank = -1;
 
-/** The line values and shipping left after the first k chosen steps, for k = 0 … steps.length. */
-function prefixStates(steps: readonly Step[], pristine: readonly number[], shipping: number): PrefixState[] {
-  const states: PrefixState[] = [{ remaining: pristine, shippingLeft: shipping }];
-  for (const step of steps) {
-    const last = states[states.length - 1]!;
-    states.push({ remaining: last.remaining.map((v, k) => v - step.result.lines[k]!), shippingLeft: last.shippingLeft - step.result.shipping });
+  constructor(
+    private readonly steps: readonly Step[],
+    private readonly pristine: readonly number[],
+    private readonly shipping: number,
+  ) {
+    this.remaining = pristine.slice();
+    this.shippingLeft = shipping;
   }
-  return states;
+
+  /** The state just before `rank`; valid until the next call. */
+  before(rank: number): { readonly remaining: readonly number[]; readonly shippingLeft: number } {
+    if (rank < this.lastRank) {
+      // Out of order (not how the engine asks): start again from the undiscounted cart.
+      for (let k = 0; k < this.remaining.length; k++) this.remaining[k] = this.pristine[k]!;
+      this.shippingLeft = this.shipping;
+      this.taken = 0;
+    }
+    this.lastRank = rank;
+    while (this.taken < this.steps.length && this.steps[this.taken]!.candidate.rank < rank) {
+      const result = this.steps[this.taken++]!.result;
+      for (let k = 0; k < this.remaining.length; k++) this.remaining[k]! -= result.lines[k]!;
+      this.shippingLeft -= result.shipping;
+    }
+    return this;
+  }
 }
 
 /** One applied coins promotion: the coins it used, their value and that value's share of each line. */
