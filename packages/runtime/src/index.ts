@@ -38,7 +38,16 @@ export {
 export { createEvaluatorWith, InvalidCartError, type Evaluator, type EvaluateOutcome } from "./engine/evaluator.js";
 export { cartSchema, CART_SCHEMA_DIALECT } from "./cart/schema.js";
 export { createCartValidatorWith, parseCartJson, MAX_REPORTED_ERRORS, type CartValidator, type SchemaCheck } from "./cart/validate.js";
-export { hydrateProgram, compactProgramData, type CompactProgramData, type ProgramData, type PromotionData, type BenefitData } from "./engine/hydrate.js";
+export {
+  hydrateProgram,
+  compactProgramData,
+  packProgramData,
+  type CompactProgramData,
+  type ProgramData,
+  type PromotionData,
+  type BenefitData,
+} from "./engine/hydrate.js";
+export { packJson, unpackJson, type PackedJson } from "./engine/packed.js";
 export { editDistance, suggest } from "./text/similar.js";
 export { instantJson, pricingResultJson, reservationJson, type ReservationJson } from "./engine/json.js";
 export { excerpt, quoteExcerpt, EXCERPT_LENGTH } from "./excerpt.js";

@@ -4,7 +4,7 @@ import { isLiteral, literalValue, valueKind } from "../lower/describe.js";
 import { comparisonHead, comparisonTail, literalComparisonFails, negationFails, NONE_HOLDS, notTrue, REASON_SEPARATOR } from "../lower/failure-messages.js";
 import type { LoweredProgram } from "../lower/lower.js";
 import { programData } from "../lower/program-data.js";
-import { compactProgramData } from "@promo/runtime";
+import { packProgramData } from "@promo/runtime";
 import { ATTRIBUTION_NAMES, attributionExport } from "./attribution.js";
 import type { SourceFile } from "../util/source.js";
 import { _, block, join, lines, literal, NameScope, type Code, type Name } from "./code.js";
@@ -75,8 +75,9 @@ export function emitProgram(program: LoweredProgram, options: EmitOptions): Emit
     scope: (expr) => emitter.ref(expr),
   });
   const runtime = join(RUNTIME_NAMES.map((n) => emitter.names.get(n)!).map((n) => _`${n}`));
-  // Compact: the fields that equal their defaults are left out, and hydrateProgram puts them back.
-  const dataJson = JSON.stringify(compactProgramData(data));
+  // Compact and packed: the fields that equal their defaults are left out, object keys and repeated strings are
+  // written once; hydrateProgram puts everything back.
+  const dataJson = JSON.stringify(packProgramData(data));
   const imports: ModuleImport[] = [
     { specifier: options.runtimeImport, names: RUNTIME_NAMES.map((n) => ({ imported: n, local: emitter.names.get(n)!.toString() })) },
     { specifier: options.validatorImport, names: [{ imported: "default", local: "validateCartSchema" }] },
@@ -198,7 +199,15 @@ class Emitter {
     const cart = this.locals.name("cart");
     const coupon = this.locals.name("coupon");
     const env: Env = { line: null, cart, ctx, coupon };
-    const body = block([_`const ${cart} = ${ctx}.cart;`, _`const ${coupon} = ${ctx}.coupon;`, this.failure(expr, file, env), _`return undefined;`]);
+    const failure = this.failure(expr, file, env);
+    // Locals only where read (most conditions never read the coupon): ten thousand conditions make a bundle. A name
+    // that merely appears inside a string literal costs one unused local, never a missing one.
+    const text = failure.toString();
+    const locals = [
+      text.includes(cart.toString()) ? _`const ${cart} = ${ctx}.cart;` : _``,
+      text.includes(coupon.toString()) ? _`const ${coupon} = ${ctx}.coupon;` : _``,
+    ];
+    const body = block([...locals, failure, _`return undefined;`]);
     const key = body.toString();
     let name = this.conditionsByCode.get(key);
     if (!name) {
@@ -239,10 +248,13 @@ class Emitter {
         const subject = isLiteral(expr.left)
           ? literal(literalComparisonFails(file, expr))
           : _`${comparisonHead(file, expr)} + ${this.rt("describeValue")}(${left}, ${valueKind(this.tables, expr.left)}, ${env.cart}.currency) + ${comparisonTail(file, expr)}`;
+        // A literal right side goes in as it is: it has no effects to order, and a local would only add bytes.
+        const rightValue = this.value(expr.right, env);
+        const rightLocal = isLiteral(expr.right) ? undefined : right;
         return block([
           _`const ${left} = ${this.value(expr.left, env)};`,
-          _`const ${right} = ${this.value(expr.right, env)};`,
-          _`if (!${this.rt("compare")}(${expr.op}, ${left}, ${right})) return ${subject};`,
+          rightLocal === undefined ? _`` : _`const ${rightLocal} = ${rightValue};`,
+          _`if (!${this.rt("compare")}(${expr.op}, ${left}, ${rightLocal ?? rightValue})) return ${subject};`,
         ]);
       }
       default: {

@@ -1,3 +1,4 @@
+import { isPackedJson, packJson, unpackJson, type PackedJson } from "./packed.js";
 import { DEFAULT_FUNDER, type Benefit, type Condition, type Kind, type LinePredicate, type Program, type PromotionSpec, type Target } from "./program.js";
 
 /**
@@ -137,7 +138,18 @@ export function compactProgramData(data: ProgramData): CompactProgramData {
   return { ...data, promotions };
 }
 
-export function hydrateProgram(data: ProgramData | CompactProgramData, conditions: readonly Condition[], scopes: readonly LinePredicate[]): Program {
+/** A program from its data: full, compact, or compact and packed (what bundles carry, `packProgramData`). */
+/** What a bundle carries: `data` compact, then packed (shared object shapes and repeated strings written once). */
+export function packProgramData(data: ProgramData): PackedJson {
+  return packJson(compactProgramData(data));
+}
+
+export function hydrateProgram(
+  given: ProgramData | CompactProgramData | PackedJson,
+  conditions: readonly Condition[],
+  scopes: readonly LinePredicate[],
+): Program {
+  const data = isPackedJson(given) ? (unpackJson(given) as CompactProgramData) : given;
   const scope = (ref: Ref): LinePredicate | null => (ref === null ? null : scopes[ref]!);
   const target = (t: TargetData): Target => ({ scope: scope(t.scope), label: t.label });
   const benefit = (b: BenefitData): Benefit => {
