@@ -270,20 +270,7 @@ export function computeSettlement(context: PricingContext, affiliates?: readonly
     totals.commissionBase += f.commissionBase;
     totals.commission += f.commission;
     totals.affiliate += f.affiliate;
-    const figuresOf = storeFigures(f, format, affiliates !== undefined, soleLine[s]!);
-    const store: SettlementStore = {
-      store: names[s]!,
-      items: figuresOf.items,
-      discount: figuresOf.discount,
-      coins: figuresOf.coins,
-      shipping: figuresOf.shipping,
-      shippingDiscount: figuresOf.shippingDiscount,
-      paid: figuresOf.paid,
-      commission: figuresOf.commission,
-      sellerNet: figuresOf.sellerNet,
-      lines: linesOf[s]!,
-    };
-    if (figuresOf.affiliateCommission !== undefined) store.affiliateCommission = figuresOf.affiliateCommission;
+    const store = storeFigures(f, format, affiliates !== undefined, { name: names[s]!, lines: linesOf[s]!, sole: soleLine[s]! });
     out[s] = store;
   }
   return { currency: cart.currency, stores: out, totals: storeFigures(totals, format, affiliates !== undefined) };
@@ -306,17 +293,33 @@ function funded(split: Split, money: (minor: number) => string): FundedAmount {
 /** A copy of a line's funded strings, for the store of that line alone. */
 const copyFunded = (a: FundedAmount): FundedAmount => ({ total: a.total, platform: a.platform, seller: a.seller });
 
-function storeFigures(f: StoreFigures, money: (minor: number) => string, withAffiliates: boolean, sole: SettlementLine | null = null): SettlementFigures {
-  const figures: SettlementFigures = {
-    items: sole ? sole.items : money(f.items),
-    discount: sole ? copyFunded(sole.discount) : funded(f.discount, money),
-    coins: sole ? copyFunded(sole.coins) : funded(f.coins, money),
-    shipping: money(f.shipping),
-    shippingDiscount: funded(f.shippingDiscount, money),
-    paid: money(f.goodsPaid + f.shipping - f.shippingDiscount.total),
-    commission: sole ? sole.commission : money(f.commission),
-    sellerNet: money(f.commissionBase - f.commission - f.affiliate + f.shipping - f.shippingDiscount.seller),
-  };
+/** The figures in money strings: the order's totals, or (with `store`) one store's entry, built in place. */
+function storeFigures(f: StoreFigures, money: (minor: number) => string, withAffiliates: boolean): SettlementFigures;
+function storeFigures(
+  f: StoreFigures,
+  money: (minor: number) => string,
+  withAffiliates: boolean,
+  store: { name: string; lines: SettlementLine[]; sole: SettlementLine | null },
+): SettlementStore;
+function storeFigures(
+  f: StoreFigures,
+  money: (minor: number) => string,
+  withAffiliates: boolean,
+  store?: { name: string; lines: SettlementLine[]; sole: SettlementLine | null },
+): SettlementFigures | SettlementStore {
+  const sole = store?.sole ?? null;
+  const items = sole ? sole.items : money(f.items);
+  const discount = sole ? copyFunded(sole.discount) : funded(f.discount, money);
+  const coins = sole ? copyFunded(sole.coins) : funded(f.coins, money);
+  const shipping = money(f.shipping);
+  const shippingDiscount = funded(f.shippingDiscount, money);
+  const paid = money(f.goodsPaid + f.shipping - f.shippingDiscount.total);
+  const commission = sole ? sole.commission : money(f.commission);
+  const sellerNet = money(f.commissionBase - f.commission - f.affiliate + f.shipping - f.shippingDiscount.seller);
+  const figures: SettlementFigures | SettlementStore =
+    store === undefined
+      ? { items, discount, coins, shipping, shippingDiscount, paid, commission, sellerNet }
+      : { store: store.name, items, discount, coins, shipping, shippingDiscount, paid, commission, sellerNet, lines: store.lines };
   if (withAffiliates) figures.affiliateCommission = money(f.affiliate);
   return figures;
 }
