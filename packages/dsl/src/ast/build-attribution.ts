@@ -1,5 +1,5 @@
 import type { CstNode, IToken } from "chevrotain";
-import type { AffiliateDeclaration, AttributionClause, ProgramClause } from "./attribution.js";
+import type { AffiliateDeclaration, AttributionClause, ProgramClause } from "./nodes.js";
 import type * as A from "./nodes.js";
 
 type Children = Record<string, (CstNode | IToken)[] | undefined>;

@@ -1,6 +1,3 @@
-import type { AffiliateDeclaration } from "./attribution.js";
-export type { AffiliateDeclaration, AttributionDecl, AttributionClause, AttributionExampleDecl, AffiliateProgramDecl, ProgramClause } from "./attribution.js";
-
 /**
  * The one AST of the language. Every node has a process-unique `id` and a `span` (UTF-16 offsets into its file,
  * end exclusive). Types, resolved references and folded values live in side tables keyed by id (see
@@ -41,9 +38,6 @@ export type Declaration =
   | CampaignDecl
   | CommissionDecl
   | AffiliateDeclaration;
-
-export type { CampaignAllow, CampaignClause, CampaignDate, CampaignDecl, CampaignRequire, CampaignTitle } from "./campaign.js";
-import type { CampaignDecl } from "./campaign.js";
 
 export interface ImportDecl extends NodeBase {
   kind: "Import";
@@ -472,3 +466,117 @@ export type Node =
   | Value
   | RecordEntry
   | Expr;
+
+// Campaigns (docs/language.md, Campaigns).
+
+/**
+ * A platform campaign (docs/language.md, Platform campaigns): its calendar, the requirements a product and its
+ * store must meet to be registered, and the edits a seller may make to a registration.
+ */
+export interface CampaignDecl {
+  kind: "Campaign";
+  id: number;
+  span: Span;
+  /** The campaign's name: an identifier, or the text of a string (`campaign "11.11"`). */
+  name: Name;
+  clauses: CampaignClause[];
+}
+
+export type CampaignClause = CampaignTitle | CampaignDate | CampaignRequire | CampaignAllow;
+
+export interface CampaignTitle {
+  kind: "CampaignTitle";
+  id: number;
+  span: Span;
+  text: StringLit;
+}
+
+/** `registration opens 2026-10-01 00:00 in Asia/Shanghai`, `sale from … to … in …`: one or two words and a time. */
+export interface CampaignDate {
+  kind: "CampaignDate";
+  id: number;
+  span: Span;
+  words: Name[];
+  at: DateTimeLit | undefined;
+  window: WindowSpec | undefined;
+}
+
+/** `require REASON: FACT COMPARATOR VALUE [and FACT exceeds 0]`. */
+export interface CampaignRequire {
+  kind: "CampaignRequire";
+  id: number;
+  span: Span;
+  reason: Name;
+  /** A comparison of a fact path with a value (anything else is a parse recovery: an `Error` expression). */
+  test: CompareExpr | Expr;
+  /** `and product.sales30d exceeds 0`: the requirement holds only with a positive gate fact. */
+  gate: CompareExpr | Expr | undefined;
+}
+
+/** `allow discount increase until 1 day before registration closes`. */
+export interface CampaignAllow {
+  kind: "CampaignAllow";
+  id: number;
+  span: Span;
+  field: Name;
+  change: Name;
+  until: { duration: Duration; event: Name[] } | undefined;
+}
+
+// Affiliate programs and attribution (docs/language.md, Affiliate attribution).
+
+/** `attribution NAME { … }`: how a line's affiliate touchpoints are weighed (docs/language.md, Affiliate attribution). */
+export interface AttributionDecl {
+  kind: "Attribution";
+  id: number;
+  span: Span;
+  name: Name;
+  clauses: AttributionClause[];
+}
+
+export type AttributionClause =
+  | { kind: "AttributionPriority"; id: number; span: Span; actions: Name[] }
+  /** `first-cookie during WINDOW`, or `last-cookie otherwise` (window undefined). */
+  | { kind: "AttributionModel"; id: number; span: Span; model: Name; window: WindowRef | undefined }
+  /** `lookback 30 days` (head: the word `lookback`). */
+  | { kind: "AttributionLookback"; id: number; span: Span; head: Name; duration: Duration }
+  | { kind: "AttributionPer"; id: number; span: Span; granularity: Name }
+  | { kind: "AttributionPayment"; id: number; span: Span; window: WindowRef }
+  /** `exclude coupon-via-another-webmaster` (head: the word `exclude`). */
+  | { kind: "AttributionExclude"; id: number; span: Span; head: Name; exclusion: Name };
+
+/** `affiliate program NAME { … }`: the store's commission rates. */
+export interface AffiliateProgramDecl {
+  kind: "AffiliateProgram";
+  id: number;
+  span: Span;
+  /** The word after `affiliate` (must be `program`). */
+  keyword: Name;
+  name: Name;
+  clauses: ProgramClause[];
+}
+
+/**
+ * `minimum 3%`, `featured [FEAT, "lamp-01"] 8%`, `premium [U1] 10% during WINDOW`: one shape, read by its head word
+ * (the checker says which parts each head needs). Listed ids are identifiers or strings (a string's text is its value).
+ */
+export interface ProgramClause {
+  kind: "ProgramRate";
+  id: number;
+  span: Span;
+  head: Name;
+  list: Name[] | undefined;
+  rate: PercentLit;
+  window: WindowRef | undefined;
+}
+
+/** `attribution example "NAME" from "case.json"`: the case file holds `order`, `journey` and the expected `lines`. */
+export interface AttributionExampleDecl {
+  kind: "AttributionExample";
+  id: number;
+  span: Span;
+  name: StringLit;
+  file: StringLit;
+}
+
+export type AffiliateDeclaration = AttributionDecl | AffiliateProgramDecl | AttributionExampleDecl;

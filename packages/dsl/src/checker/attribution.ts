@@ -1,4 +1,4 @@
-import type { AffiliateProgramDecl, AttributionClause, AttributionDecl, AttributionExampleDecl, ProgramClause } from "../ast/attribution.js";
+import type { AffiliateProgramDecl, AttributionClause, AttributionDecl, AttributionExampleDecl, ProgramClause } from "../ast/nodes.js";
 import type * as A from "../ast/nodes.js";
 import { Diagnostics } from "../diagnostics/catalogue.js";
 import { suggest } from "../util/similar.js";

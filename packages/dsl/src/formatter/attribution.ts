@@ -1,4 +1,4 @@
-import type { AttributionClause, ProgramClause } from "../ast/attribution.js";
+import type { AttributionClause, ProgramClause } from "../ast/nodes.js";
 import type * as A from "../ast/nodes.js";
 import { KEYWORD_TEXTS } from "../lexer/tokens.js";
 
