@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { compactProgramData, fundersOf, hydrateProgram, type ProgramData, type PromotionData } from "../src/index.js";
+import { compactProgramData, fundersOf, hydrateProgram, packProgramData, type ProgramData, type PromotionData } from "../src/index.js";
 
 const base: PromotionData = {
   id: "plain",
@@ -88,5 +88,11 @@ describe("compact program data", () => {
     // Left out, funders mean the kind's default; kept, the same weights.
     expect(compact.promotions[0]!.funders).toBeUndefined();
     expect(compact.promotions[1]!.funders).toEqual({ platform: 70, seller: 30 });
+  });
+
+  it("hydrates packed data (what bundles carry) to the same program as compact data", () => {
+    const packed = JSON.parse(JSON.stringify(packProgramData(data)));
+    expect(packed.packed).toBe(1);
+    expect(hydrateProgram(packed, [condition], [])).toEqual(hydrateProgram(JSON.parse(JSON.stringify(compactProgramData(data))), [condition], []));
   });
 });

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { compactProgramData, hydrateProgram, packJson, packProgramData, unpackJson, type ProgramData } from "../src/index.js";
+import { packJson, unpackJson } from "../src/index.js";
 
 describe("packed JSON", () => {
   it("gives back an equal value for any JSON value", () => {
@@ -37,41 +37,5 @@ describe("packed JSON", () => {
 
   it("refuses an object that names a shape the data does not have", () => {
     expect(() => unpackJson({ packed: 1, shapes: [], strings: [], value: [3, "x"] })).toThrow(/no object shape 3/);
-  });
-
-  it("hydrates packed program data to the same program as compact data", () => {
-    const data: ProgramData = {
-      promotions: Array.from({ length: 3 }, (_, i) => ({
-        id: `p${i}`,
-        title: `Promotion ${i}`,
-        kind: "automatic",
-        currency: "USD",
-        priority: null,
-        code: i === 1 ? "CODE" : null,
-        valid: null,
-        collect: null,
-        expires: null,
-        lock: null,
-        transferable: true,
-        condition: null,
-        conditionAfterDiscounts: false,
-        reads: [],
-        benefit: { type: "amount", amount: 100 * i, target: { scope: null, label: "the order" } },
-        exclusiveWith: null,
-        combinesWith: [],
-        index: null,
-        limits: [],
-        onCancel: "return",
-        funders: undefined,
-        onReturn: undefined,
-        source: { file: "rules.promo", line: 3 + i, column: 1 },
-      })),
-      stacking: [{ max: 1, members: ["p0", "p1"], per: "order", text: "at most 1 of [p0, p1] per order" }],
-      selection: "best-for-buyer",
-      earn: [],
-    };
-    const compact = hydrateProgram(JSON.parse(JSON.stringify(compactProgramData(data))), [], []);
-    const packed = hydrateProgram(JSON.parse(JSON.stringify(packProgramData(data))), [], []);
-    expect(packed).toEqual(compact);
   });
 });
