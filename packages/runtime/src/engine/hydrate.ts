@@ -40,6 +40,8 @@ export interface ProgramData {
 const everyLine: LinePredicate = () => true;
 
 const NO_READS: readonly string[] = Object.freeze([]);
+/** Shared by every promotion without a `combines with` list (most of them): a read-only set, never written. */
+const NO_IDS: ReadonlySet<string> = new Set();
 
 /** Every field of a spec named, so that none is forgotten here (optional ones may be undefined). */
 type EveryField<T> = { [K in keyof T & string]: T[K] | undefined };
@@ -69,7 +71,7 @@ function promotion(p: PromotionData | CompactPromotionData, conditions: readonly
     reads: p.reads ?? NO_READS,
     benefit: benefit(p.benefit),
     exclusiveWith: exclusiveWith === "all" ? "all" : exclusiveWith === null ? null : new Set(exclusiveWith),
-    combinesWith: new Set(p.combinesWith ?? d.combinesWith),
+    combinesWith: p.combinesWith === undefined || p.combinesWith.length === 0 ? NO_IDS : new Set(p.combinesWith),
     index: p.index ?? d.index,
     limits: p.limits ?? d.limits,
     onCancel: p.onCancel ?? d.onCancel,
