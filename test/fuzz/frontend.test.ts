@@ -14,6 +14,7 @@ import { repoRoot } from "../helpers/cli.js";
 import { WorkCounter } from "../helpers/work.js";
 // @ts-expect-error: a plain ES module shared with the benchmark
 import { scaleShapes } from "../../bench/scale-shapes.mjs";
+import { stopwatch } from "../helpers/stopwatch.js";
 
 /**
  * Fuzzing the front end: random token soup and mutated example files go through the lexer, parser, checker,
@@ -257,7 +258,7 @@ function codes(list: readonly { code: string }[]): string[] {
 
 /** The whole front end on one input; throws (with the input) on any crash or broken property. */
 function frontEnd(text: string): void {
-  const start = performance.now();
+  const elapsed = stopwatch();
   const fail = (what: string, error?: unknown): never => {
     throw new Error(
       `${what}${error ? `: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}` : ""}\n--- input (JSON) ---\n${JSON.stringify(text)}`,
@@ -309,7 +310,7 @@ function frontEnd(text: string): void {
     const ast = bundleViolations(source, { allowStaticImports: true });
     if (ast.length > 0) fail(`the emitted module's syntax tree has forbidden constructs: ${ast.join("; ")}\n${source}`);
   }
-  const ms = performance.now() - start;
+  const ms = elapsed();
   stats.inputs++;
   stats.bytes += text.length;
   stats.ms += ms;

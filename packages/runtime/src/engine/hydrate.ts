@@ -140,12 +140,12 @@ export function compactProgramData(data: ProgramData): CompactProgramData {
   return { ...data, promotions };
 }
 
-/** A program from its data: full, compact, or compact and packed (what bundles carry, `packProgramData`). */
 /** What a bundle carries: `data` compact, then packed (shared object shapes and repeated strings written once). */
 export function packProgramData(data: ProgramData): PackedJson {
   return packJson(compactProgramData(data));
 }
 
+/** A program from its data: full, compact, or compact and packed (what bundles carry, `packProgramData`). */
 export function hydrateProgram(
   given: ProgramData | CompactProgramData | PackedJson,
   conditions: readonly Condition[],
