@@ -12,7 +12,7 @@
  *                            (a reference prices every cart the others measured); then exits
  *
  * Contenders (argv[2], JSON): bundle, bundle-once (the carts validated before any timing), bundle-settlement
- * (pricing, then reading `result.settlement`), interpreter, hand,
+ * (pricing, then reading `result.settlement`), bundle-settlement-strings (and every money string in it), interpreter, hand,
  * json-rules-engine, json-rules-engine-indexed, zen, exhaustive. On start it measures the heap the contender
  * retains once built (gc'd heapUsed delta) and the time to import/build it and to price the first cart; at
  * `finish`, after all timing, the bytes allocated per cart (heapUsed growth over calls between which no collection
@@ -53,12 +53,17 @@ switch (config.kind) {
     }
     break;
   }
-  case "bundle-settlement": {
-    // Pricing, then reading the settlement the result computes when read (docs/language.md, Settlement).
+  case "bundle-settlement":
+  case "bundle-settlement-strings": {
+    // Pricing, then reading the settlement the result computes when read (docs/language.md, Settlement): its figures
+    // in minor units, or (-strings) also every money string, which are made when `stores` and `totals` are read.
     const bundle = await import(pathToFileURL(config.file).href);
+    const strings = config.kind === "bundle-settlement-strings";
     call = (i) => {
       const result = bundle.evaluate(carts[i]);
-      if (result.settlement === undefined) throw new Error("the result has no settlement");
+      const settlement = result.settlement;
+      if (settlement === undefined) throw new Error("the result has no settlement");
+      if (strings && (settlement.stores.length === 0 || settlement.totals.paid === undefined)) throw new Error("an empty settlement");
       return result;
     };
     break;

@@ -28,6 +28,36 @@ describe("settlement on the result", () => {
     expect(result.settlement!.stores.map((s) => [s.store, s.discount.seller, s.commission, s.sellerNet])).toEqual([["", "1.00", "0.00", "2.00"]]);
   });
 
+  it("makes the money strings of stores and totals when first read, then keeps them as plain properties", () => {
+    const fresh = price('currency USD\npromotion p {\n  title "p"\n  kind automatic\n  give 1.00 USD off order\n}\n', {
+      lines: [
+        { id: "b", sku: "B", unitPrice: "2.00", quantity: 1, store: "s2" },
+        { id: "a", sku: "A", unitPrice: "3.00", quantity: 1, store: "s1" },
+      ],
+    });
+    const settlement = fresh.settlement!;
+    // Before either is read, JSON gives the whole settlement (what checkout stores).
+    const json = JSON.parse(JSON.stringify(settlement)) as {
+      currency: string;
+      stores: { store: string; lines: { line: string }[] }[];
+      totals: { paid: string };
+    };
+    expect(json.currency).toBe("USD");
+    expect(json.stores.map((s) => [s.store, s.lines.map((l) => l.line)])).toEqual([
+      ["s2", ["b"]],
+      ["s1", ["a"]],
+    ]);
+    expect(json.totals.paid).toBe("4.00");
+    // Once read, each is an own enumerable data property: spreading, keys and deep equality see plain data.
+    const stores = settlement.stores;
+    expect(settlement.stores).toBe(stores);
+    expect(Object.getOwnPropertyDescriptor(settlement, "stores")).toMatchObject({ value: stores, enumerable: true });
+    // (JSON.stringify read both.)
+    expect(Object.keys(settlement)).toEqual(["currency", "stores", "totals"]);
+    expect({ ...settlement }).toEqual(json);
+    expect(settlement).toEqual(json);
+  });
+
   it("refuses an object that evaluate did not return", () => {
     expect(() => settle({})).toThrow(TypeError);
     expect(() => refund(JSON.parse(JSON.stringify(result)) as object, {})).toThrow(TypeError);

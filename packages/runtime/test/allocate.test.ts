@@ -42,6 +42,24 @@ describe("allocateLargestRemainder", () => {
     expect(allocateLargestRemainder(2, [1, 1, 1, 1, 1])).toEqual([1, 1, 0, 0, 0]);
   });
 
+  it("breaks exact ties (equal remainders and weights) by the order given, in both paths", () => {
+    const reversed = (a: number, b: number) => b - a;
+    // 1 over [1, 1, 1]: three equal remainders and weights → the last index, by the reversed order.
+    expect(allocateLargestRemainder(1, [1, 1, 1], reversed)).toEqual([0, 0, 1]);
+    expect(allocateLargestRemainder(2, [1, 1, 1], reversed)).toEqual([0, 1, 1]);
+    // The order only breaks exact ties: a larger remainder or weight still wins.
+    expect(allocateLargestRemainder(2, [1, 3], reversed)).toEqual([0, 2]);
+    expect(allocateLargestRemainder(1, [3, 1, 2], reversed)).toEqual([1, 0, 0]);
+    // Many leftover units (the sorting path) and the exact BigInt path follow the same order.
+    const many = Array.from({ length: 200 }, () => 1);
+    const shares = allocateLargestRemainder(150, many, reversed);
+    expect(shares.slice(0, 50).every((s) => s === 0) && shares.slice(50).every((s) => s === 1)).toBe(true);
+    // 2^52 × 2^40 is beyond a double's exact range: the BigInt path. 2^52 ÷ 3 leaves one unit, for the last index.
+    const third = Math.floor(2 ** 52 / 3);
+    expect(allocateLargestRemainder(2 ** 52, [2 ** 40, 2 ** 40, 2 ** 40], reversed)).toEqual([third, third, third + 1]);
+    expect(allocateLargestRemainder(2 ** 52, [2 ** 40, 2 ** 40, 2 ** 40])).toEqual([third + 1, third, third]);
+  });
+
   it("handles zeros and empty inputs", () => {
     expect(allocateLargestRemainder(0, [])).toEqual([]);
     expect(allocateLargestRemainder(0, [0, 0])).toEqual([0, 0]);

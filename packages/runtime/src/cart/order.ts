@@ -24,7 +24,12 @@ export function sortLinesById(lines: NormalizedLine[]): void {
 /** The indexes of `lines` (sorted by id) in the order the cart gave them. */
 export function cartOrder(lines: readonly NormalizedLine[]): number[] {
   const index = (lines as { [CART_INDEX]?: readonly number[] })[CART_INDEX];
-  const order = lines.map((_, k) => k);
-  if (index === undefined || index.length !== lines.length) return order;
-  return order.sort((a, b) => index[a]! - index[b]!);
+  const order = new Array<number>(lines.length);
+  if (index === undefined || index.length !== lines.length) {
+    for (let k = 0; k < lines.length; k++) order[k] = k;
+    return order;
+  }
+  // `index` is a permutation (sorted position → cart position): its inverse, without sorting.
+  for (let k = 0; k < lines.length; k++) order[index[k]!] = k;
+  return order;
 }

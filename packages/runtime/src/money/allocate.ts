@@ -7,7 +7,8 @@
  *
  *   1. larger fractional remainder first;
  *   2. on equal remainders, the larger weight first;
- *   3. on equal weights too, the lower index first.
+ *   3. on equal weights too, the lower index first (or, given `before`, the
+ *      share that `before` puts first).
  *
  * The rule is total and deterministic, so the same cart always splits the
  * same way regardless of engine or sort stability.
@@ -26,10 +27,15 @@ interface Candidate {
   remainder: bigint;
 }
 
-function compareForLeftover(a: Candidate, b: Candidate): number {
+/** The last tie-break: the order of two share indexes (negative when `a` comes first). Default: index order. */
+export type ShareOrder = (a: number, b: number) => number;
+
+const byIndex: ShareOrder = (a, b) => a - b;
+
+function compareForLeftover(a: Candidate, b: Candidate, before: ShareOrder): number {
   if (a.remainder !== b.remainder) return a.remainder > b.remainder ? -1 : 1;
   if (a.weight !== b.weight) return a.weight > b.weight ? -1 : 1;
-  return a.index - b.index;
+  return before(a.index, b.index);
 }
 
 function validate(total: number, weights: readonly number[]): void {
@@ -49,9 +55,9 @@ function validate(total: number, weights: readonly number[]): void {
  * Throws RangeError on invalid input, and when every weight is zero but
  * `total` is not (there is no proportion to follow).
  */
-export function allocateLargestRemainder(total: number, weights: readonly number[]): number[] {
+export function allocateLargestRemainder(total: number, weights: readonly number[], before: ShareOrder = byIndex): number[] {
   validate(total, weights);
-  const fast = allocateInNumbers(total, weights);
+  const fast = allocateInNumbers(total, weights, before);
   if (fast) return fast;
   const weightSum = weights.reduce((sum, weight) => sum + BigInt(weight), 0n);
   if (weightSum === 0n) {
@@ -72,7 +78,7 @@ export function allocateLargestRemainder(total: number, weights: readonly number
   });
 
   const leftover = Number(bigTotal - allocated);
-  candidates.sort(compareForLeftover);
+  candidates.sort((a, b) => compareForLeftover(a, b, before));
   for (const candidate of candidates.slice(0, leftover)) {
     shares[candidate.index] = (shares[candidate.index] ?? 0) + 1;
   }
@@ -80,12 +86,22 @@ export function allocateLargestRemainder(total: number, weights: readonly number
 }
 
 let remainderScratch: number[] = [];
+let bestScratch: number[] = [];
+
+/** Whether share `i` (remainder `r`) comes before share `j` for a leftover unit. */
+function ahead(i: number, j: number, r: number, remainders: readonly number[], weights: readonly number[], before: ShareOrder): boolean {
+  const rj = remainders[j]!;
+  if (r !== rj) return r > rj;
+  const wi = weights[i]!;
+  const wj = weights[j]!;
+  return wi !== wj ? wi > wj : before(i, j) < 0;
+}
 
 /**
  * The same allocation in plain numbers, when every product total × weight is exact in a double (below 2^53):
  * the common case of cart amounts. Returns undefined otherwise, and the BigInt path decides.
  */
-function allocateInNumbers(total: number, weights: readonly number[]): number[] | undefined {
+function allocateInNumbers(total: number, weights: readonly number[], before: ShareOrder): number[] | undefined {
   let weightSum = 0;
   let maxWeight = 0;
   for (const w of weights) {
@@ -95,7 +111,8 @@ function allocateInNumbers(total: number, weights: readonly number[]): number[] 
   if (weightSum === 0 || !Number.isSafeInteger(weightSum) || total * Math.max(maxWeight, weightSum) > Number.MAX_SAFE_INTEGER) return undefined;
   const n = weights.length;
   const shares = new Array<number>(n);
-  // Scratch, reused by every call (nothing here calls out, so no call can interleave with another).
+  // Scratch, reused by every call (nothing here calls out but `before`, which only compares, so no call can
+  // interleave with another).
   if (remainderScratch.length < n) remainderScratch = new Array<number>(n);
   const remainders = remainderScratch;
   let allocated = 0;
@@ -108,24 +125,29 @@ function allocateInNumbers(total: number, weights: readonly number[]): number[] 
   }
   const leftover = total - allocated;
   if (leftover === 0) return shares;
-  if (leftover * n <= 512) {
-    // Few units to hand out: pick the best remaining candidate each time rather than sorting them all. Ahead: the
-    // larger remainder, then the larger weight, then the earlier index. A unit given marks its remainder -1.
-    for (let k = 0; k < leftover; k++) {
-      let best = -1;
-      for (let i = 0; i < n; i++) {
-        const r = remainders[i]!;
-        if (r < 0) continue;
-        if (best < 0 || r > remainders[best]! || (r === remainders[best]! && weights[i]! > weights[best]!)) best = i;
+  if (leftover <= 64) {
+    // Few units to hand out: keep the `leftover` best candidates in order while reading each once, rather than
+    // sorting them all. Ahead: the larger remainder, then the larger weight, then `before`'s order (the earlier
+    // index by default).
+    if (bestScratch.length < leftover) bestScratch = new Array<number>(leftover);
+    const best = bestScratch;
+    let kept = 0;
+    for (let i = 0; i < n; i++) {
+      const r = remainders[i]!;
+      if (kept === leftover && !ahead(i, best[kept - 1]!, r, remainders, weights, before)) continue;
+      let j = kept < leftover ? kept++ : kept - 1;
+      while (j > 0 && ahead(i, best[j - 1]!, r, remainders, weights, before)) {
+        best[j] = best[j - 1]!;
+        j--;
       }
-      remainders[best] = -1;
-      shares[best]! += 1;
+      best[j] = i;
     }
+    for (let k = 0; k < leftover; k++) shares[best[k]!]! += 1;
     return shares;
   }
   const order = Array.from({ length: n }, (_, i) => i);
   // Exact differences: remainders are below weightSum and weights at most it, both safe integers.
-  order.sort((a, b) => remainders[b]! - remainders[a]! || weights[b]! - weights[a]! || a - b);
+  order.sort((a, b) => remainders[b]! - remainders[a]! || weights[b]! - weights[a]! || before(a, b));
   for (let k = 0; k < leftover; k++) shares[order[k]!]! += 1;
   return shares;
 }

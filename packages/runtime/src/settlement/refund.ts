@@ -7,7 +7,7 @@ import { limitKey, unitsScope } from "../engine/limits.js";
 import type { PromotionSpec } from "../engine/program.js";
 import { readAttribution, unitsCommission, type AffiliateLine, type SettlementOptions } from "./affiliate.js";
 import { contextOf, type PricingContext } from "./context.js";
-import { lineFigures } from "./settle.js";
+import { lineCommissions } from "./figures.js";
 import { fundersOf, splitFunding, unitShares } from "./split.js";
 
 /**
@@ -233,7 +233,7 @@ function refundFacts(context: PricingContext) {
   return {
     funders: [...steps.map((s) => split(s.result.lines, s.candidate.spec)), ...coins.map((c) => split(c.lines, c.candidate.spec))],
     coinsByLine: coins.map((step) => coinsPerLine(step.used, step.lines)),
-    commission: lineFigures(context).map((f) => f.commission),
+    commission: lineCommissions(context),
   };
 }
 

@@ -1,0 +1,207 @@
+import { allocateLargestRemainder } from "../money/allocate.js";
+import { mulDivRoundHalfUp } from "../money/arithmetic.js";
+import type { CommissionRate, CommissionTable } from "../engine/program.js";
+import { cartOrder } from "../cart/order.js";
+import type { AffiliateLine } from "./affiliate.js";
+import type { PricingContext } from "./context.js";
+import { fundersOf, splitFunding, type Funders } from "./split.js";
+
+/**
+ * The settlement's figures in integer minor units (docs/language.md, Settlement), worked out without a money string
+ * or an object per figure: one row of numbers per line and per store, in one flat array. The money strings a reader
+ * sees are made from these rows when read (settle.ts); refunds read the commission column.
+ *
+ * A row keeps only what cannot be read off the others: a discount's total is its platform part plus its seller
+ * part (the split is exact), a line's items are its subtotal, and a commission base is items − the seller-funded
+ * discounts − the seller-funded coins.
+ */
+
+// Columns of a line's row.
+export const L_DISCOUNT_PLATFORM = 0;
+export const L_DISCOUNT_SELLER = 1;
+export const L_COINS_PLATFORM = 2;
+export const L_COINS_SELLER = 3;
+export const L_COMMISSION = 4;
+export const LINE_WIDTH = 5;
+
+// Columns of a store's row; the totals are one more row after the stores.
+export const S_ITEMS = 0;
+export const S_DISCOUNT_PLATFORM = 1;
+export const S_DISCOUNT_SELLER = 2;
+export const S_COINS_PLATFORM = 3;
+export const S_COINS_SELLER = 4;
+export const S_SHIPPING = 5;
+export const S_SHIPPING_DISCOUNT_PLATFORM = 6;
+export const S_SHIPPING_DISCOUNT_SELLER = 7;
+export const S_COMMISSION = 8;
+export const S_AFFILIATE = 9;
+export const STORE_WIDTH = 10;
+
+export interface SettlementNumbers {
+  /** The line rows (pricing order: lines sorted by id), then the store rows, then the totals row. */
+  readonly rows: number[];
+  /** Where the store rows start in `rows`. */
+  readonly storesAt: number;
+  /** Each line's commission rate (pricing order). */
+  readonly rates: CommissionRate[];
+  /** The stores in order of first appearance in the cart. */
+  readonly storeNames: string[];
+  /** Per line (pricing order), the index of its store. */
+  readonly storeOf: number[];
+  /** The line indexes in cart order (how stores list their lines). */
+  readonly cartOrder: number[];
+  /** Per line (pricing order), its attribution; absent without one. */
+  readonly affiliates?: readonly (AffiliateLine | undefined)[];
+}
+
+const ZERO_RATE: CommissionRate = { numerator: 0, denominator: 1, text: "0%" };
+
+/** The commission rate of a category: its row in the table, else the table's default; 0% without a table. */
+export function commissionRate(table: CommissionTable | null | undefined, category: string): CommissionRate {
+  if (!table) return ZERO_RATE;
+  for (const row of table.categories) if (row.category === category) return row.rate;
+  return table.default;
+}
+
+/** Adds `amount`'s funders' shares to the platform column `at` and the seller column `at + 1`. */
+function addFunded(rows: number[], at: number, amount: number, funders: Funders): void {
+  if (funders.seller === 0) rows[at]! += amount;
+  else if (funders.platform === 0) rows[at + 1]! += amount;
+  else {
+    const share = splitFunding(amount, funders);
+    rows[at]! += share.platform;
+    rows[at + 1]! += share.seller;
+  }
+}
+
+const SCANNED_STORES = 32;
+
+/** Groups the lines by store: the stores in order of first appearance in cart order, and each line's store. */
+function groupByStore(context: PricingContext, order: readonly number[]): { storeNames: string[]; storeOf: number[] } {
+  const lines = context.cart.lines;
+  const storeNames: string[] = [];
+  const storeOf = new Array<number>(lines.length);
+  // A few stores are found faster by scanning their names than through a Map (measured); past that, a Map.
+  let index: Map<string, number> | undefined;
+  for (let p = 0; p < order.length; p++) {
+    const i = order[p]!;
+    const name = lines[i]!.store;
+    let s = index ? (index.get(name) ?? -1) : storeNames.indexOf(name);
+    if (s < 0) {
+      s = storeNames.length;
+      storeNames.push(name);
+      if (index) index.set(name, s);
+      else if (s === SCANNED_STORES) index = new Map(storeNames.map((known, k) => [known, k]));
+    }
+    storeOf[i] = s;
+  }
+  return { storeNames, storeOf };
+}
+
+/** Fills the line rows and adds each line to its store's row. */
+function addLines(context: PricingContext, numbers: SettlementNumbers): void {
+  const { cart, steps, coins, program } = context;
+  const { rows, storesAt, rates, storeOf, affiliates } = numbers;
+  const n = cart.lines.length;
+  for (let k = 0; k < steps.length; k++) {
+    const allocation = steps[k]!.result.lines;
+    const funders = fundersOf(steps[k]!.candidate.spec);
+    for (let i = 0; i < n; i++) if (allocation[i]! > 0) addFunded(rows, i * LINE_WIDTH + L_DISCOUNT_PLATFORM, allocation[i]!, funders);
+  }
+  for (let k = 0; k < coins.length; k++) {
+    const shares = coins[k]!.lines;
+    const funders = fundersOf(coins[k]!.candidate.spec);
+    for (let i = 0; i < n; i++) if (shares[i]! > 0) addFunded(rows, i * LINE_WIDTH + L_COINS_PLATFORM, shares[i]!, funders);
+  }
+  // Lines of one category follow one another more often than not: the last rate looked up is tried first.
+  let category: string | undefined;
+  let rate = ZERO_RATE;
+  for (let i = 0; i < n; i++) {
+    const line = cart.lines[i]!;
+    const at = i * LINE_WIDTH;
+    if (line.category !== category) rate = commissionRate(program.commission, (category = line.category));
+    const base = line.subtotal - rows[at + L_DISCOUNT_SELLER]! - rows[at + L_COINS_SELLER]!;
+    const commission = rate.numerator === 0 ? 0 : mulDivRoundHalfUp(base, rate.numerator, rate.denominator);
+    rows[at + L_COMMISSION] = commission;
+    rates[i] = rate;
+    const to = storesAt + storeOf[i]! * STORE_WIDTH;
+    rows[to + S_ITEMS]! += line.subtotal;
+    rows[to + S_DISCOUNT_PLATFORM]! += rows[at + L_DISCOUNT_PLATFORM]!;
+    rows[to + S_DISCOUNT_SELLER]! += rows[at + L_DISCOUNT_SELLER]!;
+    rows[to + S_COINS_PLATFORM]! += rows[at + L_COINS_PLATFORM]!;
+    rows[to + S_COINS_SELLER]! += rows[at + L_COINS_SELLER]!;
+    rows[to + S_COMMISSION]! += commission;
+    if (affiliates) rows[to + S_AFFILIATE]! += affiliates[i]?.commission ?? 0;
+  }
+}
+
+/** Code-point order of two strings without allocating: UTF-16 order, with surrogates moved above U+FFFF. */
+function codePointCompare(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    let x = a.charCodeAt(i);
+    let y = b.charCodeAt(i);
+    if (x === y) continue;
+    if (x >= 0xd800 && y >= 0xd800) {
+      x = x <= 0xdfff ? x + 0x2000 : x - 0x800;
+      y = y <= 0xdfff ? y + 0x2000 : y - 0x800;
+    }
+    return x - y;
+  }
+  return a.length - b.length;
+}
+
+/**
+ * The order's shipping and each shipping discount's funders' shares, attributed to the stores by their items:
+ * largest remainder, ties to the store with larger items, then the store id first in code-point order; when no
+ * store has items, equally.
+ */
+function attributeShipping(context: PricingContext, numbers: SettlementNumbers): void {
+  const { cart, steps } = context;
+  const { rows, storesAt, storeNames } = numbers;
+  const storeCount = storeNames.length;
+  let discounted = false;
+  for (const step of steps) if (step.result.shipping > 0) discounted = true;
+  if (storeCount === 0 || (cart.shipping.price === 0 && !discounted)) return;
+  let weights = new Array<number>(storeCount);
+  for (let s = 0; s < storeCount; s++) weights[s] = rows[storesAt + s * STORE_WIDTH + S_ITEMS]!;
+  if (!weights.some((w) => w > 0)) weights = weights.map(() => 1);
+  const byStoreId = (a: number, b: number) => codePointCompare(storeNames[a]!, storeNames[b]!);
+  const add = (amount: number, column: number) => {
+    if (amount === 0) return;
+    const shares = allocateLargestRemainder(amount, weights, byStoreId);
+    for (let s = 0; s < storeCount; s++) rows[storesAt + s * STORE_WIDTH + column]! += shares[s]!;
+  };
+  add(cart.shipping.price, S_SHIPPING);
+  for (const step of steps) {
+    if (step.result.shipping <= 0) continue;
+    const share = splitFunding(step.result.shipping, fundersOf(step.candidate.spec));
+    add(share.platform, S_SHIPPING_DISCOUNT_PLATFORM);
+    add(share.seller, S_SHIPPING_DISCOUNT_SELLER);
+  }
+}
+
+/** The settlement in minor units. `affiliates`: per line (pricing order), its attribution. */
+export function settlementNumbers(context: PricingContext, affiliates?: readonly (AffiliateLine | undefined)[]): SettlementNumbers {
+  const n = context.cart.lines.length;
+  const order = cartOrder(context.cart.lines);
+  const { storeNames, storeOf } = groupByStore(context, order);
+  const storesAt = n * LINE_WIDTH;
+  const size = storesAt + (storeNames.length + 1) * STORE_WIDTH;
+  const rows = new Array<number>(size);
+  for (let k = 0; k < size; k++) rows[k] = 0;
+  const numbers: SettlementNumbers = { rows, storesAt, rates: new Array<CommissionRate>(n), storeNames, storeOf, cartOrder: order, affiliates };
+  addLines(context, numbers);
+  attributeShipping(context, numbers);
+  const totals = storesAt + storeNames.length * STORE_WIDTH;
+  for (let at = storesAt; at < totals; at += STORE_WIDTH) for (let c = 0; c < STORE_WIDTH; c++) rows[totals + c]! += rows[at + c]!;
+  return numbers;
+}
+
+/** Each line's commission in minor units, in pricing order (what a refund reverses per unit). */
+export function lineCommissions(context: PricingContext): number[] {
+  const { rows } = settlementNumbers(context);
+  const out = new Array<number>(context.cart.lines.length);
+  for (let i = 0; i < out.length; i++) out[i] = rows[i * LINE_WIDTH + L_COMMISSION]!;
+  return out;
+}
