@@ -3,6 +3,7 @@ import {
   CartConditionContext,
   computeBenefit,
   createEvaluator,
+  denseLines,
   parseAmount,
   staticGate,
   type NormalizedCart,
@@ -147,15 +148,16 @@ export function bruteForceBest(program: Program, cart: NormalizedCart, limit = 9
     if (spec.condition && spec.condition(new CartConditionContext(cart, coupon, remaining)) !== undefined) return undefined;
     const r = computeBenefit(spec.benefit, cart, remaining, shipping);
     if (r.amount + r.shipping <= 0) return undefined;
+    const lineAmounts = denseLines(r, cart.lines.length);
     const lines: number[] = [];
     const stores = new Set<string>();
-    r.lines.forEach((a, i) => {
+    lineAmounts.forEach((a, i) => {
       if (a > 0) {
         lines.push(i);
         stores.add(cart.lines[i]!.store);
       }
     });
-    return { spec, saving: r.amount + r.shipping, lines, stores, lineAmounts: r.lines, shipping: r.shipping };
+    return { spec, saving: r.amount + r.shipping, lines, stores, lineAmounts, shipping: r.shipping };
   };
   let best: { mask: number; saving: number; ids: string[] } | undefined;
   const k = eligible.length;

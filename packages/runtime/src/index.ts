@@ -21,7 +21,7 @@ export type { DurationUnit } from "./time/calendar.js";
 export { REGION_CODES, isRegionCode } from "./regions.js";
 export * from "./cart/types.js";
 export * from "./engine/program.js";
-export { computeBenefit, type BenefitResult } from "./engine/benefits.js";
+export { computeBenefit, denseLines, type BenefitResult } from "./engine/benefits.js";
 export { CandidateIndex } from "./engine/candidates.js";
 export { CartConditionContext, NEGATED, describeValue, compare } from "./engine/conditions.js";
 export { cartField, lineField } from "./engine/fields.js";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { prng } from "../../../test/helpers/prng.js";
-import { computeBenefit } from "../src/engine/benefits.js";
+import { computeBenefit, denseLines } from "../src/engine/benefits.js";
 import type { Benefit, LinePredicate, NormalizedCart, NormalizedLine } from "../src/index.js";
 import { allocateLargestRemainder } from "../src/money/allocate.js";
 
@@ -143,8 +143,10 @@ describe("unit benefits", () => {
       const remaining = cart.lines.map((line) => (random() < 0.3 ? Math.floor(line.subtotal * random()) : line.subtotal));
       const got = computeBenefit(benefit, cart, remaining, 0);
       const want = byUnits(benefit, cart, remaining);
+      // Only the lines it discounts are listed, in index order, each with more than nothing.
+      expect(got.indexes.every((index, k) => got.amounts[k]! > 0 && (k === 0 || got.indexes[k - 1]! < index))).toBe(true);
       expect(
-        { amount: got.amount, lines: got.lines },
+        { amount: got.amount, lines: denseLines(got, cart.lines.length) },
         JSON.stringify({ benefit, lines: cart.lines.map((l) => [l.sku, l.category, l.unitPrice, l.quantity]), remaining }),
       ).toEqual(want);
     }

@@ -6,19 +6,53 @@ import type { Benefit, LinePredicate } from "./program.js";
 /**
  * What one promotion gives on top of the discounts applied before it. `remaining` holds each line's value after
  * those discounts (lines in the cart's normalised order, sorted by id); nothing here exceeds what remains.
+ *
+ * Only the lines it discounts are listed: a promotion touching 3 lines of a 2,000-line cart costs (and allocates)
+ * for 3 lines, not 2,000.
  */
 export interface BenefitResult {
   /** Item discount in minor units (shipping excluded). */
   amount: number;
-  /** Per line index, the part of `amount` it carries; zeros for untouched lines. */
-  lines: number[];
+  /** The lines it discounts, ascending line indexes. Shared with other results: never to be changed. */
+  indexes: readonly number[];
+  /** The part of `amount` each of `indexes` carries, minor units, each above 0. */
+  amounts: readonly number[];
   shipping: number;
 }
 
-function none(n: number, shipping = 0): BenefitResult {
-  const lines = new Array<number>(n);
-  for (let i = 0; i < n; i++) lines[i] = 0;
-  return { amount: 0, lines, shipping };
+const NONE: readonly number[] = Object.freeze([]);
+
+function none(shipping = 0): BenefitResult {
+  return { amount: 0, indexes: NONE, amounts: NONE, shipping };
+}
+
+/** Each line's part of a result's amount, for all `n` lines of the cart (zeros for lines it does not discount). */
+export function denseLines(result: Pick<BenefitResult, "indexes" | "amounts">, n: number): number[] {
+  const out = new Array<number>(n);
+  for (let i = 0; i < n; i++) out[i] = 0;
+  for (let k = 0; k < result.indexes.length; k++) out[result.indexes[k]!] = result.amounts[k]!;
+  return out;
+}
+
+/** Subtracts (sign −1) or adds back (sign 1) a result's line amounts to per-line values, in place. */
+export function applyLines(values: number[], result: Pick<BenefitResult, "indexes" | "amounts">, sign: 1 | -1): void {
+  const { indexes, amounts } = result;
+  for (let k = 0; k < indexes.length; k++) values[indexes[k]!]! += sign * amounts[k]!;
+}
+
+/** A result over `indexes` (ascending) with `shares` (same positions), the lines whose share is 0 left out. */
+function over(indexes: readonly number[], shares: number[], amount: number, shipping: number): BenefitResult {
+  let zeros = 0;
+  for (const share of shares) if (share <= 0) zeros++;
+  if (zeros === 0) return { amount, indexes, amounts: shares, shipping };
+  const kept: number[] = [];
+  const amounts: number[] = [];
+  for (let k = 0; k < indexes.length; k++) {
+    if (shares[k]! <= 0) continue;
+    kept.push(indexes[k]!);
+    amounts.push(shares[k]!);
+  }
+  return { amount, indexes: kept, amounts, shipping };
 }
 
 /**
@@ -67,22 +101,14 @@ export class CartLines {
 }
 
 /** Spreads `amount` over `indexes` in proportion to what remains of each line, exact by largest remainder. */
-function spread(amount: number, indexes: readonly number[], remaining: readonly number[], n: number): BenefitResult {
+function spread(amount: number, indexes: readonly number[], remaining: readonly number[]): BenefitResult {
   const weights = new Array<number>(indexes.length);
   let total = 0;
   for (let k = 0; k < indexes.length; k++) total += weights[k] = remaining[indexes[k]!]!;
   const capped = Math.min(amount, total);
-  const result = none(n);
-  if (capped <= 0) return result;
-  if (indexes.length === 1) {
-    result.lines[indexes[0]!] = capped;
-    result.amount = capped;
-    return result;
-  }
-  const shares = allocateLargestRemainder(capped, weights);
-  for (let k = 0; k < indexes.length; k++) result.lines[indexes[k]!] = shares[k]!;
-  result.amount = capped;
-  return result;
+  if (capped <= 0) return none();
+  if (indexes.length === 1) return { amount: capped, indexes, amounts: [capped], shipping: 0 };
+  return over(indexes, allocateLargestRemainder(capped, weights), capped, 0);
 }
 
 /**
@@ -105,26 +131,43 @@ function runs(cart: NormalizedCart, indexes: readonly number[], order: "desc" | 
 
 /** Per-line discounts added up unit group by unit group, then each line capped at what remains of it. */
 class LineDiscounts {
-  private readonly result: BenefitResult;
-  private readonly touched: number[] = [];
+  private readonly indexes: number[] = [];
+  private readonly amounts: number[] = [];
+  /** Where each line's entry is, when a line can be added to more than once (packs); runs add each line once. */
+  private readonly at: Map<number, number> | undefined;
 
-  constructor(n: number) {
-    this.result = none(n);
+  constructor(repeats: boolean) {
+    if (repeats) this.at = new Map();
   }
 
   add(index: number, amount: number): void {
     if (amount <= 0) return;
-    if (this.result.lines[index] === 0) this.touched.push(index);
-    this.result.lines[index]! += amount;
+    const known = this.at?.get(index);
+    if (known !== undefined) {
+      this.amounts[known]! += amount;
+      return;
+    }
+    this.at?.set(index, this.indexes.length);
+    this.indexes.push(index);
+    this.amounts.push(amount);
   }
 
   capped(remaining: readonly number[]): BenefitResult {
-    const result = this.result;
-    for (const i of this.touched) {
-      result.lines[i] = Math.max(0, Math.min(result.lines[i]!, remaining[i]!));
-      result.amount += result.lines[i]!;
+    const { indexes, amounts } = this;
+    // Lines were added in price order: listed in index order, each held to what remains of it.
+    const order = indexes.map((_, k) => k).sort((a, b) => indexes[a]! - indexes[b]!);
+    const kept: number[] = [];
+    const shares: number[] = [];
+    let amount = 0;
+    for (const k of order) {
+      const i = indexes[k]!;
+      const share = Math.min(amounts[k]!, remaining[i]!);
+      if (share <= 0) continue;
+      kept.push(i);
+      shares.push(share);
+      amount += share;
     }
-    return result;
+    return { amount, indexes: kept, amounts: shares, shipping: 0 };
   }
 }
 
@@ -136,11 +179,10 @@ function firstUnits(
   ordered: readonly Run[],
   limit: number | null,
   discount: (price: number) => number,
-  n: number,
   remaining: readonly number[],
   eligible?: (price: number) => boolean,
 ): BenefitResult {
-  const out = new LineDiscounts(n);
+  const out = new LineDiscounts(false);
   let left = limit ?? Number.MAX_SAFE_INTEGER;
   for (const run of ordered) {
     if (left <= 0) break;
@@ -159,10 +201,9 @@ export function computeBenefit(
   shippingRemaining: number,
   lines: CartLines = new CartLines(cart),
 ): BenefitResult {
-  const n = cart.lines.length;
   switch (benefit.type) {
     case "amount":
-      return spread(benefit.amount, lines.matching(benefit.target.scope), remaining, n);
+      return spread(benefit.amount, lines.matching(benefit.target.scope), remaining);
     case "percent": {
       const indexes = lines.matching(benefit.target.scope);
       let base = 0;
@@ -170,11 +211,11 @@ export function computeBenefit(
       // Rounded half away from zero at the minor unit, once per promotion, before the cap.
       let amount = mulDivRoundHalfUp(base, benefit.ratio.numerator, benefit.ratio.denominator);
       if (benefit.cap !== null) amount = Math.min(amount, benefit.cap);
-      return spread(amount, indexes, remaining, n);
+      return spread(amount, indexes, remaining);
     }
     case "amount-each": {
       const each = benefit.amount;
-      return firstUnits(lines.runs(benefit.scope, "desc"), benefit.maxUnits, (price) => Math.min(each, price), n, remaining);
+      return firstUnits(lines.runs(benefit.scope, "desc"), benefit.maxUnits, (price) => Math.min(each, price), remaining);
     }
     case "fixed-price": {
       const fixed = benefit.price;
@@ -183,7 +224,6 @@ export function computeBenefit(
         lines.runs(benefit.scope, "desc"),
         benefit.maxUnits,
         (price) => price - fixed,
-        n,
         remaining,
         (price) => price > fixed,
       );
@@ -193,20 +233,20 @@ export function computeBenefit(
       let units = 0;
       for (const run of cheapest) units += run.count;
       const free = Math.floor(units / benefit.every) * benefit.free;
-      return firstUnits(cheapest, free, (price) => price, n, remaining);
+      return firstUnits(cheapest, free, (price) => price, remaining);
     }
     case "pack":
       return packs(benefit.skus, benefit.price, cart, remaining, lines);
     case "shipping-free":
-      return none(n, shippingRemaining);
+      return none(shippingRemaining);
     case "shipping-amount":
-      return none(n, Math.min(benefit.amount, shippingRemaining));
+      return none(Math.min(benefit.amount, shippingRemaining));
     case "shipping-percent":
       // P% of the shipping price, rounded half-up once, capped at the shipping left.
-      return none(n, Math.min(mulDivRoundHalfUp(cart.shipping.price, benefit.ratio.numerator, benefit.ratio.denominator), shippingRemaining));
+      return none(Math.min(mulDivRoundHalfUp(cart.shipping.price, benefit.ratio.numerator, benefit.ratio.denominator), shippingRemaining));
     case "coins":
       // Coins are not a discount: the engine prices them after the combination is chosen (see coins.ts).
-      return none(n);
+      return none();
     case "capped":
       return capped(computeBenefit(benefit.inner, cart, remaining, shippingRemaining, lines), benefit.cap);
   }
@@ -215,9 +255,10 @@ export function computeBenefit(
 /** A benefit held to what is left of a budget (limits.ts): the cap spread over its lines and shipping, exactly. */
 function capped(result: BenefitResult, cap: number): BenefitResult {
   if (result.amount + result.shipping <= cap) return result;
-  const shares = allocateLargestRemainder(cap, [...result.lines, result.shipping]);
+  // Over its lines in index order, then shipping: ties go to the line first in id order, as over the whole cart.
+  const shares = allocateLargestRemainder(cap, [...result.amounts, result.shipping]);
   const shipping = shares.pop()!;
-  return { amount: shares.reduce((a, b) => a + b, 0), lines: shares, shipping };
+  return over(result.indexes, shares, cap - shipping, shipping);
 }
 
 /** A SKU's units for packs, most expensive first, taken from the front. */
@@ -250,7 +291,6 @@ class Pool {
  * packs made of units at the same prices split their savings the same way, so they are handled as one batch.
  */
 function packs(skus: readonly string[], price: number, cart: NormalizedCart, remaining: readonly number[], lines: CartLines): BenefitResult {
-  const n = cart.lines.length;
   const pools = new Map<string, Pool>();
   const perPack = new Map<string, number>();
   for (const sku of skus) {
@@ -258,10 +298,10 @@ function packs(skus: readonly string[], price: number, cart: NormalizedCart, rem
     if (pools.has(sku)) continue;
     const indexes = lines.withSku(sku);
     // A SKU the cart lacks means no complete pack.
-    if (indexes.length === 0) return none(n);
+    if (indexes.length === 0) return none();
     pools.set(sku, new Pool(runs(cart, indexes, "desc")));
   }
-  const out = new LineDiscounts(n);
+  const out = new LineDiscounts(true);
   for (;;) {
     // How many packs in a row take every unit from the runs now at the front of their pools.
     let batch = Number.MAX_SAFE_INTEGER;

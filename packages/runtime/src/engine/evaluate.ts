@@ -1,6 +1,6 @@
 import type { NormalizedCart } from "../cart/types.js";
 import { minorFormatter } from "../money/amount.js";
-import { CartLines } from "./benefits.js";
+import { applyLines, CartLines, type BenefitResult } from "./benefits.js";
 import { coinShare, earnedCoins, priceCoins, type CoinStep } from "./coins.js";
 import { explainRejection, PrefixSweep } from "./explain.js";
 import { factsOf } from "./facts.js";
@@ -93,7 +93,7 @@ export function evaluateProgram(program: Program, cart: NormalizedCart, options:
   const remaining = [...pristine];
   let shippingLeft = cart.shipping.price;
   for (const step of chosen.steps) {
-    step.result.lines.forEach((a, i) => (remaining[i]! -= a));
+    applyLines(remaining, step.result, -1);
     shippingLeft -= step.result.shipping;
   }
   const chosenRanks = new Set(chosen.steps.map((s) => s.candidate.rank));
@@ -128,10 +128,10 @@ export function evaluateProgram(program: Program, cart: NormalizedCart, options:
       title: s.candidate.spec.title,
       kind: s.candidate.spec.kind,
       amount: money(s.result.amount + s.result.shipping),
-      lines: lineAmounts(s.result.lines, cart, money),
+      lines: lineAmounts(s.result, cart, money),
     };
     if (s.result.shipping > 0) entry.shipping = money(s.result.shipping);
-    if (s.candidate.spec.limits.length > 0) entry.reservations = reservationsFor(s.candidate.spec, cart, s.result.lines, s.result.shipping, null);
+    if (s.candidate.spec.limits.length > 0) entry.reservations = reservationsFor(s.candidate.spec, cart, s.result, s.result.shipping, null);
     return entry;
   });
   for (const { candidate, used, amount } of coinSteps) {
@@ -163,8 +163,8 @@ export function evaluateProgram(program: Program, cart: NormalizedCart, options:
   return result;
 }
 
-function lineAmounts(amounts: readonly number[], cart: NormalizedCart, money: (minor: number) => string): LineAmount[] {
-  const out: LineAmount[] = [];
-  for (let i = 0; i < amounts.length; i++) if (amounts[i]! > 0) out.push({ line: cart.lines[i]!.id, amount: money(amounts[i]!) });
+function lineAmounts(result: BenefitResult, cart: NormalizedCart, money: (minor: number) => string): LineAmount[] {
+  const out = new Array<LineAmount>(result.indexes.length);
+  for (let k = 0; k < out.length; k++) out[k] = { line: cart.lines[result.indexes[k]!]!.id, amount: money(result.amounts[k]!) };
   return out;
 }

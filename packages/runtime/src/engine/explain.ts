@@ -1,3 +1,4 @@
+import { applyLines } from "./benefits.js";
 import type { Reason } from "./gates.js";
 import type { Search } from "./search.js";
 import type { Candidate, Step } from "./step.js";
@@ -53,7 +54,7 @@ export class PrefixSweep {
     this.lastRank = rank;
     while (this.taken < this.steps.length && this.steps[this.taken]!.candidate.rank < rank) {
       const result = this.steps[this.taken++]!.result;
-      for (let k = 0; k < this.remaining.length; k++) this.remaining[k]! -= result.lines[k]!;
+      applyLines(this.remaining, result, -1);
       this.shippingLeft -= result.shipping;
     }
     return this;

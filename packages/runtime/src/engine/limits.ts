@@ -1,6 +1,7 @@
 import type { NormalizedCart, NormalizedLine } from "../cart/types.js";
 import { formatMoney } from "../money/amount.js";
 import { epochToZoned } from "../time/zones.js";
+import { denseLines, type BenefitResult } from "./benefits.js";
 import type { Rejection } from "./gates.js";
 import type { Benefit, Limit, LinePredicate, PromotionSpec } from "./program.js";
 
@@ -190,14 +191,15 @@ export function limitGate(spec: PromotionSpec, cart: NormalizedCart, usage: Usag
 }
 
 /**
- * What redeeming an applied promotion takes from each of its limits. `lines` are its per-line amounts (null for
- * coins), `shipping` its shipping saving; `coins` the coins it deducted and their value, for a coins promotion.
+ * What redeeming an applied promotion takes from each of its limits. `lines` are the lines it discounts and their
+ * amounts (null for coins), `shipping` its shipping saving; `coins` the coins it deducted and their value, for a
+ * coins promotion.
  * Per-order limits are settled within the order and need no reservation.
  */
 export function reservationsFor(
   spec: PromotionSpec,
   cart: NormalizedCart,
-  lines: readonly number[] | null,
+  lines: Pick<BenefitResult, "indexes" | "amounts"> | null,
   shipping: number,
   coins: { used: number; amount: number } | null,
 ): Reservation[] {
@@ -216,15 +218,16 @@ export function reservationsFor(
       if (amount > 0)
         out.push({ promotion: spec.id, limit: index, key: limitKey(spec.id, limit, entity, cart.at), amount, max: limit.max, onCancel: spec.onCancel });
     };
-    const total = coins ? coins.amount : (lines ?? []).reduce((a, b) => a + b, 0) + shipping;
+    const total = coins ? coins.amount : (lines?.amounts ?? []).reduce((a, b) => a + b, 0) + shipping;
     if (limit.per === "customer") take(cart.customer.id, total);
     else if (limit.per === "store") {
       // Each store whose lines it discounts; shipping savings count against every one of them (and against every
       // store in the cart for a shipping-only discount), so a per-store budget is never exceeded.
       const byStore = new Map<string, number>();
       const scope = coins ? benefitLines(spec.benefit) : null;
+      const shares = lines ? denseLines(lines, cart.lines.length) : null;
       cart.lines.forEach((line, i) => {
-        const share = lines ? lines[i]! : 0;
+        const share = shares ? shares[i]! : 0;
         if (share > 0 || (coins && (scope === null || scope(line, cart))) || (shipping > 0 && total === shipping))
           byStore.set(line.store, (byStore.get(line.store) ?? 0) + share);
       });

@@ -1,5 +1,5 @@
 import type { NormalizedCart } from "../cart/types.js";
-import { CartLines, computeBenefit } from "./benefits.js";
+import { applyLines, CartLines, computeBenefit } from "./benefits.js";
 import { CombinationBound } from "./bounds.js";
 import { CartConditionContext } from "./conditions.js";
 import type { ProgramFacts } from "./facts.js";
@@ -64,15 +64,9 @@ export class Search {
     const result = computeBenefit(c.spec.benefit, this.cart, remaining, shippingLeft, this.lines);
     if (result.amount + result.shipping <= 0) return { failure: { reason: "no-eligible-lines", message: "it has nothing to discount in this cart" } };
     if (!this.facts.perStore && !this.facts.perLine) return { step: { candidate: c, result, stores: NO_STORES, lines: NO_LINES } };
-    const lines: number[] = [];
     const stores = new Set<string>();
-    result.lines.forEach((a, i) => {
-      if (a > 0) {
-        lines.push(i);
-        stores.add(this.cart.lines[i]!.store);
-      }
-    });
-    return { step: { candidate: c, result, stores, lines } };
+    for (const i of result.indexes) stores.add(this.cart.lines[i]!.store);
+    return { step: { candidate: c, result, stores, lines: result.indexes } };
   }
 
   /**
@@ -106,7 +100,10 @@ export class Search {
         )
       : undefined;
     const pathSlots: number[] = [];
-    const buffers: number[][] = [];
+    // The line values after the path's promotions, changed in place as a promotion joins the path and restored as
+    // it leaves: a step costs what it touches, not a copy of every line. With an empty path it equals `pristine`,
+    // which is passed instead (what a promotion gives on the undiscounted cart is cached).
+    const working = pristine.slice();
     let best: Step[] = [];
     let bestSaving = -1;
     let exhausted = false;
@@ -133,10 +130,10 @@ export class Search {
       if (fits) {
         path.push(step);
         pathSlots.push(i);
-        // One buffer per depth, reused: nothing keeps a state's line values after the visit below returns.
-        const next = (buffers[path.length] ??= new Array<number>(remaining.length));
-        for (let k = 0; k < remaining.length; k++) next[k] = remaining[k]! - step.result.lines[k]!;
-        visit(i + 1, next, shippingLeft - step.result.shipping, saving + step.result.amount + step.result.shipping);
+        // Nothing keeps the line values a visit is given after it returns.
+        applyLines(working, step.result, -1);
+        visit(i + 1, working, shippingLeft - step.result.shipping, saving + step.result.amount + step.result.shipping);
+        applyLines(working, step.result, 1);
         path.pop();
         pathSlots.pop();
         if (exhausted || !contested[i]) return;
@@ -155,13 +152,16 @@ export class Search {
   /** Takes each promotion in application order when it applies and fits with those already taken. */
   firstByPriority(pristine: readonly number[]): { steps: Step[]; optimal: boolean } {
     const taken: Step[] = [];
-    let remaining = pristine;
+    // The undiscounted cart until a promotion is taken (what a promotion gives there is cached), then a copy.
+    let remaining: readonly number[] = pristine;
+    let working: number[] | undefined;
     let shippingLeft = this.cart.shipping.price;
     for (const c of this.eligible) {
       const { step } = this.apply(c, remaining, shippingLeft);
       if (!step || this.stacking.clashes(step, taken)) continue;
       taken.push(step);
-      remaining = remaining.map((v, k) => v - step.result.lines[k]!);
+      remaining = working ??= pristine.slice();
+      applyLines(working, step.result, -1);
       shippingLeft -= step.result.shipping;
     }
     return { steps: taken, optimal: true };

@@ -9,8 +9,9 @@ import type { Program, PromotionSpec } from "../engine/program.js";
 export interface PricedStep {
   readonly candidate: { readonly spec: PromotionSpec; readonly coupon: NormalizedCoupon | null };
   readonly result: {
-    /** Allocation per line, minor units, in the cart's line order. */
-    readonly lines: readonly number[];
+    /** The lines it discounts (ascending indexes in the cart's line order) and each one's allocation, minor units. */
+    readonly indexes: readonly number[];
+    readonly amounts: readonly number[];
     /** Shipping discount, minor units. */
     readonly shipping: number;
   };

@@ -104,9 +104,9 @@ function addLines(context: PricingContext, numbers: SettlementNumbers): void {
   const { rows, storesAt, rates, storeOf, affiliates } = numbers;
   const n = cart.lines.length;
   for (let k = 0; k < steps.length; k++) {
-    const allocation = steps[k]!.result.lines;
+    const { indexes, amounts } = steps[k]!.result;
     const funders = fundersOf(steps[k]!.candidate.spec);
-    for (let i = 0; i < n; i++) if (allocation[i]! > 0) addFunded(rows, i * LINE_WIDTH + L_DISCOUNT_PLATFORM, allocation[i]!, funders);
+    for (let j = 0; j < indexes.length; j++) addFunded(rows, indexes[j]! * LINE_WIDTH + L_DISCOUNT_PLATFORM, amounts[j]!, funders);
   }
   for (let k = 0; k < coins.length; k++) {
     const shares = coins[k]!.lines;

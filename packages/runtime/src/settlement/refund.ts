@@ -6,9 +6,22 @@ import { CartConditionContext } from "../engine/conditions.js";
 import { limitKey, unitsScope } from "../engine/limits.js";
 import type { PromotionSpec } from "../engine/program.js";
 import { readAttribution, unitsCommission, type AffiliateLine, type SettlementOptions } from "./affiliate.js";
-import { contextOf, type PricingContext } from "./context.js";
+import { contextOf, type PricedStep, type PricingContext } from "./context.js";
 import { lineCommissions } from "./figures.js";
 import { fundersOf, splitFunding, unitShares } from "./split.js";
+
+const denseByStep = new WeakMap<PricedStep["result"], readonly number[]>();
+
+/** A chosen promotion's allocation on every line of the cart (zeros where it gives nothing); made once per step. */
+function stepLines(step: PricedStep, cart: NormalizedCart): readonly number[] {
+  let lines = denseByStep.get(step.result);
+  if (lines === undefined) {
+    const dense = new Array<number>(cart.lines.length).fill(0);
+    for (let k = 0; k < step.result.indexes.length; k++) dense[step.result.indexes[k]!] = step.result.amounts[k]!;
+    denseByStep.set(step.result, (lines = dense));
+  }
+  return lines;
+}
 
 /**
  * Returns (docs/language.md, Returns): what returning units of a priced order gives back, from the allocation
@@ -208,7 +221,7 @@ function lineShares(
     return { amount: share, platform: platformShare, seller: share - platformShare };
   };
   const discounts = steps.map((step, k) => {
-    const a = step.result.lines[i]!;
+    const a = stepLines(step, cart)[i]!;
     return a > 0 ? part(a, facts.funders[k]![i]!.platform) : { amount: 0, platform: 0, seller: 0 };
   });
   let coinsRunning = 0;
@@ -231,7 +244,7 @@ function refundFacts(context: PricingContext) {
     return cart.lines.map((_, i) => (values[i]! > 0 ? splitFunding(values[i]!, funders) : { platform: 0, seller: 0 }));
   };
   return {
-    funders: [...steps.map((s) => split(s.result.lines, s.candidate.spec)), ...coins.map((c) => split(c.lines, c.candidate.spec))],
+    funders: [...steps.map((s) => split(stepLines(s, cart), s.candidate.spec)), ...coins.map((c) => split(c.lines, c.candidate.spec))],
     coinsByLine: coins.map((step) => coinsPerLine(step.used, step.lines)),
     commission: lineCommissions(context),
   };
@@ -269,7 +282,7 @@ function computeRefund(
     steps.forEach((step, s) => {
       const id = step.candidate.spec.id;
       // A promotion recovered earlier: the kept units' shares were paid back then, so its shares come back in full.
-      if (step.result.lines[i]! <= 0 || recoveredBefore.has(id)) return;
+      if (stepLines(step, cart)[i]! <= 0 || recoveredBefore.has(id)) return;
       const d = shares.discounts[s]!;
       deducted += d.amount;
       funders.platform += d.platform;
@@ -366,7 +379,7 @@ function recover(
   const remaining = keptLines.map((l) => l.subtotal);
   steps.forEach((step, s) => {
     const spec: PromotionSpec = step.candidate.spec;
-    if (spec.onReturn === "recover" && !recoveredBefore.has(spec.id) && spec.condition && step.result.lines.some((a) => a > 0)) {
+    if (spec.onReturn === "recover" && !recoveredBefore.has(spec.id) && spec.condition && step.result.indexes.length > 0) {
       const failure = spec.condition(new CartConditionContext(keptCart, step.candidate.coupon, remaining));
       if (failure !== undefined) {
         const due = kept.reduce((a, shares) => a + shares[s]!.amount, 0);
@@ -400,7 +413,7 @@ function release(
   // Stores in order of first appearance in the cart ("" stands for every line when a limit is not per store).
   const storeOrder = [...new Set(order.map((i) => cart.lines[i]!.store))];
   const priced = [
-    ...steps.map((s, k) => ({ spec: s.candidate.spec, values: s.result.lines, step: k, coins: -1 })),
+    ...steps.map((s, k) => ({ spec: s.candidate.spec, values: stepLines(s, cart), step: k, coins: -1 })),
     ...context.coins.map((s, k) => ({ spec: s.candidate.spec, values: s.lines, step: -1, coins: k })),
   ];
   for (const { spec, values, step, coins } of priced) {
