@@ -63,6 +63,8 @@ function over(indexes: readonly number[], shares: number[], amount: number, ship
 export class CartLines {
   private readonly byScope = new Map<LinePredicate, readonly number[]>();
   private readonly runsByScope = new Map<LinePredicate | null, { desc?: readonly Run[]; asc?: readonly Run[] }>();
+  private subtotals: Map<LinePredicate | null, number> | undefined;
+  private quantities: Map<LinePredicate | null, number> | undefined;
   private bySku: Map<string, number[]> | undefined;
   private all: readonly number[] | undefined;
 
@@ -78,6 +80,28 @@ export class CartLines {
       this.byScope.set(scope, (found = out));
     }
     return found;
+  }
+
+  /** The undiscounted subtotal of the lines a scope matches; summed once per cart and scope. */
+  subtotal(scope: LinePredicate | null): number {
+    let sum = (this.subtotals ??= new Map()).get(scope);
+    if (sum === undefined) {
+      sum = 0;
+      for (const i of this.matching(scope)) sum += this.cart.lines[i]!.subtotal;
+      this.subtotals.set(scope, sum);
+    }
+    return sum;
+  }
+
+  /** The units of the lines a scope matches; counted once per cart and scope. */
+  quantity(scope: LinePredicate | null): number {
+    let sum = (this.quantities ??= new Map()).get(scope);
+    if (sum === undefined) {
+      sum = 0;
+      for (const i of this.matching(scope)) sum += this.cart.lines[i]!.quantity;
+      this.quantities.set(scope, sum);
+    }
+    return sum;
   }
 
   /** The runs of the lines a scope matches, most expensive (or cheapest) first; shared, never to be changed. */
@@ -207,7 +231,8 @@ export function computeBenefit(
     case "percent": {
       const indexes = lines.matching(benefit.target.scope);
       let base = 0;
-      for (const i of indexes) base += benefit.after ? remaining[i]! : cart.lines[i]!.subtotal;
+      if (benefit.after) for (const i of indexes) base += remaining[i]!;
+      else base = lines.subtotal(benefit.target.scope);
       // Rounded half away from zero at the minor unit, once per promotion, before the cap.
       let amount = mulDivRoundHalfUp(base, benefit.ratio.numerator, benefit.ratio.denominator);
       if (benefit.cap !== null) amount = Math.min(amount, benefit.cap);

@@ -14,17 +14,14 @@ export class CartConditionContext implements ConditionContext {
   ) {}
 
   subtotal(scope: LinePredicate | null, after: boolean): number {
+    if (!after) return this.lines.subtotal(scope);
     let sum = 0;
-    const lines = this.cart.lines;
-    for (const i of this.lines.matching(scope)) sum += after ? this.remaining[i]! : lines[i]!.subtotal;
+    for (const i of this.lines.matching(scope)) sum += this.remaining[i]!;
     return sum;
   }
 
   quantity(scope: LinePredicate | null): number {
-    let sum = 0;
-    const lines = this.cart.lines;
-    for (const i of this.lines.matching(scope)) sum += lines[i]!.quantity;
-    return sum;
+    return this.lines.quantity(scope);
   }
 
   count(scope: LinePredicate | null): number {
