@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { prng } from "../../../test/helpers/prng.js";
-import { computeBenefit, denseLines } from "../src/engine/benefits.js";
+import { CartLines, computeBenefit, denseLines } from "../src/engine/benefits.js";
 import type { Benefit, LinePredicate, NormalizedCart, NormalizedLine } from "../src/index.js";
+import type { IndexKeys } from "../src/engine/program.js";
 import { allocateLargestRemainder } from "../src/money/allocate.js";
 
 /**
@@ -162,5 +163,32 @@ describe("unit benefits", () => {
     // 500,000 packs of two A units and one B (2,999 − 2,000 = 999 saved each); 666,666 free units, the cheapest.
     expect(pack.amount).toBe(500_000 * 999);
     expect(free.amount).toBe(666_666 * 999);
+  });
+});
+
+describe("scopes looked up by their index keys", () => {
+  it("match exactly the lines a full scan matches", () => {
+    const random = prng(11);
+    const int = (n: number) => Math.floor(random() * n);
+    const pick = <T>(xs: readonly T[]) => xs[int(xs.length)]!;
+    for (let round = 0; round < 300; round++) {
+      const cart = randomCart(random);
+      for (const line of cart.lines) {
+        (line as { store: string }).store = pick(["s1", "s2", "s3"]);
+        (line as { tags: Set<string> }).tags = new Set(["t1", "t2", "t3"].filter(() => random() < 0.4));
+      }
+      // Each predicate with keys that a line it matches must hold (what the compiler reads off a scope).
+      const cases: { scope: LinePredicate; keys: IndexKeys }[] = [
+        { scope: (l) => l.sku === "A", keys: { skus: ["A"] } },
+        { scope: (l) => l.sku === "B" && l.unitPrice > 100, keys: { skus: ["B"] } },
+        { scope: (l) => l.store === "s1" || l.category === "y", keys: { stores: ["s1"], categories: ["y"] } },
+        { scope: (l) => l.tags.has("t2") || l.sku === "C", keys: { tags: ["t2"], skus: ["C"] } },
+        { scope: (l) => ["s2", "s3"].includes(l.store), keys: { stores: ["s2", "s3"] } },
+        { scope: () => false, keys: { categories: [] } },
+      ];
+      const keyed = new CartLines(cart, new Map(cases.map((c) => [c.scope, c.keys])));
+      const scanned = new CartLines(cart);
+      for (const { scope } of cases) expect(keyed.matching(scope)).toEqual(scanned.matching(scope));
+    }
   });
 });

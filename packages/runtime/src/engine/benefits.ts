@@ -1,7 +1,7 @@
-import type { NormalizedCart } from "../cart/types.js";
+import type { NormalizedCart, NormalizedLine } from "../cart/types.js";
 import { allocateLargestRemainder } from "../money/allocate.js";
 import { mulDivRoundHalfUp } from "../money/arithmetic.js";
-import type { Benefit, LinePredicate } from "./program.js";
+import type { Benefit, IndexKeys, LinePredicate } from "./program.js";
 
 /**
  * What one promotion gives on top of the discounts applied before it. `remaining` holds each line's value after
@@ -68,7 +68,19 @@ export class CartLines {
   private bySku: Map<string, number[]> | undefined;
   private all: readonly number[] | undefined;
 
-  constructor(readonly cart: NormalizedCart) {}
+  /** Per line field, each value's lines (ascending), made when first asked for. */
+  private byStore: Map<string, number[]> | undefined;
+  private byCategory: Map<string, number[]> | undefined;
+  private byTag: Map<string, number[]> | undefined;
+
+  /**
+   * `keysOf`: for the scopes whose index keys are known (ProgramFacts.scopeKeys), keys that a line must have to
+   * match: only the lines holding one are tested, so a scope costs what it could match, not the whole cart.
+   */
+  constructor(
+    readonly cart: NormalizedCart,
+    private readonly keysOf?: ReadonlyMap<LinePredicate, IndexKeys>,
+  ) {}
 
   matching(scope: LinePredicate | null): readonly number[] {
     const lines = this.cart.lines;
@@ -76,10 +88,41 @@ export class CartLines {
     let found = this.byScope.get(scope);
     if (found === undefined) {
       const out: number[] = [];
-      for (let i = 0; i < lines.length; i++) if (scope(lines[i]!, this.cart)) out.push(i);
+      const keys = this.keysOf?.get(scope);
+      if (keys) {
+        for (const i of this.holding(keys)) if (scope(lines[i]!, this.cart)) out.push(i);
+      } else for (let i = 0; i < lines.length; i++) if (scope(lines[i]!, this.cart)) out.push(i);
       this.byScope.set(scope, (found = out));
     }
     return found;
+  }
+
+  /** The lines holding one of `keys`, ascending, each once. */
+  private holding(keys: IndexKeys): readonly number[] {
+    const lists: (readonly number[])[] = [];
+    const add = (list: readonly number[] | undefined) => {
+      if (list && list.length > 0) lists.push(list);
+    };
+    for (const sku of keys.skus ?? []) add(this.withSku(sku));
+    for (const store of keys.stores ?? []) add((this.byStore ??= this.group((line) => [line.store])).get(store));
+    for (const category of keys.categories ?? []) add((this.byCategory ??= this.group((line) => [line.category])).get(category));
+    for (const tag of keys.tags ?? []) add((this.byTag ??= this.group((line) => line.tags)).get(tag));
+    if (lists.length <= 1) return lists[0] ?? [];
+    const merged = lists.flat().sort((a, b) => a - b);
+    return merged.filter((i, k) => k === 0 || merged[k - 1] !== i);
+  }
+
+  /** Each value of a line field (several for tags) with its lines, ascending. */
+  private group(values: (line: NormalizedLine) => Iterable<string>): Map<string, number[]> {
+    const out = new Map<string, number[]>();
+    this.cart.lines.forEach((line, i) => {
+      for (const value of values(line)) {
+        const list = out.get(value);
+        if (list === undefined) out.set(value, [i]);
+        else if (list[list.length - 1] !== i) list.push(i);
+      }
+    });
+    return out;
   }
 
   /** The undiscounted subtotal of the lines a scope matches; summed once per cart and scope. */

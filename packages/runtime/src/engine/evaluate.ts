@@ -106,7 +106,7 @@ export function evaluateProgram(program: Program, cart: NormalizedCart, options:
   // Every coins promotion, in application order, on what the ones before it left (docs/language.md, Coins).
   const coinSteps: CoinStep[] = [];
   const coins = { used: 0, amount: 0 };
-  const lineValues = new CartLines(cart);
+  const lineValues = new CartLines(cart, facts.scopeKeys);
   for (const candidate of coinsCandidates) {
     const step = priceCoins(candidate, cart, remaining, coins.used, rejected, lineValues);
     if (!step) continue;

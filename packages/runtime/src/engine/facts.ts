@@ -1,5 +1,5 @@
 import { CandidateIndex } from "./candidates.js";
-import type { Program } from "./program.js";
+import type { Benefit, IndexKeys, LinePredicate, Program } from "./program.js";
 
 /** What pricing needs of a program beyond its promotions, worked out once per program. */
 export interface ProgramFacts {
@@ -7,6 +7,11 @@ export interface ProgramFacts {
   /** Whether a stacking rule counts per store or per line (only then does a step list its stores and lines). */
   perStore: boolean;
   perLine: boolean;
+  /**
+   * Index keys of benefit scopes: what a promotion's `index` says of its benefit's scope holds for each line (a
+   * line the scope matches holds one of the keys), so a cart's lines can be looked up rather than all tested.
+   */
+  scopeKeys: ReadonlyMap<LinePredicate, IndexKeys>;
 }
 
 const programFacts = new WeakMap<Program, ProgramFacts>();
@@ -18,8 +23,34 @@ export function factsOf(program: Program): ProgramFacts {
       index: new CandidateIndex(program),
       perStore: program.stacking.some((rule) => rule.per === "store"),
       perLine: program.stacking.some((rule) => rule.per === "line"),
+      scopeKeys: scopeKeys(program),
     };
     programFacts.set(program, facts);
   }
   return facts;
+}
+
+/** The scope whose lines a benefit discounts (null: the whole order, or none). */
+function benefitScope(benefit: Benefit): LinePredicate | null {
+  switch (benefit.type) {
+    case "amount":
+    case "percent":
+      return benefit.target.scope;
+    case "amount-each":
+    case "fixed-price":
+    case "cheapest-free":
+    case "coins":
+      return benefit.scope;
+    default:
+      return null;
+  }
+}
+
+function scopeKeys(program: Program): Map<LinePredicate, IndexKeys> {
+  const out = new Map<LinePredicate, IndexKeys>();
+  for (const p of program.promotions) {
+    const scope = p.index ? benefitScope(p.benefit) : null;
+    if (scope && p.index && !out.has(scope)) out.set(scope, p.index);
+  }
+  return out;
 }

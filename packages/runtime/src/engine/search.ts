@@ -31,7 +31,7 @@ export class Search {
   private lineCache: CartLines | undefined;
 
   private get lines(): CartLines {
-    return (this.lineCache ??= new CartLines(this.cart));
+    return (this.lineCache ??= new CartLines(this.cart, this.facts.scopeKeys));
   }
 
   private readonly conditionOutcomes = new Map<number, string | undefined>();
