@@ -171,12 +171,22 @@ describe("scopes looked up by their index keys", () => {
     const random = prng(11);
     const int = (n: number) => Math.floor(random() * n);
     const pick = <T>(xs: readonly T[]) => xs[int(xs.length)]!;
-    for (let round = 0; round < 300; round++) {
-      const cart = randomCart(random);
-      for (const line of cart.lines) {
-        (line as { store: string }).store = pick(["s1", "s2", "s3"]);
-        (line as { tags: Set<string> }).tags = new Set(["t1", "t2", "t3"].filter(() => random() < 0.4));
-      }
+    let keyedCalls = 0;
+    let scannedCalls = 0;
+    for (let round = 0; round < 100; round++) {
+      // Large enough for the lookup (small carts are scanned).
+      const base = randomCart(random);
+      const cart: NormalizedCart = {
+        ...base,
+        lines: Array.from({ length: 65 + int(60) }, (_, i) => ({
+          ...base.lines[i % base.lines.length]!,
+          id: `l${String(i).padStart(3, "0")}`,
+          sku: pick(["A", "B", "C", "D", "E"]),
+          category: pick(["x", "y", "z"]),
+          store: pick(["s1", "s2", "s3", "s4"]),
+          tags: new Set(["t1", "t2", "t3"].filter(() => random() < 0.3)),
+        })),
+      };
       // Each predicate with keys that a line it matches must hold (what the compiler reads off a scope).
       const cases: { scope: LinePredicate; keys: IndexKeys }[] = [
         { scope: (l) => l.sku === "A", keys: { skus: ["A"] } },
@@ -186,9 +196,16 @@ describe("scopes looked up by their index keys", () => {
         { scope: (l) => ["s2", "s3"].includes(l.store), keys: { stores: ["s2", "s3"] } },
         { scope: () => false, keys: { categories: [] } },
       ];
-      const keyed = new CartLines(cart, new Map(cases.map((c) => [c.scope, c.keys])));
+      const counted =
+        (scope: LinePredicate, onCall: () => void): LinePredicate =>
+        (line, c) => (onCall(), scope(line, c));
+      const keyedScopes = cases.map((c) => counted(c.scope, () => keyedCalls++));
+      const scannedScopes = cases.map((c) => counted(c.scope, () => scannedCalls++));
+      const keyed = new CartLines(cart, new Map(cases.map((c, k) => [keyedScopes[k]!, c.keys])));
       const scanned = new CartLines(cart);
-      for (const { scope } of cases) expect(keyed.matching(scope)).toEqual(scanned.matching(scope));
+      cases.forEach((_, k) => expect(keyed.matching(keyedScopes[k]!)).toEqual(scanned.matching(scannedScopes[k]!)));
     }
+    // Counted work: the lookup tests well under half the lines a scan tests.
+    expect(keyedCalls).toBeLessThan(scannedCalls / 2);
   });
 });

@@ -55,6 +55,8 @@ function over(indexes: readonly number[], shares: number[], amount: number, ship
   return { amount, indexes: kept, amounts, shipping };
 }
 
+const KEYED_FROM_LINES = 64;
+
 /**
  * Which lines a scope matches, and which lines hold a SKU, remembered for one cart: a promotion is applied
  * several times while a cart is priced (alone, in the search, in explanations), and its scope's answer does not
@@ -88,7 +90,8 @@ export class CartLines {
     let found = this.byScope.get(scope);
     if (found === undefined) {
       const out: number[] = [];
-      const keys = this.keysOf?.get(scope);
+      // A small cart is scanned: grouping its lines would cost more than testing them all (measured).
+      const keys = lines.length > KEYED_FROM_LINES ? this.keysOf?.get(scope) : undefined;
       if (keys) {
         for (const i of this.holding(keys)) if (scope(lines[i]!, this.cart)) out.push(i);
       } else for (let i = 0; i < lines.length; i++) if (scope(lines[i]!, this.cart)) out.push(i);
