@@ -130,22 +130,20 @@ export class CartLines {
 
   /** The undiscounted subtotal of the lines a scope matches; summed once per cart and scope. */
   subtotal(scope: LinePredicate | null): number {
-    let sum = (this.subtotals ??= new Map()).get(scope);
-    if (sum === undefined) {
-      sum = 0;
-      for (const i of this.matching(scope)) sum += this.cart.lines[i]!.subtotal;
-      this.subtotals.set(scope, sum);
-    }
-    return sum;
+    return this.sum((this.subtotals ??= new Map()), scope, "subtotal");
   }
 
   /** The units of the lines a scope matches; counted once per cart and scope. */
   quantity(scope: LinePredicate | null): number {
-    let sum = (this.quantities ??= new Map()).get(scope);
+    return this.sum((this.quantities ??= new Map()), scope, "quantity");
+  }
+
+  private sum(known: Map<LinePredicate | null, number>, scope: LinePredicate | null, field: "subtotal" | "quantity"): number {
+    let sum = known.get(scope);
     if (sum === undefined) {
       sum = 0;
-      for (const i of this.matching(scope)) sum += this.cart.lines[i]!.quantity;
-      this.quantities.set(scope, sum);
+      for (const i of this.matching(scope)) sum += this.cart.lines[i]![field];
+      known.set(scope, sum);
     }
     return sum;
   }
@@ -262,6 +260,22 @@ function firstUnits(
     out.add(run.index, taken * discount(run.price));
   }
   return out.capped(remaining);
+}
+
+/** The scope of lines a benefit discounts: null for the whole order, for packs (by SKU) and for shipping. */
+export function benefitScope(benefit: Benefit): LinePredicate | null {
+  switch (benefit.type) {
+    case "amount":
+    case "percent":
+      return benefit.target.scope;
+    case "amount-each":
+    case "fixed-price":
+    case "cheapest-free":
+    case "coins":
+      return benefit.scope;
+    default:
+      return null;
+  }
 }
 
 export function computeBenefit(

@@ -1,5 +1,6 @@
 import { CandidateIndex } from "./candidates.js";
-import type { Benefit, IndexKeys, LinePredicate, Program } from "./program.js";
+import { benefitScope } from "./benefits.js";
+import type { IndexKeys, LinePredicate, Program } from "./program.js";
 
 /** What pricing needs of a program beyond its promotions, worked out once per program. */
 export interface ProgramFacts {
@@ -28,22 +29,6 @@ export function factsOf(program: Program): ProgramFacts {
     programFacts.set(program, facts);
   }
   return facts;
-}
-
-/** The scope whose lines a benefit discounts (null: the whole order, or none). */
-function benefitScope(benefit: Benefit): LinePredicate | null {
-  switch (benefit.type) {
-    case "amount":
-    case "percent":
-      return benefit.target.scope;
-    case "amount-each":
-    case "fixed-price":
-    case "cheapest-free":
-    case "coins":
-      return benefit.scope;
-    default:
-      return null;
-  }
 }
 
 function scopeKeys(program: Program): Map<LinePredicate, IndexKeys> {

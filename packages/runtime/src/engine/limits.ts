@@ -1,7 +1,7 @@
 import type { NormalizedCart, NormalizedLine } from "../cart/types.js";
 import { formatMoney } from "../money/amount.js";
 import { epochToZoned } from "../time/zones.js";
-import { denseLines, type BenefitResult } from "./benefits.js";
+import { benefitScope, denseLines, type BenefitResult } from "./benefits.js";
 import type { Rejection } from "./gates.js";
 import type { Benefit, Limit, LinePredicate, PromotionSpec } from "./program.js";
 
@@ -77,25 +77,12 @@ export function limitKey(promotion: string, limit: Limit, entity: string | null,
 
 /** Lines a benefit can touch (null: every line). */
 function benefitLines(benefit: Benefit): LinePredicate | null {
-  switch (benefit.type) {
-    case "amount":
-    case "percent":
-      return benefit.target.scope;
-    case "amount-each":
-    case "fixed-price":
-    case "cheapest-free":
-      return benefit.scope;
-    case "coins":
-      return benefit.scope;
-    case "pack": {
-      const skus = new Set(benefit.skus);
-      return (line: NormalizedLine) => skus.has(line.sku);
-    }
-    case "capped":
-      return benefitLines(benefit.inner);
-    default:
-      return null;
+  if (benefit.type === "pack") {
+    const skus = new Set(benefit.skus);
+    return (line: NormalizedLine) => skus.has(line.sku);
   }
+  if (benefit.type === "capped") return benefitLines(benefit.inner);
+  return benefitScope(benefit);
 }
 
 /** Stores of the lines `benefit` may discount, sorted (the keys a per-store limit is checked against). */
