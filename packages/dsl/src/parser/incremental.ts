@@ -55,23 +55,29 @@ export function reparse(previous: ParseResult, text: string): ParseResult {
   return { source, ast, comments: newComments, diagnostics: [] };
 }
 
-/** Moves every span of a declaration by `delta`, in place (iterative: deep nesting cannot overflow). */
+/**
+ * Moves every span of a declaration by `delta`, in place (iterative: deep nesting cannot overflow). This runs
+ * over every declaration after the edit on each keystroke, so it walks keys with `for...in` rather than
+ * allocating an entries array per node.
+ */
 function shift<T extends Declaration>(decl: T, delta: number): T {
   if (delta === 0) return decl;
-  const stack: unknown[] = [decl];
+  const stack: object[] = [decl];
   while (stack.length > 0) {
-    const value = stack.pop();
+    const value = stack.pop()!;
     if (Array.isArray(value)) {
-      for (const item of value) stack.push(item);
+      for (const item of value as unknown[]) if (typeof item === "object" && item !== null) stack.push(item);
       continue;
     }
-    if (typeof value !== "object" || value === null) continue;
-    for (const [key, child] of Object.entries(value)) {
-      if ((key === "span" || key === "opSpan") && typeof child === "object" && child !== null) {
+    const node = value as Record<string, unknown>;
+    for (const key in node) {
+      const child = node[key];
+      if (typeof child !== "object" || child === null) continue;
+      if (key === "span" || key === "opSpan") {
         const span = child as Span;
         span.start += delta;
         span.end += delta;
-      } else if (typeof child === "object" && child !== null) stack.push(child);
+      } else stack.push(child);
     }
   }
   return decl;
