@@ -48,6 +48,7 @@ type Read = { map: string; key: unknown; value: unknown };
 
 /** What checking one declaration did and read; `start` is where the declaration began when its diagnostics were made. */
 interface Recorded {
+  stage: MemoStage;
   file: string;
   currency: string | undefined;
   start: number;
@@ -111,7 +112,12 @@ function sameValue(a: unknown, b: unknown): boolean {
   // A symbol is the same when it names the same declaration object (same text); its file object may be newer.
   if (isDeclared(a) || isDeclared(b)) return isDeclared(a) && isDeclared(b) && a.kind === b.kind && a.name === b.name && a.decl === b.decl;
   if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
-  return JSON.stringify(a) === JSON.stringify(b);
+  try {
+    return JSON.stringify(a) === JSON.stringify(b);
+  } catch {
+    // Not plain data (a cycle): treat as changed, so the declaration is checked again rather than replayed.
+    return false;
+  }
 }
 
 function spansOf(d: Diagnostic): DiagnosticSpan[] {
@@ -149,7 +155,7 @@ export class DeclarationMemo {
   check(stage: MemoStage, decl: A.Declaration, state: CheckState, ctx: FileContext, check: () => void): void {
     const replayable = REPLAYABLE[stage].has(decl.kind) && this.watch.current === undefined;
     const previous = replayable ? this.entries.get(decl) : undefined;
-    if (previous && this.canReplay(previous, ctx)) {
+    if (previous && previous.stage === stage && this.canReplay(previous, ctx)) {
       this.replay(previous, decl, state, ctx);
       this.next.set(decl, previous);
       this.lastRun.reused++;
@@ -161,11 +167,11 @@ export class DeclarationMemo {
       check();
       return;
     }
-    const recorded = this.record(decl, state, ctx, check);
+    const recorded = this.record(stage, decl, state, ctx, check);
     if (recorded) this.next.set(decl, recorded);
   }
 
-  private record(decl: A.Declaration, state: CheckState, ctx: FileContext, check: () => void): Recorded | undefined {
+  private record(stage: MemoStage, decl: A.Declaration, state: CheckState, ctx: FileContext, check: () => void): Recorded | undefined {
     const { project, reporter } = state;
     const before = {
       diagnostics: reporter.diagnostics.length,
@@ -184,6 +190,7 @@ export class DeclarationMemo {
     const within = (s: DiagnosticSpan) => s.file === ctx.source.path && s.start >= decl.span.start && s.end <= decl.span.end;
     if (recording.erased || otherResults(state) !== before.others || !diagnostics.every((d) => spansOf(d).every(within))) return undefined;
     return {
+      stage,
       file: ctx.source.path,
       currency: ctx.currency,
       start: decl.span.start,
