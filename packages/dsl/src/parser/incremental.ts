@@ -56,12 +56,27 @@ export function reparse(previous: ParseResult, text: string): ParseResult {
 }
 
 /**
- * Moves every span of a declaration by `delta`, in place (iterative: deep nesting cannot overflow). This runs
- * over every declaration after the edit on each keystroke, so it walks keys with `for...in` rather than
- * allocating an entries array per node.
+ * The span objects of each declaration the re-parse has moved, found once: a declaration after the edit is moved
+ * on every keystroke above it, and walking its nodes each time cost more than checking it. The nodes are never
+ * replaced after parsing (only their spans are moved, in place), so the list stays the declaration's spans.
  */
+const spansOf = new WeakMap<Declaration, Span[]>();
+
+/** Moves every span of a declaration by `delta`, in place. */
 function shift<T extends Declaration>(decl: T, delta: number): T {
   if (delta === 0) return decl;
+  let spans = spansOf.get(decl);
+  if (!spans) spansOf.set(decl, (spans = collectSpans(decl)));
+  for (const span of spans) {
+    span.start += delta;
+    span.end += delta;
+  }
+  return decl;
+}
+
+/** Every `span` and `opSpan` object under a declaration, once per place it appears (iterative: deep nesting cannot overflow). */
+function collectSpans(decl: Declaration): Span[] {
+  const spans: Span[] = [];
   const stack: object[] = [decl];
   while (stack.length > 0) {
     const value = stack.pop()!;
@@ -73,12 +88,9 @@ function shift<T extends Declaration>(decl: T, delta: number): T {
     for (const key in node) {
       const child = node[key];
       if (typeof child !== "object" || child === null) continue;
-      if (key === "span" || key === "opSpan") {
-        const span = child as Span;
-        span.start += delta;
-        span.end += delta;
-      } else stack.push(child);
+      if (key === "span" || key === "opSpan") spans.push(child as Span);
+      else stack.push(child);
     }
   }
-  return decl;
+  return spans;
 }
