@@ -39,7 +39,7 @@ export interface IncrementalStats {
   checked: number;
   /** Declarations whose previous results were replayed. */
   reused: number;
-  /** The kinds of the declarations checked, in order (for tests and `--timings`-style reports). */
+  /** The kinds of the declarations checked, in order (what the tests assert on). */
   checkedKinds: string[];
 }
 
