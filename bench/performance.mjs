@@ -597,17 +597,19 @@ const bestTable = [
 ].join("\n");
 
 // ---------------------------------------------------------------------------------------------------------------
-// 5. Language server (bench/lsp.mjs in a child process: its "edit → diagnostics" row)
+// 5. Language server (bench/lsp.mjs in a child process: its "edit → diagnostics (incremental check)" row, with the declarations each edit checked)
 
-if (noLsp) targets.push("Language server: edit → diagnostics p95 ≤ 50 ms on a 5,000-line file: not measured (--no-lsp)");
+if (noLsp) targets.push("Language server: edit → diagnostics (incremental check) p95 ≤ 50 ms on a 5,000-line file: not measured (--no-lsp)");
 else {
   progress("language server: bench/lsp.mjs");
   try {
     const out = execFileSync(process.execPath, [here("./lsp.mjs"), "--runs", quick ? "10" : "20"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
-    const row = out.split("\n").find((l) => l.startsWith("| edit → diagnostics |"));
+    // The incremental-check row: bench/lsp.mjs counts the declarations each edit's check ran (the rest replayed).
+    const row = out.split("\n").find((l) => l.startsWith("| edit → diagnostics (incremental check) |"));
     const p95 = row ? Number(row.split("|")[4].trim().replace(/,/g, "")) : NaN;
+    const work = row?.split("|")[6]?.split(";")[1]?.trim();
     targets.push(
-      `Language server: ${mark(p95 <= 50, "edit → diagnostics p95 ≤ 50 ms on a 5,000-line file", `${Number.isNaN(p95) ? "not found in bench/lsp.mjs output" : `${p95} ms`}`)}`,
+      `Language server: ${mark(p95 <= 50, "edit → diagnostics (incremental check) p95 ≤ 50 ms on a 5,000-line file", `${Number.isNaN(p95) ? "not found in bench/lsp.mjs output" : `${p95} ms${work ? `; ${work}` : ""}`}`)}`,
     );
   } catch (error) {
     targets.push(`Language server: ❌ not measured: bench/lsp.mjs failed (${error.message.split("\n")[0]})`);

@@ -11,6 +11,7 @@ export { parseSource, decodeSource, MAX_NESTING, MAX_FILE_BYTES, type ParseResul
 export { getParser } from "./parser/parser.js";
 export { reparse } from "./parser/incremental.js";
 export { check, type CheckedProject, type CheckedFile, type CheckOptions } from "./checker/checker.js";
+export { DeclarationMemo, type IncrementalStats } from "./checker/declaration-memo.js";
 export { CLAUSE_WORDS, type CheckedPromotion } from "./checker/promotions.js";
 export type { Tables, Symbol as ResolvedSymbol, ResolvedWindow } from "./checker/context.js";
 export { KINDS, BUILTIN_GROUPS, type PromotionKind } from "./checker/symbols.js";

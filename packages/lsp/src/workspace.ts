@@ -1,4 +1,14 @@
-import { checkProject, parseSource, reparse, type CheckedProject, type Diagnostic, type ParseResult, type SourceHost } from "@promo/dsl";
+import {
+  checkProject,
+  decodeSource,
+  DeclarationMemo,
+  parseSource,
+  reparse,
+  type CheckedProject,
+  type Diagnostic,
+  type ParseResult,
+  type SourceHost,
+} from "@promo/dsl";
 import { TextDocument } from "vscode-languageserver-textdocument";
 import { TextDocuments } from "vscode-languageserver/node";
 import { pathToUri, uriToPath } from "./convert.js";
@@ -14,6 +24,8 @@ export interface Analysis {
   project: CheckedProject;
   /** This file's diagnostics only (imported files report their own). */
   diagnostics: Diagnostic[];
+  /** What the check did and read per declaration, so that the next check of this file replays what an edit left alone. */
+  memo: DeclarationMemo;
 }
 
 const MAX_WORKSPACE_FILES = 5_000;
@@ -68,11 +80,14 @@ export class Workspace {
     if (text === undefined) return undefined;
     const version = open?.version ?? -1;
     const cached = this.cache.get(uri);
-    if (cached && cached.version === version && cached.text === text) return cached;
+    if (cached && cached.version === version && cached.text === text && this.importsUnchanged(cached)) return cached;
     // Open documents are re-parsed incrementally from their last parse: only the declarations an edit touches.
     const previous = cached?.parsed;
     const own = open && previous ? reparse(previous, text) : parseSource(path, text);
-    const { project, diagnostics } = checkProject([path], this.host, {}, new Map([[path, own]]));
+    const parsedFiles = new Map([[path, own], ...this.unchangedImports(cached)]);
+    // The check is incremental too: declarations kept by the re-parse are replayed unless a name they read changed.
+    const memo = cached?.memo ?? new DeclarationMemo();
+    const { project, diagnostics } = checkProject([path], this.host, {}, parsedFiles, memo);
     const parsed = project.files.find((f) => f.parsed.source.path === path)?.parsed ?? own;
     const analysis: Analysis = {
       uri,
@@ -83,9 +98,44 @@ export class Workspace {
       parsed,
       project,
       diagnostics: diagnostics.filter((d) => d.span.file === path),
+      memo,
     };
     this.cache.set(uri, analysis);
     return analysis;
+  }
+
+  /**
+   * Whether every file the analysis imported still has the text it was checked with. Open documents are compared
+   * (an unsaved edit to an imported file changes its importers' diagnostics); files on disk change through
+   * didChangeWatchedFiles, which clears the cache.
+   */
+  private importsUnchanged(analysis: Analysis): boolean {
+    return analysis.project.files.every((f) => {
+      const doc = f.parsed.source.path === analysis.path ? undefined : this.documents.get(pathToUri(f.parsed.source.path));
+      return !doc || doc.getText() === f.parsed.source.text;
+    });
+  }
+
+  /**
+   * The previous parses of the imported files whose text is unchanged, by path. Reusing the parse keeps their
+   * declarations the same objects, which is what lets the check replay them (a fresh parse would be all new).
+   */
+  private unchangedImports(analysis: Analysis | undefined): [string, ParseResult][] {
+    if (!analysis) return [];
+    return analysis.project.files.flatMap((f) => {
+      const path = f.parsed.source.path;
+      if (path === analysis.path) return [];
+      const open = this.documents.get(pathToUri(path));
+      let text: string | undefined;
+      if (open) text = open.getText();
+      else {
+        // Read as the project loader reads it; a file that does not decode cleanly is left to the loader.
+        const bytes = this.store.host.readFile(path);
+        const decoded = bytes === undefined ? undefined : decodeSource(path, bytes);
+        text = decoded && decoded.diagnostics.length === 0 ? decoded.text : undefined;
+      }
+      return text === f.parsed.source.text ? [[path, f.parsed]] : [];
+    });
   }
 
   private diskText(path: string): string | undefined {

@@ -14,6 +14,8 @@ import { findNeverTrue } from "./satisfiable.js";
 import { SymbolTable } from "./symbols.js";
 import { CampaignChecker } from "./campaign.js";
 import { settlementStage } from "./settlement.js";
+import type { DeclarationMemo } from "./declaration-memo.js";
+import { WatchedMap } from "./watched-map.js";
 
 export type { CheckOptions, CheckedFile, CheckedProject, CheckState, CheckStage, CheckStageTiming } from "./state.js";
 import type { CheckOptions, CheckedFile, CheckedProject, CheckState, CheckStage } from "./state.js";
@@ -48,7 +50,12 @@ export const CHECK_STAGES: readonly CheckStage[] = [
     run(state) {
       for (const file of state.project.files) {
         const ctx = state.contexts.get(file)!;
-        for (const decl of file.parsed.ast.declarations) if (decl.kind === "Window") state.promotions.windowSpec(decl.window, ctx);
+        for (const decl of file.parsed.ast.declarations) {
+          if (decl.kind !== "Window") continue;
+          const resolve = () => void state.promotions.windowSpec(decl.window, ctx);
+          if (state.memo) state.memo.check("windows", decl, state, ctx, resolve);
+          else resolve();
+        }
       }
     },
   },
@@ -59,7 +66,12 @@ export const CHECK_STAGES: readonly CheckStage[] = [
     run(state) {
       for (const file of state.project.files) {
         const ctx = state.contexts.get(file)!;
-        for (const decl of file.parsed.ast.declarations) declaration(state, decl, file, ctx);
+        for (const decl of file.parsed.ast.declarations) {
+          if (!TYPED_DECLARATIONS.has(decl.kind)) continue;
+          const typeIt = () => declaration(state, decl, file, ctx);
+          if (state.memo) state.memo.check("declarations", decl, state, ctx, typeIt);
+          else typeIt();
+        }
       }
       const mode = state.selections[0]?.mode;
       if (mode === "first-by-priority" || mode === "best-for-buyer") state.project.selection = mode;
@@ -145,16 +157,20 @@ export const CHECK_STAGES: readonly CheckStage[] = [
   },
 ];
 
-/** Type-checks a project (a root file and its imports). Never throws on user input; problems are diagnostics. */
-export function check(files: ParseResult[], options: CheckOptions = {}): CheckedProject {
-  return runStages(CHECK_STAGES, files, options);
+/**
+ * Type-checks a project (a root file and its imports). Never throws on user input; problems are diagnostics.
+ * With a `memo` (kept by an editor from one check to the next), declarations that an edit did not touch and
+ * whose names still resolve as before are replayed rather than checked again (checker/declaration-memo.ts).
+ */
+export function check(files: ParseResult[], options: CheckOptions = {}, memo?: DeclarationMemo): CheckedProject {
+  return runStages(CHECK_STAGES, files, options, memo);
 }
 
 /** Runs the given stages in order (all of CHECK_STAGES, or a prefix of them in a stage's tests), timing each. */
-export function runStages(stages: readonly CheckStage[], files: ParseResult[], options: CheckOptions = {}): CheckedProject {
+export function runStages(stages: readonly CheckStage[], files: ParseResult[], options: CheckOptions = {}, memo?: DeclarationMemo): CheckedProject {
   const reporter = new Reporter();
-  const tables: WritableTables = newTables();
-  const symbols = new SymbolTable(reporter);
+  const tables: WritableTables = newTables(memo?.watch);
+  const symbols = new SymbolTable(reporter, memo?.watch);
   const literals = new Literals(reporter, tables);
   const expressions = new ExpressionChecker(reporter, tables, literals, symbols);
   const promotions = new PromotionChecker(reporter, tables, literals, symbols, expressions);
@@ -185,15 +201,31 @@ export function runStages(stages: readonly CheckStage[], files: ParseResult[], o
     project,
     contexts: new Map(),
     selections: [],
+    memo,
   };
-  for (const stage of stages) {
-    const start = performance.now();
-    stage.run(state);
-    project.timings.push({ stage: stage.name, ms: performance.now() - start });
+  memo?.begin(options, watchedMaps(symbols, tables));
+  try {
+    for (const stage of stages) {
+      const start = performance.now();
+      stage.run(state);
+      project.timings.push({ stage: stage.name, ms: performance.now() - start });
+    }
+  } finally {
+    memo?.end();
   }
+  if (memo) project.incremental = memo.lastRun;
   capBrokenFiles(files, reporter.diagnostics);
   return project;
 }
+
+/** The maps an incremental check records reads and writes of. */
+function watchedMaps(symbols: SymbolTable, tables: WritableTables): WatchedMap<unknown, unknown>[] {
+  const maps: Map<unknown, unknown>[] = [symbols.scopes, symbols.windows, symbols.groups, symbols.promotions, symbols.attributes, ...Object.values(tables)];
+  return maps.filter((m): m is WatchedMap<unknown, unknown> => m instanceof WatchedMap);
+}
+
+/** The kinds the `declarations` stage types (the others are handled by their own stages, or need nothing). */
+const TYPED_DECLARATIONS: ReadonlySet<A.Declaration["kind"]> = new Set(["Scope", "Group", "Promotion", "Stacking", "Earn", "Example", "Campaign"]);
 
 function declaration(state: CheckState, decl: A.Declaration, file: CheckedFile, ctx: FileContext): void {
   const { project, reporter, tables, literals, promotions } = state;

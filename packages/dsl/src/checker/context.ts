@@ -3,6 +3,7 @@ import type { Diagnostic, DiagnosticSpan } from "../diagnostics/diagnostic.js";
 import { spanIn } from "../diagnostics/diagnostic.js";
 import type { SourceFile } from "../util/source.js";
 import type { Type } from "./types.js";
+import { WatchedMap, type Watch } from "./watched-map.js";
 
 /** What a name resolves to; kept in the `refs` side table keyed by the Name node's id. */
 export type Symbol =
@@ -57,8 +58,10 @@ export interface WritableTables extends Tables {
 
 export type DurationUnit = "seconds" | "minutes" | "hours" | "days" | "weeks" | "months" | "years";
 
-export function newTables(): WritableTables {
-  return { types: new Map(), refs: new Map(), money: new Map(), instants: new Map(), windows: new Map(), durations: new Map() };
+/** Fresh tables; with a `watch`, tables whose reads and writes an incremental check records (checker/watched-map.ts). */
+export function newTables(watch?: Watch): WritableTables {
+  const map = <K, V>(label: string): Map<K, V> => (watch ? new WatchedMap<K, V>(`tables.${label}`, watch) : new Map<K, V>());
+  return { types: map("types"), refs: map("refs"), money: map("money"), instants: map("instants"), windows: map("windows"), durations: map("durations") };
 }
 
 /** Per-file state while checking: the file (for spans) and its declared currency. */

@@ -7,6 +7,7 @@ import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { ParseResult } from "../parser/parse.js";
 import type { CommissionTable } from "@promo/runtime";
 import type { CampaignData } from "./campaign.js";
+import type { DeclarationMemo, IncrementalStats } from "./declaration-memo.js";
 import type { FileContext, Reporter, Tables, WritableTables } from "./context.js";
 import type { ExampleChecker } from "./examples.js";
 import type { ExpressionChecker } from "./expressions.js";
@@ -45,6 +46,8 @@ export interface CheckedProject {
   commission?: CommissionTable | null;
   /** Each checker stage's time, in stage order. */
   timings: CheckStageTiming[];
+  /** With a memo (an editor's incremental check): how many declarations were checked and how many replayed. */
+  incremental?: IncrementalStats;
 }
 
 /** What the stages share while checking one project; each stage reads what earlier stages left here. */
@@ -63,6 +66,8 @@ export interface CheckState {
   readonly contexts: Map<CheckedFile, FileContext>;
   /** `select` rules of every stacking declaration, in file order (set by `declarations`). */
   readonly selections: { mode: string; span: A.Span; file: FileContext }[];
+  /** An editor's memo of the last check: unchanged declarations are replayed, not checked (checker/declaration-memo.ts). */
+  readonly memo: DeclarationMemo | undefined;
 }
 
 /** One pass of the checker (OPA's compiler style): a name for timings and tests, and the work. */

@@ -4,6 +4,7 @@ import type { ParseResult } from "../parser/parse.js";
 import type { SourceFile } from "../util/source.js";
 import type { Reporter, Symbol } from "./context.js";
 import { BUILTIN_FIELDS, DECLARABLE_TYPES, T, type Type } from "./types.js";
+import { WatchedMap, type Watch } from "./watched-map.js";
 
 /** Names the language gives meaning to; a declaration may not take them. */
 const RESERVED = new Set(["order", "shipping", "line", "customer", "cart", "coupon", "any", "coupons", "true", "false"]);
@@ -16,17 +17,29 @@ export const BUILTIN_GROUPS = ["any", "coupons"] as const;
 
 /** Every declared name of a project, shared by all its files (imports make a project's names one namespace). */
 export class SymbolTable {
-  readonly scopes = new Map<string, Extract<Symbol, { kind: "scope" }>>();
-  readonly windows = new Map<string, Extract<Symbol, { kind: "window" }>>();
-  readonly groups = new Map<string, Extract<Symbol, { kind: "group" }>>();
-  readonly promotions = new Map<string, Extract<Symbol, { kind: "promotion" }>>();
-  readonly attributes = new Map<string, Extract<Symbol, { kind: "attribute" }>>();
+  readonly scopes: Map<string, Extract<Symbol, { kind: "scope" }>>;
+  readonly windows: Map<string, Extract<Symbol, { kind: "window" }>>;
+  readonly groups: Map<string, Extract<Symbol, { kind: "group" }>>;
+  readonly promotions: Map<string, Extract<Symbol, { kind: "promotion" }>>;
+  readonly attributes: Map<string, Extract<Symbol, { kind: "attribute" }>>;
   private readonly used = new Set<Symbol>();
   private readonly declaredAt = new Map<string, { file: SourceFile; name: A.Name; what: string }>();
 
-  constructor(private readonly reporter: Reporter) {}
+  /** With a `watch`, an incremental check records which names each declaration looks up (checker/watched-map.ts). */
+  constructor(
+    private readonly reporter: Reporter,
+    private readonly watch?: Watch,
+  ) {
+    const map = <V>(label: string): Map<string, V> => (watch ? new WatchedMap<string, V>(`symbols.${label}`, watch) : new Map<string, V>());
+    this.scopes = map("scopes");
+    this.windows = map("windows");
+    this.groups = map("groups");
+    this.promotions = map("promotions");
+    this.attributes = map("attributes");
+  }
 
   markUsed(symbol: Symbol): void {
+    this.watch?.current?.markUsed(symbol);
     this.used.add(symbol);
   }
 

@@ -55,24 +55,42 @@ export function reparse(previous: ParseResult, text: string): ParseResult {
   return { source, ast, comments: newComments, diagnostics: [] };
 }
 
-/** Moves every span of a declaration by `delta`, in place (iterative: deep nesting cannot overflow). */
+/**
+ * The span objects of each declaration the re-parse has moved, found once: a declaration after the edit is moved
+ * on every keystroke above it, and walking its nodes each time cost more than checking it. The nodes are never
+ * replaced after parsing (only their spans are moved, in place), so the list stays the declaration's spans.
+ */
+const spansOf = new WeakMap<Declaration, Span[]>();
+
+/** Moves every span of a declaration by `delta`, in place. */
 function shift<T extends Declaration>(decl: T, delta: number): T {
   if (delta === 0) return decl;
-  const stack: unknown[] = [decl];
-  while (stack.length > 0) {
-    const value = stack.pop();
-    if (Array.isArray(value)) {
-      for (const item of value) stack.push(item);
-      continue;
-    }
-    if (typeof value !== "object" || value === null) continue;
-    for (const [key, child] of Object.entries(value)) {
-      if ((key === "span" || key === "opSpan") && typeof child === "object" && child !== null) {
-        const span = child as Span;
-        span.start += delta;
-        span.end += delta;
-      } else if (typeof child === "object" && child !== null) stack.push(child);
-    }
+  let spans = spansOf.get(decl);
+  if (!spans) spansOf.set(decl, (spans = collectSpans(decl)));
+  for (const span of spans) {
+    span.start += delta;
+    span.end += delta;
   }
   return decl;
+}
+
+/** Every `span` and `opSpan` object under a declaration, once per place it appears (iterative: deep nesting cannot overflow). */
+function collectSpans(decl: Declaration): Span[] {
+  const spans: Span[] = [];
+  const stack: object[] = [decl];
+  while (stack.length > 0) {
+    const value = stack.pop()!;
+    if (Array.isArray(value)) {
+      for (const item of value as unknown[]) if (typeof item === "object" && item !== null) stack.push(item);
+      continue;
+    }
+    const node = value as Record<string, unknown>;
+    for (const key in node) {
+      const child = node[key];
+      if (typeof child !== "object" || child === null) continue;
+      if (key === "span" || key === "opSpan") spans.push(child as Span);
+      else stack.push(child);
+    }
+  }
+  return spans;
 }

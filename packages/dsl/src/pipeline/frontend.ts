@@ -1,5 +1,6 @@
 import type { ImportDecl } from "../ast/nodes.js";
 import { check, type CheckedProject, type CheckOptions } from "../checker/checker.js";
+import type { DeclarationMemo } from "../checker/declaration-memo.js";
 import { Diagnostics } from "../diagnostics/catalogue.js";
 import { sortDiagnostics, spanIn, type Diagnostic } from "../diagnostics/diagnostic.js";
 import { decodeSource, parseSource, type ParseResult } from "../parser/parse.js";
@@ -147,6 +148,8 @@ export function checkProject(
   options: CheckOptions = {},
   /** Files already parsed (an editor's incremental parses), by path; the rest are read through the host. */
   parsed: ReadonlyMap<string, ParsedFile> = new Map(),
+  /** An editor's memo of the previous check of these roots: unchanged declarations are replayed (checker/declaration-memo.ts). */
+  memo?: DeclarationMemo,
 ): { project: CheckedProject; diagnostics: Diagnostic[]; timings: StageTiming[] } {
   const timer = new Timer();
   const cache = new Map<string, ParsedFile | undefined>(parsed);
@@ -157,7 +160,7 @@ export function checkProject(
     appendAll(diagnostics, loaded.diagnostics);
     for (const file of loaded.files) files.set(file.source.path, file);
   }
-  const project = timer.checked(check([...files.values()], options));
+  const project = timer.checked(check([...files.values()], options, memo));
   return { project, diagnostics: dedupe([...diagnostics, ...project.diagnostics]), timings: timer.list() };
 }
 

@@ -3,7 +3,8 @@ import { toLspDiagnostic } from "../convert.js";
 
 /**
  * Diagnostics as you type: every open document is re-checked after each change (the newest version only; a
- * stale run is dropped), and so are the open documents that import it. The check waits for a short pause
+ * stale run is dropped), and so are the open documents that import it. The check is incremental (workspace.ts):
+ * only the declarations the edit touched, and those that read a name it changed, are checked again. The check waits for a short pause
  * (DEBOUNCE_MS) so that the completion or hover a client sends right after a keystroke is answered first.
  */
 const DEBOUNCE_MS = 8;
