@@ -34,16 +34,18 @@ export class Search {
     return (this.lineCache ??= new CartLines(this.cart, this.facts.scopeKeys));
   }
 
-  private readonly conditionOutcomes = new Map<number, string | undefined>();
+  /** Per candidate slot, its condition's outcome once known: null when it holds, else why not. */
+  private readonly conditionOutcomes: (string | null | undefined)[] = [];
 
   /** The condition's outcome; evaluated once per cart when it does not read after-discount amounts. */
   private condition(c: Candidate, remaining: readonly number[]): string | undefined {
     const condition = c.spec.condition;
     if (!condition) return undefined;
     if (c.spec.conditionAfterDiscounts) return condition(new CartConditionContext(this.cart, c.coupon, remaining, this.lines));
-    if (!this.conditionOutcomes.has(c.rank))
-      this.conditionOutcomes.set(c.rank, condition(new CartConditionContext(this.cart, c.coupon, remaining, this.lines)));
-    return this.conditionOutcomes.get(c.rank);
+    let outcome = this.conditionOutcomes[c.slot];
+    if (outcome === undefined)
+      this.conditionOutcomes[c.slot] = outcome = condition(new CartConditionContext(this.cart, c.coupon, remaining, this.lines)) ?? null;
+    return outcome ?? undefined;
   }
 
   /** Applies `c` on top of `remaining`: undefined when its condition fails or it gives nothing there. */
