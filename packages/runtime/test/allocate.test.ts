@@ -60,6 +60,42 @@ describe("allocateLargestRemainder", () => {
     expect(allocateLargestRemainder(2 ** 52, [2 ** 40, 2 ** 40, 2 ** 40])).toEqual([third + 1, third, third]);
   });
 
+  it("hands out many leftover units exactly as the documented order says (random cases, the selection path)", () => {
+    const random = seededRandom(99);
+    // The rule as written: floor shares, then one unit each by larger remainder, larger weight, lower index.
+    const byTheRule = (total: number, weights: number[]): number[] => {
+      const sumW = sum(weights);
+      const shares = weights.map((w) => Math.floor((total * w) / sumW));
+      const order = weights.map((_, i) => i);
+      const rem = (i: number) => total * weights[i]! - shares[i]! * sumW;
+      order.sort((a, b) => rem(b) - rem(a) || weights[b]! - weights[a]! || a - b);
+      const leftover = total - sum(shares);
+      for (let k = 0; k < leftover; k++) shares[order[k]!]! += 1;
+      return shares;
+    };
+    let manyLeftover = 0;
+    for (let round = 0; round < 400; round++) {
+      const n = 70 + randomInt(random, 400);
+      // Few distinct weights make many exact ties at the threshold.
+      const palette = Array.from({ length: 1 + randomInt(random, 6) }, () => 1 + randomInt(random, 50));
+      const weights = Array.from({ length: n }, () => palette[randomInt(random, palette.length - 1)]!);
+      const total = randomInt(random, 20 * n);
+      const want = byTheRule(total, weights);
+      if (total - weights.reduce((a, w) => a + Math.floor((total * w) / sum(weights)), 0) > 64) manyLeftover++;
+      expect(allocateLargestRemainder(total, weights)).toEqual(want);
+    }
+    expect(manyLeftover).toBeGreaterThan(100);
+    // Half the weights' sum over them: every odd weight's remainder is the same half, whatever the weight, so the
+    // leftover units are decided by weight, then index.
+    for (let round = 0; round < 100; round++) {
+      const n = 200 + randomInt(random, 300);
+      const weights = Array.from({ length: n }, () => [1, 3, 5, 7, 2, 4][randomInt(random, 5)]!);
+      if (sum(weights) % 2 === 1) weights[0]! += 1;
+      const total = sum(weights) / 2;
+      expect(allocateLargestRemainder(total, weights)).toEqual(byTheRule(total, weights));
+    }
+  });
+
   it("handles zeros and empty inputs", () => {
     expect(allocateLargestRemainder(0, [])).toEqual([]);
     expect(allocateLargestRemainder(0, [0, 0])).toEqual([0, 0]);

@@ -145,9 +145,63 @@ function allocateInNumbers(total: number, weights: readonly number[], before: Sh
     for (let k = 0; k < leftover; k++) shares[best[k]!]! += 1;
     return shares;
   }
-  const order = Array.from({ length: n }, (_, i) => i);
-  // Exact differences: remainders are below weightSum and weights at most it, both safe integers.
-  order.sort((a, b) => remainders[b]! - remainders[a]! || weights[b]! - weights[a]! || before(a, b));
-  for (let k = 0; k < leftover; k++) shares[order[k]!]! += 1;
+  // Many units: every share whose remainder is above the leftover-th largest gets one, found by selection rather
+  // than by sorting them all; the shares tied at that remainder take the units left in the order above.
+  const threshold = nthLargest(remainders, n, leftover);
+  const tied: number[] = [];
+  let given = 0;
+  for (let i = 0; i < n; i++) {
+    const r = remainders[i]!;
+    if (r > threshold) {
+      shares[i]! += 1;
+      given++;
+    } else if (r === threshold) tied.push(i);
+  }
+  // Exact differences: weights are safe integers.
+  tied.sort((a, b) => weights[b]! - weights[a]! || before(a, b));
+  for (let k = 0; k < leftover - given; k++) shares[tied[k]!]! += 1;
   return shares;
+}
+
+let selectScratch = new Float64Array(0);
+
+/**
+ * The k-th largest of values[0 … n) (1 ≤ k ≤ n): quickselect with a median-of-three pivot on a scratch copy,
+ * linear on average; past a bounded number of rounds it sorts what is left, so no input makes it quadratic.
+ */
+function nthLargest(values: readonly number[], n: number, k: number): number {
+  if (selectScratch.length < n) selectScratch = new Float64Array(Math.max(n, 2 * selectScratch.length));
+  const a = selectScratch;
+  for (let i = 0; i < n; i++) a[i] = values[i]!;
+  const target = n - k; // its place in ascending order
+  let lo = 0;
+  let hi = n - 1;
+  for (let rounds = 2 * Math.ceil(Math.log2(n + 1)) + 4; lo < hi; rounds--) {
+    if (rounds === 0) {
+      a.subarray(lo, hi + 1).sort();
+      return a[target]!;
+    }
+    const x = a[lo]!;
+    const y = a[(lo + hi) >>> 1]!;
+    const z = a[hi]!;
+    const pivot = x < y ? (y < z ? y : x < z ? z : x) : x < z ? x : y < z ? z : y;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i]! < pivot) i++;
+      while (a[j]! > pivot) j--;
+      if (i <= j) {
+        const t = a[i]!;
+        a[i] = a[j]!;
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    // Now a[lo … j] ≤ pivot ≤ a[i … hi], and everything between equals the pivot.
+    if (target <= j) hi = j;
+    else if (target >= i) lo = i;
+    else return pivot;
+  }
+  return a[target]!;
 }
