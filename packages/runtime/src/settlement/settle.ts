@@ -4,16 +4,21 @@ import { readAttribution, type AffiliateLine, type AttributionError, type Settle
 import { contextOf, type PricingContext } from "./context.js";
 import {
   L_COINS_PLATFORM,
+  L_COINS_SELLER,
   L_COMMISSION,
   L_DISCOUNT_PLATFORM,
+  L_DISCOUNT_SELLER,
   LINE_WIDTH,
   S_AFFILIATE,
   S_COINS_PLATFORM,
+  S_COINS_SELLER,
   S_COMMISSION,
   S_DISCOUNT_PLATFORM,
+  S_DISCOUNT_SELLER,
   S_ITEMS,
   S_SHIPPING,
   S_SHIPPING_DISCOUNT_PLATFORM,
+  S_SHIPPING_DISCOUNT_SELLER,
   settlementNumbers,
   STORE_WIDTH,
   type SettlementNumbers,
@@ -90,9 +95,9 @@ function lineEntry(numbers: SettlementNumbers, i: number, cart: NormalizedCart, 
   const at = i * LINE_WIDTH;
   const line = cart.lines[i]!;
   const dp = rows[at + L_DISCOUNT_PLATFORM]!;
-  const ds = rows[at + L_DISCOUNT_PLATFORM + 1]!;
+  const ds = rows[at + L_DISCOUNT_SELLER]!;
   const cp = rows[at + L_COINS_PLATFORM]!;
-  const cs = rows[at + L_COINS_PLATFORM + 1]!;
+  const cs = rows[at + L_COINS_SELLER]!;
   const entry: SettlementLine = {
     line: line.id,
     items: money(line.subtotal),
@@ -125,12 +130,12 @@ function figuresEntry(numbers: SettlementNumbers, s: number, money: Money, store
   const sole = lines?.length === 1 ? lines[0]! : undefined;
   const items = rows[at + S_ITEMS]!;
   const dp = rows[at + S_DISCOUNT_PLATFORM]!;
-  const ds = rows[at + S_DISCOUNT_PLATFORM + 1]!;
+  const ds = rows[at + S_DISCOUNT_SELLER]!;
   const cp = rows[at + S_COINS_PLATFORM]!;
-  const cs = rows[at + S_COINS_PLATFORM + 1]!;
+  const cs = rows[at + S_COINS_SELLER]!;
   const shipping = rows[at + S_SHIPPING]!;
   const sdp = rows[at + S_SHIPPING_DISCOUNT_PLATFORM]!;
-  const sds = rows[at + S_SHIPPING_DISCOUNT_PLATFORM + 1]!;
+  const sds = rows[at + S_SHIPPING_DISCOUNT_SELLER]!;
   const commission = rows[at + S_COMMISSION]!;
   const affiliate = rows[at + S_AFFILIATE]!;
   const itemsText = sole ? sole.items : money(items);
