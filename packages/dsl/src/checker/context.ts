@@ -92,3 +92,10 @@ const tablesAreReadOnly: { [K in keyof Tables]: HasNoWriters<Tables[K]> } = {
   durations: true,
 };
 void tablesAreReadOnly;
+
+export interface CheckOptions {
+  /** Epoch milliseconds of "now" for the window-passed warning (`promo check --at`). */
+  at?: number;
+  /** The static cost a promotion may have, in operations per cart line (default DEFAULT_COST_BUDGET). */
+  costBudget?: number;
+}

@@ -1,9 +1,22 @@
 import type * as A from "../ast/nodes.js";
 import { spanIn, type Diagnostic, type DiagnosticSpan } from "../diagnostics/diagnostic.js";
-import type { FileContext, Symbol } from "./context.js";
+import type { CheckOptions, FileContext, Reporter, Symbol } from "./context.js";
 import type { CheckedPromotion } from "./promotions.js";
-import type { CheckOptions, CheckState } from "./state.js";
 import { Watch, type MapLog, type WatchedMap } from "./watched-map.js";
+
+/** What the memo reads and writes of a check in progress (a CheckState has all of it). */
+export interface MemoState {
+  readonly reporter: Reporter;
+  readonly symbols: { markUsed(symbol: Symbol): void };
+  readonly project: {
+    readonly promotions: CheckedPromotion[];
+    readonly stacking: readonly unknown[];
+    readonly earn: readonly unknown[];
+    readonly examples: readonly unknown[];
+    readonly campaigns: readonly unknown[];
+  };
+  readonly selections: readonly unknown[];
+}
 
 /**
  * Incremental checking for editors. An editor's re-parse (parser/incremental.ts) hands back the very same
@@ -152,7 +165,7 @@ export class DeclarationMemo {
   }
 
   /** Checks `decl` in `stage` by running `check`, or replays what that did last time when nothing it read has changed. */
-  check(stage: MemoStage, decl: A.Declaration, state: CheckState, ctx: FileContext, check: () => void): void {
+  check(stage: MemoStage, decl: A.Declaration, state: MemoState, ctx: FileContext, check: () => void): void {
     const replayable = REPLAYABLE[stage].has(decl.kind) && this.watch.current === undefined;
     const previous = replayable ? this.entries.get(decl) : undefined;
     if (previous && previous.stage === stage && this.canReplay(previous, ctx)) {
@@ -171,7 +184,7 @@ export class DeclarationMemo {
     if (recorded) this.next.set(decl, recorded);
   }
 
-  private record(stage: MemoStage, decl: A.Declaration, state: CheckState, ctx: FileContext, check: () => void): Recorded | undefined {
+  private record(stage: MemoStage, decl: A.Declaration, state: MemoState, ctx: FileContext, check: () => void): Recorded | undefined {
     const { project, reporter } = state;
     const before = {
       diagnostics: reporter.diagnostics.length,
@@ -217,7 +230,7 @@ export class DeclarationMemo {
     return true;
   }
 
-  private replay(previous: Recorded, decl: A.Declaration, state: CheckState, ctx: FileContext): void {
+  private replay(previous: Recorded, decl: A.Declaration, state: MemoState, ctx: FileContext): void {
     for (const write of previous.writes) {
       const value = isDeclared(write.value) ? this.currentSymbol(write.value) : write.value;
       this.maps.get(write.map)!.set(write.key, value);
@@ -250,7 +263,7 @@ export class DeclarationMemo {
 }
 
 /** The project's other per-declaration lists: a replayable declaration must not add to them. */
-function otherResults(state: CheckState): string {
+function otherResults(state: MemoState): string {
   const { project } = state;
   return `${project.stacking.length}/${project.earn.length}/${project.examples.length}/${project.campaigns.length}/${state.selections.length}`;
 }

@@ -8,19 +8,14 @@ import type { ParseResult } from "../parser/parse.js";
 import type { CommissionTable } from "@promo/runtime";
 import type { CampaignData } from "./campaign.js";
 import type { DeclarationMemo, IncrementalStats } from "./declaration-memo.js";
-import type { FileContext, Reporter, Tables, WritableTables } from "./context.js";
+import type { CheckOptions, FileContext, Reporter, Tables, WritableTables } from "./context.js";
 import type { ExampleChecker } from "./examples.js";
 import type { ExpressionChecker } from "./expressions.js";
 import type { Literals } from "./literals.js";
 import type { CheckedPromotion, PromotionChecker } from "./promotions.js";
 import type { SymbolTable } from "./symbols.js";
 
-export interface CheckOptions {
-  /** Epoch milliseconds of "now" for the window-passed warning (`promo check --at`). */
-  at?: number;
-  /** The static cost a promotion may have, in operations per cart line (default DEFAULT_COST_BUDGET). */
-  costBudget?: number;
-}
+export type { CheckOptions };
 
 export interface CheckedFile {
   parsed: ParseResult;
