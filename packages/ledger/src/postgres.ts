@@ -663,8 +663,10 @@ class PostgresStore implements Store {
         answers = result.rows[0]!.r;
         break;
       } catch (error) {
-        if (RETRYABLE.has((error as { code?: string }).code ?? "") && attempt < 8) continue; // a deadlock between batches: run it again
-        return this.fail(error);
+        if (!RETRYABLE.has((error as { code?: string }).code ?? "")) return this.fail(error);
+        if (attempt < 3) continue; // a deadlock between batches: run it again
+        // Still deadlocking (a burst of exact passes, say): each operation on its own, holding fewer locks at once.
+        return this.oneByOne(now, commits, reserves);
       }
     }
     return {
@@ -672,6 +674,14 @@ class PostgresStore implements Store {
       reserves: reserves.map((input, i) => reserveOutcome(input.orderId, answers[commits.length + i]!)),
     };
   };
+
+  /** A batch's operations one at a time, through the single functions (each with its own retries). */
+  private async oneByOne(now: number, commits: readonly string[], reserves: readonly AtOnceInput[]): Promise<BatchAnswer> {
+    const answer: BatchAnswer = { commits: [], reserves: [] };
+    for (const orderId of commits) answer.commits.push(await this.commitAtOnce(orderId, now));
+    for (const input of reserves) answer.reserves.push(await this.reserveAtOnce(input));
+    return answer;
+  }
 
   private async query<R extends PgTypes.QueryResultRow>(text: string, values: unknown[] = []): Promise<R[]> {
     try {

@@ -170,6 +170,41 @@ describePostgres("PostgreSQL batches (the batch option)", () => {
     }
   });
 
+  it("runs a batch that keeps deadlocking as its operations one at a time, with the same outcomes", async () => {
+    const ledger = await postgresLedger(db.url, { poolSize: 2, batch: true });
+    const proto = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
+    const original = proto.query;
+    let refused = 0;
+    const texts: string[] = [];
+    // Every batch statement fails as a deadlock would (SQLSTATE 40P01); the single functions run as usual.
+    proto.query = function (this: unknown, ...args: unknown[]) {
+      const q = args[0] as string | { text: string };
+      const text = typeof q === "string" ? q : q.text;
+      texts.push(text);
+      if (text.includes("promo_ledger_batch")) {
+        refused++;
+        return Promise.reject(Object.assign(new Error("deadlock detected"), { code: "40P01" }));
+      }
+      return original.apply(this, args);
+    };
+    let outcomes: Awaited<ReturnType<Ledger["reserve"]>>[];
+    try {
+      outcomes = await Promise.all(Array.from({ length: 11 }, (_, i) => ledger.reserve(`d${i}`, buyer("d|budget", i))));
+    } finally {
+      proto.query = original;
+    }
+    try {
+      expect(refused).toBe(3);
+      expect(texts.filter((t) => t.includes("promo_ledger_reserve"))).toHaveLength(11);
+      expect(outcomes.map((o) => o.ok)).toEqual([...Array<boolean>(10).fill(true), false]);
+      expect(outcomes[10]).toMatchObject({ reason: "limit", refused: { key: "d|budget", used: 1_000 } });
+      expect((await Promise.all(outcomes.slice(0, 10).map((_, i) => ledger.commit(`d${i}`)))).every((c) => c.ok)).toBe(true);
+      expect(await ledger.usage("d")).toContainEqual({ key: "d|budget", used: 1_000, held: 0, max: 1_000 });
+    } finally {
+      await ledger.close();
+    }
+  });
+
   it("hands back to the client-side path what the functions hand back: the exact pass of a hot key, a lapsed hold's commit", async () => {
     let clock = 5_000_000;
     const ledger = await postgresLedger(db.url, {
