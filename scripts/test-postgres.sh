@@ -33,7 +33,7 @@ case "${1:-}" in
     as_owner "$bin/initdb" -D "$dir/data" -U promo --auth=trust -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
       || { cat "$dir/initdb.log" >&2; exit 1; }
     as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-      -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=200" start >&2 \
+      -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=400" start >&2 \
       || { cat "$dir/server.log" >&2; exit 1; }
     as_owner "$bin/createdb" -h 127.0.0.1 -p "$port" -U promo promo_test
     echo "export PROMO_TEST_POSTGRES_URL=postgres://promo@127.0.0.1:$port/promo_test"

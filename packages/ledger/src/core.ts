@@ -11,6 +11,7 @@ import {
   type HotLimitStatus,
   type HotOptions,
   type LeaseOptions,
+  type BatchOptions,
   type UsageRow,
 } from "./types.js";
 import { randomUUID } from "node:crypto";
@@ -137,6 +138,17 @@ export interface Store {
   reserveAtOnce?: (input: AtOnceInput) => Promise<AtOnceOutcome>;
   /** Commits a live hold that still fits in one round trip, when the store can; "client": use the client-side path. */
   commitAtOnce?: (orderId: string, now: number) => Promise<CommitOutcome | "client">;
+  /**
+   * Commits, then reserves (no leased rows), several orders in one round trip and one transaction, when the store
+   * can: each as `commitAtOnce` and `reserveAtOnce` would, one after the other, at the clock reading `now`.
+   */
+  batchAtOnce?: (now: number, commits: readonly string[], reserves: readonly AtOnceInput[]) => Promise<BatchAnswer>;
+}
+
+/** A batch's answers, in the order asked. */
+export interface BatchAnswer {
+  commits: (CommitOutcome | "client")[];
+  reserves: AtOnceOutcome[];
 }
 
 export interface HotState {
@@ -423,6 +435,84 @@ class LeasePolicy {
   }
 }
 
+/**
+ * Batching (the `batch` option): operations queue while `concurrent` batches are running, and go together in the
+ * next batch, at most `maxOrders` at a time. An operation that finds nothing running is sent at once (with whatever
+ * else was asked in the same turn of the event loop), so batching adds no wait to a lone checkout. Every batch
+ * reads the clock when it is sent and rebases each reservation's expiry on it, as a transaction reads its clock when
+ * it starts.
+ */
+class Batcher {
+  private readonly maxOrders: number;
+  private readonly concurrent: number;
+  private commits: { orderId: string; resolve: (out: CommitOutcome | "client") => void; reject: (e: unknown) => void }[] = [];
+  private reserves: { input: AtOnceInput; hold: number; resolve: (out: AtOnceOutcome) => void; reject: (e: unknown) => void }[] = [];
+  private running = 0;
+  private scheduled = false;
+
+  constructor(
+    private readonly send: NonNullable<Store["batchAtOnce"]>,
+    private readonly now: () => number,
+    options: BatchOptions,
+  ) {
+    this.maxOrders = options.maxOrders ?? 64;
+    if (!Number.isSafeInteger(this.maxOrders) || this.maxOrders < 1) throw new RangeError("batch.maxOrders must be a positive whole number");
+    this.concurrent = options.concurrent ?? 1;
+    if (!Number.isSafeInteger(this.concurrent) || this.concurrent < 1) throw new RangeError("batch.concurrent must be a positive whole number");
+  }
+
+  reserve(input: AtOnceInput): Promise<AtOnceOutcome> {
+    return new Promise((resolve, reject) => {
+      this.reserves.push({ input, hold: input.expiresAt - input.now, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  commit(orderId: string): Promise<CommitOutcome | "client"> {
+    return new Promise((resolve, reject) => {
+      this.commits.push({ orderId, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.running >= this.concurrent) return;
+    this.scheduled = true;
+    queueMicrotask(() => {
+      this.scheduled = false;
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    while (this.running < this.concurrent && this.commits.length + this.reserves.length > 0) {
+      const commits = this.commits.splice(0, this.maxOrders);
+      const reserves = this.reserves.splice(0, this.maxOrders - commits.length);
+      this.running++;
+      void this.flush(commits, reserves).finally(() => {
+        this.running--;
+        this.pump();
+      });
+    }
+  }
+
+  private async flush(commits: Batcher["commits"], reserves: Batcher["reserves"]): Promise<void> {
+    try {
+      const now = this.now();
+      const answer = await this.send(
+        now,
+        commits.map((c) => c.orderId),
+        reserves.map((r) => ({ ...r.input, now, expiresAt: now + r.hold })),
+      );
+      commits.forEach((c, i) => c.resolve(answer.commits[i]!));
+      reserves.forEach((r, i) => r.resolve(answer.reserves[i]!));
+    } catch (error) {
+      for (const c of commits) c.reject(error);
+      for (const r of reserves) r.reject(error);
+    }
+  }
+}
+
 /** The ledger's rules, the same over every store. */
 export class StoreLedger implements Ledger {
   private readonly holdMs: number;
@@ -432,6 +522,8 @@ export class StoreLedger implements Ledger {
   /** This instance's live lease per key, and leases being taken (one at a time per key). */
   private readonly leases = new Map<string, Lease>();
   private readonly taking = new Map<string, Promise<void>>();
+  /** Batching of reservations and commits (the `batch` option, on a store that can). */
+  private readonly batcher: Batcher | undefined;
 
   constructor(
     private readonly store: Store,
@@ -444,6 +536,8 @@ export class StoreLedger implements Ledger {
     const leasing = this.leasing;
     // A leased key is sliced too: commits of orders served from leases then touch the leases' slices, not one row.
     this.hot = new HotPolicy(options.hot, leasing ? (key) => leasing.wants(key) : undefined);
+    const batch = options.batch === true ? {} : options.batch || undefined;
+    this.batcher = batch && store.batchAtOnce ? new Batcher(store.batchAtOnce, this.now, batch) : undefined;
   }
 
   get name(): string {
@@ -497,7 +591,7 @@ export class StoreLedger implements Ledger {
     let exact = false;
     if (this.store.reserveAtOnce) {
       const now = this.now();
-      const out = await this.store.reserveAtOnce({
+      const input: AtOnceInput = {
         orderId,
         rows,
         now,
@@ -507,7 +601,9 @@ export class StoreLedger implements Ledger {
         home: this.hot.home,
         refill: this.hot.refillChunk ?? null,
         exactRefusal: this.hot.exactRefusal,
-      });
+      };
+      // Leased rows are never batched: a lease that is gone must roll back only its own order.
+      const out = this.batcher && leases.size === 0 ? await this.batcher.reserve(input) : await this.store.reserveAtOnce(input);
       if ("leaseGone" in out) throw new LeaseGone([out.leaseGone]);
       if (!("exact" in out)) return out;
       exact = true;
@@ -581,7 +677,7 @@ export class StoreLedger implements Ledger {
   async commit(orderId: string): Promise<CommitOutcome> {
     validOrderId(orderId);
     if (this.store.commitAtOnce) {
-      const out = await this.store.commitAtOnce(orderId, this.now());
+      const out = this.batcher ? await this.batcher.commit(orderId) : await this.store.commitAtOnce(orderId, this.now());
       if (out !== "client") return out;
     }
     return this.run(async (tx) => {

@@ -5,6 +5,7 @@ import {
   StoreLedger,
   type AtOnceInput,
   type AtOnceOutcome,
+  type BatchAnswer,
   type HotState,
   type OrderState,
   type SliceRow,
@@ -14,7 +15,7 @@ import {
 } from "./core.js";
 import { LedgerUnavailableError, type Ledger, type LedgerOptions, type CommitOutcome, type Refusal, type UsageRow } from "./types.js";
 
-export const POSTGRES_SCHEMA_VERSION = 3;
+export const POSTGRES_SCHEMA_VERSION = 4;
 
 /**
  * promo_ledger_reserve: what StoreLedger.reserve does in its first (not exact) pass, as one statement. It locks the
@@ -182,6 +183,51 @@ BEGIN
 END
 $fn$;`;
 
+/**
+ * promo_ledger_batch: several orders' commits and reservations in one statement and one transaction (the ledger's
+ * `batch` option: a checkout instance sends what its concurrent requests asked for while its previous batch ran).
+ * Each commit is promo_ledger_commit and each reservation promo_ledger_reserve, run one after the other in that
+ * order (commits first), so each keeps its own rules and outcome; a later order sees the earlier ones' holds. The
+ * reservations' rows come flattened (p_counts rows per order). What the commits spend from (plain counters by key,
+ * then slices by key and slice) is locked first in one global order, so that two batches never deadlock on their
+ * commits. Leased rows are not batched. Returns a jsonb array of the functions' answers: the commits', then the
+ * reservations', in the order given. An error rolls back the whole batch (every order in it is then retried or
+ * failed together; each operation is idempotent by order id).
+ */
+const BATCH_FUNCTION = `
+CREATE OR REPLACE FUNCTION promo_ledger_batch(
+  p_now BIGINT, p_commits TEXT[],
+  p_orders TEXT[], p_expires BIGINT[], p_counts INT[],
+  p_keys TEXT[], p_promotions TEXT[], p_limits INT[], p_amounts BIGINT[], p_maxes BIGINT[], p_on_cancel TEXT[], p_hot BOOLEAN[],
+  p_home INT, p_refill BIGINT, p_exact_refusal BOOLEAN
+) RETURNS jsonb LANGUAGE plpgsql AS $fn$
+DECLARE
+  v_out jsonb[] := '{}';
+  v_order TEXT;
+  i INT; j INT := 1; n INT;
+BEGIN
+  IF coalesce(array_length(p_commits, 1), 0) > 0 THEN
+    PERFORM 1 FROM promo_ledger_counters c
+      WHERE c.key IN (SELECT r.key FROM promo_ledger_reservations r WHERE r.order_id = ANY(p_commits) AND r.slice = -1 AND r.state = 'held')
+      ORDER BY c.key FOR UPDATE;
+    PERFORM 1 FROM promo_ledger_slices s
+      WHERE (s.key, s.slice) IN (SELECT r.key, r.slice FROM promo_ledger_reservations r WHERE r.order_id = ANY(p_commits) AND r.slice >= 0 AND r.state = 'held')
+      ORDER BY s.key, s.slice FOR UPDATE;
+    FOREACH v_order IN ARRAY p_commits LOOP
+      v_out := v_out || promo_ledger_commit(v_order, p_now);
+    END LOOP;
+  END IF;
+  FOR i IN 1..coalesce(array_length(p_orders, 1), 0) LOOP
+    n := p_counts[i];
+    v_out := v_out || promo_ledger_reserve(p_orders[i], p_now, p_expires[i], p_keys[j:j + n - 1], p_promotions[j:j + n - 1],
+      p_limits[j:j + n - 1], p_amounts[j:j + n - 1], p_maxes[j:j + n - 1], p_on_cancel[j:j + n - 1], p_hot[j:j + n - 1],
+      array_fill(NULL::TEXT, ARRAY[n]), p_home, p_refill, p_exact_refusal);
+    j := j + n;
+  END LOOP;
+  RETURN to_jsonb(v_out);
+END
+$fn$;`;
+
 /** Version 1 of the schema; every statement is idempotent. Migrations take an advisory lock so two instances never race. */
 const MIGRATIONS: readonly string[] = [
   `CREATE TABLE IF NOT EXISTS promo_ledger_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -223,6 +269,8 @@ const MIGRATIONS: readonly string[] = [
    CREATE INDEX IF NOT EXISTS promo_ledger_slice_holds ON promo_ledger_reservations (key, slice, expires_at) WHERE state = 'held';`,
   // 3: the reservation function: an order's reservation in one round trip (core.ts, place and placeInSlice, on the server).
   RESERVE_FUNCTION + COMMIT_FUNCTION,
+  // 4: several orders' commits and reservations in one statement (the `batch` option).
+  BATCH_FUNCTION,
 ];
 const MIGRATION_LOCK = 7_411_011; // pg_advisory_xact_lock key for schema changes
 
@@ -279,7 +327,7 @@ class PostgresStore implements Store {
       throw new LedgerUnavailableError(this.name, `lost the connection to the database server: ${message}`, error);
     }
     if (code === "42P01") throw new LedgerUnavailableError(this.name, "no ledger schema in this database (run 'promo ledger init')", error);
-    if (code === "42883" && /promo_ledger_(reserve|commit)/.test(message))
+    if (code === "42883" && /promo_ledger_(reserve|commit|batch)/.test(message))
       throw new LedgerUnavailableError(
         this.name,
         `the ledger schema is older than this ledger (${POSTGRES_SCHEMA_VERSION}) and has no reservation functions: run 'promo ledger init' to upgrade it`,
@@ -526,10 +574,10 @@ class PostgresStore implements Store {
   /** One round trip: the order's reservation by promo_ledger_reserve (schema version 3). */
   readonly reserveAtOnce = async (input: AtOnceInput): Promise<AtOnceOutcome> => {
     const { orderId, rows } = input;
-    let out: { status: string; expiresAt?: number; promotion?: string; limit?: number; key?: string; max?: number; used?: number; amount?: number };
+    let out: FunctionAnswer;
     for (let attempt = 1; ; attempt++) {
       try {
-        const result = await this.statement<{ r: typeof out }>({
+        const result = await this.statement<{ r: FunctionAnswer }>({
           name: "promo_ledger_reserve",
           text: "SELECT promo_ledger_reserve($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) AS r",
           values: [
@@ -558,28 +606,7 @@ class PostgresStore implements Store {
         return this.fail(error);
       }
     }
-    switch (out.status) {
-      case "exact":
-        return { exact: true };
-      case "already-committed":
-        return { ok: true, orderId, status: "already-committed", expiresAt: null };
-      case "cancelled":
-        return { ok: false, orderId, reason: "cancelled", message: `order ${orderId} was cancelled` };
-      case "already-reserved":
-      case "reserved":
-        return { ok: true, orderId, status: out.status, expiresAt: Number(out.expiresAt) };
-      default: {
-        const refused: Refusal = {
-          promotion: out.promotion!,
-          limit: Number(out.limit),
-          key: out.key!,
-          max: Number(out.max),
-          used: Number(out.used),
-          amount: Number(out.amount),
-        };
-        return { ok: false, orderId, reason: "limit", refused, message: refusalMessage(refused) };
-      }
-    }
+    return reserveOutcome(orderId, out);
   };
 
   /** One round trip: commits a live hold that still fits by promo_ledger_commit; "client" for the client-side path. */
@@ -597,19 +624,64 @@ class PostgresStore implements Store {
         if (RETRYABLE.has((error as { code?: string }).code ?? "") && attempt < 8) continue;
         return this.fail(error);
       }
-      switch (status) {
-        case "committed":
-        case "already-committed":
-          return { ok: true, orderId, status };
-        case "unknown-order":
-          return { ok: false, orderId, reason: "unknown-order", message: `order ${orderId} holds no reservation (never reserved, or released)` };
-        case "cancelled":
-          return { ok: false, orderId, reason: "cancelled", message: `order ${orderId} was cancelled` };
-        default:
-          return "client";
-      }
+      return commitOutcome(orderId, status);
     }
   };
+
+  /**
+   * One round trip for several orders (the `batch` option): commits, then reservations without leases, by
+   * promo_ledger_batch in one transaction. Answers per operation, commits first, as the single functions would.
+   */
+  readonly batchAtOnce = async (now: number, commits: readonly string[], reserves: readonly AtOnceInput[]): Promise<BatchAnswer> => {
+    const rows = reserves.flatMap((input) => input.rows);
+    const hot = reserves.flatMap((input) => input.hot);
+    const first = reserves[0];
+    let answers: FunctionAnswer[];
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const result = await this.statement<{ r: FunctionAnswer[] }>({
+          name: "promo_ledger_batch",
+          text: "SELECT promo_ledger_batch($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) AS r",
+          values: [
+            now,
+            commits,
+            reserves.map((input) => input.orderId),
+            reserves.map((input) => input.expiresAt),
+            reserves.map((input) => input.rows.length),
+            rows.map((r) => r.key),
+            rows.map((r) => r.promotion),
+            rows.map((r) => r.limit),
+            rows.map((r) => r.amount),
+            rows.map((r) => r.max),
+            rows.map((r) => r.onCancel),
+            hot,
+            first?.home ?? 0,
+            first?.refill ?? null,
+            first?.exactRefusal ?? true,
+          ],
+        });
+        answers = result.rows[0]!.r;
+        break;
+      } catch (error) {
+        if (!RETRYABLE.has((error as { code?: string }).code ?? "")) return this.fail(error);
+        if (attempt < 3) continue; // a deadlock between batches: run it again
+        // Still deadlocking (a burst of exact passes, say): each operation on its own, holding fewer locks at once.
+        return this.oneByOne(now, commits, reserves);
+      }
+    }
+    return {
+      commits: commits.map((orderId, i) => commitOutcome(orderId, answers[i]!.status)),
+      reserves: reserves.map((input, i) => reserveOutcome(input.orderId, answers[commits.length + i]!)),
+    };
+  };
+
+  /** A batch's operations one at a time, through the single functions (each with its own retries). */
+  private async oneByOne(now: number, commits: readonly string[], reserves: readonly AtOnceInput[]): Promise<BatchAnswer> {
+    const answer: BatchAnswer = { commits: [], reserves: [] };
+    for (const orderId of commits) answer.commits.push(await this.commitAtOnce(orderId, now));
+    for (const input of reserves) answer.reserves.push(await this.reserveAtOnce(input));
+    return answer;
+  }
 
   private async query<R extends PgTypes.QueryResultRow>(text: string, values: unknown[] = []): Promise<R[]> {
     try {
@@ -702,6 +774,57 @@ class PostgresStore implements Store {
   }
 }
 
+/** What promo_ledger_reserve and promo_ledger_commit answer. */
+interface FunctionAnswer {
+  status: string;
+  expiresAt?: number;
+  promotion?: string;
+  limit?: number;
+  key?: string;
+  max?: number;
+  used?: number;
+  amount?: number;
+}
+
+function reserveOutcome(orderId: string, out: FunctionAnswer): AtOnceOutcome {
+  switch (out.status) {
+    case "exact":
+      return { exact: true };
+    case "already-committed":
+      return { ok: true, orderId, status: "already-committed", expiresAt: null };
+    case "cancelled":
+      return { ok: false, orderId, reason: "cancelled", message: `order ${orderId} was cancelled` };
+    case "already-reserved":
+    case "reserved":
+      return { ok: true, orderId, status: out.status, expiresAt: Number(out.expiresAt) };
+    default: {
+      const refused: Refusal = {
+        promotion: out.promotion!,
+        limit: Number(out.limit),
+        key: out.key!,
+        max: Number(out.max),
+        used: Number(out.used),
+        amount: Number(out.amount),
+      };
+      return { ok: false, orderId, reason: "limit", refused, message: refusalMessage(refused) };
+    }
+  }
+}
+
+function commitOutcome(orderId: string, status: string): CommitOutcome | "client" {
+  switch (status) {
+    case "committed":
+    case "already-committed":
+      return { ok: true, orderId, status };
+    case "unknown-order":
+      return { ok: false, orderId, reason: "unknown-order", message: `order ${orderId} holds no reservation (never reserved, or released)` };
+    case "cancelled":
+      return { ok: false, orderId, reason: "cancelled", message: `order ${orderId} was cancelled` };
+    default:
+      return "client";
+  }
+}
+
 function sliceRow(r: { slice: number; cap: string; used: string }): SliceRow {
   return { slice: r.slice, cap: Number(r.cap), used: Number(r.used) };
 }
@@ -735,6 +858,7 @@ export async function postgresLedger(url: string, options: PostgresLedgerOptions
   if (options.serverFunction === false) {
     delete (store as { reserveAtOnce?: unknown }).reserveAtOnce;
     delete (store as { commitAtOnce?: unknown }).commitAtOnce;
+    delete (store as { batchAtOnce?: unknown }).batchAtOnce;
   }
   try {
     if (options.migrate) await store.migrate();

@@ -45,6 +45,20 @@ export interface LedgerOptions {
   hot?: HotOptions;
   /** Leases of hot limits (opt-in): this instance takes `units` of a key at once and hands them to its orders. */
   leases?: LeaseOptions;
+  /**
+   * Batching (opt-in, PostgreSQL with the server functions; other stores ignore it): the reservations and commits
+   * that this instance's concurrent requests ask for while a batch is running go together in the next one, one
+   * statement and one transaction for all of them. `true` for the defaults.
+   */
+  batch?: boolean | BatchOptions;
+}
+
+/** Batching of reservations and commits (docs/language.md, "Batching"). */
+export interface BatchOptions {
+  /** Most operations in one batch (default 64). */
+  maxOrders?: number;
+  /** Batches running at once, each on its own connection (default 1). */
+  concurrent?: number;
 }
 
 /**

@@ -15,7 +15,7 @@ const r = (key: string, amount: number, max: number, extra: Partial<Reservation>
 });
 
 function suite(store: StoreFactory) {
-  const schemaVersion = store.postgres ? 3 : 2;
+  const schemaVersion = store.postgres ? 4 : 2;
   let ledger: Ledger;
   let cleanup: () => Promise<void>;
   let clock = 1_000_000;

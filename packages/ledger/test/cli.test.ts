@@ -118,7 +118,7 @@ describePostgres("promo ledger on PostgreSQL", () => {
   it("creates the schema idempotently and reports status", async () => {
     const db = await freshPostgres();
     try {
-      await exercise(db.url, 3);
+      await exercise(db.url, 4);
       expect(promo("ledger", "usage", "launch", rules, "--store", db.url).stdout).toContain("no use recorded");
     } finally {
       await db.drop();

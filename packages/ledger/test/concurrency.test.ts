@@ -25,8 +25,12 @@ const budget = (orderId: string, i: number): { orderId: string; reservations: Re
 
 type Outcome = { orderId: string; ok: boolean };
 
-async function raceInProcesses(store: string, orders: { orderId: string; reservations: Reservation[] }[]): Promise<Outcome[]> {
-  const checkouts = Array.from({ length: PROCESSES }, () => new Checkout(store, 60_000));
+async function raceInProcesses(
+  store: string,
+  orders: { orderId: string; reservations: Reservation[] }[],
+  options: Record<string, unknown> = {},
+): Promise<Outcome[]> {
+  const checkouts = Array.from({ length: PROCESSES }, () => new Checkout(store, 60_000, options));
   try {
     await Promise.all(checkouts.map((c) => c.ready));
     const shares = checkouts.map((_, p) => orders.filter((_, i) => i % PROCESSES === p));
@@ -143,6 +147,65 @@ describePostgres("PostgreSQL: checkouts racing", () => {
         await raceInProcesses(
           other.url,
           Array.from({ length: ORDERS }, (_, i) => budget(`b${i}`, i)),
+        ),
+      );
+    } finally {
+      await second.close();
+      await other.drop();
+    }
+  });
+});
+
+describePostgres("PostgreSQL: checkouts racing in batches (the batch option)", () => {
+  let db: Awaited<ReturnType<typeof freshPostgres>>;
+  let ledger: Ledger;
+  beforeAll(async () => {
+    db = await freshPostgres();
+    ledger = await postgresLedger(db.url, { migrate: true, poolSize: 4, batch: { maxOrders: 8, concurrent: 2 } });
+  });
+  afterAll(async () => {
+    await ledger?.close();
+    await db?.drop();
+  });
+
+  it("lets exactly 10 of 64 concurrent checkouts through a limit of 10, in batches of at most 8, two at a time", async () => {
+    await checkCount(
+      ledger,
+      await raceInPool(
+        ledger,
+        Array.from({ length: ORDERS }, (_, i) => count(`c${i}`)),
+      ),
+    );
+  });
+
+  it("never exceeds a money budget by one minor unit, in batches", async () => {
+    await checkBudget(
+      ledger,
+      await raceInPool(
+        ledger,
+        Array.from({ length: ORDERS }, (_, i) => budget(`b${i}`, i)),
+      ),
+    );
+  });
+
+  it("lets exactly 10 of 64 through from several processes batching, and holds the budget, sliced or not", async () => {
+    const other = await freshPostgres();
+    const second = await postgresLedger(other.url, { migrate: true });
+    try {
+      await checkCount(
+        second,
+        await raceInProcesses(
+          other.url,
+          Array.from({ length: ORDERS }, (_, i) => count(`c${i}`)),
+          { batch: { maxOrders: 5 } },
+        ),
+      );
+      await checkBudget(
+        second,
+        await raceInProcesses(
+          other.url,
+          Array.from({ length: ORDERS }, (_, i) => budget(`b${i}`, i)),
+          { batch: { maxOrders: 5 }, hot: { keys: ["launch|budget"], slices: 4, refill: 1_000 } },
         ),
       );
     } finally {

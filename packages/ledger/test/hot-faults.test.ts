@@ -23,8 +23,16 @@ const AMOUNT = 250;
 const HOLD_MS = 1_500;
 const HOT: HotOptions = { keys: [], slices: 8 };
 const hotOf = (key: string): HotOptions => ({ ...HOT, keys: [key] });
-/** Checkout options: the hot budget sliced, and with `leases`, also leased 3 orders' worth at a time. */
-const optionsOf = (key: string, leases: boolean) => ({ hot: hotOf(key), ...(leases ? { leases: { keys: [key], units: 3 * AMOUNT } } : {}) });
+/**
+ * Checkout options: the hot budget sliced, and with `leases`, also leased 3 orders' worth at a time; with `batch`,
+ * each process's concurrent reservations and commits go to the server in batches (at most 6 at a time, so that a
+ * process's 16 checkouts make several batches and a kill can land between them).
+ */
+const optionsOf = (key: string, leases: boolean, batch = false) => ({
+  hot: hotOf(key),
+  ...(leases ? { leases: { keys: [key], units: 3 * AMOUNT } } : {}),
+  ...(batch ? { batch: { maxOrders: 6 } } : {}),
+});
 
 const order = (key: string, id: string): { orderId: string; reservations: Reservation[] } => ({
   orderId: id,
@@ -41,9 +49,10 @@ async function raceWithFaults(
   run: string,
   fault: (checkouts: Checkout[], until: Promise<unknown>) => Promise<void>,
   leases = false,
+  batch = false,
 ): Promise<{ killed: number; deadHolds: number }> {
   const key = `${run}|budget`;
-  const checkouts = Array.from({ length: PROCESSES }, () => new Checkout(store, HOLD_MS, optionsOf(key, leases)));
+  const checkouts = Array.from({ length: PROCESSES }, () => new Checkout(store, HOLD_MS, optionsOf(key, leases, batch)));
   let killed = 0;
   try {
     await Promise.all(checkouts.map((c) => c.ready));
@@ -69,7 +78,7 @@ async function raceWithFaults(
     expect(during).toBeLessThanOrEqual(K * AMOUNT);
     // Dead holds expire; the budget that was theirs is sold to new orders, in a fresh checkout process.
     await sleep(HOLD_MS + 100);
-    const closer = new Checkout(store, HOLD_MS, optionsOf(key, leases));
+    const closer = new Checkout(store, HOLD_MS, optionsOf(key, leases, batch));
     try {
       await closer.ready;
       const rest = await closer.ask<{ ok: boolean }[]>("checkouts", {
@@ -259,5 +268,82 @@ describePostgres("PostgreSQL: 128 checkouts against a sliced budget of K orders,
       await sleep(150);
       await pgCtl("-m", "fast", "restart");
     });
+  }, 120_000);
+});
+
+describePostgres("PostgreSQL: 128 checkouts in batches against a sliced budget of K orders, with faults", () => {
+  let db: Awaited<ReturnType<typeof freshPostgres>>;
+  let ledger: Ledger;
+  beforeAll(async () => {
+    db = await freshPostgres();
+    ledger = await postgresLedger(db.url, { migrate: true, poolSize: 4, holdMs: HOLD_MS });
+  });
+  afterAll(async () => {
+    await ledger?.close();
+    await db?.drop();
+  });
+
+  it(
+    `commits exactly K orders with random kills, ${RUNS} runs`,
+    async () => {
+      let total = 0;
+      let holds = 0;
+      for (let run = 0; run < RUNS; run++) {
+        const { killed, deadHolds } = await raceWithFaults(db.url, ledger, `b${run}`, randomKills, false, true);
+        expect(killed).toBeGreaterThan(0);
+        total += killed;
+        holds += deadHolds;
+      }
+      if (RUNS >= 10) expect(holds).toBeGreaterThan(0);
+      console.log(
+        `PostgreSQL, batched: ${RUNS} runs, exactly ${K} orders committed in each; ${total} checkout processes killed, leaving ${holds} holds between reserve and commit`,
+      );
+    },
+    60_000 + RUNS * 30_000,
+  );
+
+  it("commits exactly K orders while connections are dropped mid-batch (pg_terminate_backend)", async () => {
+    const admin = new pg.Client({ connectionString: POSTGRES_URL });
+    await admin.connect();
+    let dropped = 0;
+    try {
+      await raceWithFaults(
+        db.url,
+        ledger,
+        "bt",
+        async (_checkouts, until) => {
+          let done = false;
+          void until.then(() => (done = true));
+          for (let round = 0; round < 40 && !done; round++) {
+            const r = await admin.query(
+              `SELECT pg_terminate_backend(pid) FROM (SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()
+                 AND state IN ('active', 'idle in transaction') AND xact_start IS NOT NULL LIMIT 2) AS busy`,
+              [new URL(db.url).pathname.slice(1)],
+            );
+            dropped += r.rowCount ?? 0;
+            await sleep(50);
+          }
+        },
+        false,
+        true,
+      );
+    } finally {
+      await admin.end();
+    }
+    expect(dropped).toBeGreaterThan(0);
+  }, 120_000);
+
+  it("commits exactly K orders across a server restart mid-run", async () => {
+    await raceWithFaults(
+      db.url,
+      ledger,
+      "br",
+      async () => {
+        await sleep(150);
+        await pgCtl("-m", "fast", "restart");
+      },
+      false,
+      true,
+    );
   }, 120_000);
 });

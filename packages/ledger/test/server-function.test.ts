@@ -79,7 +79,7 @@ describePostgres("PostgreSQL reservation function", () => {
       const admin = new pg.Client({ connectionString: old.url });
       await admin.connect();
       await admin.query(
-        "DROP FUNCTION promo_ledger_reserve; DROP FUNCTION promo_ledger_commit; UPDATE promo_ledger_meta SET value = '2' WHERE name = 'schema_version'",
+        "DROP FUNCTION promo_ledger_batch; DROP FUNCTION promo_ledger_reserve; DROP FUNCTION promo_ledger_commit; UPDATE promo_ledger_meta SET value = '2' WHERE name = 'schema_version'",
       );
       await admin.end();
       const ledger = await postgresLedger(old.url);
@@ -88,13 +88,147 @@ describePostgres("PostgreSQL reservation function", () => {
         expect(error).toBeInstanceOf(LedgerUnavailableError);
         expect((error as Error).message).toMatch(/run 'promo ledger init'/);
         await ledger.migrate();
-        expect(await ledger.status()).toMatchObject({ schemaVersion: 3 });
+        expect(await ledger.status()).toMatchObject({ schemaVersion: 4 });
         expect(await ledger.reserve("o1", order(1))).toMatchObject({ ok: true, status: "reserved" });
       } finally {
         await ledger.close();
       }
     } finally {
       await old.drop();
+    }
+  });
+});
+
+describePostgres("PostgreSQL batches (the batch option)", () => {
+  let db: Awaited<ReturnType<typeof freshPostgres>>;
+  beforeAll(async () => {
+    db = await freshPostgres();
+    const setup = await postgresLedger(db.url, { migrate: true });
+    await setup.close();
+  });
+  afterAll(async () => db?.drop());
+  const buyer = (key: string, i: number): Reservation[] => [r(key, 100, 1_000), r(`${key.split("|")[0]}|count|customer:c${i}`, 1, 1)];
+
+  it("sends what concurrent requests ask at once as one statement, each order with its own outcome, commits before reservations", async () => {
+    const ledger = await postgresLedger(db.url, { poolSize: 2, batch: true });
+    try {
+      expect(await ledger.reserve("warm", buyer("b|budget", 99))).toMatchObject({ ok: true, status: "reserved" });
+      const reserves = countQueries();
+      let outcomes: Awaited<ReturnType<Ledger["reserve"]>>[];
+      try {
+        // 12 orders at once: 9 fit the budget next to the warm-up's hold, the 10th does not, the last two count
+        // customers c0 and c1 again (held by earlier orders of the same batch).
+        outcomes = await Promise.all(
+          Array.from({ length: 12 }, (_, i) => ledger.reserve(`o${i}`, i < 10 ? buyer("b|budget", i) : [r(`b|count|customer:c${i - 10}`, 1, 1)])),
+        );
+      } finally {
+        reserves.restore();
+      }
+      expect(reserves.texts).toEqual([expect.stringContaining("promo_ledger_batch")]);
+      expect(outcomes.map((o) => o.ok)).toEqual([...Array<boolean>(9).fill(true), false, false, false]);
+      expect(outcomes[9]).toMatchObject({ reason: "limit", refused: { key: "b|budget", used: 1_000, amount: 100, max: 1_000 } });
+      expect(outcomes[10]).toMatchObject({ reason: "limit", refused: { key: "b|count|customer:c0", used: 1, amount: 1 } });
+      expect(outcomes[11]).toMatchObject({ reason: "limit", refused: { key: "b|count|customer:c1", used: 1, amount: 1 } });
+      const commits = countQueries();
+      let committed: Awaited<ReturnType<Ledger["commit"]>>[];
+      let late: Awaited<ReturnType<Ledger["reserve"]>>;
+      try {
+        // Commits (one of them twice, one of an order never reserved) and a reservation, in one statement.
+        [late, ...committed] = await Promise.all([
+          ledger.reserve("late", buyer("b|budget", 50)),
+          ...["warm", "o0", "o1", "o2", "o3", "o4", "o5", "o6", "o7", "o8", "o0", "o9"].map((id) => ledger.commit(id)),
+        ]);
+      } finally {
+        commits.restore();
+      }
+      expect(commits.texts).toEqual([expect.stringContaining("promo_ledger_batch")]);
+      expect(committed.slice(0, 10).every((c) => c.ok && c.status === "committed")).toBe(true);
+      expect(committed[10]).toMatchObject({ ok: true, status: "already-committed" });
+      expect(committed[11]).toMatchObject({ ok: false, reason: "unknown-order" });
+      // The commits ran first: the budget is spent, not merely held.
+      expect(late).toMatchObject({ ok: false, reason: "limit", refused: { key: "b|budget", used: 1_000 } });
+      expect(await ledger.usage("b")).toContainEqual({ key: "b|budget", used: 1_000, held: 0, max: 1_000 });
+    } finally {
+      await ledger.close();
+    }
+  });
+
+  it("sends at most maxOrders operations per statement, one statement at a time by default", async () => {
+    const ledger = await postgresLedger(db.url, { poolSize: 2, batch: { maxOrders: 4 } });
+    try {
+      const counter = countQueries();
+      let outcomes: Awaited<ReturnType<Ledger["reserve"]>>[];
+      try {
+        outcomes = await Promise.all(Array.from({ length: 11 }, (_, i) => ledger.reserve(`m${i}`, buyer("m|budget", i))));
+      } finally {
+        counter.restore();
+      }
+      expect(outcomes.map((o) => o.ok)).toEqual([...Array<boolean>(10).fill(true), false]);
+      expect(counter.texts).toEqual(Array(3).fill(expect.stringContaining("promo_ledger_batch")));
+    } finally {
+      await ledger.close();
+    }
+  });
+
+  it("runs a batch that keeps deadlocking as its operations one at a time, with the same outcomes", async () => {
+    const ledger = await postgresLedger(db.url, { poolSize: 2, batch: true });
+    const proto = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
+    const original = proto.query;
+    let refused = 0;
+    const texts: string[] = [];
+    // Every batch statement fails as a deadlock would (SQLSTATE 40P01); the single functions run as usual.
+    proto.query = function (this: unknown, ...args: unknown[]) {
+      const q = args[0] as string | { text: string };
+      const text = typeof q === "string" ? q : q.text;
+      texts.push(text);
+      if (text.includes("promo_ledger_batch")) {
+        refused++;
+        return Promise.reject(Object.assign(new Error("deadlock detected"), { code: "40P01" }));
+      }
+      return original.apply(this, args);
+    };
+    let outcomes: Awaited<ReturnType<Ledger["reserve"]>>[];
+    try {
+      outcomes = await Promise.all(Array.from({ length: 11 }, (_, i) => ledger.reserve(`d${i}`, buyer("d|budget", i))));
+    } finally {
+      proto.query = original;
+    }
+    try {
+      expect(refused).toBe(3);
+      expect(texts.filter((t) => t.includes("promo_ledger_reserve"))).toHaveLength(11);
+      expect(outcomes.map((o) => o.ok)).toEqual([...Array<boolean>(10).fill(true), false]);
+      expect(outcomes[10]).toMatchObject({ reason: "limit", refused: { key: "d|budget", used: 1_000 } });
+      expect((await Promise.all(outcomes.slice(0, 10).map((_, i) => ledger.commit(`d${i}`)))).every((c) => c.ok)).toBe(true);
+      expect(await ledger.usage("d")).toContainEqual({ key: "d|budget", used: 1_000, held: 0, max: 1_000 });
+    } finally {
+      await ledger.close();
+    }
+  });
+
+  it("hands back to the client-side path what the functions hand back: the exact pass of a hot key, a lapsed hold's commit", async () => {
+    let clock = 5_000_000;
+    const ledger = await postgresLedger(db.url, {
+      poolSize: 2,
+      batch: true,
+      holdMs: 1_000,
+      now: () => clock,
+      hot: { keys: ["h|budget"], slices: 4, refill: 100 },
+    });
+    try {
+      // The first order of a hot key slices it (the exact pass), then the slices serve a whole batch; the last order
+      // of the budget is placed by an exact pass too.
+      expect(await ledger.reserve("h0", buyer("h|budget", 0))).toMatchObject({ ok: true, status: "reserved" });
+      const outcomes = await Promise.all(Array.from({ length: 11 }, (_, i) => ledger.reserve(`h${i + 1}`, buyer("h|budget", i + 1))));
+      expect(outcomes.filter((o) => o.ok)).toHaveLength(9);
+      expect(outcomes.filter((o) => !o.ok).every((o) => !o.ok && o.reason === "limit" && o.refused.used === 1_000)).toBe(true);
+      // Every hold lapses; committing them now succeeds (nobody took their room), through the client-side path.
+      clock += 1_001;
+      const ids = ["h0", ...outcomes.map((o, i) => (o.ok ? `h${i + 1}` : "")).filter(Boolean)];
+      const committed = await Promise.all(ids.map((id) => ledger.commit(id)));
+      expect(committed.every((c) => c.ok && c.status === "committed")).toBe(true);
+      expect((await ledger.status()).hot.find((h) => h.key === "h|budget")).toMatchObject({ spent: 1_000, reserved: 0 });
+    } finally {
+      await ledger.close();
     }
   });
 });

@@ -94,4 +94,20 @@ export const STORES: StoreFactory[] = [
       return { ledger, cleanup: async () => (await ledger.close(), await db.drop()), reopen: (more) => postgresLedger(db.url, { ...more, poolSize: 4 }) };
     },
   },
+  {
+    // Every instance batching (docs/language.md, "Batching"): the same suites, with concurrent operations of one
+    // instance sent together, at most 3 at a time so that larger races make several batches.
+    name: "postgres (batched)",
+    postgres: true,
+    open: async (options) => {
+      const db = await freshPostgres();
+      const batch = { maxOrders: 3 };
+      const ledger = await postgresLedger(db.url, { ...options, migrate: true, batch });
+      return {
+        ledger,
+        cleanup: async () => (await ledger.close(), await db.drop()),
+        reopen: (more) => postgresLedger(db.url, { ...more, poolSize: 4, batch }),
+      };
+    },
+  },
 ];
