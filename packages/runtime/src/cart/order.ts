@@ -21,14 +21,20 @@ export function sortLinesById(lines: NormalizedLine[]): void {
   Object.defineProperty(lines, CART_INDEX, { value: index, enumerable: false });
 }
 
+/** Whether `lines` (sorted by id) are also in the order the cart gave them (then cartOrder is 0, 1, 2, …). */
+export function inCartOrder(lines: readonly NormalizedLine[]): boolean {
+  const index = (lines as { [CART_INDEX]?: readonly number[] })[CART_INDEX];
+  return index === undefined || index.length !== lines.length;
+}
+
 /** The indexes of `lines` (sorted by id) in the order the cart gave them. */
 export function cartOrder(lines: readonly NormalizedLine[]): number[] {
-  const index = (lines as { [CART_INDEX]?: readonly number[] })[CART_INDEX];
   const order = new Array<number>(lines.length);
-  if (index === undefined || index.length !== lines.length) {
+  if (inCartOrder(lines)) {
     for (let k = 0; k < lines.length; k++) order[k] = k;
     return order;
   }
+  const index = (lines as { [CART_INDEX]?: readonly number[] })[CART_INDEX]!;
   // `index` is a permutation (sorted position → cart position): its inverse, without sorting.
   for (let k = 0; k < lines.length; k++) order[index[k]!] = k;
   return order;

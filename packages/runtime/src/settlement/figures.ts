@@ -1,7 +1,7 @@
 import { allocateLargestRemainder } from "../money/allocate.js";
 import { mulDivRoundHalfUp } from "../money/arithmetic.js";
 import type { CommissionRate, CommissionTable } from "../engine/program.js";
-import { cartOrder } from "../cart/order.js";
+import { cartOrder, inCartOrder } from "../cart/order.js";
 import type { AffiliateLine } from "./affiliate.js";
 import type { PricingContext } from "./context.js";
 import { fundersOf, splitFunding, type Funders } from "./split.js";
@@ -42,14 +42,12 @@ export interface SettlementNumbers {
   readonly rows: number[];
   /** Where the store rows start in `rows`. */
   readonly storesAt: number;
-  /** Each line's commission rate (pricing order). */
-  readonly rates: CommissionRate[];
+  /** The program's commission table (each line's rate is its category's). */
+  readonly commission: CommissionTable | null | undefined;
   /** The stores in order of first appearance in the cart. */
   readonly storeNames: string[];
   /** Per line (pricing order), the index of its store. */
   readonly storeOf: number[];
-  /** The line indexes in cart order (how stores list their lines). */
-  readonly cartOrder: number[];
   /** Per line (pricing order), its attribution; absent without one. */
   readonly affiliates?: readonly (AffiliateLine | undefined)[];
 }
@@ -77,14 +75,16 @@ function addFunded(rows: number[], at: number, amount: number, funders: Funders)
 const SCANNED_STORES = 32;
 
 /** Groups the lines by store: the stores in order of first appearance in cart order, and each line's store. */
-function groupByStore(context: PricingContext, order: readonly number[]): { storeNames: string[]; storeOf: number[] } {
+function groupByStore(context: PricingContext): { storeNames: string[]; storeOf: number[] } {
   const lines = context.cart.lines;
+  // Lines given in id order need no permutation to be read in cart order.
+  const order = inCartOrder(lines) ? undefined : cartOrder(lines);
   const storeNames: string[] = [];
   const storeOf = new Array<number>(lines.length);
   // A few stores are found faster by scanning their names than through a Map (measured); past that, a Map.
   let index: Map<string, number> | undefined;
-  for (let p = 0; p < order.length; p++) {
-    const i = order[p]!;
+  for (let p = 0; p < lines.length; p++) {
+    const i = order ? order[p]! : p;
     const name = lines[i]!.store;
     let s = index ? (index.get(name) ?? -1) : storeNames.indexOf(name);
     if (s < 0) {
@@ -101,7 +101,7 @@ function groupByStore(context: PricingContext, order: readonly number[]): { stor
 /** Fills the line rows and adds each line to its store's row. */
 function addLines(context: PricingContext, numbers: SettlementNumbers): void {
   const { cart, steps, coins, program } = context;
-  const { rows, storesAt, rates, storeOf, affiliates } = numbers;
+  const { rows, storesAt, storeOf, affiliates } = numbers;
   const n = cart.lines.length;
   for (let k = 0; k < steps.length; k++) {
     const { indexes, amounts } = steps[k]!.result;
@@ -123,7 +123,6 @@ function addLines(context: PricingContext, numbers: SettlementNumbers): void {
     const base = line.subtotal - rows[at + L_DISCOUNT_SELLER]! - rows[at + L_COINS_SELLER]!;
     const commission = rate.numerator === 0 ? 0 : mulDivRoundHalfUp(base, rate.numerator, rate.denominator);
     rows[at + L_COMMISSION] = commission;
-    rates[i] = rate;
     const to = storesAt + storeOf[i]! * STORE_WIDTH;
     rows[to + S_ITEMS]! += line.subtotal;
     rows[to + S_DISCOUNT_PLATFORM]! += rows[at + L_DISCOUNT_PLATFORM]!;
@@ -163,14 +162,22 @@ function attributeShipping(context: PricingContext, numbers: SettlementNumbers):
   let discounted = false;
   for (const step of steps) if (step.result.shipping > 0) discounted = true;
   if (storeCount === 0 || (cart.shipping.price === 0 && !discounted)) return;
-  let weights = new Array<number>(storeCount);
-  for (let s = 0; s < storeCount; s++) weights[s] = rows[storesAt + s * STORE_WIDTH + S_ITEMS]!;
-  if (!weights.some((w) => w > 0)) weights = weights.map(() => 1);
+  const weights = new Array<number>(storeCount);
+  let anyItems = false;
+  for (let s = 0; s < storeCount; s++) anyItems = (weights[s] = rows[storesAt + s * STORE_WIDTH + S_ITEMS]!) > 0 || anyItems;
+  if (!anyItems) weights.fill(1);
   const byStoreId = (a: number, b: number) => codePointCompare(storeNames[a]!, storeNames[b]!);
+  // The split of an amount depends on nothing else: a discount of the whole shipping (free shipping, one funder)
+  // is split as the shipping price was, so the last split is kept for an equal amount.
+  let lastAmount = -1;
+  let lastShares: readonly number[] = [];
   const add = (amount: number, column: number) => {
     if (amount === 0) return;
-    const shares = allocateLargestRemainder(amount, weights, byStoreId);
-    for (let s = 0; s < storeCount; s++) rows[storesAt + s * STORE_WIDTH + column]! += shares[s]!;
+    if (amount !== lastAmount) {
+      lastShares = allocateLargestRemainder(amount, weights, byStoreId);
+      lastAmount = amount;
+    }
+    for (let s = 0; s < storeCount; s++) rows[storesAt + s * STORE_WIDTH + column]! += lastShares[s]!;
   };
   add(cart.shipping.price, S_SHIPPING);
   for (const step of steps) {
@@ -184,13 +191,12 @@ function attributeShipping(context: PricingContext, numbers: SettlementNumbers):
 /** The settlement in minor units. `affiliates`: per line (pricing order), its attribution. */
 export function settlementNumbers(context: PricingContext, affiliates?: readonly (AffiliateLine | undefined)[]): SettlementNumbers {
   const n = context.cart.lines.length;
-  const order = cartOrder(context.cart.lines);
-  const { storeNames, storeOf } = groupByStore(context, order);
+  const { storeNames, storeOf } = groupByStore(context);
   const storesAt = n * LINE_WIDTH;
   const size = storesAt + (storeNames.length + 1) * STORE_WIDTH;
   const rows = new Array<number>(size);
   for (let k = 0; k < size; k++) rows[k] = 0;
-  const numbers: SettlementNumbers = { rows, storesAt, rates: new Array<CommissionRate>(n), storeNames, storeOf, cartOrder: order, affiliates };
+  const numbers: SettlementNumbers = { rows, storesAt, commission: context.program.commission, storeNames, storeOf, affiliates };
   addLines(context, numbers);
   attributeShipping(context, numbers);
   const totals = storesAt + storeNames.length * STORE_WIDTH;

@@ -1,4 +1,5 @@
 import { minorFormatter } from "../money/amount.js";
+import { cartOrder } from "../cart/order.js";
 import type { NormalizedCart } from "../cart/types.js";
 import { readAttribution, type AffiliateLine, type AttributionError, type SettlementOptions } from "./affiliate.js";
 import { contextOf, type PricingContext } from "./context.js";
@@ -19,12 +20,13 @@ import {
   S_SHIPPING,
   S_SHIPPING_DISCOUNT_PLATFORM,
   S_SHIPPING_DISCOUNT_SELLER,
+  commissionRate,
   settlementNumbers,
   STORE_WIDTH,
   type SettlementNumbers,
 } from "./figures.js";
 
-export { commissionRate } from "./figures.js";
+export { commissionRate };
 
 /**
  * Settlement: who funded every minor unit of the order's discounts and coins, what each store's buyer paid, the
@@ -104,7 +106,7 @@ function lineEntry(numbers: SettlementNumbers, i: number, cart: NormalizedCart, 
     discount: funded(dp, ds, money),
     coins: funded(cp, cs, money),
     paid: money(line.subtotal - dp - ds - cp - cs),
-    commissionRate: numbers.rates[i]!.text,
+    commissionRate: commissionRate(numbers.commission, line.category).text,
     commission: money(rows[at + L_COMMISSION]!),
   };
   if (numbers.affiliates) {
@@ -159,7 +161,7 @@ function figuresEntry(numbers: SettlementNumbers, s: number, money: Money, store
 /** Every store's entry, its lines in cart order. */
 function storeEntries(numbers: SettlementNumbers, cart: NormalizedCart, money: Money): SettlementStore[] {
   const lines: SettlementLine[][] = numbers.storeNames.map(() => []);
-  for (const i of numbers.cartOrder) lines[numbers.storeOf[i]!]!.push(lineEntry(numbers, i, cart, money));
+  for (const i of cartOrder(cart.lines)) lines[numbers.storeOf[i]!]!.push(lineEntry(numbers, i, cart, money));
   return numbers.storeNames.map((store, s) => figuresEntry(numbers, s, money, store, lines[s]!));
 }
 
