@@ -490,18 +490,7 @@ class PostgresStore implements Store {
         await q(
           `INSERT INTO promo_ledger_reservations (order_id, key, promotion, limit_index, amount, max, on_cancel, state, expires_at, slice)
            SELECT $1, k, p, l, a, m, c, $2, $3, s FROM unnest($4::text[], $5::text[], $6::int[], $7::bigint[], $8::bigint[], $9::text[], $10::int[]) AS t(k, p, l, a, m, c, s)`,
-          [
-            id,
-            state,
-            expiresAt,
-            rows.map((r) => r.key),
-            rows.map((r) => r.promotion),
-            rows.map((r) => r.limit),
-            rows.map((r) => r.amount),
-            rows.map((r) => r.max),
-            rows.map((r) => r.onCancel),
-            rows.map((r) => r.slice),
-          ],
+          [id, state, expiresAt, ...rowColumns(rows), rows.map((r) => r.slice)],
         );
       },
       deleteOrder: async (id) => {
@@ -580,22 +569,7 @@ class PostgresStore implements Store {
         const result = await this.statement<{ r: FunctionAnswer }>({
           name: "promo_ledger_reserve",
           text: "SELECT promo_ledger_reserve($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) AS r",
-          values: [
-            orderId,
-            input.now,
-            input.expiresAt,
-            rows.map((r) => r.key),
-            rows.map((r) => r.promotion),
-            rows.map((r) => r.limit),
-            rows.map((r) => r.amount),
-            rows.map((r) => r.max),
-            rows.map((r) => r.onCancel),
-            input.hot,
-            input.leases,
-            input.home,
-            input.refill,
-            input.exactRefusal,
-          ],
+          values: [orderId, input.now, input.expiresAt, ...rowColumns(rows), input.hot, input.leases, input.home, input.refill, input.exactRefusal],
         });
         out = result.rows[0]!.r;
         break;
@@ -648,12 +622,7 @@ class PostgresStore implements Store {
             reserves.map((input) => input.orderId),
             reserves.map((input) => input.expiresAt),
             reserves.map((input) => input.rows.length),
-            rows.map((r) => r.key),
-            rows.map((r) => r.promotion),
-            rows.map((r) => r.limit),
-            rows.map((r) => r.amount),
-            rows.map((r) => r.max),
-            rows.map((r) => r.onCancel),
+            ...rowColumns(rows),
             hot,
             first?.home ?? 0,
             first?.refill ?? null,
@@ -823,6 +792,18 @@ function commitOutcome(orderId: string, status: string): CommitOutcome | "client
     default:
       return "client";
   }
+}
+
+/** A reservation's rows as the column arrays the statements unnest: key, promotion, limit, amount, max, on cancel. */
+function rowColumns(rows: readonly { key: string; promotion: string; limit: number; amount: number; max: number; onCancel: string }[]) {
+  return [
+    rows.map((r) => r.key),
+    rows.map((r) => r.promotion),
+    rows.map((r) => r.limit),
+    rows.map((r) => r.amount),
+    rows.map((r) => r.max),
+    rows.map((r) => r.onCancel),
+  ];
 }
 
 function sliceRow(r: { slice: number; cap: string; used: string }): SliceRow {
