@@ -99,118 +99,83 @@ describe("SQLite: checkouts in several processes", () => {
   });
 });
 
-describePostgres("PostgreSQL: checkouts racing", () => {
-  let db: Awaited<ReturnType<typeof freshPostgres>>;
-  let ledger: Ledger;
-  beforeAll(async () => {
-    db = await freshPostgres();
-    ledger = await postgresLedger(db.url, { migrate: true, poolSize: 16 });
-  });
-  afterAll(async () => {
-    await ledger?.close();
-    await db?.drop();
-  });
+/** The PostgreSQL races, with each checkout sending its orders one at a time, and in batches (the batch option). */
+const POSTGRES_RACES = [
+  {
+    suite: "PostgreSQL: checkouts racing",
+    how: "on 16 pooled connections",
+    ledger: { poolSize: 16 },
+    processes: "several processes",
+    countOptions: {},
+    budgetOptions: {},
+  },
+  {
+    suite: "PostgreSQL: checkouts racing in batches (the batch option)",
+    how: "in batches of at most 8, two at a time",
+    ledger: { poolSize: 4, batch: { maxOrders: 8, concurrent: 2 } },
+    processes: "several processes batching, sliced or not",
+    countOptions: { batch: { maxOrders: 5 } },
+    budgetOptions: { batch: { maxOrders: 5 }, hot: { keys: ["launch|budget"], slices: 4, refill: 1_000 } },
+  },
+];
 
-  it("lets exactly 10 of 64 concurrent checkouts on 16 pooled connections through a limit of 10", async () => {
-    await checkCount(
-      ledger,
-      await raceInPool(
-        ledger,
-        Array.from({ length: ORDERS }, (_, i) => count(`c${i}`)),
-      ),
-    );
-  });
+for (const race of POSTGRES_RACES) {
+  describePostgres(race.suite, () => {
+    let db: Awaited<ReturnType<typeof freshPostgres>>;
+    let ledger: Ledger;
+    beforeAll(async () => {
+      db = await freshPostgres();
+      ledger = await postgresLedger(db.url, { migrate: true, ...race.ledger });
+    });
+    afterAll(async () => {
+      await ledger?.close();
+      await db?.drop();
+    });
 
-  it("never exceeds a money budget by one minor unit on 16 pooled connections", async () => {
-    await checkBudget(
-      ledger,
-      await raceInPool(
-        ledger,
-        Array.from({ length: ORDERS }, (_, i) => budget(`b${i}`, i)),
-      ),
-    );
-  });
-
-  it("lets exactly 10 of 64 through from several processes, and holds the budget", async () => {
-    const other = await freshPostgres();
-    const second = await postgresLedger(other.url, { migrate: true });
-    try {
+    it(`lets exactly 10 of 64 concurrent checkouts through a limit of 10, ${race.how}`, async () => {
       await checkCount(
-        second,
-        await raceInProcesses(
-          other.url,
+        ledger,
+        await raceInPool(
+          ledger,
           Array.from({ length: ORDERS }, (_, i) => count(`c${i}`)),
         ),
       );
+    });
+
+    it(`never exceeds a money budget by one minor unit, ${race.how}`, async () => {
       await checkBudget(
-        second,
-        await raceInProcesses(
-          other.url,
+        ledger,
+        await raceInPool(
+          ledger,
           Array.from({ length: ORDERS }, (_, i) => budget(`b${i}`, i)),
         ),
       );
-    } finally {
-      await second.close();
-      await other.drop();
-    }
-  });
-});
+    });
 
-describePostgres("PostgreSQL: checkouts racing in batches (the batch option)", () => {
-  let db: Awaited<ReturnType<typeof freshPostgres>>;
-  let ledger: Ledger;
-  beforeAll(async () => {
-    db = await freshPostgres();
-    ledger = await postgresLedger(db.url, { migrate: true, poolSize: 4, batch: { maxOrders: 8, concurrent: 2 } });
+    it(`lets exactly 10 of 64 through from ${race.processes}, and holds the budget`, async () => {
+      const other = await freshPostgres();
+      const second = await postgresLedger(other.url, { migrate: true });
+      try {
+        await checkCount(
+          second,
+          await raceInProcesses(
+            other.url,
+            Array.from({ length: ORDERS }, (_, i) => count(`c${i}`)),
+            race.countOptions,
+          ),
+        );
+        await checkBudget(
+          second,
+          await raceInProcesses(
+            other.url,
+            Array.from({ length: ORDERS }, (_, i) => budget(`b${i}`, i)),
+            race.budgetOptions,
+          ),
+        );
+      } finally {
+        await second.close();
+        await other.drop();
+      }
+    });
   });
-  afterAll(async () => {
-    await ledger?.close();
-    await db?.drop();
-  });
-
-  it("lets exactly 10 of 64 concurrent checkouts through a limit of 10, in batches of at most 8, two at a time", async () => {
-    await checkCount(
-      ledger,
-      await raceInPool(
-        ledger,
-        Array.from({ length: ORDERS }, (_, i) => count(`c${i}`)),
-      ),
-    );
-  });
-
-  it("never exceeds a money budget by one minor unit, in batches", async () => {
-    await checkBudget(
-      ledger,
-      await raceInPool(
-        ledger,
-        Array.from({ length: ORDERS }, (_, i) => budget(`b${i}`, i)),
-      ),
-    );
-  });
-
-  it("lets exactly 10 of 64 through from several processes batching, and holds the budget, sliced or not", async () => {
-    const other = await freshPostgres();
-    const second = await postgresLedger(other.url, { migrate: true });
-    try {
-      await checkCount(
-        second,
-        await raceInProcesses(
-          other.url,
-          Array.from({ length: ORDERS }, (_, i) => count(`c${i}`)),
-          { batch: { maxOrders: 5 } },
-        ),
-      );
-      await checkBudget(
-        second,
-        await raceInProcesses(
-          other.url,
-          Array.from({ length: ORDERS }, (_, i) => budget(`b${i}`, i)),
-          { batch: { maxOrders: 5 }, hot: { keys: ["launch|budget"], slices: 4, refill: 1_000 } },
-        ),
-      );
-    } finally {
-      await second.close();
-      await other.drop();
-    }
-  });
-});
+}

@@ -205,115 +205,52 @@ describePostgres("PostgreSQL: 128 checkouts drawing on leases of a budget of K o
   );
 });
 
-describePostgres("PostgreSQL: 128 checkouts against a sliced budget of K orders, with faults", () => {
-  let db: Awaited<ReturnType<typeof freshPostgres>>;
-  let ledger: Ledger;
-  beforeAll(async () => {
-    db = await freshPostgres();
-    ledger = await postgresLedger(db.url, { migrate: true, poolSize: 4, holdMs: HOLD_MS });
-  });
-  afterAll(async () => {
-    await ledger?.close();
-    await db?.drop();
-  });
-
-  it(
-    `commits exactly K orders with random kills, ${RUNS} runs`,
-    async () => {
-      let total = 0;
-      let holds = 0;
-      for (let run = 0; run < RUNS; run++) {
-        const { killed, deadHolds } = await raceWithFaults(db.url, ledger, `k${run}`, randomKills);
-        expect(killed).toBeGreaterThan(0);
-        total += killed;
-        holds += deadHolds;
-      }
-      // Whether a kill lands between reserve and commit is up to the scheduler: over the deep run's many runs it must
-      // happen; in the two runs of npm test it may not, and exactly-K is asserted either way.
-      if (RUNS >= 10) expect(holds).toBeGreaterThan(0);
-      console.log(
-        `PostgreSQL: ${RUNS} runs, exactly ${K} orders committed in each; ${total} checkout processes killed, leaving ${holds} holds between reserve and commit`,
-      );
-    },
-    60_000 + RUNS * 30_000,
-  );
-
-  it("commits exactly K orders while connections are dropped mid-transaction (pg_terminate_backend)", async () => {
-    const admin = new pg.Client({ connectionString: POSTGRES_URL });
-    await admin.connect();
-    let dropped = 0;
-    try {
-      await raceWithFaults(db.url, ledger, "t", async (_checkouts, until) => {
-        let done = false;
-        void until.then(() => (done = true));
-        // For two seconds, every 50 ms, drop two connections that are inside a transaction right now.
-        for (let round = 0; round < 40 && !done; round++) {
-          const r = await admin.query(
-            `SELECT pg_terminate_backend(pid) FROM (SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()
-               AND state IN ('active', 'idle in transaction') AND xact_start IS NOT NULL LIMIT 2) AS busy`,
-            [new URL(db.url).pathname.slice(1)],
-          );
-          dropped += r.rowCount ?? 0;
-          await sleep(50);
-        }
-      });
-    } finally {
-      await admin.end();
-    }
-    expect(dropped).toBeGreaterThan(0);
-  }, 120_000);
-
-  it("commits exactly K orders across a server restart mid-run", async () => {
-    await raceWithFaults(db.url, ledger, "r", async () => {
-      await sleep(150);
-      await pgCtl("-m", "fast", "restart");
+// The same races with each checkout sending its orders one at a time, and in batches (the batch option).
+for (const batched of [false, true]) {
+  const label = batched ? "PostgreSQL, batched" : "PostgreSQL";
+  const prefix = batched ? "b" : "";
+  describePostgres(`${label}: 128 checkouts against a sliced budget of K orders, with faults`, () => {
+    let db: Awaited<ReturnType<typeof freshPostgres>>;
+    let ledger: Ledger;
+    beforeAll(async () => {
+      db = await freshPostgres();
+      ledger = await postgresLedger(db.url, { migrate: true, poolSize: 4, holdMs: HOLD_MS });
     });
-  }, 120_000);
-});
+    afterAll(async () => {
+      await ledger?.close();
+      await db?.drop();
+    });
 
-describePostgres("PostgreSQL: 128 checkouts in batches against a sliced budget of K orders, with faults", () => {
-  let db: Awaited<ReturnType<typeof freshPostgres>>;
-  let ledger: Ledger;
-  beforeAll(async () => {
-    db = await freshPostgres();
-    ledger = await postgresLedger(db.url, { migrate: true, poolSize: 4, holdMs: HOLD_MS });
-  });
-  afterAll(async () => {
-    await ledger?.close();
-    await db?.drop();
-  });
+    it(
+      `commits exactly K orders with random kills, ${RUNS} runs`,
+      async () => {
+        let total = 0;
+        let holds = 0;
+        for (let run = 0; run < RUNS; run++) {
+          const { killed, deadHolds } = await raceWithFaults(db.url, ledger, `${prefix}k${run}`, randomKills, false, batched);
+          expect(killed).toBeGreaterThan(0);
+          total += killed;
+          holds += deadHolds;
+        }
+        // Whether a kill lands between reserve and commit is up to the scheduler: over the deep run's many runs it
+        // must happen; in the two runs of npm test it may not, and exactly-K is asserted either way.
+        if (RUNS >= 10) expect(holds).toBeGreaterThan(0);
+        console.log(
+          `${label}: ${RUNS} runs, exactly ${K} orders committed in each; ${total} checkout processes killed, leaving ${holds} holds between reserve and commit`,
+        );
+      },
+      60_000 + RUNS * 30_000,
+    );
 
-  it(
-    `commits exactly K orders with random kills, ${RUNS} runs`,
-    async () => {
-      let total = 0;
-      let holds = 0;
-      for (let run = 0; run < RUNS; run++) {
-        const { killed, deadHolds } = await raceWithFaults(db.url, ledger, `b${run}`, randomKills, false, true);
-        expect(killed).toBeGreaterThan(0);
-        total += killed;
-        holds += deadHolds;
-      }
-      if (RUNS >= 10) expect(holds).toBeGreaterThan(0);
-      console.log(
-        `PostgreSQL, batched: ${RUNS} runs, exactly ${K} orders committed in each; ${total} checkout processes killed, leaving ${holds} holds between reserve and commit`,
-      );
-    },
-    60_000 + RUNS * 30_000,
-  );
-
-  it("commits exactly K orders while connections are dropped mid-batch (pg_terminate_backend)", async () => {
-    const admin = new pg.Client({ connectionString: POSTGRES_URL });
-    await admin.connect();
-    let dropped = 0;
-    try {
-      await raceWithFaults(
-        db.url,
-        ledger,
-        "bt",
-        async (_checkouts, until) => {
+    it("commits exactly K orders while connections are dropped mid-transaction (pg_terminate_backend)", async () => {
+      const admin = new pg.Client({ connectionString: POSTGRES_URL });
+      await admin.connect();
+      let dropped = 0;
+      try {
+        const dropConnections = async (_checkouts: Checkout[], until: Promise<unknown>) => {
           let done = false;
           void until.then(() => (done = true));
+          // For two seconds, every 50 ms, drop two connections that are inside a transaction right now.
           for (let round = 0; round < 40 && !done; round++) {
             const r = await admin.query(
               `SELECT pg_terminate_backend(pid) FROM (SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()
@@ -323,27 +260,20 @@ describePostgres("PostgreSQL: 128 checkouts in batches against a sliced budget o
             dropped += r.rowCount ?? 0;
             await sleep(50);
           }
-        },
-        false,
-        true,
-      );
-    } finally {
-      await admin.end();
-    }
-    expect(dropped).toBeGreaterThan(0);
-  }, 120_000);
+        };
+        await raceWithFaults(db.url, ledger, `${prefix}t`, dropConnections, false, batched);
+      } finally {
+        await admin.end();
+      }
+      expect(dropped).toBeGreaterThan(0);
+    }, 120_000);
 
-  it("commits exactly K orders across a server restart mid-run", async () => {
-    await raceWithFaults(
-      db.url,
-      ledger,
-      "br",
-      async () => {
+    it("commits exactly K orders across a server restart mid-run", async () => {
+      const restart = async () => {
         await sleep(150);
         await pgCtl("-m", "fast", "restart");
-      },
-      false,
-      true,
-    );
-  }, 120_000);
-});
+      };
+      await raceWithFaults(db.url, ledger, `${prefix}r`, restart, false, batched);
+    }, 120_000);
+  });
+}
