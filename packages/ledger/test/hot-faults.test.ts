@@ -181,23 +181,28 @@ describe("SQLite: 128 checkouts drawing on leases of a budget of K orders, with 
   );
 });
 
-describePostgres("PostgreSQL: 128 checkouts drawing on leases of a budget of K orders, with random kills", () => {
-  let db: Awaited<ReturnType<typeof freshPostgres>>;
-  let ledger: Ledger;
+/** A fresh PostgreSQL database and a ledger on it for the suite it is called in, both gone after the suite. */
+function postgresSuite(): { db: Awaited<ReturnType<typeof freshPostgres>>; ledger: Ledger } {
+  const suite = {} as { db: Awaited<ReturnType<typeof freshPostgres>>; ledger: Ledger };
   beforeAll(async () => {
-    db = await freshPostgres();
-    ledger = await postgresLedger(db.url, { migrate: true, poolSize: 4, holdMs: HOLD_MS });
+    suite.db = await freshPostgres();
+    suite.ledger = await postgresLedger(suite.db.url, { migrate: true, poolSize: 4, holdMs: HOLD_MS });
   });
   afterAll(async () => {
-    await ledger?.close();
-    await db?.drop();
+    await suite.ledger?.close();
+    await suite.db?.drop();
   });
+  return suite;
+}
+
+describePostgres("PostgreSQL: 128 checkouts drawing on leases of a budget of K orders, with random kills", () => {
+  const suite = postgresSuite();
 
   it(
     `commits exactly K orders: a killed process's lease expires and its units are sold, ${RUNS} runs`,
     async () => {
       for (let run = 0; run < RUNS; run++) {
-        const { killed } = await raceWithFaults(db.url, ledger, `l${run}`, randomKills, true);
+        const { killed } = await raceWithFaults(suite.db.url, suite.ledger, `l${run}`, randomKills, true);
         expect(killed).toBeGreaterThan(0);
       }
     },
@@ -210,16 +215,7 @@ for (const batched of [false, true]) {
   const label = batched ? "PostgreSQL, batched" : "PostgreSQL";
   const prefix = batched ? "b" : "";
   describePostgres(`${label}: 128 checkouts against a sliced budget of K orders, with faults`, () => {
-    let db: Awaited<ReturnType<typeof freshPostgres>>;
-    let ledger: Ledger;
-    beforeAll(async () => {
-      db = await freshPostgres();
-      ledger = await postgresLedger(db.url, { migrate: true, poolSize: 4, holdMs: HOLD_MS });
-    });
-    afterAll(async () => {
-      await ledger?.close();
-      await db?.drop();
-    });
+    const suite = postgresSuite();
 
     it(
       `commits exactly K orders with random kills, ${RUNS} runs`,
@@ -227,7 +223,7 @@ for (const batched of [false, true]) {
         let total = 0;
         let holds = 0;
         for (let run = 0; run < RUNS; run++) {
-          const { killed, deadHolds } = await raceWithFaults(db.url, ledger, `${prefix}k${run}`, randomKills, false, batched);
+          const { killed, deadHolds } = await raceWithFaults(suite.db.url, suite.ledger, `${prefix}k${run}`, randomKills, false, batched);
           expect(killed).toBeGreaterThan(0);
           total += killed;
           holds += deadHolds;
@@ -255,13 +251,13 @@ for (const batched of [false, true]) {
             const r = await admin.query(
               `SELECT pg_terminate_backend(pid) FROM (SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()
                  AND state IN ('active', 'idle in transaction') AND xact_start IS NOT NULL LIMIT 2) AS busy`,
-              [new URL(db.url).pathname.slice(1)],
+              [new URL(suite.db.url).pathname.slice(1)],
             );
             dropped += r.rowCount ?? 0;
             await sleep(50);
           }
         };
-        await raceWithFaults(db.url, ledger, `${prefix}t`, dropConnections, false, batched);
+        await raceWithFaults(suite.db.url, suite.ledger, `${prefix}t`, dropConnections, false, batched);
       } finally {
         await admin.end();
       }
@@ -273,7 +269,7 @@ for (const batched of [false, true]) {
         await sleep(150);
         await pgCtl("-m", "fast", "restart");
       };
-      await raceWithFaults(db.url, ledger, `${prefix}r`, restart, false, batched);
+      await raceWithFaults(suite.db.url, suite.ledger, `${prefix}r`, restart, false, batched);
     }, 120_000);
   });
 }
