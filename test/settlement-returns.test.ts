@@ -62,6 +62,32 @@ describe("settlement on the result", () => {
     expect(() => settle({})).toThrow(TypeError);
     expect(() => refund(JSON.parse(JSON.stringify(result)) as object, {})).toThrow(TypeError);
   });
+
+  it("groups lines by store, in the order stores first appear, whatever their names have in common", () => {
+    // 40 stores whose names share their length and their first, middle and last characters (what a quick hash of a
+    // name would read), a few of them with two lines, given out of id order; and a name that is a prefix of another.
+    const names = Array.from({ length: 40 }, (_, k) => `s${String.fromCharCode(0x41 + (k % 26))}${String.fromCharCode(0x61 + Math.floor(k / 26))}-mid-00`);
+    names.push("s", "s-");
+    const lines = names.flatMap((store, k) => {
+      const own = [{ id: `L${String(1000 - k * 7).padStart(4, "0")}`, sku: `K${k}`, unitPrice: `${(k % 9) + 1}.00`, quantity: 1, store }];
+      if (k % 5 === 0) own.push({ id: `M${String(k).padStart(3, "0")}`, sku: `J${k}`, unitPrice: "1.50", quantity: 2, store });
+      return own;
+    });
+    const result = price('currency USD\npromotion p {\n  title "p"\n  kind automatic\n  give 1.00 USD off order\n}\n', {
+      lines,
+      shipping: { price: "7.00" },
+    });
+    const stores = result.settlement!.stores;
+    // Expected by hand from the cart: each store once, at its first line; its lines in the cart's order.
+    const expected = new Map<string, string[]>();
+    for (const line of lines) expected.set(line.store, [...(expected.get(line.store) ?? []), line.id]);
+    expect(stores.map((s) => [s.store, s.lines.map((l) => l.line)])).toEqual([...expected]);
+    for (const s of stores) {
+      const items = lines.filter((l) => l.store === s.store).reduce((sum, l) => sum + Math.round(Number(l.unitPrice) * 100) * l.quantity, 0);
+      expect([s.store, s.items]).toEqual([s.store, (items / 100).toFixed(2)]);
+    }
+    expect(result.settlement!.totals.shipping).toBe("7.00");
+  });
 });
 
 describe("refund", () => {

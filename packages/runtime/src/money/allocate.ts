@@ -57,8 +57,24 @@ function validate(total: number, weights: readonly number[]): void {
  */
 export function allocateLargestRemainder(total: number, weights: readonly number[], before: ShareOrder = byIndex): number[] {
   validate(total, weights);
-  const fast = allocateInNumbers(total, weights, before);
-  if (fast) return fast;
+  const fast = new Array<number>(weights.length);
+  if (allocateInNumbers(total, weights, before, fast)) return fast;
+  return allocateExactly(total, weights, before);
+}
+
+/**
+ * The same allocation written into `shares[0 … weights.length)`, for callers that split many amounts and keep no
+ * array per split. The caller vouches for the inputs (non-negative safe integers, not every weight zero unless
+ * `total` is); nothing is allocated when every product total × weight is exact in a double.
+ */
+export function allocateLargestRemainderInto(total: number, weights: readonly number[], before: ShareOrder, shares: number[]): void {
+  if (allocateInNumbers(total, weights, before, shares)) return;
+  const exact = allocateExactly(total, weights, before);
+  for (let i = 0; i < exact.length; i++) shares[i] = exact[i]!;
+}
+
+/** The allocation in BigInt, for products past 2^53. */
+function allocateExactly(total: number, weights: readonly number[], before: ShareOrder): number[] {
   const weightSum = weights.reduce((sum, weight) => sum + BigInt(weight), 0n);
   if (weightSum === 0n) {
     if (total === 0) return weights.map(() => 0);
@@ -99,18 +115,19 @@ function ahead(i: number, j: number, r: number, remainders: readonly number[], w
 
 /**
  * The same allocation in plain numbers, when every product total × weight is exact in a double (below 2^53):
- * the common case of cart amounts. Returns undefined otherwise, and the BigInt path decides.
+ * the common case of cart amounts, written into `shares`. Returns false otherwise, and the BigInt path decides.
  */
-function allocateInNumbers(total: number, weights: readonly number[], before: ShareOrder): number[] | undefined {
+function allocateInNumbers(total: number, weights: readonly number[], before: ShareOrder, shares: number[]): boolean {
   let weightSum = 0;
   let maxWeight = 0;
-  for (const w of weights) {
+  // An index loop: a for-of here allocated an iterator result per weight (measured).
+  for (let i = 0; i < weights.length; i++) {
+    const w = weights[i]!;
     weightSum += w;
     if (w > maxWeight) maxWeight = w;
   }
-  if (weightSum === 0 || !Number.isSafeInteger(weightSum) || total * Math.max(maxWeight, weightSum) > Number.MAX_SAFE_INTEGER) return undefined;
+  if (weightSum === 0 || !Number.isSafeInteger(weightSum) || total * Math.max(maxWeight, weightSum) > Number.MAX_SAFE_INTEGER) return false;
   const n = weights.length;
-  const shares = new Array<number>(n);
   // Scratch, reused by every call (nothing here calls out but `before`, which only compares, so no call can
   // interleave with another).
   if (remainderScratch.length < n) remainderScratch = new Array<number>(n);
@@ -124,7 +141,7 @@ function allocateInNumbers(total: number, weights: readonly number[], before: Sh
     allocated += share;
   }
   const leftover = total - allocated;
-  if (leftover === 0) return shares;
+  if (leftover === 0) return true;
   if (leftover <= 64) {
     // Few units to hand out: keep the `leftover` best candidates in order while reading each once, rather than
     // sorting them all. Ahead: the larger remainder, then the larger weight, then `before`'s order (the earlier
@@ -143,7 +160,7 @@ function allocateInNumbers(total: number, weights: readonly number[], before: Sh
       best[j] = i;
     }
     for (let k = 0; k < leftover; k++) shares[best[k]!]! += 1;
-    return shares;
+    return true;
   }
   // Many units: every share whose remainder is above the leftover-th largest gets one, found by selection rather
   // than by sorting them all; the shares tied at that remainder take the units left in the order above.
@@ -160,7 +177,7 @@ function allocateInNumbers(total: number, weights: readonly number[], before: Sh
   // Exact differences: weights are safe integers.
   tied.sort((a, b) => weights[b]! - weights[a]! || before(a, b));
   for (let k = 0; k < leftover - given; k++) shares[tied[k]!]! += 1;
-  return shares;
+  return true;
 }
 
 let selectScratch = new Float64Array(0);

@@ -1,15 +1,17 @@
-import { allocateLargestRemainder } from "../money/allocate.js";
+import { allocateLargestRemainderInto } from "../money/allocate.js";
 import { mulDivRoundHalfUp } from "../money/arithmetic.js";
 import type { CommissionRate, CommissionTable } from "../engine/program.js";
 import { cartOrder, inCartOrder } from "../cart/order.js";
+import type { NormalizedLine } from "../cart/types.js";
 import type { AffiliateLine } from "./affiliate.js";
 import type { PricingContext } from "./context.js";
 import { fundersOf, splitFunding, type Funders } from "./split.js";
 
 /**
  * The settlement's figures in integer minor units (docs/language.md, Settlement), worked out without a money string
- * or an object per figure: one row of numbers per line and per store, in one flat array. The money strings a reader
- * sees are made from these rows when read (settle.ts); refunds read the commission column.
+ * or an object per figure: one row of numbers per store and one for the totals, in one flat array. The money
+ * strings a reader sees are made from these rows when read (settle.ts), with the line rows worked out again then;
+ * refunds read the commission column of the line rows.
  *
  * A row keeps only what cannot be read off the others: a discount's total is its platform part plus its seller
  * part (the split is exact), a line's items are its subtotal, and a commission base is items − the seller-funded
@@ -38,10 +40,8 @@ export const S_AFFILIATE = 9;
 export const STORE_WIDTH = 10;
 
 export interface SettlementNumbers {
-  /** The line rows (pricing order: lines sorted by id), then the store rows, then the totals row. */
-  readonly rows: number[];
-  /** Where the store rows start in `rows`. */
-  readonly storesAt: number;
+  /** The store rows, then the totals row. */
+  readonly stores: number[];
   /** The program's commission table (each line's rate is its category's). */
   readonly commission: CommissionTable | null | undefined;
   /** The stores in order of first appearance in the cart. */
@@ -61,8 +61,30 @@ export function commissionRate(table: CommissionTable | null | undefined, catego
   return table.default;
 }
 
+/** `base` × rate, rounded half away from zero (docs/language.md, Commission). */
+function commissionOn(base: number, rate: CommissionRate): number {
+  const { numerator, denominator } = rate;
+  if (numerator === 0) return 0;
+  const product = base * numerator;
+  // The common case in plain numbers: a non-negative base whose product, plus the divisor, is exact in a double.
+  if (product >= 0 && denominator > 0 && product + denominator <= Number.MAX_SAFE_INTEGER) {
+    let quotient = Math.floor(product / denominator);
+    let remainder = product - quotient * denominator;
+    // The floating division is within one of the true quotient.
+    if (remainder < 0) {
+      quotient--;
+      remainder += denominator;
+    } else if (remainder >= denominator) {
+      quotient++;
+      remainder -= denominator;
+    }
+    return 2 * remainder >= denominator ? quotient + 1 : quotient;
+  }
+  return mulDivRoundHalfUp(base, numerator, denominator);
+}
+
 /** Adds `amount`'s funders' shares to the platform column `at` and the seller column `at + 1`. */
-function addFunded(rows: number[], at: number, amount: number, funders: Funders): void {
+function addFunded(rows: ArrayLike<number> & { [i: number]: number }, at: number, amount: number, funders: Funders): void {
   if (funders.seller === 0) rows[at]! += amount;
   else if (funders.platform === 0) rows[at + 1]! += amount;
   else {
@@ -72,36 +94,12 @@ function addFunded(rows: number[], at: number, amount: number, funders: Funders)
   }
 }
 
-const SCANNED_STORES = 32;
-
-/** Groups the lines by store: the stores in order of first appearance in cart order, and each line's store. */
-function groupByStore(context: PricingContext): { storeNames: string[]; storeOf: number[] } {
-  const lines = context.cart.lines;
-  // Lines given in id order need no permutation to be read in cart order.
-  const order = inCartOrder(lines) ? undefined : cartOrder(lines);
-  const storeNames: string[] = [];
-  const storeOf = new Array<number>(lines.length);
-  // A few stores are found faster by scanning their names than through a Map (measured); past that, a Map.
-  let index: Map<string, number> | undefined;
-  for (let p = 0; p < lines.length; p++) {
-    const i = order ? order[p]! : p;
-    const name = lines[i]!.store;
-    let s = index ? (index.get(name) ?? -1) : storeNames.indexOf(name);
-    if (s < 0) {
-      s = storeNames.length;
-      storeNames.push(name);
-      if (index) index.set(name, s);
-      else if (s === SCANNED_STORES) index = new Map(storeNames.map((known, k) => [known, k]));
-    }
-    storeOf[i] = s;
-  }
-  return { storeNames, storeOf };
-}
-
-/** Fills the line rows and adds each line to its store's row. */
-function addLines(context: PricingContext, numbers: SettlementNumbers): void {
+/**
+ * Per line (pricing order), its discounts and coins by funder and its commission, written into `rows` (zeroed,
+ * LINE_WIDTH numbers per line).
+ */
+function fillLineRows(context: PricingContext, rows: ArrayLike<number> & { [i: number]: number }): void {
   const { cart, steps, coins, program } = context;
-  const { rows, storesAt, storeOf, affiliates } = numbers;
   const n = cart.lines.length;
   for (let k = 0; k < steps.length; k++) {
     const { indexes, amounts } = steps[k]!.result;
@@ -120,18 +118,70 @@ function addLines(context: PricingContext, numbers: SettlementNumbers): void {
     const line = cart.lines[i]!;
     const at = i * LINE_WIDTH;
     if (line.category !== category) rate = commissionRate(program.commission, (category = line.category));
-    const base = line.subtotal - rows[at + L_DISCOUNT_SELLER]! - rows[at + L_COINS_SELLER]!;
-    const commission = rate.numerator === 0 ? 0 : mulDivRoundHalfUp(base, rate.numerator, rate.denominator);
-    rows[at + L_COMMISSION] = commission;
-    const to = storesAt + storeOf[i]! * STORE_WIDTH;
-    rows[to + S_ITEMS]! += line.subtotal;
-    rows[to + S_DISCOUNT_PLATFORM]! += rows[at + L_DISCOUNT_PLATFORM]!;
-    rows[to + S_DISCOUNT_SELLER]! += rows[at + L_DISCOUNT_SELLER]!;
-    rows[to + S_COINS_PLATFORM]! += rows[at + L_COINS_PLATFORM]!;
-    rows[to + S_COINS_SELLER]! += rows[at + L_COINS_SELLER]!;
-    rows[to + S_COMMISSION]! += commission;
-    if (affiliates) rows[to + S_AFFILIATE]! += affiliates[i]?.commission ?? 0;
+    rows[at + L_COMMISSION] = commissionOn(line.subtotal - rows[at + L_DISCOUNT_SELLER]! - rows[at + L_COINS_SELLER]!, rate);
   }
+}
+
+/** Every line's row in a new array (what the money strings and refunds read). */
+export function lineRows(context: PricingContext): number[] {
+  const size = context.cart.lines.length * LINE_WIDTH;
+  const rows = new Array<number>(size);
+  for (let k = 0; k < size; k++) rows[k] = 0;
+  fillLineRows(context, rows);
+  return rows;
+}
+
+// Scratch for the line rows while the store rows are summed (nothing in between can call back into this module).
+let lineScratch = new Float64Array(64);
+
+/**
+ * A store name's slot in an open-addressing table of `mask + 1` slots: a hash of its length and a few of its last
+ * and first characters (ids tend to differ at the end). A poor spread only makes probes longer, never a wrong group.
+ */
+function slotOf(name: string, mask: number): number {
+  const n = name.length;
+  let h = n * 0x9e3779b1;
+  if (n > 0) h = Math.imul(h ^ name.charCodeAt(n - 1), 0x85ebca6b) ^ name.charCodeAt(0);
+  if (n > 1) h = Math.imul(h ^ name.charCodeAt(n - 2), 0xc2b2ae35);
+  if (n > 2) h = Math.imul(h ^ name.charCodeAt(n - 3), 0x27d4eb2f) ^ name.charCodeAt(n >> 1);
+  return (h ^ (h >>> 15)) & mask;
+}
+
+// The table's slots hold store index + 1 (0: empty); cleared after each use.
+let storeSlots = new Int32Array(64);
+
+/** Groups the lines by store: the stores in order of first appearance in cart order, and each line's store. */
+function groupByStore(lines: readonly NormalizedLine[]): { storeNames: string[]; storeOf: number[] } {
+  // Lines given in id order need no permutation to be read in cart order.
+  const order = inCartOrder(lines) ? undefined : cartOrder(lines);
+  const storeNames: string[] = [];
+  const storeOf = new Array<number>(lines.length);
+  let size = 16;
+  while (size < 2 * lines.length) size *= 2;
+  if (storeSlots.length < size) storeSlots = new Int32Array(size);
+  const slots = storeSlots;
+  const mask = size - 1;
+  for (let p = 0; p < lines.length; p++) {
+    const i = order ? order[p]! : p;
+    const name = lines[i]!.store;
+    let h = slotOf(name, mask);
+    let s = -1;
+    for (let slot = slots[h]!; slot !== 0; slot = slots[h]!) {
+      if (storeNames[slot - 1] === name) {
+        s = slot - 1;
+        break;
+      }
+      h = (h + 1) & mask;
+    }
+    if (s < 0) {
+      s = storeNames.length;
+      storeNames.push(name);
+      slots[h] = s + 1;
+    }
+    storeOf[i] = s;
+  }
+  slots.fill(0, 0, size);
+  return { storeNames, storeOf };
 }
 
 /** Code-point order of two strings without allocating: UTF-16 order, with surrogates moved above U+FFFF. */
@@ -157,30 +207,31 @@ function codePointCompare(a: string, b: string): number {
  */
 function attributeShipping(context: PricingContext, numbers: SettlementNumbers): void {
   const { cart, steps } = context;
-  const { rows, storesAt, storeNames } = numbers;
+  const { stores: rows, storeNames } = numbers;
   const storeCount = storeNames.length;
   let discounted = false;
-  for (const step of steps) if (step.result.shipping > 0) discounted = true;
+  for (let k = 0; k < steps.length; k++) if (steps[k]!.result.shipping > 0) discounted = true;
   if (storeCount === 0 || (cart.shipping.price === 0 && !discounted)) return;
   const weights = new Array<number>(storeCount);
   let anyItems = false;
-  for (let s = 0; s < storeCount; s++) anyItems = (weights[s] = rows[storesAt + s * STORE_WIDTH + S_ITEMS]!) > 0 || anyItems;
+  for (let s = 0; s < storeCount; s++) anyItems = (weights[s] = rows[s * STORE_WIDTH + S_ITEMS]!) > 0 || anyItems;
   if (!anyItems) weights.fill(1);
   const byStoreId = (a: number, b: number) => codePointCompare(storeNames[a]!, storeNames[b]!);
   // The split of an amount depends on nothing else: a discount of the whole shipping (free shipping, one funder)
   // is split as the shipping price was, so the last split is kept for an equal amount.
+  const shares = new Array<number>(storeCount);
   let lastAmount = -1;
-  let lastShares: readonly number[] = [];
   const add = (amount: number, column: number) => {
     if (amount === 0) return;
     if (amount !== lastAmount) {
-      lastShares = allocateLargestRemainder(amount, weights, byStoreId);
+      allocateLargestRemainderInto(amount, weights, byStoreId, shares);
       lastAmount = amount;
     }
-    for (let s = 0; s < storeCount; s++) rows[storesAt + s * STORE_WIDTH + column]! += lastShares[s]!;
+    for (let s = 0; s < storeCount; s++) rows[s * STORE_WIDTH + column]! += shares[s]!;
   };
   add(cart.shipping.price, S_SHIPPING);
-  for (const step of steps) {
+  for (let k = 0; k < steps.length; k++) {
+    const step = steps[k]!;
     if (step.result.shipping <= 0) continue;
     const share = splitFunding(step.result.shipping, fundersOf(step.candidate.spec));
     add(share.platform, S_SHIPPING_DISCOUNT_PLATFORM);
@@ -190,23 +241,37 @@ function attributeShipping(context: PricingContext, numbers: SettlementNumbers):
 
 /** The settlement in minor units. `affiliates`: per line (pricing order), its attribution. */
 export function settlementNumbers(context: PricingContext, affiliates?: readonly (AffiliateLine | undefined)[]): SettlementNumbers {
-  const n = context.cart.lines.length;
-  const { storeNames, storeOf } = groupByStore(context);
-  const storesAt = n * LINE_WIDTH;
-  const size = storesAt + (storeNames.length + 1) * STORE_WIDTH;
+  const lines = context.cart.lines;
+  const n = lines.length;
+  const { storeNames, storeOf } = groupByStore(lines);
+  const totals = storeNames.length * STORE_WIDTH;
+  const size = totals + STORE_WIDTH;
   const rows = new Array<number>(size);
   for (let k = 0; k < size; k++) rows[k] = 0;
-  const numbers: SettlementNumbers = { rows, storesAt, commission: context.program.commission, storeNames, storeOf, affiliates };
-  addLines(context, numbers);
+  const numbers: SettlementNumbers = { stores: rows, commission: context.program.commission, storeNames, storeOf, affiliates };
+  if (lineScratch.length < n * LINE_WIDTH) lineScratch = new Float64Array(Math.max(n * LINE_WIDTH, 2 * lineScratch.length));
+  const line = lineScratch;
+  line.fill(0, 0, n * LINE_WIDTH);
+  fillLineRows(context, line);
+  for (let i = 0; i < n; i++) {
+    const at = i * LINE_WIDTH;
+    const to = storeOf[i]! * STORE_WIDTH;
+    rows[to + S_ITEMS]! += lines[i]!.subtotal;
+    rows[to + S_DISCOUNT_PLATFORM]! += line[at + L_DISCOUNT_PLATFORM]!;
+    rows[to + S_DISCOUNT_SELLER]! += line[at + L_DISCOUNT_SELLER]!;
+    rows[to + S_COINS_PLATFORM]! += line[at + L_COINS_PLATFORM]!;
+    rows[to + S_COINS_SELLER]! += line[at + L_COINS_SELLER]!;
+    rows[to + S_COMMISSION]! += line[at + L_COMMISSION]!;
+    if (affiliates) rows[to + S_AFFILIATE]! += affiliates[i]?.commission ?? 0;
+  }
   attributeShipping(context, numbers);
-  const totals = storesAt + storeNames.length * STORE_WIDTH;
-  for (let at = storesAt; at < totals; at += STORE_WIDTH) for (let c = 0; c < STORE_WIDTH; c++) rows[totals + c]! += rows[at + c]!;
+  for (let at = 0; at < totals; at += STORE_WIDTH) for (let c = 0; c < STORE_WIDTH; c++) rows[totals + c]! += rows[at + c]!;
   return numbers;
 }
 
 /** Each line's commission in minor units, in pricing order (what a refund reverses per unit). */
 export function lineCommissions(context: PricingContext): number[] {
-  const { rows } = settlementNumbers(context);
+  const rows = lineRows(context);
   const out = new Array<number>(context.cart.lines.length);
   for (let i = 0; i < out.length; i++) out[i] = rows[i * LINE_WIDTH + L_COMMISSION]!;
   return out;

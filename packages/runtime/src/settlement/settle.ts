@@ -21,6 +21,7 @@ import {
   S_SHIPPING_DISCOUNT_PLATFORM,
   S_SHIPPING_DISCOUNT_SELLER,
   commissionRate,
+  lineRows,
   settlementNumbers,
   STORE_WIDTH,
   type SettlementNumbers,
@@ -92,8 +93,7 @@ function funded(platform: number, seller: number, money: Money): FundedAmount {
   return { total: money(platform + seller), platform: money(platform), seller: money(seller) };
 }
 
-function lineEntry(numbers: SettlementNumbers, i: number, cart: NormalizedCart, money: Money): SettlementLine {
-  const { rows } = numbers;
+function lineEntry(numbers: SettlementNumbers, rows: readonly number[], i: number, cart: NormalizedCart, money: Money): SettlementLine {
   const at = i * LINE_WIDTH;
   const line = cart.lines[i]!;
   const dp = rows[at + L_DISCOUNT_PLATFORM]!;
@@ -127,8 +127,8 @@ const copyFunded = (a: FundedAmount): FundedAmount => ({ total: a.total, platfor
 function figuresEntry(numbers: SettlementNumbers, s: number, money: Money): SettlementFigures;
 function figuresEntry(numbers: SettlementNumbers, s: number, money: Money, store: string, lines: SettlementLine[]): SettlementStore;
 function figuresEntry(numbers: SettlementNumbers, s: number, money: Money, store?: string, lines?: SettlementLine[]): SettlementFigures | SettlementStore {
-  const { rows } = numbers;
-  const at = numbers.storesAt + s * STORE_WIDTH;
+  const rows = numbers.stores;
+  const at = s * STORE_WIDTH;
   const sole = lines?.length === 1 ? lines[0]! : undefined;
   const items = rows[at + S_ITEMS]!;
   const dp = rows[at + S_DISCOUNT_PLATFORM]!;
@@ -159,31 +159,34 @@ function figuresEntry(numbers: SettlementNumbers, s: number, money: Money, store
 }
 
 /** Every store's entry, its lines in cart order. */
-function storeEntries(numbers: SettlementNumbers, cart: NormalizedCart, money: Money): SettlementStore[] {
+function storeEntries(numbers: SettlementNumbers, context: PricingContext, money: Money): SettlementStore[] {
+  const { cart } = context;
+  const rows = lineRows(context);
   const lines: SettlementLine[][] = numbers.storeNames.map(() => []);
-  for (const i of cartOrder(cart.lines)) lines[numbers.storeOf[i]!]!.push(lineEntry(numbers, i, cart, money));
+  for (const i of cartOrder(cart.lines)) lines[numbers.storeOf[i]!]!.push(lineEntry(numbers, rows, i, cart, money));
   return numbers.storeNames.map((store, s) => figuresEntry(numbers, s, money, store, lines[s]!));
 }
 
 /**
- * The settlement as its reader sees it. Every figure is worked out, in minor units, before this is made; the money
- * strings of `stores` and of `totals` are made the first time each is read (docs/language.md, Settlement), and from
- * then on each is an ordinary enumerable property. `JSON.stringify` gives the whole settlement at any time.
+ * The settlement as its reader sees it. Every store's and the order's figures are worked out, in minor units, before
+ * this is made (the lines' figures along the way, worked out again with their strings); the money strings of
+ * `stores` and of `totals` are made the first time each is read (docs/language.md, Settlement), and from then on
+ * each is an ordinary enumerable property. `JSON.stringify` gives the whole settlement at any time.
  */
 class SettlementView implements Settlement {
   readonly currency: string;
-  readonly #cart: NormalizedCart;
+  readonly #context: PricingContext;
   readonly #numbers: SettlementNumbers;
   #money: Money | undefined;
 
-  constructor(cart: NormalizedCart, numbers: SettlementNumbers) {
-    this.currency = cart.currency;
-    this.#cart = cart;
+  constructor(context: PricingContext, numbers: SettlementNumbers) {
+    this.currency = context.cart.currency;
+    this.#context = context;
     this.#numbers = numbers;
   }
 
   get stores(): SettlementStore[] {
-    return this.#keep("stores", storeEntries(this.#numbers, this.#cart, this.#format()));
+    return this.#keep("stores", storeEntries(this.#numbers, this.#context, this.#format()));
   }
 
   get totals(): SettlementFigures {
@@ -210,7 +213,7 @@ class SettlementView implements Settlement {
 
 /** `affiliates`: per cart line, its attribution (docs/language.md, Affiliate commissions in settlement and returns). */
 export function computeSettlement(context: PricingContext, affiliates?: readonly (AffiliateLine | undefined)[]): Settlement {
-  return new SettlementView(context.cart, settlementNumbers(context, affiliates));
+  return new SettlementView(context, settlementNumbers(context, affiliates));
 }
 
 /**
