@@ -162,7 +162,8 @@ export function evaluateProgram(program: Program, cart: NormalizedCart, options:
       total: money(remaining[i]! + coinShare(coinSteps, i)),
     })),
   };
-  attachPricingContext(result, { program, cart, steps: chosen.steps, coins: coinSteps });
+  // `settlement` is declared up front so that filling it later does not reshape the object.
+  attachPricingContext(result, { program, cart, steps: chosen.steps, coins: coinSteps, settlement: undefined });
   return result;
 }
 
